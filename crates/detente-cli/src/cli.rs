@@ -1,0 +1,327 @@
+//! Command-line arguments (clap) and the dispatch from each subcommand to the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use detente_models::eum::{EumConfig, EumPreset};
+use detente_models::forecast::{ForecastConfig, Model, forecast};
+use miette::Report;
+
+use crate::Failure;
+use crate::input::load_scenario;
+use crate::{output, report};
+
+/// Forecast multi-party negotiations from a scenario file.
+#[derive(Debug, Parser)]
+#[command(name = "detente", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Forecast every issue of a scenario with the spatial models.
+    Forecast(ForecastArgs),
+    /// Check a scenario file and list its errors and warnings.
+    Validate {
+        /// Scenario file (TOML or JSON).
+        file: PathBuf,
+        /// Treat warnings as errors (exit code 2).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Convert a Predictioneer's-table CSV or a KTAB CSV into a scenario TOML.
+    Import(ImportArgs),
+    /// Show, round by round, the EUM offers that moved one actor on one issue.
+    Explain {
+        /// Scenario file (TOML or JSON).
+        file: PathBuf,
+        /// Issue id.
+        #[arg(long)]
+        issue: String,
+        /// Actor id.
+        #[arg(long)]
+        actor: String,
+        #[command(flatten)]
+        eum: EumArgs,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct EumArgs {
+    /// Most EUM rounds to run (default: the preset's, 10 for scholz).
+    #[arg(long)]
+    rounds: Option<usize>,
+    /// EUM preset: `scholz` reproduces Scholz et al. (2011); `bdm` follows Bueno de Mesquita's
+    /// published formulas.
+    #[arg(long, value_enum, default_value_t = PresetArg::Scholz)]
+    preset: PresetArg,
+}
+
+impl EumArgs {
+    fn config(&self) -> (EumPreset, EumConfig) {
+        let (preset, mut config) = match self.preset {
+            PresetArg::Scholz => (EumPreset::Scholz, EumConfig::scholz()),
+            PresetArg::Bdm => (EumPreset::Bdm, EumConfig::bdm()),
+        };
+        if let Some(rounds) = self.rounds {
+            config.max_rounds = rounds;
+        }
+        (preset, config)
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum PresetArg {
+    Scholz,
+    Bdm,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ModelArg {
+    All,
+    Compromise,
+    Median,
+    Nash,
+    Eum,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+struct ForecastArgs {
+    /// Scenario file (TOML or JSON).
+    file: PathBuf,
+    /// Models to run; repeat or separate with commas.
+    #[arg(long, short, value_enum, value_delimiter = ',', default_value = "all")]
+    model: Vec<ModelArg>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Only these issues (ids); repeat or separate with commas.
+    #[arg(long, value_delimiter = ',')]
+    issue: Vec<String>,
+    #[command(flatten)]
+    eum: EumArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// CSV file to convert.
+    file: PathBuf,
+    /// Write the scenario here instead of to stdout.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// How the CSV's salience column is scaled.
+    #[arg(long, value_enum, default_value_t = SalienceArg::Auto)]
+    salience: SalienceArg,
+    /// Title for the scenario (default: from the file).
+    #[arg(long)]
+    title: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SalienceArg {
+    /// 0..1 if every value is at most 1, 0..100 if some value is above 1.
+    Auto,
+    /// Saliences are on 0..1.
+    Unit,
+    /// Saliences are on 0..100.
+    Percent,
+}
+
+/// Runs the parsed command, writing results to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
+    match cli.command {
+        Command::Forecast(args) => run_forecast(&args, out),
+        Command::Validate { file, strict } => run_validate(&file, strict, out),
+        Command::Import(args) => run_import(&args, out),
+        Command::Explain {
+            file,
+            issue,
+            actor,
+            eum,
+        } => {
+            let parsed = load_scenario(&file, true)?;
+            let scenario = &parsed.scenario;
+            let issue = find_issue(scenario, &issue)?;
+            let Some(actor_index) = scenario.actor_index(&actor) else {
+                return Err(unknown(
+                    "actor",
+                    &actor,
+                    scenario.actors.iter().map(|a| a.id.as_str()),
+                ));
+            };
+            if issue.position_of(actor_index).is_none() {
+                return Err(Failure::Input(Report::msg(format!(
+                    "actor `{actor}` takes no position on issue `{}`\n  help: pick an actor with a position there: {}",
+                    issue.id,
+                    issue
+                        .positions
+                        .iter()
+                        .map(|p| scenario
+                            .actors
+                            .get(p.actor.0)
+                            .map_or("?", |a| a.id.as_str()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))));
+            }
+            let (preset, config) = eum.config();
+            let config = ForecastConfig {
+                models: vec![Model::Eum],
+                eum_preset: preset,
+                eum: config,
+                ..ForecastConfig::default()
+            };
+            let result = detente_models::forecast::forecast_issue(scenario, issue, &config);
+            report::explain(out, scenario, issue, &actor, &result)?;
+            Ok(())
+        }
+    }
+}
+
+fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>) -> Failure {
+    let known: Vec<&str> = known.collect();
+    Failure::Input(Report::msg(format!(
+        "unknown {what} `{id}`\n  help: the scenario's {what} ids are: {}",
+        known.join(", ")
+    )))
+}
+
+fn find_issue<'a>(
+    scenario: &'a detente_core::Scenario,
+    id: &str,
+) -> Result<&'a detente_core::Issue, Failure> {
+    scenario
+        .issue(id)
+        .ok_or_else(|| unknown("issue", id, scenario.issues.iter().map(|i| i.id.as_str())))
+}
+
+fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let parsed = load_scenario(&args.file, args.format != FormatArg::Table)?;
+    let mut scenario = parsed.scenario;
+    if !args.issue.is_empty() {
+        for id in &args.issue {
+            find_issue(&scenario, id)?;
+        }
+        scenario.issues.retain(|i| args.issue.contains(&i.id));
+    }
+    let models = if args.model.contains(&ModelArg::All) {
+        Model::ALL.to_vec()
+    } else {
+        let mut m: Vec<Model> = args
+            .model
+            .iter()
+            .filter_map(|m| match m {
+                ModelArg::All => None,
+                ModelArg::Compromise => Some(Model::Compromise),
+                ModelArg::Median => Some(Model::Median),
+                ModelArg::Nash => Some(Model::Nash),
+                ModelArg::Eum => Some(Model::Eum),
+            })
+            .collect();
+        m.sort();
+        m.dedup();
+        m
+    };
+    let (preset, eum) = args.eum.config();
+    let config = ForecastConfig {
+        models,
+        eum_preset: preset,
+        eum,
+        ..ForecastConfig::default()
+    };
+    let result = forecast(&scenario, &config);
+    match args.format {
+        FormatArg::Table => report::table(
+            out,
+            &scenario,
+            &args.file,
+            &config,
+            &result,
+            &parsed.warnings,
+        )?,
+        FormatArg::Json => output::json(out, &result)?,
+        FormatArg::Csv => output::csv(out, &result)?,
+    }
+    Ok(())
+}
+
+fn run_validate(file: &std::path::Path, strict: bool, out: &mut dyn Write) -> Result<(), Failure> {
+    let parsed = load_scenario(file, true)?;
+    let s = &parsed.scenario;
+    let positions: usize = s.issues.iter().map(|i| i.positions.len()).sum();
+    for warning in &parsed.warnings {
+        write!(out, "{}", crate::render(warning))?;
+    }
+    writeln!(
+        out,
+        "{}: valid scenario \"{}\": {} actors, {} issues, {} positions, {} warning{}",
+        file.display(),
+        s.meta.title,
+        s.actors.len(),
+        s.issues.len(),
+        positions,
+        parsed.warnings.len(),
+        if parsed.warnings.len() == 1 { "" } else { "s" }
+    )?;
+    if strict && !parsed.warnings.is_empty() {
+        return Err(Failure::Input(Report::msg(format!(
+            "{}: {} warning(s) and --strict was given\n  help: fix the warnings above or drop --strict",
+            file.display(),
+            parsed.warnings.len()
+        ))));
+    }
+    Ok(())
+}
+
+fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let text = crate::input::read_text(&args.file)?;
+    let name = args.file.display().to_string();
+    let options = detente_core::import::ImportOptions {
+        salience_scale: match args.salience {
+            SalienceArg::Auto => detente_core::import::SalienceScale::Auto,
+            SalienceArg::Unit => detente_core::import::SalienceScale::Unit,
+            SalienceArg::Percent => detente_core::import::SalienceScale::Percent,
+        },
+        title: args.title.clone(),
+        scale: None,
+    };
+    let imported = detente_core::import::import(&name, &text, &options)
+        .map_err(|e| Failure::Input(Report::new(e)))?;
+    let toml = imported.file.to_toml();
+    // What an importer writes must pass the same checks as a hand-written file.
+    let check_name = args
+        .output
+        .as_ref()
+        .map_or_else(|| "imported.toml".to_owned(), |p| p.display().to_string());
+    if let Err(e) = detente_core::parse(&check_name, &toml) {
+        return Err(Failure::Input(Report::new(e).wrap_err(format!(
+            "{name}: the imported scenario does not validate"
+        ))));
+    }
+    for note in &imported.notes {
+        eprintln!("note: {note}");
+    }
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, toml).map_err(|e| {
+                Failure::Input(Report::msg(format!(
+                    "cannot write `{}`: {e}",
+                    path.display()
+                )))
+            })?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => out.write_all(toml.as_bytes())?,
+    }
+    Ok(())
+}

@@ -1,0 +1,52 @@
+//! Reading user files: size limit before reading, UTF-8 check, and scenario parsing with
+//! warnings sent to stderr.
+
+use std::fs;
+use std::path::Path;
+
+use detente_core::{MAX_SCENARIO_BYTES, Parsed};
+use miette::Report;
+
+use crate::Failure;
+
+/// Reads a text file the user named, refusing oversized or non-UTF-8 files with a clear message.
+pub fn read_text(path: &Path) -> Result<String, Failure> {
+    let shown = path.display();
+    let meta = fs::metadata(path).map_err(|e| {
+        Failure::Input(Report::msg(format!(
+            "cannot read `{shown}`: {e}\n  help: check the path; scenario files usually live under scenarios/"
+        )))
+    })?;
+    if meta.is_dir() {
+        return Err(Failure::Input(Report::msg(format!(
+            "`{shown}` is a directory\n  help: name a scenario file, e.g. scenarios/istanbul-2025.toml"
+        ))));
+    }
+    if meta.len() > MAX_SCENARIO_BYTES as u64 {
+        return Err(Failure::Input(Report::msg(format!(
+            "`{shown}` is {} bytes, over the limit of {MAX_SCENARIO_BYTES}\n  help: a scenario is a hand-written description of actors and issues; check that this is the right file",
+            meta.len()
+        ))));
+    }
+    let bytes = fs::read(path)
+        .map_err(|e| Failure::Input(Report::msg(format!("cannot read `{shown}`: {e}"))))?;
+    String::from_utf8(bytes).map_err(|e| {
+        Failure::Input(Report::msg(format!(
+            "`{shown}` is not UTF-8 text (invalid byte at offset {})\n  help: save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        )))
+    })
+}
+
+/// Reads, parses and validates a scenario; prints its warnings to stderr unless `quiet`.
+pub fn load_scenario(path: &Path, quiet: bool) -> Result<Parsed, Failure> {
+    let text = read_text(path)?;
+    let name = path.display().to_string();
+    let parsed = detente_core::parse(&name, &text).map_err(|e| Failure::Input(Report::new(e)))?;
+    if !quiet {
+        for warning in &parsed.warnings {
+            eprintln!("{warning}");
+        }
+    }
+    Ok(parsed)
+}

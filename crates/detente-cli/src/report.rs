@@ -1,0 +1,383 @@
+//! The terminal report: per issue, each model's forecast with the nearest anchor, a strip that
+//! places actors and forecasts on the scale, how the EUM ended, and the moves that mattered.
+
+use std::io::Write;
+use std::path::Path;
+
+use detente_core::{Issue, Located, Scenario};
+use detente_models::eum::{OfferKind, Termination};
+use detente_models::forecast::{
+    EumForecast, EumMove, Forecast, ForecastConfig, IssueForecast, Model,
+};
+
+use crate::Failure;
+
+const STRIP_WIDTH: usize = 61;
+
+/// Short text for how the EUM run ended.
+pub fn termination(t: &Termination) -> String {
+    match t {
+        Termination::FixedPoint { round } => {
+            format!("converged: no position moved in round {round}")
+        }
+        Termination::Cycle {
+            first_round,
+            period,
+        } => {
+            format!("cycles: positions repeat every {period} round(s) from round {first_round}")
+        }
+        Termination::RoundCap { rounds } => {
+            format!("still moving after the cap of {rounds} rounds")
+        }
+    }
+}
+
+fn fmt_pos(x: f64) -> String {
+    format!("{x:6.1}")
+}
+
+fn anchor_text(label: Option<&str>) -> String {
+    label.map_or_else(String::new, |l| format!("  ~ \"{l}\""))
+}
+
+/// Writes the human-readable forecast report.
+pub fn table(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    file: &Path,
+    config: &ForecastConfig,
+    forecast: &Forecast,
+    warnings: &[Located],
+) -> Result<(), Failure> {
+    let meta = &scenario.meta;
+    writeln!(out, "{}", meta.title)?;
+    writeln!(out, "{}", "=".repeat(meta.title.chars().count().max(10)))?;
+    let mut facts = vec![file.display().to_string()];
+    if let Some(date) = &meta.date {
+        facts.push(date.clone());
+    }
+    facts.push(format!("{} actors", scenario.actors.len()));
+    facts.push(format!("{} issues", scenario.issues.len()));
+    writeln!(out, "{}", facts.join(" · "))?;
+    if config.models.contains(&Model::Eum) {
+        writeln!(
+            out,
+            "EUM preset: {} (at most {} rounds)",
+            config.eum_preset, config.eum.max_rounds
+        )?;
+    }
+    if let Some(caveat) = &meta.caveat {
+        writeln!(out, "\nCaveat: {}", caveat.trim())?;
+    }
+    if !warnings.is_empty() {
+        writeln!(
+            out,
+            "\n{} warning(s) about the scenario; run `detente validate {}` to see them.",
+            warnings.len(),
+            file.display()
+        )?;
+    }
+
+    for (n, (issue, result)) in scenario.issues.iter().zip(&forecast.issues).enumerate() {
+        issue_section(out, scenario, n + 1, issue, result, &config.models)?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Models: compromise = capability x salience weighted mean; median = weighted median (what a\n\
+         weighted majority prefers); nash = weighted Nash bargaining among the veto players with the\n\
+         status quo as fallback; eum = Bueno de Mesquita's expected utility model, final weighted\n\
+         median. `detente explain FILE --issue ID --actor ID` shows why an actor moved."
+    )?;
+    Ok(())
+}
+
+fn issue_section(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    n: usize,
+    issue: &Issue,
+    result: &IssueForecast,
+    models: &[Model],
+) -> Result<(), Failure> {
+    writeln!(out)?;
+    let heading = format!("{n}. {} [{}]", issue.name, issue.id);
+    writeln!(out, "{heading}")?;
+    writeln!(out, "{}", "-".repeat(heading.chars().count()))?;
+    writeln!(
+        out,
+        "scale {} to {}, decided by {}; {} actors take a position",
+        issue.scale.min(),
+        issue.scale.max(),
+        issue.decision_rule,
+        issue.positions.len()
+    )?;
+    if let (Some(lo), Some(hi)) = (issue.anchors.first(), issue.anchors.last()) {
+        writeln!(out, "  {} = {}", lo.at, lo.label)?;
+        writeln!(out, "  {} = {}", hi.at, hi.label)?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {:<12}{}{}",
+        "status quo",
+        fmt_pos(result.status_quo.position),
+        anchor_text(result.status_quo.anchor.as_deref())
+    )?;
+    for &model in models {
+        let Some(point) = result.point(model) else {
+            continue;
+        };
+        let mut extra = String::new();
+        match model {
+            Model::Median if result.median.as_ref().is_some_and(|m| m.tie) => {
+                extra = "  (even split: midpoint of the tied interval)".to_owned();
+            }
+            Model::Nash => {
+                if let Some(nash) = &result.nash
+                    && nash.gridlock
+                {
+                    extra = format!(
+                        "  (gridlock: no outcome beats the status quo for all of {})",
+                        names(scenario, &nash.players)
+                    );
+                }
+            }
+            _ => {}
+        }
+        writeln!(
+            out,
+            "  {:<12}{}{}{}",
+            model.as_str(),
+            fmt_pos(point.position),
+            anchor_text(point.anchor.as_deref()),
+            extra
+        )?;
+    }
+    for note in &result.notes {
+        writeln!(out, "  note: {note}")?;
+    }
+    strip(out, scenario, issue, result, models)?;
+    if let Some(eum) = &result.eum {
+        eum_summary(out, scenario, eum)?;
+    }
+    Ok(())
+}
+
+fn names(scenario: &Scenario, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            scenario
+                .actor_index(id)
+                .map_or(id.as_str(), |i| scenario.actor_name(i))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn column(issue: &Issue, x: f64) -> usize {
+    let t = (x - issue.scale.min()) / issue.scale.width();
+    // The value is on the scale, so t is in 0..=1 and the column within the strip.
+    (t * (STRIP_WIDTH - 1) as f64)
+        .round()
+        .clamp(0.0, (STRIP_WIDTH - 1) as f64) as usize
+}
+
+/// A one-line map of the scale: `|` status quo, letters for forecasts, `*` actors.
+fn strip(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    issue: &Issue,
+    result: &IssueForecast,
+    models: &[Model],
+) -> Result<(), Failure> {
+    let mut line = vec!['-'; STRIP_WIDTH];
+    for p in &issue.positions {
+        line[column(issue, p.position)] = '*';
+    }
+    line[column(issue, issue.status_quo)] = '|';
+    for &model in models {
+        if let Some(point) = result.point(model) {
+            let mark = match model {
+                Model::Compromise => 'C',
+                Model::Median => 'M',
+                Model::Nash => 'N',
+                Model::Eum => 'E',
+            };
+            line[column(issue, point.position)] = mark;
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "  {:>5} [{}] {}",
+        issue.scale.min(),
+        line.iter().collect::<String>(),
+        issue.scale.max()
+    )?;
+    let mut sorted: Vec<_> = issue.positions.iter().collect();
+    sorted.sort_by(|a, b| a.position.total_cmp(&b.position));
+    let actors: Vec<String> = sorted
+        .iter()
+        .map(|p| format!("{} {}", scenario.actor_name(p.actor), p.position))
+        .collect();
+    writeln!(out, "  * actors: {}", actors.join(", "))?;
+    writeln!(
+        out,
+        "  | status quo; C compromise, M median, N nash, E eum (later letters overwrite)"
+    )?;
+    Ok(())
+}
+
+/// Why a move happened, in words.
+pub fn move_reason(scenario: &Scenario, m: &EumMove) -> String {
+    let who = name_of(scenario, &m.actor);
+    let other = name_of(scenario, &m.toward);
+    match m.kind {
+        OfferKind::Confrontation => format!(
+            "{who} expects to lose a confrontation with {other} (its expected utility of \
+             challenging {other} is {:+.3}, {other}'s of challenging it {:+.3}) and gives in",
+            m.eu_actor, m.eu_other
+        ),
+        OfferKind::Compromise => format!(
+            "{who} compromises with {other}: {other} expects to gain {:+.3} from challenging it, \
+             more than the {:+.3} {who} would get, so {who} concedes in that proportion",
+            m.eu_other, m.eu_actor
+        ),
+        OfferKind::Capitulation => format!(
+            "{who} capitulates to {other}: it expects {:+.3} from a challenge against {other}'s {:+.3}",
+            m.eu_actor, m.eu_other
+        ),
+    }
+}
+
+fn name_of<'a>(scenario: &'a Scenario, id: &'a str) -> &'a str {
+    scenario
+        .actor_index(id)
+        .map_or(id, |i| scenario.actor_name(i))
+}
+
+fn eum_summary(out: &mut dyn Write, scenario: &Scenario, eum: &EumForecast) -> Result<(), Failure> {
+    let last = eum.rounds.last().map_or(0, |r| r.round);
+    writeln!(
+        out,
+        "\n  EUM: {} rounds run, {}; final median {:.1}, mean {:.1}",
+        last,
+        termination(&eum.termination),
+        eum.point.position,
+        eum.mean
+    )?;
+    let mut moves: Vec<(usize, &EumMove)> = eum
+        .rounds
+        .iter()
+        .flat_map(|r| r.moves.iter().map(move |m| (r.round, m)))
+        .collect();
+    if moves.is_empty() {
+        writeln!(
+            out,
+            "  No actor accepted an offer: every actor holds its position."
+        )?;
+        return Ok(());
+    }
+    moves.sort_by(|a, b| {
+        (b.1.to - b.1.from)
+            .abs()
+            .total_cmp(&(a.1.to - a.1.from).abs())
+            .then(a.0.cmp(&b.0))
+    });
+    writeln!(out, "  Biggest moves:")?;
+    for (round, m) in moves.iter().take(3) {
+        writeln!(
+            out,
+            "  - round {round}: {} {:.1} -> {:.1}. {}.",
+            name_of(scenario, &m.actor),
+            m.from,
+            m.to,
+            move_reason(scenario, m)
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the round-by-round story of one actor on one issue.
+pub fn explain(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    issue: &Issue,
+    actor: &str,
+    result: &IssueForecast,
+) -> Result<(), Failure> {
+    let who = name_of(scenario, actor);
+    writeln!(out, "{who} on \"{}\" [{}]", issue.name, issue.id)?;
+    let Some(eum) = &result.eum else {
+        for note in &result.notes {
+            writeln!(out, "no EUM trace: {note}")?;
+        }
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "EUM preset {}; {}\n",
+        eum.preset,
+        termination(&eum.termination)
+    )?;
+    let mut moved = false;
+    for round in &eum.rounds {
+        let Some(state) = round.actors.iter().find(|a| a.actor == actor) else {
+            continue;
+        };
+        if round.round == 0 {
+            writeln!(
+                out,
+                "round 0: starts at {:.2}{}; median {:.2}",
+                state.position,
+                anchor_text(
+                    issue
+                        .nearest_anchor(state.position)
+                        .map(|a| a.label.as_str())
+                ),
+                round.median
+            )?;
+            continue;
+        }
+        let own: Vec<&EumMove> = round.moves.iter().filter(|m| m.actor == actor).collect();
+        let pulled: Vec<&EumMove> = round.moves.iter().filter(|m| m.toward == actor).collect();
+        write!(
+            out,
+            "round {}: risk exponent {:.3}; ends at {:.2}; median {:.2}",
+            round.round, state.risk, state.position, round.median
+        )?;
+        if own.is_empty() {
+            writeln!(out, "; accepted no offer")?;
+        } else {
+            writeln!(out)?;
+        }
+        for m in own {
+            moved = true;
+            writeln!(
+                out,
+                "  moved {:.2} -> {:.2}: {}.",
+                m.from,
+                m.to,
+                move_reason(scenario, m)
+            )?;
+        }
+        for m in pulled {
+            writeln!(
+                out,
+                "  pulled {} {:.2} -> {:.2} toward itself ({:?}).",
+                name_of(scenario, &m.actor),
+                m.from,
+                m.to,
+                m.kind
+            )?;
+        }
+    }
+    if !moved {
+        writeln!(
+            out,
+            "\n{who} accepted no offer in any round: it held its position throughout."
+        )?;
+    }
+    Ok(())
+}

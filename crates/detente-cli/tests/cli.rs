@@ -1,0 +1,333 @@
+//! End-to-end tests of the `detente` binary: each runs the real executable in a temporary
+//! directory and checks its output and exit code (0 ok, 2 bad input).
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+fn istanbul() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/istanbul-2025.toml")
+}
+
+fn detente() -> Command {
+    let mut cmd = Command::cargo_bin("detente").unwrap();
+    cmd.current_dir(std::env::temp_dir());
+    cmd
+}
+
+fn json_forecast(file: &Path, extra: &[&str]) -> Value {
+    let out = detente()
+        .arg("forecast")
+        .arg(file)
+        .args(["--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn issue<'a>(doc: &'a Value, id: &str) -> &'a Value {
+    doc["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["issue"] == id)
+        .unwrap()
+}
+
+#[test]
+fn table_report_names_issues_models_and_anchors() {
+    detente()
+        .arg("forecast")
+        .arg(data("two-party.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1. Border line [border]"))
+        .stdout(predicate::str::contains("compromise"))
+        .stdout(predicate::str::contains("~ \"current line\""))
+        .stdout(predicate::str::contains("gridlock"));
+}
+
+/// Hand-computed values for `two-party.toml`. Border: weights c*s are 54, 32, 15, 12 (sum 113)
+/// at 90, 10, 55, 20, so the mean is 6245/113 and the median is 55 (cumulative 32, 44, 59 from
+/// the left reaches 56.5 at 55). Both principals stand on opposite sides of the status quo, so
+/// Nash is the status quo. Trade: weights 24, 20, 6 at 6, 8, 10: mean 364/50 = 7.28.
+#[test]
+fn json_forecast_matches_hand_computation() {
+    let doc = json_forecast(&data("two-party.toml"), &[]);
+    assert_eq!(doc["schema"], "detente.forecast/1");
+    let border = issue(&doc, "border");
+    let mean = border["compromise"]["position"].as_f64().unwrap();
+    assert!((mean - 6245.0 / 113.0).abs() < 1e-12, "{mean}");
+    assert_eq!(border["median"]["position"].as_f64(), Some(55.0));
+    assert_eq!(border["nash"]["position"].as_f64(), Some(50.0));
+    assert_eq!(border["nash"]["gridlock"], true);
+    assert_eq!(
+        border["nash"]["players"],
+        serde_json::json!(["north", "south"])
+    );
+    let trade = issue(&doc, "trade");
+    let mean = trade["compromise"]["position"].as_f64().unwrap();
+    assert!((mean - 7.28).abs() < 1e-12, "{mean}");
+    assert_eq!(trade["nash"]["gridlock"], false);
+}
+
+#[test]
+fn json_holds_every_eum_round_with_positions_and_risk() {
+    let doc = json_forecast(
+        &data("two-party.toml"),
+        &["--model", "eum", "--rounds", "4"],
+    );
+    let eum = &issue(&doc, "border")["eum"];
+    let rounds = eum["rounds"].as_array().unwrap();
+    assert!(!rounds.is_empty() && rounds.len() <= 5, "{}", rounds.len());
+    assert_eq!(rounds[0]["round"], 0);
+    for round in rounds {
+        assert!(round["median"].is_number() && round["mean"].is_number());
+        let actors = round["actors"].as_array().unwrap();
+        assert_eq!(actors.len(), 4);
+        assert!(
+            actors
+                .iter()
+                .all(|a| a["position"].is_number() && a["risk"].is_number())
+        );
+    }
+    assert!(
+        issue(&doc, "border").get("compromise").is_none(),
+        "only eum was asked for"
+    );
+}
+
+#[test]
+fn csv_has_a_row_per_issue_and_model() {
+    let out = detente()
+        .arg("forecast")
+        .arg(data("two-party.toml"))
+        .args(["--format", "csv", "--model", "compromise,median"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "issue,model,position,anchor,status_quo,detail");
+    assert_eq!(lines.len(), 1 + 2 * 2, "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("border,median,55,current line,50"))
+    );
+}
+
+#[test]
+fn issue_filter_and_unknown_issue() {
+    let doc = json_forecast(&data("two-party.toml"), &["--issue", "trade"]);
+    assert_eq!(doc["issues"].as_array().unwrap().len(), 1);
+    detente()
+        .arg("forecast")
+        .arg(data("two-party.toml"))
+        .args(["--issue", "borders"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown issue `borders`"))
+        .stderr(predicate::str::contains("border, trade"));
+}
+
+#[test]
+fn validate_reports_ok_and_counts() {
+    detente()
+        .arg("validate")
+        .arg(data("two-party.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "valid scenario \"Test talks\": 4 actors, 2 issues, 7 positions",
+        ));
+}
+
+#[test]
+fn invalid_scenario_exits_2_with_file_line_field_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(data("two-party.toml"))
+        .unwrap()
+        .replace("salience = 0.9", "salience = 9");
+    std::fs::write(&path, text).unwrap();
+    detente()
+        .arg("forecast")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml:46:"))
+        .stderr(predicate::str::contains("issues[0].positions[0].salience"))
+        .stderr(predicate::str::contains("salience 9 is outside 0..=1"))
+        .stderr(predicate::str::contains(
+            "on a 0-100 scale this would be 0.09",
+        ))
+        .stderr(predicate::str::contains("panicked").not());
+}
+
+#[test]
+fn strict_validation_fails_on_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nowhy.toml");
+    let text = std::fs::read_to_string(data("two-party.toml"))
+        .unwrap()
+        .replacen("why = \"test\"", "", 1);
+    std::fs::write(&path, text).unwrap();
+    detente().arg("validate").arg(&path).assert().success();
+    detente()
+        .arg("validate")
+        .arg(&path)
+        .arg("--strict")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("has no `why`"));
+}
+
+#[test]
+fn missing_directory_binary_and_huge_files_are_input_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    detente()
+        .args(["forecast", "no-such-file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read `no-such-file.toml`"));
+    detente()
+        .arg("validate")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is a directory"));
+    let binary = dir.path().join("binary.toml");
+    std::fs::write(&binary, [0xff_u8, 0xfe, 0x00, 0x41]).unwrap();
+    detente()
+        .arg("validate")
+        .arg(&binary)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not UTF-8"));
+    let huge = dir.path().join("huge.toml");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(17 * 1024 * 1024).unwrap();
+    detente()
+        .arg("validate")
+        .arg(&huge)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over the limit"));
+}
+
+#[test]
+fn explain_tells_an_actors_rounds() {
+    detente()
+        .arg("explain")
+        .arg(data("two-party.toml"))
+        .args(["--issue", "border", "--actor", "friend"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Friend of South on \"Border line\"",
+        ))
+        .stdout(predicate::str::contains("round 0: starts at 20.00"))
+        .stdout(predicate::str::contains("round 1: risk exponent"));
+    detente()
+        .arg("explain")
+        .arg(data("two-party.toml"))
+        .args(["--issue", "trade", "--actor", "broker"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "takes no position on issue `trade`",
+        ));
+    detente()
+        .arg("explain")
+        .arg(data("two-party.toml"))
+        .args(["--issue", "border", "--actor", "nobody"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown actor `nobody`"));
+}
+
+#[test]
+fn import_writes_a_scenario_that_forecasts() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("table.csv");
+    std::fs::write(
+        &csv,
+        "Actor,Capability,Position,Salience\nA,10,0,80\nB,20,100,50\nC,5,40,100\n",
+    )
+    .unwrap();
+    let out = dir.path().join("table.toml");
+    detente()
+        .arg("import")
+        .arg(&csv)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0..100"));
+    let doc = json_forecast(&out, &["--model", "compromise"]);
+    // Saliences 0.8, 0.5, 1.0: (10*0.8*0 + 20*0.5*100 + 5*1*40) / (8 + 10 + 5) = 1200/23.
+    let mean = doc["issues"][0]["compromise"]["position"].as_f64().unwrap();
+    assert!((mean - 1200.0 / 23.0).abs() < 1e-9, "{mean}");
+    detente()
+        .arg("import")
+        .arg(&csv)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[[issues.positions]]"));
+    let broken = dir.path().join("broken.csv");
+    std::fs::write(
+        &broken,
+        "Actor,Capability,Position,Salience\nA,-1,0,0.5\nB,1,1,0.5\n",
+    )
+    .unwrap();
+    detente()
+        .arg("import")
+        .arg(&broken)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("broken.csv"));
+}
+
+#[test]
+fn istanbul_scenario_forecasts_every_issue() {
+    let doc = json_forecast(&istanbul(), &[]);
+    let issues = doc["issues"].as_array().unwrap();
+    assert!(issues.len() >= 7, "{}", issues.len());
+    for issue in issues {
+        for model in ["compromise", "median", "nash", "eum"] {
+            let x = issue[model]["position"].as_f64();
+            let [lo, hi] = [
+                issue["scale"][0].as_f64().unwrap(),
+                issue["scale"][1].as_f64().unwrap(),
+            ];
+            assert!(
+                x.is_some_and(|x| lo <= x && x <= hi),
+                "{} {model}: {x:?}",
+                issue["issue"]
+            );
+        }
+    }
+    detente()
+        .arg("validate")
+        .arg(istanbul())
+        .arg("--strict")
+        .assert()
+        .success();
+}

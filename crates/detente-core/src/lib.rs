@@ -1,0 +1,27 @@
+//! Core types of detente: the scenario format, its parser and its checks.
+//!
+//! A scenario file (TOML or JSON, see `docs/scenario-format.md`) becomes a [`ScenarioFile`]
+//! (its shape), then a validated [`Scenario`] (its meaning) through [`parse`]. Every problem is a
+//! [`Finding`] with a field path, a fix and, where the source allows, a span for `miette` to show.
+//!
+//! **Invariant:** this crate does no I/O, reads no clock and draws no random numbers; callers
+//! hand it text and get values back.
+
+mod diagnostic;
+mod file;
+pub mod import;
+mod parse;
+mod scenario;
+mod validate;
+
+pub use diagnostic::{FieldPath, Finding, Located, ScenarioError, Segment, Severity, Source};
+pub use file::{
+    ActorFile, AnchorFile, DecisionRuleFile, IssueFile, MetaFile, PositionFile, RoleFile,
+    ScenarioFile,
+};
+pub use parse::{Format, MAX_SCENARIO_BYTES, Parsed, parse};
+pub use scenario::{
+    Actor, ActorIndex, Anchor, Capability, DecisionRule, Issue, Metadata, Position, Role, Salience,
+    Scale, Scenario, Uncertainty,
+};
+pub use validate::{FORMAT_VERSION, Validated, validate};

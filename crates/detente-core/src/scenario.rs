@@ -1,0 +1,297 @@
+//! The validated scenario: actors, issues and positions, with every constraint of the format
+//! already checked.
+//!
+//! A [`Scenario`] is only ever produced by [`crate::parse`] (or [`Scenario::from_file`]), which
+//! runs every check of `docs/scenario-format.md`. Code downstream (the models) may therefore rely
+//! on the invariants written on each type without checking them again.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Index of an actor in [`Scenario::actors`]. Positions refer to actors by index once validated,
+/// so a dangling reference cannot exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ActorIndex(pub usize);
+
+/// A salience: how much an issue matters to an actor, in `0.0..=1.0`.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
+pub struct Salience(f64);
+
+impl Salience {
+    /// Returns `None` unless `value` is finite and within `0.0..=1.0`.
+    pub fn new(value: f64) -> Option<Self> {
+        (value.is_finite() && (0.0..=1.0).contains(&value)).then_some(Self(value))
+    }
+
+    /// The salience as a number in `0.0..=1.0`.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// An actor's capability (power to shape outcomes). Always finite and strictly positive; only
+/// ratios between actors carry meaning.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Serialize)]
+pub struct Capability(f64);
+
+impl Capability {
+    /// Returns `None` unless `value` is finite and greater than zero.
+    pub fn new(value: f64) -> Option<Self> {
+        (value.is_finite() && value > 0.0).then_some(Self(value))
+    }
+
+    /// The capability as a positive number.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+/// A closed numeric scale `[min, max]` with `min < max`, both finite.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Scale {
+    min: f64,
+    max: f64,
+}
+
+impl Scale {
+    /// Returns `None` unless both ends are finite and `min < max`.
+    pub fn new(min: f64, max: f64) -> Option<Self> {
+        (min.is_finite() && max.is_finite() && min < max).then_some(Self { min, max })
+    }
+
+    /// Lower end of the scale.
+    pub fn min(self) -> f64 {
+        self.min
+    }
+
+    /// Upper end of the scale.
+    pub fn max(self) -> f64 {
+        self.max
+    }
+
+    /// `max - min`, always positive.
+    pub fn width(self) -> f64 {
+        self.max - self.min
+    }
+
+    /// Whether `x` lies on the scale (ends included).
+    pub fn contains(self, x: f64) -> bool {
+        x.is_finite() && self.min <= x && x <= self.max
+    }
+
+    /// `x` clamped onto the scale.
+    pub fn clamp(self, x: f64) -> f64 {
+        x.clamp(self.min, self.max)
+    }
+}
+
+/// The part an actor plays in the negotiation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A party whose signature the deal needs.
+    Principal,
+    /// A go-between that shapes the talks without being a party to them.
+    Mediator,
+    /// A supporter of a principal who pushes the talks from outside.
+    Ally,
+    /// Someone with a stake but little say.
+    Observer,
+}
+
+impl Role {
+    /// The lowercase name used in scenario files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Principal => "principal",
+            Role::Mediator => "mediator",
+            Role::Ally => "ally",
+            Role::Observer => "observer",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the outcome of an issue is formally decided. Institution-free models ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "rule")]
+pub enum DecisionRule {
+    /// Every actor whose role is principal holds a veto.
+    UnanimityOfPrincipals,
+    /// Every actor that takes a position holds a veto.
+    Unanimity,
+    /// A coalition holding more than `quota` of the capability of the actors with a position
+    /// decides; `quota` is in `(0, 1]`.
+    WeightedMajority {
+        /// Share of capability a winning coalition must exceed.
+        quota: f64,
+    },
+}
+
+impl fmt::Display for DecisionRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DecisionRule::UnanimityOfPrincipals => f.write_str("unanimity of principals"),
+            DecisionRule::Unanimity => f.write_str("unanimity"),
+            DecisionRule::WeightedMajority { quota } => {
+                write!(f, "weighted majority (quota {quota})")
+            }
+        }
+    }
+}
+
+/// Uncertainty about a position, for later Monte Carlo work.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Uncertainty {
+    /// A standard deviation on the issue's scale (non-negative).
+    Sd(f64),
+    /// A plausible range `[low, high]` within the scale, `low <= high`.
+    Range(f64, f64),
+}
+
+/// Descriptive metadata about the scenario.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Metadata {
+    /// Short title.
+    pub title: String,
+    /// When the snapshot of positions holds (free text).
+    pub date: Option<String>,
+    /// What is being negotiated.
+    pub description: Option<String>,
+    /// Where the numbers come from: free text or URLs.
+    pub sources: Vec<String>,
+    /// A warning to readers, e.g. that numbers are one analyst's judgement.
+    pub caveat: Option<String>,
+}
+
+/// A party, mediator, ally or observer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Actor {
+    /// Unique identifier used in positions.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Power to shape outcomes.
+    pub capability: Capability,
+    /// Part played in the talks.
+    pub role: Role,
+    /// Optional group label.
+    pub bloc: Option<String>,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// Reason for the capability.
+    pub why: Option<String>,
+}
+
+/// A labelled point on an issue's scale.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Anchor {
+    /// Where on the scale (within it).
+    pub at: f64,
+    /// What that point means.
+    pub label: String,
+}
+
+/// One actor's stance on one issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Position {
+    /// The actor holding it.
+    pub actor: ActorIndex,
+    /// The preferred outcome, on the issue's scale.
+    pub position: f64,
+    /// How much the issue matters to the actor.
+    pub salience: Salience,
+    /// Optional uncertainty about `position`.
+    pub uncertainty: Option<Uncertainty>,
+    /// The source or judgement behind these numbers.
+    pub why: Option<String>,
+}
+
+/// A question to be settled, on a numeric scale.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Issue {
+    /// Unique identifier.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The numeric scale outcomes lie on.
+    pub scale: Scale,
+    /// What holds without agreement; on the scale.
+    pub status_quo: f64,
+    /// The reason for the status quo value.
+    pub status_quo_why: Option<String>,
+    /// How the outcome is formally decided.
+    pub decision_rule: DecisionRule,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// Labelled points, sorted by `at`.
+    pub anchors: Vec<Anchor>,
+    /// Positions of the actors that take part: at least two, at most one per actor, in file order.
+    pub positions: Vec<Position>,
+}
+
+impl Issue {
+    /// The anchor nearest to `x`, if the issue has any (ties go to the lower anchor).
+    pub fn nearest_anchor(&self, x: f64) -> Option<&Anchor> {
+        self.anchors.iter().min_by(|a, b| {
+            (a.at - x)
+                .abs()
+                .total_cmp(&(b.at - x).abs())
+                .then(a.at.total_cmp(&b.at))
+        })
+    }
+
+    /// The position `actor` holds on this issue, if any.
+    pub fn position_of(&self, actor: ActorIndex) -> Option<&Position> {
+        self.positions.iter().find(|p| p.actor == actor)
+    }
+}
+
+/// A validated negotiation scenario.
+///
+/// **Invariants** (established by the parser): actor and issue ids are unique; every position
+/// names an existing actor, lies on its issue's scale and has a salience in `0..=1`; every issue
+/// has at least two positions and at most one per actor; status quo and anchors lie on the scale.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Format version the file declared (or 1).
+    pub format: u32,
+    /// Descriptive metadata.
+    pub meta: Metadata,
+    /// All actors, in file order.
+    pub actors: Vec<Actor>,
+    /// All issues, in file order.
+    pub issues: Vec<Issue>,
+}
+
+impl Scenario {
+    /// The actor at `index`.
+    ///
+    /// Indices come from positions of this scenario, so they are always in range; an index from
+    /// elsewhere that is out of range yields `None`.
+    pub fn actor(&self, index: ActorIndex) -> Option<&Actor> {
+        self.actors.get(index.0)
+    }
+
+    /// Looks an actor up by id.
+    pub fn actor_index(&self, id: &str) -> Option<ActorIndex> {
+        self.actors.iter().position(|a| a.id == id).map(ActorIndex)
+    }
+
+    /// Looks an issue up by id.
+    pub fn issue(&self, id: &str) -> Option<&Issue> {
+        self.issues.iter().find(|i| i.id == id)
+    }
+
+    /// The name of the actor at `index`, or `"?"` for an index from another scenario.
+    pub fn actor_name(&self, index: ActorIndex) -> &str {
+        self.actor(index).map_or("?", |a| a.name.as_str())
+    }
+}

@@ -1,0 +1,507 @@
+//! Checks the meaning of a [`ScenarioFile`] and turns it into a [`Scenario`].
+//!
+//! Every rule of `docs/scenario-format.md` lives here, once. The checks collect every problem
+//! instead of stopping at the first, and each problem names its field path and the fix. Spans are
+//! attached later by [`crate::parse`], which knows the source text.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::{FieldPath, Finding};
+use crate::file::{DecisionRuleFile, IssueFile, PositionFile, RoleFile, ScenarioFile};
+use crate::scenario::{
+    Actor, ActorIndex, Anchor, Capability, DecisionRule, Issue, Metadata, Position, Role, Salience,
+    Scale, Scenario, Uncertainty,
+};
+
+/// The only format version so far.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Result of validation: the scenario when there was no error, and every finding.
+#[derive(Debug)]
+pub struct Validated {
+    /// `Some` exactly when `findings` holds no error.
+    pub scenario: Option<Scenario>,
+    /// Errors and warnings, in document order.
+    pub findings: Vec<Finding>,
+}
+
+/// Validates a deserialised file.
+pub fn validate(file: &ScenarioFile) -> Validated {
+    let mut v = Checker::default();
+    let root = FieldPath::root();
+
+    if let Some(format) = file.format
+        && format != FORMAT_VERSION
+    {
+        v.error(
+            root.key("format"),
+            format!("unknown format version {format}"),
+            format!("this version of detente reads format {FORMAT_VERSION}; set `format = {FORMAT_VERSION}` or remove the key"),
+        );
+    }
+
+    let meta_path = root.key("scenario");
+    if file.scenario.title.trim().is_empty() {
+        v.error(
+            meta_path.key("title"),
+            "the title is empty",
+            "give the scenario a short title, e.g. `title = \"Istanbul talks, May 2025\"`",
+        );
+    }
+    let meta = Metadata {
+        title: file.scenario.title.clone(),
+        date: file.scenario.date.clone(),
+        description: file.scenario.description.clone(),
+        sources: file.scenario.sources.clone(),
+        caveat: file.scenario.caveat.clone(),
+    };
+
+    let actors = v.actors(file);
+    let ids: BTreeMap<&str, ActorIndex> = file
+        .actors
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), ActorIndex(i)))
+        .rev() // the first occurrence of a duplicate id wins
+        .collect();
+
+    let mut issues = Vec::with_capacity(file.issues.len());
+    let mut issue_ids = BTreeSet::new();
+    if file.issues.is_empty() {
+        v.error(
+            root.key("issues"),
+            "the scenario has no issues",
+            "add at least one `[[issues]]` table with its `[[issues.positions]]`",
+        );
+    }
+    for (i, issue) in file.issues.iter().enumerate() {
+        let path = root.key("issues").index(i);
+        v.id(&path.key("id"), &issue.id, "issue");
+        if !issue_ids.insert(issue.id.as_str()) {
+            v.error(
+                path.key("id"),
+                format!("duplicate issue id `{}`", issue.id),
+                "every issue needs its own id; rename one of them",
+            );
+        }
+        if let Some(issue) = v.issue(&path, issue, &ids, &actors) {
+            issues.push(issue);
+        }
+    }
+
+    // Warn about actors that take no position anywhere: usually a forgotten block of positions.
+    for (i, actor) in file.actors.iter().enumerate() {
+        let used = file
+            .issues
+            .iter()
+            .any(|issue| issue.positions.iter().any(|p| p.actor == actor.id));
+        if !used {
+            v.warning(
+                root.key("actors").index(i).key("id"),
+                format!("actor `{}` takes no position on any issue", actor.id),
+                "add its `[[issues.positions]]` entries, or remove the actor",
+            );
+        }
+    }
+
+    let ok = !v.has_errors();
+    Validated {
+        scenario: ok.then(|| Scenario {
+            format: file.format.unwrap_or(FORMAT_VERSION),
+            meta,
+            actors: actors.into_iter().flatten().collect(),
+            issues,
+        }),
+        findings: v.findings,
+    }
+}
+
+#[derive(Default)]
+struct Checker {
+    findings: Vec<Finding>,
+}
+
+impl Checker {
+    fn error(&mut self, path: FieldPath, message: impl Into<String>, help: impl Into<String>) {
+        self.findings.push(Finding::error(path, message, help));
+    }
+
+    fn warning(&mut self, path: FieldPath, message: impl Into<String>, help: impl Into<String>) {
+        self.findings.push(Finding::warning(path, message, help));
+    }
+
+    fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.severity == crate::diagnostic::Severity::Error)
+    }
+
+    fn id(&mut self, path: &FieldPath, id: &str, what: &str) {
+        let ok = !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !ok {
+            self.error(
+                path.clone(),
+                format!("invalid {what} id `{id}`"),
+                "use letters, digits, '-' and '_' only, e.g. `united-states`",
+            );
+        }
+    }
+
+    /// Checks every actor; the vector keeps one slot per file entry so indices stay aligned.
+    fn actors(&mut self, file: &ScenarioFile) -> Vec<Option<Actor>> {
+        let root = FieldPath::root().key("actors");
+        if file.actors.is_empty() {
+            self.error(
+                root.clone(),
+                "the scenario has no actors",
+                "add `[[actors]]` tables with id, name, capability and role",
+            );
+        }
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::with_capacity(file.actors.len());
+        for (i, a) in file.actors.iter().enumerate() {
+            let path = root.index(i);
+            self.id(&path.key("id"), &a.id, "actor");
+            if !seen.insert(a.id.as_str()) {
+                self.error(
+                    path.key("id"),
+                    format!("duplicate actor id `{}`", a.id),
+                    "every actor needs its own id; rename one of them",
+                );
+            }
+            if a.name.trim().is_empty() {
+                self.error(
+                    path.key("name"),
+                    "the name is empty",
+                    "give the actor a display name",
+                );
+            }
+            let capability = Capability::new(a.capability);
+            if capability.is_none() {
+                self.error(
+                    path.key("capability"),
+                    format!("capability must be a positive number, found {}", a.capability),
+                    "use a number greater than 0; only ratios between actors matter, so e.g. 100 for the strongest",
+                );
+            }
+            let role = match a.role {
+                RoleFile::Principal => Role::Principal,
+                RoleFile::Mediator => Role::Mediator,
+                RoleFile::Ally => Role::Ally,
+                RoleFile::Observer => Role::Observer,
+            };
+            out.push(capability.map(|capability| Actor {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                capability,
+                role,
+                bloc: a.bloc.clone(),
+                note: a.note.clone(),
+                why: a.why.clone(),
+            }));
+        }
+        out
+    }
+
+    fn issue(
+        &mut self,
+        path: &FieldPath,
+        issue: &IssueFile,
+        ids: &BTreeMap<&str, ActorIndex>,
+        actors: &[Option<Actor>],
+    ) -> Option<Issue> {
+        if issue.name.trim().is_empty() {
+            self.error(
+                path.key("name"),
+                "the name is empty",
+                "give the issue a display name",
+            );
+        }
+        let [min, max] = issue.scale;
+        let scale = Scale::new(min, max);
+        if scale.is_none() {
+            self.error(
+                path.key("scale"),
+                format!("scale [{min}, {max}] is not a range"),
+                "write `scale = [min, max]` with finite numbers and min < max, e.g. `[0, 100]`",
+            );
+        }
+        let range_text = format!("[{min}, {max}]");
+        let on_scale = |x: f64| scale.is_some_and(|s| s.contains(x));
+
+        if scale.is_some() && !on_scale(issue.status_quo) {
+            self.error(
+                path.key("status_quo"),
+                format!(
+                    "status quo {} is outside the scale {range_text}",
+                    issue.status_quo
+                ),
+                format!("put the status quo within {range_text}"),
+            );
+        }
+
+        let decision_rule = match (issue.decision_rule.unwrap_or_default(), issue.quota) {
+            (DecisionRuleFile::UnanimityOfPrincipals, None) => {
+                Some(DecisionRule::UnanimityOfPrincipals)
+            }
+            (DecisionRuleFile::Unanimity, None) => Some(DecisionRule::Unanimity),
+            (DecisionRuleFile::WeightedMajority, quota) => {
+                let quota = quota.unwrap_or(0.5);
+                if quota.is_finite() && quota > 0.0 && quota <= 1.0 {
+                    Some(DecisionRule::WeightedMajority { quota })
+                } else {
+                    self.error(
+                        path.key("quota"),
+                        format!("quota {quota} is outside (0, 1]"),
+                        "give the share of capability a winning coalition must exceed, e.g. 0.5 or 0.66",
+                    );
+                    None
+                }
+            }
+            (_, Some(_)) => {
+                self.error(
+                    path.key("quota"),
+                    "`quota` only applies to `decision_rule = \"weighted-majority\"`",
+                    "remove `quota`, or set `decision_rule = \"weighted-majority\"`",
+                );
+                None
+            }
+        };
+
+        let mut anchors = Vec::with_capacity(issue.anchors.len());
+        for (k, anchor) in issue.anchors.iter().enumerate() {
+            if scale.is_some() && !on_scale(anchor.at) {
+                self.error(
+                    path.key("anchors").index(k).key("at"),
+                    format!("anchor at {} is outside the scale {range_text}", anchor.at),
+                    format!("place the anchor within {range_text}"),
+                );
+            }
+            anchors.push(Anchor {
+                at: anchor.at,
+                label: anchor.label.clone(),
+            });
+        }
+        anchors.sort_by(|a, b| a.at.total_cmp(&b.at));
+
+        let mut positions = Vec::with_capacity(issue.positions.len());
+        let mut seen = BTreeMap::new();
+        for (k, p) in issue.positions.iter().enumerate() {
+            let ppath = path.key("positions").index(k);
+            let actor = ids.get(p.actor.as_str()).copied();
+            match actor {
+                None => {
+                    let known: Vec<&str> = ids.keys().copied().collect();
+                    self.error(
+                        ppath.key("actor"),
+                        format!("unknown actor `{}`", p.actor),
+                        format!(
+                            "use the id of an actor declared under [[actors]]: {}",
+                            if known.is_empty() {
+                                "none is declared yet".to_owned()
+                            } else {
+                                known.join(", ")
+                            }
+                        ),
+                    );
+                }
+                Some(index) => {
+                    if let Some(first) = seen.insert(index, k) {
+                        self.error(
+                            ppath.key("actor"),
+                            format!(
+                                "actor `{}` has two positions on issue `{}` (entries {first} and {k})",
+                                p.actor, issue.id
+                            ),
+                            "keep one position per actor and issue; merge or delete the other",
+                        );
+                    }
+                }
+            }
+            if let Some(position) = self.position(&ppath, p, scale, &range_text)
+                && let Some(index) = actor
+                && actors.get(index.0).is_some_and(Option::is_some)
+            {
+                positions.push(Position {
+                    actor: index,
+                    ..position
+                });
+            }
+        }
+
+        if issue.positions.len() < 2 {
+            self.error(
+                path.key("positions"),
+                format!(
+                    "issue `{}` has {} position{}; a negotiation needs at least two actors",
+                    issue.id,
+                    issue.positions.len(),
+                    if issue.positions.len() == 1 { "" } else { "s" }
+                ),
+                "add `[[issues.positions]]` for at least two actors, or remove the issue",
+            );
+        }
+        self.issue_warnings(path, issue, actors, ids);
+
+        Some(Issue {
+            id: issue.id.clone(),
+            name: issue.name.clone(),
+            scale: scale?,
+            status_quo: issue.status_quo,
+            status_quo_why: issue.status_quo_why.clone(),
+            decision_rule: decision_rule?,
+            note: issue.note.clone(),
+            anchors,
+            positions,
+        })
+    }
+
+    /// Checks one position; the returned value has a placeholder actor the caller fills in.
+    fn position(
+        &mut self,
+        path: &FieldPath,
+        p: &PositionFile,
+        scale: Option<Scale>,
+        range_text: &str,
+    ) -> Option<Position> {
+        let mut ok = true;
+        if let Some(scale) = scale
+            && !scale.contains(p.position)
+        {
+            ok = false;
+            self.error(
+                path.key("position"),
+                format!("position {} is outside the scale {range_text}", p.position),
+                format!("put the position within {range_text}"),
+            );
+        }
+        let salience = Salience::new(p.salience);
+        if salience.is_none() {
+            let hint = if p.salience > 1.0 && p.salience <= 100.0 {
+                format!(
+                    "salience runs from 0 to 1; on a 0-100 scale this would be {}",
+                    p.salience / 100.0
+                )
+            } else {
+                "salience runs from 0 (does not care) to 1 (nothing matters more)".to_owned()
+            };
+            self.error(
+                path.key("salience"),
+                format!("salience {} is outside 0..=1", p.salience),
+                hint,
+            );
+        }
+        let uncertainty = match (p.sd, p.range) {
+            (Some(_), Some(_)) => {
+                ok = false;
+                self.error(
+                    path.key("range"),
+                    "both `sd` and `range` are given",
+                    "describe the uncertainty one way: keep either `sd` or `range`",
+                );
+                None
+            }
+            (Some(sd), None) => {
+                if !(sd.is_finite() && sd >= 0.0) {
+                    ok = false;
+                    self.error(
+                        path.key("sd"),
+                        format!("standard deviation {sd} is not a non-negative number"),
+                        "give `sd` as a distance on the scale, 0 or more",
+                    );
+                }
+                Some(Uncertainty::Sd(sd))
+            }
+            (None, Some([low, high])) => {
+                let inside = scale.is_none_or(|s| s.contains(low) && s.contains(high));
+                if !(low <= high && inside) {
+                    ok = false;
+                    self.error(
+                        path.key("range"),
+                        format!("range [{low}, {high}] is not an interval within {range_text}"),
+                        format!(
+                            "write `range = [low, high]` with low <= high, both within {range_text}"
+                        ),
+                    );
+                } else if !(low <= p.position && p.position <= high) {
+                    self.warning(
+                        path.key("range"),
+                        format!(
+                            "range [{low}, {high}] does not contain the position {}",
+                            p.position
+                        ),
+                        "widen the range to include the position, or move the position",
+                    );
+                }
+                Some(Uncertainty::Range(low, high))
+            }
+            (None, None) => None,
+        };
+        if p.why.as_deref().is_none_or(|w| w.trim().is_empty()) {
+            self.warning(
+                path.key("actor"),
+                format!("position of `{}` has no `why`", p.actor),
+                "add `why = \"...\"` citing the source or calling it a judgement, so reviewers can check it",
+            );
+        }
+        Some(Position {
+            actor: ActorIndex(usize::MAX),
+            position: p.position,
+            salience: salience?,
+            uncertainty,
+            why: p.why.clone(),
+        })
+        .filter(|_| ok)
+    }
+
+    fn issue_warnings(
+        &mut self,
+        path: &FieldPath,
+        issue: &IssueFile,
+        actors: &[Option<Actor>],
+        ids: &BTreeMap<&str, ActorIndex>,
+    ) {
+        if issue.positions.len() < 2 {
+            return;
+        }
+        if issue.positions.iter().all(|p| p.salience == 0.0) {
+            self.warning(
+                path.key("positions"),
+                format!("every salience on issue `{}` is 0", issue.id),
+                "no actor cares about this issue, so weighted models cannot forecast it; raise the saliences or remove the issue",
+            );
+        }
+        let first = issue.positions[0].position;
+        if issue.positions.iter().all(|p| p.position == first) {
+            self.warning(
+                path.key("positions"),
+                format!(
+                    "every actor on issue `{}` holds the same position {first}",
+                    issue.id
+                ),
+                "there is nothing to negotiate; check the positions",
+            );
+        }
+        if issue.decision_rule.unwrap_or_default() == DecisionRuleFile::UnanimityOfPrincipals {
+            let has_principal = issue.positions.iter().any(|p| {
+                ids.get(p.actor.as_str())
+                    .and_then(|i| actors.get(i.0))
+                    .and_then(Option::as_ref)
+                    .is_some_and(|a| a.role == Role::Principal)
+            });
+            if !has_principal {
+                self.warning(
+                    path.key("decision_rule"),
+                    format!(
+                        "issue `{}` is decided by unanimity of principals, but no principal takes a position",
+                        issue.id
+                    ),
+                    "give a principal a position, or choose another `decision_rule`",
+                );
+            }
+        }
+    }
+}

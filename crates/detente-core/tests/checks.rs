@@ -1,0 +1,665 @@
+//! Every check listed in `docs/scenario-format.md` ("Checks"), one small input each: the number
+//! of findings, their field paths, a key phrase of each message and the line the finding points
+//! at, both in the plain `Display` and in miette's graphical rendering (which must also show the
+//! file name and the fix). Most inputs are a valid base document with one line changed, so the
+//! line numbers below can be read off [`BASE`].
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
+
+use detente_core::{Located, MAX_SCENARIO_BYTES, Parsed, Severity, parse};
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+/// A valid scenario; the comment after each line is its number, for the cases below.
+const BASE: &str = r#"format = 1
+
+[scenario]
+title = "Test"
+
+[[actors]]
+id = "a"
+name = "A"
+capability = 100
+role = "principal"
+
+[[actors]]
+id = "b"
+name = "B"
+capability = 50
+role = "principal"
+
+[[issues]]
+id = "i"
+name = "I"
+scale = [0, 100]
+status_quo = 50
+
+[[issues.positions]]
+actor = "a"
+position = 10
+salience = 0.5
+why = "w"
+
+[[issues.positions]]
+actor = "b"
+position = 90
+salience = 0.5
+why = "w"
+"#;
+
+/// One expected finding: its field path, a phrase of its message and its line (`None` when the
+/// finding cannot have one).
+struct Expect {
+    path: &'static str,
+    phrase: &'static str,
+    line: Option<usize>,
+}
+
+const fn at(path: &'static str, phrase: &'static str, line: usize) -> Expect {
+    Expect {
+        path,
+        phrase,
+        line: Some(line),
+    }
+}
+
+/// `BASE` with line `line` (one-based) replaced by `with` (which may hold several lines).
+fn edit(line: usize, with: &str) -> String {
+    let mut lines: Vec<&str> = BASE.lines().collect();
+    assert!(
+        line >= 1 && line <= lines.len(),
+        "line {line} is not in BASE"
+    );
+    lines[line - 1] = with;
+    lines.join("\n") + "\n"
+}
+
+fn render(located: &Located) -> String {
+    let mut out = String::new();
+    GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+        .with_width(1000)
+        .render_report(&mut out, located)
+        .unwrap();
+    out
+}
+
+/// Checks `found` against `expected`, in order.
+fn compare(name: &str, input: &str, found: &[Located], expected: &[Expect]) {
+    let listing = || {
+        found
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        found.len(),
+        expected.len(),
+        "{name}: expected {} findings, got:\n{}\n--- input:\n{input}",
+        expected.len(),
+        listing()
+    );
+    for (located, want) in found.iter().zip(expected) {
+        let finding = located.finding();
+        let shown = located.to_string();
+        assert_eq!(finding.path.to_string(), want.path, "{name}: {shown}");
+        assert!(
+            finding.message.contains(want.phrase),
+            "{name}: `{}` lacks `{}`",
+            finding.message,
+            want.phrase
+        );
+        assert!(
+            !finding.message.is_empty() && !finding.help.is_empty(),
+            "{name}: {shown}"
+        );
+        assert!(
+            !finding.message.starts_with(char::is_uppercase),
+            "{name}: messages start lowercase: {shown}"
+        );
+        let rendered = render(located);
+        assert!(
+            rendered.contains(&finding.help),
+            "{name}: no help in\n{rendered}"
+        );
+        match want.line {
+            Some(line) => {
+                let place = format!("{name}:{line}:");
+                assert!(
+                    shown.contains(&format!(" at {place}")),
+                    "{name}: expected line {line}: {shown}"
+                );
+                assert!(
+                    rendered.contains(&format!("[{place}")),
+                    "{name}: expected `[{place}` in\n{rendered}"
+                );
+            }
+            None => assert!(shown.starts_with(&format!("error at {name}: ")), "{shown}"),
+        }
+    }
+}
+
+/// Parses `input` as the file `name` and expects exactly the errors `expected`.
+fn check(name: &str, input: &str, expected: &[Expect]) {
+    match parse(name, input) {
+        Ok(_) => panic!("{name}: expected errors, the file parsed\n{input}"),
+        Err(e) => {
+            assert!(e.to_string().starts_with(&format!("{name}: ")), "{e}");
+            assert!(
+                e.errors()
+                    .iter()
+                    .all(|l| l.finding().severity == Severity::Error)
+            );
+            compare(name, input, e.errors(), expected);
+        }
+    }
+}
+
+/// Parses `input` and expects it to pass with exactly the warnings `expected`.
+fn check_warnings(name: &str, input: &str, expected: &[Expect]) -> Parsed {
+    let parsed = parse(name, input).unwrap_or_else(|e| {
+        panic!(
+            "{name}: {}",
+            e.errors()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    });
+    assert!(
+        parsed
+            .warnings
+            .iter()
+            .all(|l| l.finding().severity == Severity::Warning)
+    );
+    compare(name, input, &parsed.warnings, expected);
+    for w in &parsed.warnings {
+        assert!(w.to_string().starts_with("warning at "), "{w}");
+    }
+    parsed
+}
+
+#[test]
+fn base_is_valid_without_warnings() {
+    let parsed = check_warnings("base.toml", BASE, &[]);
+    assert_eq!(parsed.scenario.actors.len(), 2);
+    assert_eq!(BASE.lines().nth(32), Some("salience = 0.5"));
+}
+
+#[test]
+fn syntax_errors() {
+    check(
+        "syntax.toml",
+        &edit(4, "title = \"Test"),
+        &[at("(document)", "invalid TOML", 4)],
+    );
+    check(
+        "syntax2.toml",
+        &edit(27, "salience = = 0.5"),
+        &[at("(document)", "invalid TOML", 27)],
+    );
+}
+
+#[test]
+fn shape_errors() {
+    check(
+        "missing.toml",
+        &edit(8, ""),
+        &[at("actors[0]", "missing field `name`", 6)],
+    );
+    check(
+        "missing-title.toml",
+        &edit(4, ""),
+        &[at("scenario", "missing field `title`", 3)],
+    );
+    check(
+        "type.toml",
+        &edit(9, "capability = \"big\""),
+        &[at("actors[0].capability", "invalid type", 9)],
+    );
+    check(
+        "type-scale.toml",
+        &edit(21, "scale = [0, \"x\"]"),
+        &[at("issues[0].scale[1]", "invalid type", 21)],
+    );
+    check(
+        "unknown.toml",
+        &edit(27, "salince = 0.5"),
+        &[at(
+            "issues[0].positions[0].salince",
+            "unknown field `salince`",
+            27,
+        )],
+    );
+    check(
+        "role.toml",
+        &edit(16, "role = \"king\""),
+        &[at("actors[1].role", "unknown variant `king`", 16)],
+    );
+}
+
+#[test]
+fn identity_errors() {
+    check(
+        "dup-actor.toml",
+        &edit(13, "id = \"a\""),
+        &[
+            at("actors[1].id", "duplicate actor id `a`", 13),
+            // The renamed actor's position now names an actor that no longer exists.
+            at("issues[0].positions[1].actor", "unknown actor `b`", 31),
+        ],
+    );
+    let second_issue = format!(
+        "{BASE}\n[[issues]]\nid = \"i\"\nname = \"J\"\nscale = [0, 1]\nstatus_quo = 0\n\n\
+         [[issues.positions]]\nactor = \"a\"\nposition = 0\nsalience = 1\nwhy = \"w\"\n\n\
+         [[issues.positions]]\nactor = \"b\"\nposition = 1\nsalience = 1\nwhy = \"w\"\n"
+    );
+    check(
+        "dup-issue.toml",
+        &second_issue,
+        &[at("issues[1].id", "duplicate issue id `i`", 37)],
+    );
+    check(
+        "bad-id.toml",
+        &edit(7, "id = \"a b\""),
+        &[
+            at("actors[0].id", "invalid actor id `a b`", 7),
+            at("issues[0].positions[0].actor", "unknown actor `a`", 25),
+        ],
+    );
+}
+
+#[test]
+fn position_errors() {
+    check(
+        "unknown-actor.toml",
+        &edit(31, "actor = \"c\""),
+        &[at("issues[0].positions[1].actor", "unknown actor `c`", 31)],
+    );
+    check(
+        "two-positions.toml",
+        &edit(31, "actor = \"a\""),
+        &[at(
+            "issues[0].positions[1].actor",
+            "actor `a` has two positions on issue `i` (entries 0 and 1)",
+            31,
+        )],
+    );
+    check(
+        "position.toml",
+        &edit(26, "position = 110"),
+        &[at(
+            "issues[0].positions[0].position",
+            "position 110 is outside the scale [0, 100]",
+            26,
+        )],
+    );
+    check(
+        "fewer.toml",
+        &BASE.lines().take(29).collect::<Vec<_>>().join("\n"),
+        &[at(
+            "issues[0].positions",
+            "has 1 position; a negotiation needs at least two",
+            24,
+        )],
+    );
+}
+
+#[test]
+fn capability_errors() {
+    for (value, shown) in [
+        ("0", "0"),
+        ("-3", "-3"),
+        ("nan", "NaN"),
+        ("inf", "inf"),
+        ("-inf", "-inf"),
+    ] {
+        let name = format!("capability-{value}.toml");
+        let input = edit(15, &format!("capability = {value}"));
+        let errors = parse(&name, &input).unwrap_err();
+        assert_eq!(errors.errors().len(), 1, "{value}");
+        let e = &errors.errors()[0];
+        assert_eq!(e.finding().path.to_string(), "actors[1].capability");
+        assert!(
+            e.finding().message.ends_with(&format!("found {shown}")),
+            "{}",
+            e.finding().message
+        );
+        assert!(e.to_string().contains(&format!("{name}:15:")), "{e}");
+    }
+}
+
+#[test]
+fn scale_errors() {
+    check(
+        "scale.toml",
+        &edit(21, "scale = [100, 0]"),
+        &[at("issues[0].scale", "scale [100, 0] is not a range", 21)],
+    );
+    check(
+        "scale-equal.toml",
+        &edit(21, "scale = [5, 5]"),
+        &[at("issues[0].scale", "not a range", 21)],
+    );
+    check(
+        "status-quo.toml",
+        &edit(22, "status_quo = 150"),
+        &[at(
+            "issues[0].status_quo",
+            "status quo 150 is outside the scale [0, 100]",
+            22,
+        )],
+    );
+    check(
+        "anchor.toml",
+        &edit(
+            22,
+            "status_quo = 50\nanchors = [{ at = 0, label = \"x\" }, { at = 200, label = \"y\" }]",
+        ),
+        &[at(
+            "issues[0].anchors[1].at",
+            "anchor at 200 is outside the scale",
+            23,
+        )],
+    );
+    check(
+        "range.toml",
+        &edit(28, "why = \"w\"\nrange = [-5, 20]"),
+        &[at(
+            "issues[0].positions[0].range",
+            "range [-5, 20] is not an interval within [0, 100]",
+            29,
+        )],
+    );
+    check(
+        "range-reversed.toml",
+        &edit(34, "why = \"w\"\nrange = [95, 85]"),
+        &[at("issues[0].positions[1].range", "not an interval", 35)],
+    );
+}
+
+#[test]
+fn salience_errors() {
+    let e = parse("s.toml", &edit(33, "salience = 50")).unwrap_err();
+    check(
+        "s.toml",
+        &edit(33, "salience = 50"),
+        &[at(
+            "issues[0].positions[1].salience",
+            "salience 50 is outside 0..=1",
+            33,
+        )],
+    );
+    assert!(
+        e.errors()[0]
+            .finding()
+            .help
+            .contains("on a 0-100 scale this would be 0.5")
+    );
+    let e = parse("s2.toml", &edit(33, "salience = -0.1")).unwrap_err();
+    assert!(!e.errors()[0].finding().help.contains("0-100"));
+    check(
+        "s2.toml",
+        &edit(33, "salience = -0.1"),
+        &[at(
+            "issues[0].positions[1].salience",
+            "salience -0.1 is outside 0..=1",
+            33,
+        )],
+    );
+    check(
+        "s3.toml",
+        &edit(27, "salience = nan"),
+        &[at(
+            "issues[0].positions[0].salience",
+            "salience NaN is outside",
+            27,
+        )],
+    );
+}
+
+#[test]
+fn uncertainty_errors() {
+    check(
+        "sd.toml",
+        &edit(28, "why = \"w\"\nsd = -1"),
+        &[at("issues[0].positions[0].sd", "standard deviation -1", 29)],
+    );
+    check(
+        "both.toml",
+        &edit(28, "why = \"w\"\nsd = 1\nrange = [5, 15]"),
+        &[at(
+            "issues[0].positions[0].range",
+            "both `sd` and `range` are given",
+            30,
+        )],
+    );
+}
+
+#[test]
+fn decision_rule_errors() {
+    for quota in ["1.5", "0", "-0.5", "nan"] {
+        check(
+            &format!("quota-{quota}.toml"),
+            &edit(
+                22,
+                &format!("status_quo = 50\ndecision_rule = \"weighted-majority\"\nquota = {quota}"),
+            ),
+            &[at("issues[0].quota", "is outside (0, 1]", 24)],
+        );
+    }
+    // The upper end is allowed.
+    check_warnings(
+        "quota-1.toml",
+        &edit(
+            22,
+            "status_quo = 50\ndecision_rule = \"weighted-majority\"\nquota = 1",
+        ),
+        &[],
+    );
+    check(
+        "quota-alone.toml",
+        &edit(22, "status_quo = 50\nquota = 0.5"),
+        &[at(
+            "issues[0].quota",
+            "only applies to `decision_rule = \"weighted-majority\"`",
+            23,
+        )],
+    );
+    check(
+        "quota-unanimity.toml",
+        &edit(
+            22,
+            "status_quo = 50\ndecision_rule = \"unanimity\"\nquota = 0.5",
+        ),
+        &[at("issues[0].quota", "only applies", 24)],
+    );
+}
+
+#[test]
+fn document_errors() {
+    check(
+        "format.toml",
+        &edit(1, "format = 2"),
+        &[at("format", "unknown format version 2", 1)],
+    );
+    check(
+        "title.toml",
+        &edit(4, "title = \"  \""),
+        &[at("scenario.title", "the title is empty", 4)],
+    );
+    let big = format!("{BASE}#{}\n", "x".repeat(MAX_SCENARIO_BYTES));
+    check(
+        "big.toml",
+        &big,
+        &[Expect {
+            path: "(document)",
+            phrase: "over the limit of 16777216",
+            line: None,
+        }],
+    );
+    check(
+        "empty.toml",
+        "[scenario]\ntitle = \"x\"\n",
+        &[
+            at("actors", "the scenario has no actors", 1),
+            at("issues", "the scenario has no issues", 1),
+        ],
+    );
+    check(
+        "no-issues.toml",
+        &BASE.lines().take(17).collect::<Vec<_>>().join("\n"),
+        &[at("issues", "the scenario has no issues", 1)],
+    );
+}
+
+#[test]
+fn errors_are_all_reported_at_once() {
+    let input = edit(9, "capability = 0").replace(
+        "salience = 0.5\nwhy = \"w\"\n\n[[issues.positions]]\nactor = \"b\"\nposition = 90",
+        "salience = 2\nwhy = \"w\"\n\n[[issues.positions]]\nactor = \"b\"\nposition = 900",
+    );
+    check(
+        "many.toml",
+        &input,
+        &[
+            at(
+                "actors[0].capability",
+                "capability must be a positive number",
+                9,
+            ),
+            at("issues[0].positions[0].salience", "salience 2", 27),
+            at("issues[0].positions[1].position", "position 900", 32),
+        ],
+    );
+}
+
+#[test]
+fn json_errors_name_path_and_line() {
+    let json = r#"{
+  "format": 1,
+  "scenario": { "title": "Test" },
+  "actors": [
+    { "id": "a", "name": "A", "capability": 100, "role": "principal" },
+    { "id": "b", "name": "B", "capability": "big", "role": "principal" }
+  ],
+  "issues": [
+    {
+      "id": "i", "name": "I", "scale": [0, 100], "status_quo": 50,
+      "positions": [
+        { "actor": "a", "position": 10, "salience": 0.5, "why": "w" },
+        { "actor": "b", "position": 90, "salience": 0.5, "why": "w" }
+      ]
+    }
+  ]
+}
+"#;
+    check(
+        "t.json",
+        json,
+        &[at(
+            "actors[1].capability",
+            "invalid type: string \"big\"",
+            6,
+        )],
+    );
+    let valid = json.replace("\"big\"", "50");
+    let from_json = parse("t.json", &valid).unwrap().scenario;
+    assert_eq!(from_json, parse("t.toml", BASE).unwrap().scenario);
+    check(
+        "syntax.json",
+        &valid.replace(
+            "\"salience\": 0.5, \"why\": \"w\" },\n        { \"actor\": \"b\"",
+            "\"salience\": 0.5 \"why\": \"w\" },\n        { \"actor\": \"b\"",
+        ),
+        &[at(
+            "issues[0].positions[0]",
+            "invalid JSON: expected `,` or `}`",
+            12,
+        )],
+    );
+    check(
+        "unknown.json",
+        &valid.replace("\"scale\"", "\"scael\""),
+        &[at("issues[0].scael", "unknown field `scael`", 10)],
+    );
+    // Validation errors in JSON name the field path; they have no line (documented).
+    let e = parse(
+        "v.json",
+        &valid.replace("\"position\": 90", "\"position\": 900"),
+    )
+    .unwrap_err();
+    assert_eq!(e.errors().len(), 1);
+    assert_eq!(
+        e.errors()[0].finding().path.to_string(),
+        "issues[0].positions[1].position"
+    );
+    assert!(e.errors()[0].to_string().starts_with("error at v.json: "));
+    // Trailing text after the document.
+    let e = parse("trail.json", &format!("{valid} x")).unwrap_err();
+    assert!(e.errors()[0].finding().message.starts_with("invalid JSON"));
+}
+
+#[test]
+fn warnings() {
+    check_warnings(
+        "zero.toml",
+        &edit(27, "salience = 0").replace("salience = 0.5", "salience = 0"),
+        &[at(
+            "issues[0].positions",
+            "every salience on issue `i` is 0",
+            24,
+        )],
+    );
+    check_warnings(
+        "same.toml",
+        &edit(26, "position = 90"),
+        &[at("issues[0].positions", "holds the same position 90", 24)],
+    );
+    let extra = edit(
+        16,
+        "role = \"principal\"\n\n[[actors]]\nid = \"c\"\nname = \"C\"\ncapability = 1\nrole = \"observer\"",
+    );
+    check_warnings(
+        "unused.toml",
+        &extra,
+        &[at(
+            "actors[2].id",
+            "actor `c` takes no position on any issue",
+            19,
+        )],
+    );
+    check_warnings(
+        "why.toml",
+        &edit(34, ""),
+        &[at(
+            "issues[0].positions[1].actor",
+            "position of `b` has no `why`",
+            31,
+        )],
+    );
+    check_warnings(
+        "principal.toml",
+        &edit(10, "role = \"mediator\"").replace("role = \"principal\"", "role = \"ally\""),
+        &[at(
+            "issues[0].decision_rule",
+            "no principal takes a position",
+            18,
+        )],
+    );
+    check_warnings(
+        "range.toml",
+        &edit(28, "why = \"w\"\nrange = [20, 30]"),
+        &[at(
+            "issues[0].positions[0].range",
+            "range [20, 30] does not contain the position 10",
+            29,
+        )],
+    );
+    // Under another rule the missing principal is fine.
+    check_warnings(
+        "principal-unanimity.toml",
+        &edit(22, "status_quo = 50\ndecision_rule = \"unanimity\"")
+            .replace("role = \"principal\"", "role = \"ally\""),
+        &[],
+    );
+}

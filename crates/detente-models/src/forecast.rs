@@ -1,0 +1,388 @@
+//! Runs the spatial models on every issue of a scenario and gathers their results.
+//!
+//! This is the one place that maps a validated [`Scenario`] onto the models' inputs and their
+//! outputs back onto actor ids, so every front end (CLI, later the server) reports the same
+//! numbers. Issues are independent here: package deals across issues are a later model.
+//!
+//! The serialised form of [`Forecast`] is the stable JSON schema `detente.forecast/1`
+//! (documented in `docs/output-format.md`).
+
+use std::fmt;
+use std::str::FromStr;
+
+use detente_core::{Issue, Scenario};
+use serde::Serialize;
+
+use crate::compromise::compromise;
+use crate::eum::{self, EumActor, EumConfig, EumInput, EumPreset, OfferKind, Termination};
+use crate::median::weighted_median;
+use crate::nash::{self, NashConfig, NashPlayers};
+use crate::stance::{Stance, stances};
+
+/// Version tag of the JSON schema.
+pub const SCHEMA: &str = "detente.forecast/1";
+
+/// A spatial model detente can run on an issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Model {
+    /// Capability × salience weighted mean.
+    Compromise,
+    /// Capability × salience weighted median.
+    Median,
+    /// Weighted Nash bargaining with the status quo as disagreement point.
+    Nash,
+    /// Bueno de Mesquita's expected utility model.
+    Eum,
+}
+
+impl Model {
+    /// Every model, in report order.
+    pub const ALL: [Model; 4] = [Model::Compromise, Model::Median, Model::Nash, Model::Eum];
+
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Model::Compromise => "compromise",
+            Model::Median => "median",
+            Model::Nash => "nash",
+            Model::Eum => "eum",
+        }
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Model {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Model::ALL
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| format!("unknown model `{s}`; use compromise, median, nash or eum"))
+    }
+}
+
+/// Which models to run and how.
+#[derive(Debug, Clone)]
+pub struct ForecastConfig {
+    /// The models to run, in report order.
+    pub models: Vec<Model>,
+    /// Options of the Nash model.
+    pub nash: NashConfig,
+    /// The EUM preset the options came from (reported alongside the results).
+    pub eum_preset: EumPreset,
+    /// Options of the EUM.
+    pub eum: EumConfig,
+}
+
+impl Default for ForecastConfig {
+    fn default() -> Self {
+        Self {
+            models: Model::ALL.to_vec(),
+            nash: NashConfig::default(),
+            eum_preset: EumPreset::Scholz,
+            eum: EumConfig::scholz(),
+        }
+    }
+}
+
+/// A model's point forecast on an issue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    /// The forecast on the issue's scale.
+    pub position: f64,
+    /// Label of the anchor nearest to it, if the issue has anchors.
+    pub anchor: Option<String>,
+}
+
+/// The weighted median forecast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MedianForecast {
+    /// The forecast.
+    #[serde(flatten)]
+    pub point: Point,
+    /// Whether the weights split evenly, so the forecast is the midpoint of an interval.
+    pub tie: bool,
+}
+
+/// The Nash bargaining forecast.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NashForecast {
+    /// The forecast.
+    #[serde(flatten)]
+    pub point: Point,
+    /// No outcome other than the status quo is acceptable to every player.
+    pub gridlock: bool,
+    /// Ids of the actors who bargained.
+    pub players: Vec<String>,
+    /// Who was taken to bargain.
+    pub player_rule: NashPlayers,
+}
+
+/// One actor's state in an EUM round.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EumActorState {
+    /// Actor id.
+    pub actor: String,
+    /// Position after the round.
+    pub position: f64,
+    /// Risk exponent used in the round.
+    pub risk: f64,
+}
+
+/// An accepted offer in an EUM round: `actor` moved toward `toward`.
+#[derive(Debug, Clone, Serialize)]
+pub struct EumMove {
+    /// Who moved.
+    pub actor: String,
+    /// Whose offer it accepted.
+    pub toward: String,
+    /// Confrontation (lost), compromise or capitulation.
+    pub kind: OfferKind,
+    /// Position before.
+    pub from: f64,
+    /// Position after.
+    pub to: f64,
+    /// Expected utility of the mover from challenging the proposer, as the mover sees it.
+    pub eu_actor: f64,
+    /// Expected utility of the proposer from challenging the mover, as the mover sees it.
+    pub eu_other: f64,
+}
+
+/// One EUM round.
+#[derive(Debug, Clone, Serialize)]
+pub struct EumRoundOut {
+    /// Round number; 0 is the initial state.
+    pub round: usize,
+    /// Weighted median position after the round.
+    pub median: f64,
+    /// Weighted mean position after the round.
+    pub mean: f64,
+    /// Every actor's position and risk exponent.
+    pub actors: Vec<EumActorState>,
+    /// The offers accepted in the round.
+    pub moves: Vec<EumMove>,
+}
+
+/// The EUM forecast with its full trace.
+#[derive(Debug, Clone, Serialize)]
+pub struct EumForecast {
+    /// The final weighted median (the model's forecast).
+    #[serde(flatten)]
+    pub point: Point,
+    /// The final weighted mean.
+    pub mean: f64,
+    /// Which preset the options came from.
+    pub preset: EumPreset,
+    /// Fixed point, cycle or round cap.
+    pub termination: Termination,
+    /// Round 0 (initial) to the last round.
+    pub rounds: Vec<EumRoundOut>,
+}
+
+/// Every model's forecast on one issue.
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueForecast {
+    /// Issue id.
+    pub issue: String,
+    /// Issue name.
+    pub name: String,
+    /// `[min, max]`.
+    pub scale: [f64; 2],
+    /// Status quo.
+    pub status_quo: Point,
+    /// Compromise model, if run and defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compromise: Option<Point>,
+    /// Weighted median, if run and defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub median: Option<MedianForecast>,
+    /// Nash bargaining, if run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nash: Option<NashForecast>,
+    /// Expected utility model, if run and defined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eum: Option<EumForecast>,
+    /// Why a model that was asked for gave no forecast.
+    pub notes: Vec<String>,
+}
+
+impl IssueForecast {
+    /// The point forecast of `model`, if it produced one.
+    pub fn point(&self, model: Model) -> Option<&Point> {
+        match model {
+            Model::Compromise => self.compromise.as_ref(),
+            Model::Median => self.median.as_ref().map(|m| &m.point),
+            Model::Nash => self.nash.as_ref().map(|n| &n.point),
+            Model::Eum => self.eum.as_ref().map(|e| &e.point),
+        }
+    }
+}
+
+/// Forecasts for a whole scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct Forecast {
+    /// Schema tag, [`SCHEMA`].
+    pub schema: &'static str,
+    /// The scenario's title.
+    pub title: String,
+    /// Models that were run.
+    pub models: Vec<Model>,
+    /// One entry per issue, in file order.
+    pub issues: Vec<IssueForecast>,
+}
+
+/// Runs the configured models on every issue.
+pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
+    Forecast {
+        schema: SCHEMA,
+        title: scenario.meta.title.clone(),
+        models: config.models.clone(),
+        issues: scenario
+            .issues
+            .iter()
+            .map(|issue| forecast_issue(scenario, issue, config))
+            .collect(),
+    }
+}
+
+fn point(issue: &Issue, position: f64) -> Point {
+    Point {
+        position,
+        anchor: issue.nearest_anchor(position).map(|a| a.label.clone()),
+    }
+}
+
+/// Runs the configured models on one issue.
+pub fn forecast_issue(
+    scenario: &Scenario,
+    issue: &Issue,
+    config: &ForecastConfig,
+) -> IssueForecast {
+    let stances = stances(scenario, issue);
+    let mut out = IssueForecast {
+        issue: issue.id.clone(),
+        name: issue.name.clone(),
+        scale: [issue.scale.min(), issue.scale.max()],
+        status_quo: point(issue, issue.status_quo),
+        compromise: None,
+        median: None,
+        nash: None,
+        eum: None,
+        notes: Vec::new(),
+    };
+    let no_weight = "every actor's salience is 0, so no weighted forecast exists";
+    for &model in &config.models {
+        match model {
+            Model::Compromise => match compromise(&stances) {
+                Some(x) => out.compromise = Some(point(issue, x)),
+                None => out.notes.push(format!("compromise: {no_weight}")),
+            },
+            Model::Median => match weighted_median(&stances) {
+                Some(m) => {
+                    out.median = Some(MedianForecast {
+                        point: point(issue, m.position),
+                        tie: m.tie,
+                    });
+                }
+                None => out.notes.push(format!("median: {no_weight}")),
+            },
+            Model::Nash => {
+                let players = nash::players(scenario, issue, &stances, &config.nash);
+                let scale = (issue.scale.min(), issue.scale.max());
+                let solved = nash::nash(&stances, &players, issue.status_quo, scale);
+                out.nash = Some(NashForecast {
+                    point: point(issue, solved.position),
+                    gridlock: solved.gridlock,
+                    players: solved
+                        .players
+                        .iter()
+                        .filter_map(|&i| stances.get(i))
+                        .map(|s| id(scenario, s))
+                        .collect(),
+                    player_rule: config.nash.players,
+                });
+            }
+            Model::Eum => match run_eum(scenario, issue, &stances, config) {
+                Ok(e) => out.eum = Some(e),
+                Err(e) => out.notes.push(format!("eum: {e}")),
+            },
+        }
+    }
+    out
+}
+
+fn id(scenario: &Scenario, stance: &Stance) -> String {
+    scenario
+        .actor(stance.actor)
+        .map_or_else(|| "?".to_owned(), |a| a.id.clone())
+}
+
+fn run_eum(
+    scenario: &Scenario,
+    issue: &Issue,
+    stances: &[Stance],
+    config: &ForecastConfig,
+) -> Result<EumForecast, eum::EumError> {
+    let actors: Vec<EumActor> = stances
+        .iter()
+        .map(|s| EumActor {
+            capability: s.capability,
+            position: s.position,
+            salience: s.salience,
+        })
+        .collect();
+    let input = EumInput {
+        actors: &actors,
+        scale: (issue.scale.min(), issue.scale.max()),
+    };
+    let result = eum::run(&input, &config.eum)?;
+    let ids: Vec<String> = stances.iter().map(|s| id(scenario, s)).collect();
+    let name = |i: usize| ids.get(i).cloned().unwrap_or_else(|| "?".to_owned());
+    let rounds = result
+        .rounds
+        .iter()
+        .map(|r| EumRoundOut {
+            round: r.round,
+            median: r.median,
+            mean: r.mean,
+            actors: r
+                .positions
+                .iter()
+                .zip(&r.risk)
+                .enumerate()
+                .map(|(i, (&position, &risk))| EumActorState {
+                    actor: name(i),
+                    position,
+                    risk,
+                })
+                .collect(),
+            moves: r
+                .offers
+                .iter()
+                .map(|o| EumMove {
+                    actor: name(o.receiver),
+                    toward: name(o.proposer),
+                    kind: o.kind,
+                    from: o.from,
+                    to: o.to,
+                    eu_actor: o.eu_receiver,
+                    eu_other: o.eu_proposer,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(EumForecast {
+        point: point(issue, result.forecast_median),
+        mean: result.forecast_mean,
+        preset: config.eum_preset,
+        termination: result.outcome,
+        rounds,
+    })
+}

@@ -1,0 +1,15 @@
+//! Forecasting models for detente. Each model is a pure function of an issue's stances (or a
+//! scenario) and a config: no I/O, no clock, no randomness.
+//!
+//! - [`compromise`]: capability × salience weighted mean (Achen 2006).
+//! - [`median`]: weighted median, the weighted-majority winner (Black 1948).
+//! - [`nash`]: weighted Nash bargaining with the status quo as disagreement point.
+//! - [`eum`]: Bueno de Mesquita's expected utility model (Scholz et al. 2011 formalisation).
+//! - [`forecast`]: runs the models on every issue of a scenario and names actors in the results.
+
+pub mod compromise;
+pub mod eum;
+pub mod forecast;
+pub mod median;
+pub mod nash;
+pub mod stance;
