@@ -1,8 +1,8 @@
 //! Importers: published negotiation data sets (CSV tables) turned into a [`ScenarioFile`].
 //!
 //! Two layouts are read: the one-issue table of the expected utility literature (actor,
-//! capability, position, salience; "Predictioneer's table", see [`predictioneer`]) and the CSV
-//! files of KAPSARC's KTAB spatial model (see [`ktab`]). Importers are pure functions from text to
+//! capability, position, salience; "Predictioneer's table", module `predictioneer`) and the CSV
+//! files of KAPSARC's KTAB spatial model (module `ktab`). Importers are pure functions from text to
 //! a [`ScenarioFile`], like the rest of this crate: the caller reads the file. Whatever the source
 //! leaves unsaid (roles, status quo, the scale of saliences) the importer assumes and says so in
 //! [`Imported::notes`] and in the scenario's description, so the analyst can check it. Every
