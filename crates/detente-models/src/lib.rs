@@ -5,8 +5,11 @@
 //! - [`median`]: weighted median, the weighted-majority winner (Black 1948).
 //! - [`nash`]: weighted Nash bargaining with the status quo as disagreement point.
 //! - [`eum`]: Bueno de Mesquita's expected utility model (Scholz et al. 2011 formalisation).
+//! - [`bargain`]: multi-issue package bargaining: outcome spaces, additive utilities, the Pareto
+//!   frontier and the Nash, Kalai-Smorodinsky, egalitarian and utilitarian solutions.
 //! - [`forecast`]: runs the models on every issue of a scenario and names actors in the results.
 
+pub mod bargain;
 pub mod compromise;
 pub mod eum;
 pub mod forecast;

@@ -1,0 +1,200 @@
+//! Builds a package-bargaining [`Problem`] from a detente [`Scenario`].
+//!
+//! # What it models
+//! Each scenario issue becomes a discrete issue: a grid on its scale with spacing
+//! [`PackageConfig::step`], always holding both ends and the status quo. Each bargaining party's
+//! utility is additive across issues: weights are the party's saliences normalised to sum to 1
+//! over the issues it takes a position on (0 on issues it sits out), and the evaluation of grid
+//! point `x` on issue `k` for a party at position `x_i` is
+//! `e_k(x) = 1 - |x - x_i| / width_k` ([`Loss::Linear`]) or
+//! `e_k(x) = 1 - (|x - x_i| / width_k)²` ([`Loss::Quadratic`]), `width_k` the scale's width, so
+//! every utility lies in `[0, 1]`. The disagreement value is the utility of the status-quo
+//! package unless [`PackageConfig::reservations`] gives one.
+//!
+//! # Assumptions
+//! Issues are separable (no interaction terms) and a party's trade-off rate between issues is
+//! the ratio of its saliences. Quadratic loss is the default: it is the risk-averse spatial
+//! utility of the single-issue Nash model (`nash.rs`, Achen 2006), so the package model reduces
+//! to it on one issue, and it makes small concessions near a party's ideal cheap, which is what
+//! lets logrolling across issues produce packages both sides prefer. An actor whose saliences
+//! are all 0 is treated as weighting its issues equally.
+//!
+//! # Parameters
+//! [`PackageConfig`]: grid step (default 5 scale points), loss shape, the parties (default the
+//! actors whose role is principal) and optional explicit reservation values.
+//!
+//! # References
+//! Achen, C. H. (2006), "Institutional realism and bargaining models", in *The European Union
+//! Decides*, ch. 4. Raiffa, H. (1982), *The Art and Science of Negotiation*, part III (additive
+//! scoring of multi-issue packages).
+
+use std::collections::BTreeMap;
+
+use detente_core::{Role, Scenario};
+use serde::Serialize;
+
+use super::{AdditiveUtility, BargainError, Domain, DomainIssue, Package, Party, Problem, Value};
+
+/// Most grid points one issue may have.
+pub const MAX_GRID_POINTS: usize = 100_000;
+
+/// Shape of the per-issue loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Loss {
+    /// `1 - |x - x_i| / width`.
+    Linear,
+    /// `1 - (|x - x_i| / width)²` (the default).
+    #[default]
+    Quadratic,
+}
+
+/// How a scenario becomes a package-bargaining problem.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PackageConfig {
+    /// Grid spacing on each issue's own scale (default 5).
+    pub step: f64,
+    /// Shape of the loss (default quadratic).
+    pub loss: Loss,
+    /// Actor ids of the bargaining parties; `None` means the principals, in file order.
+    pub parties: Option<Vec<String>>,
+    /// Explicit reservation values by actor id, replacing the status-quo utility.
+    pub reservations: BTreeMap<String, f64>,
+}
+
+impl Default for PackageConfig {
+    fn default() -> Self {
+        Self {
+            step: 5.0,
+            loss: Loss::Quadratic,
+            parties: None,
+            reservations: BTreeMap::new(),
+        }
+    }
+}
+
+/// Discretises `scenario` and builds every party's additive utility.
+pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Problem, BargainError> {
+    if !(config.step.is_finite() && config.step > 0.0) {
+        return Err(BargainError::InvalidStep { step: config.step });
+    }
+    let mut issues = Vec::with_capacity(scenario.issues.len());
+    let mut status_quo = Vec::with_capacity(scenario.issues.len());
+    for issue in &scenario.issues {
+        let scale = issue.scale;
+        let steps = (scale.width() / config.step).floor();
+        if steps + 2.0 > MAX_GRID_POINTS as f64 {
+            return Err(BargainError::GridTooFine {
+                issue: issue.id.clone(),
+                step: config.step,
+                limit: MAX_GRID_POINTS,
+            });
+        }
+        // Integer steps from the lower end, so points are exact multiples and not accumulated.
+        let mut points: Vec<f64> = (0..=steps as usize)
+            .map(|j| scale.min() + j as f64 * config.step)
+            .filter(|x| *x <= scale.max())
+            .collect();
+        points.push(scale.max());
+        points.push(issue.status_quo);
+        points.sort_by(f64::total_cmp);
+        let tol = 1e-9 * scale.width();
+        points.dedup_by(|a, b| (*a - *b).abs() <= tol);
+        let sq = points
+            .iter()
+            .position(|x| (x - issue.status_quo).abs() <= tol)
+            .unwrap_or(0);
+        status_quo.push(sq);
+        issues.push(DomainIssue {
+            name: issue.id.clone(),
+            values: points
+                .into_iter()
+                .map(|x| Value {
+                    label: format!("{x}"),
+                    number: Some(x),
+                })
+                .collect(),
+        });
+    }
+    let domain = Domain::new(scenario.meta.title.clone(), issues)?;
+
+    let ids: Vec<String> = match &config.parties {
+        Some(ids) => ids.clone(),
+        None => scenario
+            .actors
+            .iter()
+            .filter(|a| a.role == Role::Principal)
+            .map(|a| a.id.clone())
+            .collect(),
+    };
+    if let Some(id) = config.reservations.keys().find(|id| !ids.contains(id)) {
+        return Err(BargainError::UnknownParty { id: id.clone() });
+    }
+    let status_quo = Package(status_quo);
+    let mut parties = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let actor = scenario
+            .actor_index(id)
+            .ok_or_else(|| BargainError::UnknownParty { id: id.clone() })?;
+        let stances: Vec<Option<(f64, f64)>> = scenario
+            .issues
+            .iter()
+            .map(|issue| {
+                issue
+                    .position_of(actor)
+                    .map(|p| (p.position, p.salience.get()))
+            })
+            .collect();
+        let taken = stances.iter().flatten().count();
+        if taken == 0 {
+            return Err(BargainError::NoPositions { party: id.clone() });
+        }
+        let total: f64 = stances.iter().flatten().map(|(_, s)| s).sum();
+        let mut weights = Vec::with_capacity(stances.len());
+        let mut evaluations = Vec::with_capacity(stances.len());
+        for ((issue, stance), grid) in scenario.issues.iter().zip(&stances).zip(domain.issues()) {
+            match stance {
+                Some((x_i, salience)) => {
+                    weights.push(if total > 0.0 {
+                        salience / total
+                    } else {
+                        1.0 / taken as f64
+                    });
+                    let width = issue.scale.width();
+                    evaluations.push(
+                        grid.values
+                            .iter()
+                            .map(|v| {
+                                let dist = (v.number.unwrap_or(0.0) - x_i).abs() / width;
+                                match config.loss {
+                                    Loss::Linear => 1.0 - dist,
+                                    Loss::Quadratic => 1.0 - dist * dist,
+                                }
+                            })
+                            .collect(),
+                    );
+                }
+                None => {
+                    weights.push(0.0);
+                    evaluations.push(vec![1.0; grid.values.len()]);
+                }
+            }
+        }
+        let mut utility = AdditiveUtility {
+            weights,
+            evaluations,
+            reservation: None,
+        };
+        utility.reservation = Some(match config.reservations.get(id) {
+            Some(r) => *r,
+            None => utility.eval(&status_quo).unwrap_or(0.0),
+        });
+        let weight = scenario.actor(actor).map_or(1.0, |a| a.capability.get());
+        parties.push(Party {
+            name: id.clone(),
+            utility,
+            weight,
+        });
+    }
+    Problem::new(domain, parties, Some(status_quo))
+}
