@@ -67,7 +67,14 @@ pub fn table(
         )?;
     }
     if let Some(caveat) = &meta.caveat {
-        writeln!(out, "\nCaveat: {}", caveat.trim())?;
+        let text = format!(
+            "Caveat: {}",
+            caveat.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
+        writeln!(out)?;
+        for line in textwrap::wrap(&text, 100) {
+            writeln!(out, "{line}")?;
+        }
     }
     if !warnings.is_empty() {
         writeln!(
@@ -78,6 +85,7 @@ pub fn table(
         )?;
     }
 
+    summary(out, forecast, &config.models)?;
     for (n, (issue, result)) in scenario.issues.iter().zip(&forecast.issues).enumerate() {
         issue_section(out, scenario, n + 1, issue, result, &config.models)?;
     }
@@ -89,6 +97,40 @@ pub fn table(
          status quo as fallback; eum = Bueno de Mesquita's expected utility model, final weighted\n\
          median. `detente explain FILE --issue ID --actor ID` shows why an actor moved."
     )?;
+    Ok(())
+}
+
+/// One line per issue with every model's forecast, so the whole picture fits on a screen.
+fn summary(out: &mut dyn Write, forecast: &Forecast, models: &[Model]) -> Result<(), Failure> {
+    let width = forecast
+        .issues
+        .iter()
+        .map(|i| i.issue.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "\nForecasts at a glance (each issue on its own scale; details below)"
+    )?;
+    let mut header = format!("  {:<width$}  {:>10}", "issue", "status quo");
+    for model in models {
+        header.push_str(&format!("  {:>10}", model.as_str()));
+    }
+    writeln!(out, "{header}")?;
+    for issue in &forecast.issues {
+        let mut line = format!(
+            "  {:<width$}  {:>10.1}",
+            issue.issue, issue.status_quo.position
+        );
+        for &model in models {
+            match issue.point(model) {
+                Some(p) => line.push_str(&format!("  {:>10.1}", p.position)),
+                None => line.push_str(&format!("  {:>10}", "n/a")),
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
     Ok(())
 }
 
@@ -221,11 +263,20 @@ fn strip(
         .iter()
         .map(|p| format!("{} {}", scenario.actor_name(p.actor), p.position))
         .collect();
-    writeln!(out, "  * actors: {}", actors.join(", "))?;
+    write_wrapped(out, &format!("  * actors: {}", actors.join(", ")), "    ")?;
     writeln!(
         out,
         "  | status quo; C compromise, M median, N nash, E eum (later letters overwrite)"
     )?;
+    Ok(())
+}
+
+/// Writes `text` wrapped at 100 columns, continuation lines indented by `indent`.
+fn write_wrapped(out: &mut dyn Write, text: &str, indent: &str) -> Result<(), Failure> {
+    let options = textwrap::Options::new(100).subsequent_indent(indent);
+    for line in textwrap::wrap(text, options) {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
 }
 
@@ -287,14 +338,14 @@ fn eum_summary(out: &mut dyn Write, scenario: &Scenario, eum: &EumForecast) -> R
     });
     writeln!(out, "  Biggest moves:")?;
     for (round, m) in moves.iter().take(3) {
-        writeln!(
-            out,
+        let text = format!(
             "  - round {round}: {} {:.1} -> {:.1}. {}.",
             name_of(scenario, &m.actor),
             m.from,
             m.to,
             move_reason(scenario, m)
-        )?;
+        );
+        write_wrapped(out, &text, "    ")?;
     }
     Ok(())
 }
@@ -354,13 +405,13 @@ pub fn explain(
         }
         for m in own {
             moved = true;
-            writeln!(
-                out,
+            let text = format!(
                 "  moved {:.2} -> {:.2}: {}.",
                 m.from,
                 m.to,
                 move_reason(scenario, m)
-            )?;
+            );
+            write_wrapped(out, &text, "    ")?;
         }
         for m in pulled {
             writeln!(
