@@ -118,9 +118,16 @@ fn predictioneer_scholz_values() {
     assert_eq!(s.actors[0].capability.get(), 0.08);
     let issue = &s.issues[0];
     assert_eq!(issue.id, "scholz-ec");
-    // The scale is exactly the range of the positions (4..10), not the study's 1..10.
-    assert_eq!((issue.scale.min(), issue.scale.max()), (4.0, 10.0));
-    assert_eq!(issue.status_quo, 7.0);
+    // Positions 4..10 fit the conventional 0-10 scale (the study's is 1..10), so that is taken
+    // rather than the positions' own range; the status quo is its midpoint.
+    assert_eq!((issue.scale.min(), issue.scale.max()), (0.0, 10.0));
+    assert_eq!(issue.status_quo, 5.0);
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("smallest conventional scale"))
+    );
     assert_eq!(issue.positions[0].position, 4.0);
     assert_eq!(issue.positions[0].salience.get(), 0.8);
     assert_eq!(
@@ -132,12 +139,6 @@ fn predictioneer_scholz_values() {
             .notes
             .iter()
             .any(|n| n.contains("0..1 because every value"))
-    );
-    assert!(
-        imported
-            .notes
-            .iter()
-            .any(|n| n.contains("range of the positions"))
     );
 }
 
@@ -470,4 +471,21 @@ fn byte_order_mark_keeps_spans_right() {
         "{}",
         errors[0].0
     );
+}
+
+/// Positions that fit no conventional scale (the Sultan data, 12.85..14.25) keep their range.
+#[test]
+fn predictioneer_unconventional_positions_keep_their_range() {
+    let (imported, parsed) = round_trip("sultan.csv");
+    let issue = &parsed.scenario.issues[0];
+    assert_eq!((issue.scale.min(), issue.scale.max()), (12.85, 14.25));
+    assert!(
+        imported
+            .notes
+            .iter()
+            .any(|n| n.contains("range of the positions"))
+    );
+    let (_, parsed) = round_trip("china.csv");
+    let issue = &parsed.scenario.issues[0];
+    assert_eq!((issue.scale.min(), issue.scale.max()), (0.0, 100.0));
 }

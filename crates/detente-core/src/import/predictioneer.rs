@@ -3,9 +3,10 @@
 //! A header row names four columns, in any order and any case: the actor (`Actor`, `Name`,
 //! `Stakeholder`...), its capability (`Capability`, `Resources`, `Power`, `Influence`), its
 //! position and its salience; other columns are ignored with a note. The table gives no scale,
-//! status quo or roles, so the importer takes the range of the positions as the scale (unless the
-//! caller gives one), the scale's midpoint as the status quo and every actor as a principal, and
-//! notes each assumption.
+//! status quo or roles, so the importer takes as the scale the smallest conventional one (0-1,
+//! 0-10 or 0-100) that holds every position and is at least 30% covered by them, or else the
+//! positions' range (unless the caller gives a scale); the scale's midpoint as the status quo; and
+//! every actor as a principal. It notes each assumption.
 
 use super::{
     Cell, Context, Ids, Imported, RawSalience, Row, capability, cell_error, description, midpoint,
@@ -327,10 +328,31 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
                     "give the scale explicitly when importing, or check the position column",
                 )]);
             }
-            notes.push(format!(
-                "scale [{min}, {max}] is the range of the positions: the source gives none"
-            ));
-            (min, max)
+            // Published tables use conventional scales (0-1, 0-10, 0-100) without saying so;
+            // the smallest of them that holds every position is a better guess of the scale
+            // than the positions' own range, which would put the extreme actors at its ends.
+            // Positions bunched in a small part of such a scale (the Sultan data, 12.85..14.25)
+            // were measured on a scale of their own, so the range is kept for them.
+            match [1.0, 10.0, 100.0]
+                .into_iter()
+                .find(|&top| min >= 0.0 && max <= top)
+                .filter(|&top| (max - min) / top >= 0.3)
+            {
+                Some(top) => {
+                    notes.push(format!(
+                        "scale [0, {top}]: the source gives none, and it is the smallest \
+                         conventional scale (0-1, 0-10, 0-100) that holds every position"
+                    ));
+                    (0.0, top)
+                }
+                None => {
+                    notes.push(format!(
+                        "scale [{min}, {max}] is the range of the positions: the source gives \
+                         none and they fill too little of any conventional scale (0-1, 0-10, 0-100)"
+                    ));
+                    (min, max)
+                }
+            }
         }
     };
     let status_quo = midpoint(min, max);
