@@ -34,6 +34,8 @@ enum Command {
     },
     /// Convert a Predictioneer's-table CSV or a KTAB CSV into a scenario TOML.
     Import(ImportArgs),
+    /// Score every model against the outcomes of the DEU data on EU legislative decisions.
+    Backtest(crate::cmd_backtest::BacktestArgs),
     /// Show, round by round, the EUM offers that moved one actor on one issue.
     Explain {
         /// Scenario file (TOML or JSON).
@@ -143,6 +145,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Forecast(args) => run_forecast(&args, out),
         Command::Validate { file, strict } => run_validate(&file, strict, out),
         Command::Import(args) => run_import(&args, out),
+        Command::Backtest(args) => crate::cmd_backtest::run(&args, out),
         Command::Explain {
             file,
             issue,

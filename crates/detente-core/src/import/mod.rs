@@ -7,10 +7,18 @@
 //! leaves unsaid (roles, status quo, the scale of saliences) the importer assumes and says so in
 //! [`Imported::notes`] and in the scenario's description, so the analyst can check it. Every
 //! problem is a [`Finding`] pointing at the CSV cell, with a field path like
-//! `row 7, column salience` where "row" is the line of the file.
+//! `row 7, column salience` where "row" is the line of the file. The DEU data on EU legislative
+//! decisions (many issues with known outcomes, module `deu`) is read by [`parse_deu`] into
+//! [`DeuData`], each issue becoming a scenario of its own.
 
+mod deu;
 mod ktab;
 mod predictioneer;
+
+pub use deu::{
+    CouncilRule, DEU_ACTORS, DeuActor, DeuActorKind, DeuData, DeuDate, DeuIssue,
+    DeuScenarioOptions, DeuStance, MissingReference, Procedure, parse_deu,
+};
 
 use std::ops::Range;
 

@@ -1,0 +1,101 @@
+//! `detente backtest` through the real binary: output formats and bad input.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
+
+use assert_cmd::Command;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/deu3/deu3.tsv");
+
+fn detente() -> Command {
+    Command::new(assert_cmd::cargo::cargo_bin!("detente"))
+}
+
+#[test]
+fn json_carries_the_mean_absolute_error() {
+    let out = detente()
+        .args(["backtest", DATA, "--format", "json", "--limit", "40"])
+        .args([
+            "--models",
+            "compromise,median,blend-mean",
+            "--bootstrap",
+            "100",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let models = v["models"].as_array().unwrap();
+    assert_eq!(models.len(), 3);
+    for m in models {
+        let mae = m["mean_absolute_error"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&mae), "{m}");
+    }
+    assert_eq!(v["schema"], "detente.backtest/1");
+}
+
+#[test]
+fn table_and_csv() {
+    let table = detente()
+        .args([
+            "backtest",
+            DATA,
+            "--limit",
+            "30",
+            "--models",
+            "mean",
+            "--bootstrap",
+            "50",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        text.contains("compromise") && text.contains("mean"),
+        "{text}"
+    );
+    let csv = detente()
+        .args([
+            "backtest",
+            DATA,
+            "--limit",
+            "30",
+            "--format",
+            "csv",
+            "--bootstrap",
+            "50",
+        ])
+        .args(["--models", "compromise", "--capability", "shapley"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert!(
+        text.starts_with("model,tuned,n,mean_absolute_error"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 2);
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.tsv");
+    std::fs::write(&bad, "prnr\tisnr\n1\t2\n").unwrap();
+    let out = detente().args(["backtest"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.tsv") && err.contains("prname"), "{err}");
+    let out = detente()
+        .args(["backtest", DATA, "--models", "oracle"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown model `oracle`"));
+    let out = detente()
+        .args(["backtest", "no/such.tsv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
