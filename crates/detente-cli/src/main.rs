@@ -5,6 +5,9 @@
 //! stderr through miette, never as a backtrace.
 
 mod cli;
+mod cmd_bargain;
+mod cmd_delay;
+mod cmd_levers;
 mod input;
 mod output;
 mod report;

@@ -801,12 +801,18 @@ pub struct Variant {
     pub deal: Option<Deal>,
     /// Nash deal of month 0.
     pub deal_now: Option<Deal>,
+    /// Nash deal of the last month (the horizon), if talks drag on to the end.
+    pub deal_end: Option<Deal>,
     /// Alternating-offers equilibrium.
     pub spe: Option<Spe>,
     /// Ripeness month minus the baseline's (months; a never-ripe run counts as horizon + 1).
     pub ripeness_shift: i64,
     /// Change in each party's utility of `deal` against the baseline's deal.
     pub utility_shift: Vec<f64>,
+    /// Change in each party's utility of `deal_end` against the baseline's.
+    pub utility_shift_end: Vec<f64>,
+    /// Change in each party's equilibrium utility in the alternating-offers game.
+    pub spe_shift: Vec<f64>,
 }
 
 /// Result of [`levers`].
@@ -823,7 +829,8 @@ pub struct LeversReport {
     /// No levers applied.
     pub baseline: Variant,
     /// Each lever alone and each pair, largest effect first: by the size of the ripeness shift,
-    /// then by the summed absolute utility shift.
+    /// then by the summed absolute utility shift of the deal when ripe, then of the deal in the
+    /// last month, then of the game's outcome.
     pub variants: Vec<Variant>,
 }
 
@@ -849,12 +856,15 @@ pub fn levers(scenario: &Scenario, config: &DynamicsConfig) -> Result<LeversRepo
         Variant {
             deal: report.months[deal_month as usize].nash.clone(),
             deal_now: report.months[0].nash.clone(),
+            deal_end: report.months.last().and_then(|m| m.nash.clone()),
             levers: report.levers,
             ripeness: report.ripeness,
             deal_month,
             spe: report.spe,
             ripeness_shift: 0,
             utility_shift: Vec::new(),
+            utility_shift_end: Vec::new(),
+            spe_shift: Vec::new(),
         }
     };
     let baseline = summarise(base);
@@ -869,24 +879,35 @@ pub fn levers(scenario: &Scenario, config: &DynamicsConfig) -> Result<LeversRepo
     for set in sets {
         let mut v = summarise(run(set)?);
         v.ripeness_shift = ripe_or(v.ripeness) - ripe_or(baseline.ripeness);
-        v.utility_shift = match (&v.deal, &baseline.deal) {
-            (Some(a), Some(b)) => a
-                .utilities
-                .iter()
-                .zip(&b.utilities)
-                .map(|(x, y)| x - y)
-                .collect(),
-            _ => vec![0.0; prepared.problem.parties().len()],
+        let n = prepared.problem.parties().len();
+        // A deal against none (or none against a deal) has no utility difference to show.
+        let shift = |a: Option<&Vec<f64>>, b: Option<&Vec<f64>>| match (a, b) {
+            (Some(a), Some(b)) => a.iter().zip(b).map(|(x, y)| x - y).collect(),
+            _ => vec![0.0; n],
         };
+        v.utility_shift = shift(
+            v.deal.as_ref().map(|d| &d.utilities),
+            baseline.deal.as_ref().map(|d| &d.utilities),
+        );
+        v.utility_shift_end = shift(
+            v.deal_end.as_ref().map(|d| &d.utilities),
+            baseline.deal_end.as_ref().map(|d| &d.utilities),
+        );
+        v.spe_shift = shift(
+            v.spe.as_ref().map(|s| &s.utilities),
+            baseline.spe.as_ref().map(|s| &s.utilities),
+        );
         variants.push(v);
     }
-    let size = |v: &Variant| v.utility_shift.iter().map(|x| x.abs()).sum::<f64>();
+    let size = |x: &[f64]| x.iter().map(|x| x.abs()).sum::<f64>();
     // Stable sort: equal effects keep file order (singles before pairs).
     variants.sort_by(|a, b| {
         b.ripeness_shift
             .abs()
             .cmp(&a.ripeness_shift.abs())
-            .then(size(b).total_cmp(&size(a)))
+            .then(size(&b.utility_shift).total_cmp(&size(&a.utility_shift)))
+            .then(size(&b.utility_shift_end).total_cmp(&size(&a.utility_shift_end)))
+            .then(size(&b.spe_shift).total_cmp(&size(&a.spe_shift)))
     });
     Ok(LeversReport {
         parties: baseline_parties(&prepared),
