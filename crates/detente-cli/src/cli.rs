@@ -36,6 +36,14 @@ enum Command {
     Import(ImportArgs),
     /// Score every model against the outcomes of the DEU data on EU legislative decisions.
     Backtest(crate::cmd_backtest::BacktestArgs),
+    /// Package bargaining: the Pareto frontier, the Nash, Kalai-Smorodinsky, egalitarian and
+    /// utilitarian packages, and the zone of agreement (a scenario or a GENIUS domain folder).
+    Bargain(crate::cmd_bargain::BargainArgs),
+    /// Month by month: status-quo drift, the value of no deal, the Nash deal, each party's cost
+    /// of delay, the ripeness month and the alternating-offers equilibrium.
+    Delay(crate::cmd_delay::DelayArgs),
+    /// The baseline against each lever and each pair of levers of the scenario's `[time]` section.
+    Levers(crate::cmd_levers::LeversArgs),
     /// Show, round by round, the EUM offers that moved one actor on one issue.
     Explain {
         /// Scenario file (TOML or JSON).
@@ -146,6 +154,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Validate { file, strict } => run_validate(&file, strict, out),
         Command::Import(args) => run_import(&args, out),
         Command::Backtest(args) => crate::cmd_backtest::run(&args, out),
+        Command::Bargain(args) => crate::cmd_bargain::run(&args, out),
+        Command::Delay(args) => crate::cmd_delay::run(&args, out),
+        Command::Levers(args) => crate::cmd_levers::run(&args, out),
         Command::Explain {
             file,
             issue,

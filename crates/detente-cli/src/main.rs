@@ -6,6 +6,9 @@
 
 mod cli;
 mod cmd_backtest;
+mod cmd_bargain;
+mod cmd_delay;
+mod cmd_levers;
 mod input;
 mod output;
 mod report;

@@ -23,6 +23,9 @@ pub struct ScenarioFile {
     /// The issues, each with its positions.
     #[serde(default)]
     pub issues: Vec<IssueFile>,
+    /// Optional time dynamics: drift, monthly costs, discount factors, levers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<TimeFile>,
 }
 
 /// `[scenario]`.
@@ -156,6 +159,121 @@ pub struct PositionFile {
     /// Source or judgement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
+}
+
+/// `[time]`: how the situation moves month by month when no deal is struck.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeFile {
+    /// Months looked ahead (default 24).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<i64>,
+    /// Reason for the horizon.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_why: Option<String>,
+    /// `[[time.drift]]`: status-quo drift per issue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub drift: Vec<DriftFile>,
+    /// `[[time.actors]]`: monthly cost of continuing and discount factor per actor.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<ActorTimeFile>,
+    /// `[[time.levers]]`: named, dated what-if changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levers: Vec<LeverFile>,
+}
+
+/// `[[time.drift]]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriftFile {
+    /// Issue id.
+    pub issue: String,
+    /// Scale points per month, signed.
+    pub per_month: f64,
+    /// Point on the scale where drift stops.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<f64>,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// `[[time.actors]]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ActorTimeFile {
+    /// Actor id.
+    pub actor: String,
+    /// Cost of one more month without a deal, in utility points (0..=1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_month: Option<f64>,
+    /// Monthly discount factor in (0, 1] (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<f64>,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// `[[time.levers]]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeverFile {
+    /// Unique lever id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// What the lever changes (one or more).
+    #[serde(default)]
+    pub effects: Vec<EffectFile>,
+}
+
+/// The effect kinds accepted in files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EffectKindFile {
+    /// Drift stops on `issue` (or every issue when `issue` is absent).
+    StopDrift,
+    /// Drift on `issue` runs at `per_month` instead.
+    DriftRate,
+    /// `actor`'s monthly cost rises by `per_month`.
+    AddCost,
+    /// `actor`'s capability is multiplied by `factor`.
+    ScaleCapability,
+    /// `issue`'s status quo moves by `points` once, at month `from`.
+    MoveStatusQuo,
+}
+
+/// `[[time.levers.effects]]`: one change; which keys apply depends on `kind`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EffectFile {
+    /// What changes.
+    pub kind: EffectKindFile,
+    /// First month the effect holds (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// First month it no longer holds (absent: to the horizon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    /// Issue id (`stop-drift`, `drift-rate`, `move-status-quo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// Actor id (`add-cost`, `scale-capability`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actor: Option<String>,
+    /// Scale points (`drift-rate`) or utility points (`add-cost`) per month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_month: Option<f64>,
+    /// Multiplier (`scale-capability`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// Scale points (`move-status-quo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<f64>,
 }
 
 impl ScenarioFile {

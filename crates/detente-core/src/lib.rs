@@ -16,12 +16,13 @@ mod validate;
 
 pub use diagnostic::{FieldPath, Finding, Located, ScenarioError, Segment, Severity, Source};
 pub use file::{
-    ActorFile, AnchorFile, DecisionRuleFile, IssueFile, MetaFile, PositionFile, RoleFile,
-    ScenarioFile,
+    ActorFile, ActorTimeFile, AnchorFile, DecisionRuleFile, DriftFile, EffectFile, EffectKindFile,
+    IssueFile, LeverFile, MetaFile, PositionFile, RoleFile, ScenarioFile, TimeFile,
 };
 pub use parse::{Format, MAX_SCENARIO_BYTES, Parsed, parse};
 pub use scenario::{
-    Actor, ActorIndex, Anchor, Capability, DecisionRule, Issue, Metadata, Position, Role, Salience,
-    Scale, Scenario, Uncertainty,
+    Actor, ActorIndex, ActorTime, Anchor, Capability, DEFAULT_HORIZON, DecisionRule, Drift, Effect,
+    EffectKind, Issue, IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale,
+    Scenario, Time, Uncertainty,
 };
 pub use validate::{FORMAT_VERSION, Validated, validate};

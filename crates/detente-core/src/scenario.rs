@@ -254,6 +254,161 @@ impl Issue {
     }
 }
 
+/// Index of an issue in [`Scenario::issues`]; time sections refer to issues by index once
+/// validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct IssueIndex(pub usize);
+
+/// The default horizon, in months, when `[time]` gives none.
+pub const DEFAULT_HORIZON: u32 = 24;
+
+/// The longest horizon accepted, in months (50 years).
+pub const MAX_HORIZON: u32 = 600;
+
+/// How the world moves month by month while no deal is struck (`[time]`).
+///
+/// **Invariants** (established by the parser): every issue and actor index is in range; at most
+/// one drift per issue and one entry per actor; months are non-negative and `from < until`;
+/// costs lie in `0..=1`, discounts in `(0, 1]`, capability factors are positive and finite.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Time {
+    /// Months looked ahead: months `0..=horizon` are modelled.
+    pub horizon: u32,
+    /// Reason for the horizon.
+    pub horizon_why: Option<String>,
+    /// Status-quo drift, at most one per issue, in file order.
+    pub drift: Vec<Drift>,
+    /// Monthly cost and discount per actor, at most one per actor, in file order.
+    pub actors: Vec<ActorTime>,
+    /// Named what-if changes, in file order.
+    pub levers: Vec<Lever>,
+}
+
+impl Default for Time {
+    fn default() -> Self {
+        Self {
+            horizon: DEFAULT_HORIZON,
+            horizon_why: None,
+            drift: Vec::new(),
+            actors: Vec::new(),
+            levers: Vec::new(),
+        }
+    }
+}
+
+impl Time {
+    /// The drift of `issue`, if any.
+    pub fn drift_of(&self, issue: IssueIndex) -> Option<&Drift> {
+        self.drift.iter().find(|d| d.issue == issue)
+    }
+
+    /// The time entry of `actor`, if any.
+    pub fn actor(&self, actor: ActorIndex) -> Option<&ActorTime> {
+        self.actors.iter().find(|a| a.actor == actor)
+    }
+
+    /// Looks a lever up by id.
+    pub fn lever(&self, id: &str) -> Option<&Lever> {
+        self.levers.iter().find(|l| l.id == id)
+    }
+}
+
+/// Drift of one issue's status quo.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Drift {
+    /// The issue that drifts.
+    pub issue: IssueIndex,
+    /// Scale points per month; positive moves up the scale.
+    pub per_month: f64,
+    /// Point on the scale where the drift stops; on the scale.
+    pub cap: Option<f64>,
+    /// Source or judgement.
+    pub why: Option<String>,
+}
+
+/// An actor's monthly cost of continuing without a deal and its discount factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorTime {
+    /// The actor.
+    pub actor: ActorIndex,
+    /// Utility points lost per month without a deal, in `0..=1`.
+    pub cost_per_month: f64,
+    /// Monthly discount factor in `(0, 1]`.
+    pub discount: f64,
+    /// Source or judgement.
+    pub why: Option<String>,
+}
+
+/// A named, dated what-if change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lever {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Source or judgement.
+    pub why: Option<String>,
+    /// What it changes; at least one.
+    pub effects: Vec<Effect>,
+}
+
+/// One change a lever makes, from month `from` up to (not including) month `until`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Effect {
+    /// First month it holds.
+    pub from: u32,
+    /// First month it no longer holds; `None` means to the horizon and beyond.
+    pub until: Option<u32>,
+    /// What it does.
+    pub kind: EffectKind,
+}
+
+impl Effect {
+    /// Whether the effect holds in `month`.
+    pub fn active(&self, month: u32) -> bool {
+        month >= self.from && self.until.is_none_or(|u| month < u)
+    }
+}
+
+/// What an [`Effect`] changes.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum EffectKind {
+    /// Drift stops on one issue, or on every issue when `issue` is `None`.
+    StopDrift {
+        /// The issue, or every issue.
+        issue: Option<IssueIndex>,
+    },
+    /// Drift on `issue` runs at `per_month` scale points instead of its base rate.
+    DriftRate {
+        /// The issue.
+        issue: IssueIndex,
+        /// The new rate.
+        per_month: f64,
+    },
+    /// `actor`'s monthly cost changes by `per_month` utility points (may be negative).
+    AddCost {
+        /// The actor.
+        actor: ActorIndex,
+        /// Added cost per month.
+        per_month: f64,
+    },
+    /// `actor`'s capability is multiplied by `factor` (> 0).
+    ScaleCapability {
+        /// The actor.
+        actor: ActorIndex,
+        /// The multiplier.
+        factor: f64,
+    },
+    /// `issue`'s status quo moves by `points` once, at month `from`.
+    MoveStatusQuo {
+        /// The issue.
+        issue: IssueIndex,
+        /// Signed move in scale points.
+        points: f64,
+    },
+}
+
 /// A validated negotiation scenario.
 ///
 /// **Invariants** (established by the parser): actor and issue ids are unique; every position
@@ -269,6 +424,8 @@ pub struct Scenario {
     pub actors: Vec<Actor>,
     /// All issues, in file order.
     pub issues: Vec<Issue>,
+    /// Time dynamics, when the file has a `[time]` section.
+    pub time: Option<Time>,
 }
 
 impl Scenario {

@@ -7,10 +7,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{FieldPath, Finding};
-use crate::file::{DecisionRuleFile, IssueFile, PositionFile, RoleFile, ScenarioFile};
+use crate::file::{
+    DecisionRuleFile, EffectFile, EffectKindFile, IssueFile, PositionFile, RoleFile, ScenarioFile,
+    TimeFile,
+};
 use crate::scenario::{
-    Actor, ActorIndex, Anchor, Capability, DecisionRule, Issue, Metadata, Position, Role, Salience,
-    Scale, Scenario, Uncertainty,
+    Actor, ActorIndex, ActorTime, Anchor, Capability, DEFAULT_HORIZON, DecisionRule, Drift, Effect,
+    EffectKind, Issue, IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale,
+    Scenario, Time, Uncertainty,
 };
 
 /// The only format version so far.
@@ -104,6 +108,11 @@ pub fn validate(file: &ScenarioFile) -> Validated {
         }
     }
 
+    let time = file
+        .time
+        .as_ref()
+        .map(|t| v.time(&root.key("time"), t, file, &ids));
+
     let ok = !v.has_errors();
     Validated {
         scenario: ok.then(|| Scenario {
@@ -111,6 +120,7 @@ pub fn validate(file: &ScenarioFile) -> Validated {
             meta,
             actors: actors.into_iter().flatten().collect(),
             issues,
+            time,
         }),
         findings: v.findings,
     }
@@ -504,4 +514,486 @@ impl Checker {
             }
         }
     }
+
+    /// Checks `[time]`. The returned value is only used when no error was found anywhere.
+    fn time(
+        &mut self,
+        path: &FieldPath,
+        time: &TimeFile,
+        file: &ScenarioFile,
+        actor_ids: &BTreeMap<&str, ActorIndex>,
+    ) -> Time {
+        let issue_ids: BTreeMap<&str, IssueIndex> = file
+            .issues
+            .iter()
+            .enumerate()
+            .map(|(i, issue)| (issue.id.as_str(), IssueIndex(i)))
+            .rev()
+            .collect();
+        let refs = Refs {
+            issues: &issue_ids,
+            actors: actor_ids,
+            file,
+        };
+
+        let horizon = match time.horizon {
+            None => DEFAULT_HORIZON,
+            Some(h) if h >= 1 && h <= i64::from(MAX_HORIZON) => h as u32,
+            Some(h) => {
+                self.error(
+                    path.key("horizon"),
+                    if h < 0 {
+                        format!("horizon {h} is a negative number of months")
+                    } else {
+                        format!("horizon {h} is outside 1..={MAX_HORIZON} months")
+                    },
+                    format!("give the number of months to look ahead, from 1 to {MAX_HORIZON}, e.g. `horizon = 24`"),
+                );
+                DEFAULT_HORIZON
+            }
+        };
+
+        let mut drift = Vec::new();
+        let mut drifting = BTreeMap::new();
+        for (k, d) in time.drift.iter().enumerate() {
+            let dpath = path.key("drift").index(k);
+            let Some((issue, scale)) = self.issue_ref(&dpath.key("issue"), &d.issue, &refs) else {
+                continue;
+            };
+            if let Some(first) = drifting.insert(issue, k) {
+                self.error(
+                    dpath.key("issue"),
+                    format!(
+                        "issue `{}` has two drift entries ({first} and {k})",
+                        d.issue
+                    ),
+                    "keep one `[[time.drift]]` per issue; to change the rate later, use a lever with `kind = \"drift-rate\"`",
+                );
+            }
+            let mut ok = self.scale_step(&dpath.key("per_month"), d.per_month, scale, "drift");
+            if let Some(cap) = d.cap
+                && let Some(scale) = scale
+            {
+                if !scale.contains(cap) {
+                    ok = false;
+                    self.error(
+                        dpath.key("cap"),
+                        format!(
+                            "cap {cap} is outside the scale [{}, {}]",
+                            scale.min(),
+                            scale.max()
+                        ),
+                        "put the cap, the point where drift stops, on the issue's scale",
+                    );
+                } else if let Some(sq) = file.issues.get(issue.0).map(|i| i.status_quo) {
+                    let behind =
+                        (d.per_month > 0.0 && cap <= sq) || (d.per_month < 0.0 && cap >= sq);
+                    if behind {
+                        self.warning(
+                            dpath.key("cap"),
+                            format!(
+                                "cap {cap} is not ahead of the status quo {sq} in the direction of drift, so the issue never drifts"
+                            ),
+                            "move the cap beyond the status quo in the direction of `per_month`, or remove the drift",
+                        );
+                    }
+                }
+            }
+            self.why_warning(
+                &dpath.key("issue"),
+                d.why.as_deref(),
+                &format!("drift of `{}`", d.issue),
+            );
+            if ok {
+                drift.push(Drift {
+                    issue,
+                    per_month: d.per_month,
+                    cap: d.cap,
+                    why: d.why.clone(),
+                });
+            }
+        }
+
+        let mut actors = Vec::new();
+        let mut seen = BTreeMap::new();
+        for (k, a) in time.actors.iter().enumerate() {
+            let apath = path.key("actors").index(k);
+            let Some(actor) = self.actor_ref(&apath.key("actor"), &a.actor, &refs) else {
+                continue;
+            };
+            if let Some(first) = seen.insert(actor, k) {
+                self.error(
+                    apath.key("actor"),
+                    format!("actor `{}` has two time entries ({first} and {k})", a.actor),
+                    "keep one `[[time.actors]]` per actor; to change its cost later, use a lever with `kind = \"add-cost\"`",
+                );
+            }
+            let cost = a.cost_per_month.unwrap_or(0.0);
+            let mut ok = true;
+            if !(cost.is_finite() && (0.0..=1.0).contains(&cost)) {
+                ok = false;
+                self.error(
+                    apath.key("cost_per_month"),
+                    format!("monthly cost {cost} is outside 0..=1 utility points"),
+                    "give the utility an actor loses per month without a deal, in the units of package utilities (0 = nothing, 1 = the whole range from worst to best package), e.g. 0.01",
+                );
+            }
+            let discount = a.discount.unwrap_or(1.0);
+            if !(discount.is_finite() && discount > 0.0 && discount <= 1.0) {
+                ok = false;
+                self.error(
+                    apath.key("discount"),
+                    format!("discount factor {discount} is outside (0, 1]"),
+                    "give the value of a deal one month later relative to now, e.g. 0.98; 1 means no impatience",
+                );
+            }
+            if a.cost_per_month.is_none() && a.discount.is_none() {
+                self.warning(
+                    apath.key("actor"),
+                    format!(
+                        "time entry of `{}` gives neither `cost_per_month` nor `discount`",
+                        a.actor
+                    ),
+                    "add `cost_per_month` or `discount`, or remove the entry",
+                );
+            }
+            self.why_warning(
+                &apath.key("actor"),
+                a.why.as_deref(),
+                &format!("time entry of `{}`", a.actor),
+            );
+            if ok {
+                actors.push(ActorTime {
+                    actor,
+                    cost_per_month: cost,
+                    discount,
+                    why: a.why.clone(),
+                });
+            }
+        }
+
+        let mut levers = Vec::new();
+        let mut lever_ids = BTreeSet::new();
+        for (k, l) in time.levers.iter().enumerate() {
+            let lpath = path.key("levers").index(k);
+            self.id(&lpath.key("id"), &l.id, "lever");
+            if !lever_ids.insert(l.id.as_str()) {
+                self.error(
+                    lpath.key("id"),
+                    format!("duplicate lever id `{}`", l.id),
+                    "every lever needs its own id; rename one of them",
+                );
+            }
+            if l.name.trim().is_empty() {
+                self.error(
+                    lpath.key("name"),
+                    "the name is empty",
+                    "give the lever a display name, e.g. \"New EU sanctions\"",
+                );
+            }
+            if l.effects.is_empty() {
+                self.error(
+                    lpath.key("id"),
+                    format!("lever `{}` has no effects", l.id),
+                    "add at least one `[[time.levers.effects]]` with a `kind`",
+                );
+            }
+            self.why_warning(
+                &lpath.key("id"),
+                l.why.as_deref(),
+                &format!("lever `{}`", l.id),
+            );
+            let effects: Vec<Effect> = l
+                .effects
+                .iter()
+                .enumerate()
+                .filter_map(|(e, effect)| {
+                    self.effect(&lpath.key("effects").index(e), effect, &refs, horizon)
+                })
+                .collect();
+            levers.push(Lever {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                why: l.why.clone(),
+                effects,
+            });
+        }
+
+        Time {
+            horizon,
+            horizon_why: time.horizon_why.clone(),
+            drift,
+            actors,
+            levers,
+        }
+    }
+
+    fn effect(
+        &mut self,
+        path: &FieldPath,
+        e: &EffectFile,
+        refs: &Refs<'_>,
+        horizon: u32,
+    ) -> Option<Effect> {
+        let mut ok = true;
+        let mut month = |this: &mut Self, key: &str, value: Option<i64>| -> Option<u32> {
+            let value = value?;
+            if value < 0 {
+                ok = false;
+                this.error(
+                    path.key(key),
+                    format!("month {value} is negative"),
+                    "months count from 0, the month of the scenario's date; use 0 or more",
+                );
+                None
+            } else if value > i64::from(MAX_HORIZON) {
+                ok = false;
+                this.error(
+                    path.key(key),
+                    format!("month {value} is beyond the longest horizon, {MAX_HORIZON}"),
+                    format!("use a month from 0 to {MAX_HORIZON}"),
+                );
+                None
+            } else {
+                Some(value as u32)
+            }
+        };
+        let from = month(self, "from", e.from).unwrap_or(0);
+        let until = month(self, "until", e.until);
+        if let Some(until) = until
+            && until <= from
+        {
+            ok = false;
+            self.error(
+                path.key("until"),
+                format!("`until` (month {until}) is not after `from` (month {from})"),
+                "`until` is the first month the effect no longer holds; make it larger than `from`, or remove it",
+            );
+        }
+        if ok && from > horizon {
+            self.warning(
+                path.key("from"),
+                format!("the effect starts in month {from}, after the horizon of {horizon} months"),
+                "move `from` within the horizon, or lengthen `[time] horizon`",
+            );
+        }
+
+        let kind_name = match e.kind {
+            EffectKindFile::StopDrift => "stop-drift",
+            EffectKindFile::DriftRate => "drift-rate",
+            EffectKindFile::AddCost => "add-cost",
+            EffectKindFile::ScaleCapability => "scale-capability",
+            EffectKindFile::MoveStatusQuo => "move-status-quo",
+        };
+        // Which keys each kind reads; a key given to a kind that ignores it is an error, so a
+        // misplaced number never passes silently.
+        let (needs_issue, needs_actor, uses): (bool, bool, &[&str]) = match e.kind {
+            EffectKindFile::StopDrift => (false, false, &["issue"]),
+            EffectKindFile::DriftRate => (true, false, &["issue", "per_month"]),
+            EffectKindFile::AddCost => (false, true, &["actor", "per_month"]),
+            EffectKindFile::ScaleCapability => (false, true, &["actor", "factor"]),
+            EffectKindFile::MoveStatusQuo => (true, false, &["issue", "points"]),
+        };
+        let given: [(&str, bool); 5] = [
+            ("issue", e.issue.is_some()),
+            ("actor", e.actor.is_some()),
+            ("per_month", e.per_month.is_some()),
+            ("factor", e.factor.is_some()),
+            ("points", e.points.is_some()),
+        ];
+        for (key, present) in given {
+            if present && !uses.contains(&key) {
+                ok = false;
+                self.error(
+                    path.key(key),
+                    format!("`{key}` does not apply to an effect of kind `{kind_name}`"),
+                    format!(
+                        "an effect of kind `{kind_name}` reads {}; remove `{key}` or change `kind`",
+                        uses.iter()
+                            .map(|k| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+        for key in uses {
+            let present = given.iter().any(|(k, p)| k == key && *p);
+            let required = match *key {
+                "issue" => needs_issue,
+                "actor" => needs_actor,
+                _ => true,
+            };
+            if required && !present {
+                ok = false;
+                self.error(
+                    path.key("kind"),
+                    format!("an effect of kind `{kind_name}` needs `{key}`"),
+                    format!("add `{key} = ...` to this effect"),
+                );
+            }
+        }
+        if e.kind == EffectKindFile::MoveStatusQuo && e.until.is_some() {
+            ok = false;
+            self.error(
+                path.key("until"),
+                "a `move-status-quo` effect is a one-time move at month `from` and has no end",
+                "remove `until`; to undo the move later, add a second effect with the opposite `points`",
+            );
+        }
+
+        let issue = match &e.issue {
+            Some(id) => match self.issue_ref(&path.key("issue"), id, refs) {
+                Some(found) => Some(found),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        let actor = match &e.actor {
+            Some(id) => {
+                let found = self.actor_ref(&path.key("actor"), id, refs);
+                ok &= found.is_some();
+                found
+            }
+            None => None,
+        };
+        let scale = issue.and_then(|(_, s)| s);
+        if let Some(x) = e.per_month {
+            match e.kind {
+                EffectKindFile::DriftRate => {
+                    ok &= self.scale_step(&path.key("per_month"), x, scale, "drift")
+                }
+                EffectKindFile::AddCost if !(x.is_finite() && (-1.0..=1.0).contains(&x)) => {
+                    ok = false;
+                    self.error(
+                        path.key("per_month"),
+                        format!("added monthly cost {x} is outside -1..=1 utility points"),
+                        "give the change in utility lost per month, e.g. 0.01 (a negative value lowers the cost)",
+                    );
+                }
+                _ => {}
+            }
+        }
+        if let Some(f) = e.factor
+            && !(f.is_finite() && f > 0.0)
+        {
+            ok = false;
+            self.error(
+                path.key("factor"),
+                format!("capability factor {f} is not a positive number"),
+                "give a multiplier greater than 0, e.g. 0.8 for a fifth less capability",
+            );
+        }
+        if let Some(p) = e.points {
+            ok &= self.scale_step(&path.key("points"), p, scale, "move");
+        }
+        if !ok {
+            return None;
+        }
+        let kind = match e.kind {
+            EffectKindFile::StopDrift => EffectKind::StopDrift {
+                issue: issue.map(|(i, _)| i),
+            },
+            EffectKindFile::DriftRate => EffectKind::DriftRate {
+                issue: issue?.0,
+                per_month: e.per_month?,
+            },
+            EffectKindFile::AddCost => EffectKind::AddCost {
+                actor: actor?,
+                per_month: e.per_month?,
+            },
+            EffectKindFile::ScaleCapability => EffectKind::ScaleCapability {
+                actor: actor?,
+                factor: e.factor?,
+            },
+            EffectKindFile::MoveStatusQuo => EffectKind::MoveStatusQuo {
+                issue: issue?.0,
+                points: e.points?,
+            },
+        };
+        Some(Effect { from, until, kind })
+    }
+
+    /// Resolves an issue id in `[time]`, reporting an unknown one.
+    fn issue_ref(
+        &mut self,
+        path: &FieldPath,
+        id: &str,
+        refs: &Refs<'_>,
+    ) -> Option<(IssueIndex, Option<Scale>)> {
+        match refs.issues.get(id) {
+            Some(&index) => {
+                let scale = refs
+                    .file
+                    .issues
+                    .get(index.0)
+                    .and_then(|i| Scale::new(i.scale[0], i.scale[1]));
+                Some((index, scale))
+            }
+            None => {
+                let known: Vec<&str> = refs.issues.keys().copied().collect();
+                self.error(
+                    path.clone(),
+                    format!("unknown issue `{id}`"),
+                    format!(
+                        "use the id of an issue declared under [[issues]]: {}",
+                        known.join(", ")
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Resolves an actor id in `[time]`, reporting an unknown one.
+    fn actor_ref(&mut self, path: &FieldPath, id: &str, refs: &Refs<'_>) -> Option<ActorIndex> {
+        let found = refs.actors.get(id).copied();
+        if found.is_none() {
+            let known: Vec<&str> = refs.actors.keys().copied().collect();
+            self.error(
+                path.clone(),
+                format!("unknown actor `{id}`"),
+                format!(
+                    "use the id of an actor declared under [[actors]]: {}",
+                    known.join(", ")
+                ),
+            );
+        }
+        found
+    }
+
+    /// Checks a signed distance on an issue's scale (a drift rate or a move): finite and no
+    /// longer than the scale is wide.
+    fn scale_step(&mut self, path: &FieldPath, x: f64, scale: Option<Scale>, what: &str) -> bool {
+        let width = scale.map_or(f64::INFINITY, Scale::width);
+        if x.is_finite() && x.abs() <= width {
+            return true;
+        }
+        self.error(
+            path.clone(),
+            format!("{what} of {x} scale points is not a number within the scale's width ({width})"),
+            format!("give a signed number of scale points between -{width} and {width}; positive moves up the scale"),
+        );
+        false
+    }
+
+    fn why_warning(&mut self, path: &FieldPath, why: Option<&str>, what: &str) {
+        if why.is_none_or(|w| w.trim().is_empty()) {
+            self.warning(
+                path.clone(),
+                format!("{what} has no `why`"),
+                "add `why = \"...\"` citing the source or calling it a judgement, so reviewers can check it",
+            );
+        }
+    }
+}
+
+/// Id lookups for `[time]`.
+struct Refs<'a> {
+    issues: &'a BTreeMap<&'a str, IssueIndex>,
+    actors: &'a BTreeMap<&'a str, ActorIndex>,
+    file: &'a ScenarioFile,
 }

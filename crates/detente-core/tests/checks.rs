@@ -663,3 +663,252 @@ fn warnings() {
         &[],
     );
 }
+
+/// [`BASE`] plus a `[time]` section; lines 36 to 64 below, numbered in the comments.
+fn timed() -> String {
+    format!(
+        "{BASE}{}",
+        r#"
+[time]
+horizon = 12
+
+[[time.drift]]
+issue = "i"
+per_month = 2
+cap = 80
+why = "w"
+
+[[time.actors]]
+actor = "a"
+cost_per_month = 0.01
+discount = 0.99
+why = "w"
+
+[[time.levers]]
+id = "truce"
+name = "Truce"
+why = "w"
+
+  [[time.levers.effects]]
+  kind = "stop-drift"
+  from = 3
+  until = 6
+
+  [[time.levers.effects]]
+  kind = "add-cost"
+  actor = "b"
+  per_month = 0.02
+"#
+    )
+}
+
+/// `timed()` with line `line` (one-based) replaced by `with`.
+fn edit_timed(line: usize, with: &str) -> String {
+    let text = timed();
+    let mut lines: Vec<&str> = text.lines().collect();
+    assert!(
+        line >= 1 && line <= lines.len(),
+        "line {line} is not in timed()"
+    );
+    lines[line - 1] = with;
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn time_section_is_valid_and_read() {
+    let text = timed();
+    assert_eq!(text.lines().nth(36), Some("horizon = 12"));
+    assert_eq!(text.lines().nth(63), Some("  per_month = 0.02"));
+    let parsed = check_warnings("time.toml", &text, &[]);
+    let time = parsed.scenario.time.unwrap();
+    assert_eq!(time.horizon, 12);
+    assert_eq!(time.drift[0].per_month, 2.0);
+    assert_eq!(time.drift[0].cap, Some(80.0));
+    assert_eq!(time.actors[0].discount, 0.99);
+    let lever = time.lever("truce").unwrap();
+    assert_eq!(lever.effects.len(), 2);
+    assert!(!lever.effects[0].active(2));
+    assert!(lever.effects[0].active(3) && lever.effects[0].active(5));
+    assert!(!lever.effects[0].active(6));
+    assert!(lever.effects[1].active(0) && lever.effects[1].active(600));
+    // A file without `[time]` stays valid and has no time section.
+    assert!(parse("base.toml", BASE).unwrap().scenario.time.is_none());
+}
+
+#[test]
+fn time_errors() {
+    check(
+        "horizon.toml",
+        &edit_timed(37, "horizon = -3"),
+        &[at(
+            "time.horizon",
+            "horizon -3 is a negative number of months",
+            37,
+        )],
+    );
+    check(
+        "horizon-long.toml",
+        &edit_timed(37, "horizon = 6000"),
+        &[at("time.horizon", "outside 1..=600 months", 37)],
+    );
+    check(
+        "drift-issue.toml",
+        &edit_timed(40, "issue = \"land\""),
+        &[at("time.drift[0].issue", "unknown issue `land`", 40)],
+    );
+    check(
+        "drift-rate.toml",
+        &edit_timed(41, "per_month = 250"),
+        &[at(
+            "time.drift[0].per_month",
+            "drift of 250 scale points",
+            41,
+        )],
+    );
+    check(
+        "cap.toml",
+        &edit_timed(42, "cap = 120"),
+        &[at(
+            "time.drift[0].cap",
+            "cap 120 is outside the scale [0, 100]",
+            42,
+        )],
+    );
+    check(
+        "cost-actor.toml",
+        &edit_timed(46, "actor = \"z\""),
+        &[at("time.actors[0].actor", "unknown actor `z`", 46)],
+    );
+    check(
+        "cost.toml",
+        &edit_timed(47, "cost_per_month = 1.5"),
+        &[at(
+            "time.actors[0].cost_per_month",
+            "monthly cost 1.5 is outside 0..=1 utility points",
+            47,
+        )],
+    );
+    check(
+        "cost-negative.toml",
+        &edit_timed(47, "cost_per_month = -0.1"),
+        &[at("time.actors[0].cost_per_month", "outside 0..=1", 47)],
+    );
+    check(
+        "discount.toml",
+        &edit_timed(48, "discount = 0"),
+        &[at(
+            "time.actors[0].discount",
+            "discount factor 0 is outside (0, 1]",
+            48,
+        )],
+    );
+    check(
+        "lever-id.toml",
+        &edit_timed(52, "id = \"a truce\""),
+        &[at("time.levers[0].id", "invalid lever id `a truce`", 52)],
+    );
+    check(
+        "from.toml",
+        &edit_timed(58, "  from = -1"),
+        &[at(
+            "time.levers[0].effects[0].from",
+            "month -1 is negative",
+            58,
+        )],
+    );
+    check(
+        "until.toml",
+        &edit_timed(59, "  until = 2"),
+        &[at(
+            "time.levers[0].effects[0].until",
+            "`until` (month 2) is not after `from` (month 3)",
+            59,
+        )],
+    );
+    check(
+        "effect-actor.toml",
+        &edit_timed(63, "  actor = \"c\""),
+        &[at(
+            "time.levers[0].effects[1].actor",
+            "unknown actor `c`",
+            63,
+        )],
+    );
+    check(
+        "effect-missing.toml",
+        &edit_timed(63, ""),
+        &[at(
+            "time.levers[0].effects[1].kind",
+            "an effect of kind `add-cost` needs `actor`",
+            62,
+        )],
+    );
+    check(
+        "effect-extra.toml",
+        &edit_timed(64, "  factor = 2"),
+        &[
+            at(
+                "time.levers[0].effects[1].factor",
+                "`factor` does not apply to an effect of kind `add-cost`",
+                64,
+            ),
+            at("time.levers[0].effects[1].kind", "needs `per_month`", 62),
+        ],
+    );
+    check(
+        "effect-kind.toml",
+        &edit_timed(62, "  kind = \"teleport\""),
+        &[at(
+            "time.levers[0].effects[1].kind",
+            "unknown variant `teleport`",
+            62,
+        )],
+    );
+    check(
+        "move-until.toml",
+        &edit_timed(
+            62,
+            "  kind = \"move-status-quo\"\n  issue = \"i\"\n  points = 5\n  until = 9",
+        ),
+        &[
+            at(
+                "time.levers[0].effects[1].actor",
+                "`actor` does not apply to an effect of kind `move-status-quo`",
+                66,
+            ),
+            at(
+                "time.levers[0].effects[1].per_month",
+                "`per_month` does not apply",
+                67,
+            ),
+            at("time.levers[0].effects[1].until", "one-time move", 65),
+        ],
+    );
+}
+
+#[test]
+fn time_warnings() {
+    check_warnings(
+        "cap-behind.toml",
+        &edit_timed(42, "cap = 40"),
+        &[at(
+            "time.drift[0].cap",
+            "cap 40 is not ahead of the status quo 50",
+            42,
+        )],
+    );
+    check_warnings(
+        "no-why.toml",
+        &edit_timed(54, ""),
+        &[at("time.levers[0].id", "lever `truce` has no `why`", 52)],
+    );
+    check_warnings(
+        "late.toml",
+        &timed().replace("from = 3\n  until = 6", "from = 30\n  until = 40"),
+        &[at(
+            "time.levers[0].effects[0].from",
+            "starts in month 30, after the horizon of 12 months",
+            58,
+        )],
+    );
+}

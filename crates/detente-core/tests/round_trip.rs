@@ -186,6 +186,7 @@ fn built() -> ScenarioFile {
                 ],
             },
         ],
+        time: None,
     }
 }
 

@@ -7,10 +7,13 @@
 //! - [`eum`]: Bueno de Mesquita's expected utility model (Scholz et al. 2011 formalisation).
 //! - [`bargain`]: multi-issue package bargaining: outcome spaces, additive utilities, the Pareto
 //!   frontier and the Nash, Kalai-Smorodinsky, egalitarian and utilitarian solutions.
+//! - [`dynamics`]: time: status-quo drift, monthly costs, levers, the cost of delay, ripeness and
+//!   the alternating-offers game with a deadline.
 //! - [`forecast`]: runs the models on every issue of a scenario and names actors in the results.
 
 pub mod bargain;
 pub mod compromise;
+pub mod dynamics;
 pub mod eum;
 pub mod forecast;
 pub mod median;

@@ -525,6 +525,7 @@ impl DeuIssue {
                 caveat: None,
             },
             actors,
+            time: None,
             issues: vec![IssueFile {
                 id: self.id.clone(),
                 name: self.proposal_name.clone(),

@@ -400,6 +400,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         },
         actors,
         issues,
+        time: None,
     };
     Ok(Imported { file, notes })
 }

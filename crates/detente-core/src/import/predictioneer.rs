@@ -417,6 +417,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         },
         actors,
         issues: vec![issue],
+        time: None,
     };
     Ok(Imported { file, notes })
 }

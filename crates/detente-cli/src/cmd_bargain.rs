@@ -1,0 +1,486 @@
+//! `detente bargain FILE`: package bargaining on a scenario (or a GENIUS domain folder): the
+//! Pareto frontier, the Nash, Kalai-Smorodinsky, egalitarian and utilitarian packages with what
+//! each gives every party, and the zone of possible agreement. Also the options and helpers the
+//! `delay` and `levers` commands share (grid, loss, parties, package descriptions).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use detente_core::Scenario;
+use detente_models::bargain::{
+    Domain, Loss, NashWeights, Package, PackageConfig, Problem, Solution, SolveConfig,
+    from_scenario, genius, solve,
+};
+use miette::Report;
+use serde::Serialize;
+
+use crate::Failure;
+use crate::input::{load_scenario, read_text};
+
+/// Output format of the bargaining commands (as `forecast`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A report for people.
+    Table,
+    /// The full result as JSON.
+    Json,
+    /// One row per item, for spreadsheets.
+    Csv,
+}
+
+/// Shape of the per-issue loss.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LossArg {
+    /// Utility falls in proportion to distance.
+    Linear,
+    /// Utility falls with the square of distance (the default).
+    Quadratic,
+}
+
+/// Exponents of the Nash product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NashArg {
+    /// Weighted by capability (the default for scenarios).
+    Capability,
+    /// Symmetric, as GENIUS and NegMAS.
+    Equal,
+}
+
+/// Options shared by `bargain`, `delay` and `levers`.
+#[derive(Debug, clap::Args)]
+pub struct PackageArgs {
+    /// Grid spacing on each issue's scale, in scale points.
+    #[arg(long, default_value_t = 5.0)]
+    pub step: f64,
+    /// Shape of the per-issue loss.
+    #[arg(long, value_enum, default_value_t = LossArg::Quadratic)]
+    pub loss: LossArg,
+    /// Bargaining parties (actor ids, comma-separated); default: the principals.
+    #[arg(long, value_delimiter = ',')]
+    pub parties: Vec<String>,
+    /// Weights of the Nash product.
+    #[arg(long, value_enum, default_value_t = NashArg::Capability)]
+    pub nash: NashArg,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+impl PackageArgs {
+    /// The package config these options describe.
+    pub fn package(&self) -> PackageConfig {
+        PackageConfig {
+            step: self.step,
+            loss: match self.loss {
+                LossArg::Linear => Loss::Linear,
+                LossArg::Quadratic => Loss::Quadratic,
+            },
+            parties: (!self.parties.is_empty()).then(|| self.parties.clone()),
+            ..PackageConfig::default()
+        }
+    }
+
+    /// The Nash weights these options describe.
+    pub fn nash_weights(&self) -> NashWeights {
+        match self.nash {
+            NashArg::Capability => NashWeights::PartyWeights,
+            NashArg::Equal => NashWeights::Equal,
+        }
+    }
+
+    /// A sentence on the grid and loss, for reports.
+    pub fn describe(&self) -> String {
+        format!(
+            "grid every {} scale points, {} loss",
+            self.step,
+            match self.loss {
+                LossArg::Linear => "linear",
+                LossArg::Quadratic => "quadratic",
+            }
+        )
+    }
+}
+
+/// `detente bargain`.
+#[derive(Debug, clap::Args)]
+pub struct BargainArgs {
+    /// Scenario file (TOML or JSON), or a GENIUS domain folder (domain and profile XML files).
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub package: PackageArgs,
+}
+
+/// Maps a model error to exit code 2 with the file name.
+pub fn input_error(file: &Path, e: impl std::fmt::Display) -> Failure {
+    Failure::Input(Report::msg(format!("{}: {e}", file.display())))
+}
+
+/// One issue's value in a package, with the nearest anchor label (scenarios) or the value label
+/// (GENIUS).
+#[derive(Debug, Clone, Serialize)]
+pub struct IssueValue {
+    /// Issue id (scenario) or name (GENIUS).
+    pub issue: String,
+    /// The value on the issue's scale, where it has one.
+    pub value: Option<f64>,
+    /// The value's label: the nearest anchor for scenarios, the item name for GENIUS.
+    pub label: Option<String>,
+}
+
+/// Spells a package out issue by issue.
+pub fn describe_package(
+    domain: &Domain,
+    scenario: Option<&Scenario>,
+    package: &Package,
+) -> Vec<IssueValue> {
+    domain
+        .issues()
+        .iter()
+        .zip(&package.0)
+        .enumerate()
+        .map(|(k, (issue, &v))| {
+            let value = issue.values.get(v);
+            let number = value.and_then(|x| x.number);
+            let label = match (scenario, number) {
+                (Some(s), Some(x)) => s.issues.get(k).and_then(|i| i.nearest_anchor(x)).map(|a| {
+                    if a.at == x {
+                        a.label.clone()
+                    } else {
+                        format!("near {}: {}", fmt_num(a.at), a.label)
+                    }
+                }),
+                _ => value.map(|x| x.label.clone()),
+            };
+            IssueValue {
+                issue: scenario
+                    .and_then(|s| s.issues.get(k))
+                    .map_or_else(|| issue.name.clone(), |i| i.id.clone()),
+                value: number,
+                label,
+            }
+        })
+        .collect()
+}
+
+/// A number with at most two decimals and no trailing zeros.
+pub fn fmt_num(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// A utility with three decimals.
+pub fn fmt_u(x: f64) -> String {
+    format!("{x:.3}")
+}
+
+/// A signed utility difference with three decimals.
+pub fn fmt_signed(x: f64) -> String {
+    if x.abs() < 5e-4 {
+        "0.000".to_owned()
+    } else {
+        format!("{x:+.3}")
+    }
+}
+
+/// Writes a package as an indented list: issue name, value, label.
+pub fn write_package(
+    out: &mut dyn Write,
+    scenario: Option<&Scenario>,
+    values: &[IssueValue],
+) -> std::io::Result<()> {
+    let width = values
+        .iter()
+        .map(|v| issue_name(scenario, &v.issue).chars().count())
+        .max()
+        .unwrap_or(0);
+    for v in values {
+        let name = issue_name(scenario, &v.issue);
+        let value = v.value.map_or_else(String::new, fmt_num);
+        let label = v.label.as_deref().unwrap_or("");
+        writeln!(out, "    {name:<width$}  {value:>5}  {label}")?;
+    }
+    Ok(())
+}
+
+fn issue_name(scenario: Option<&Scenario>, id: &str) -> String {
+    scenario
+        .and_then(|s| s.issue(id))
+        .map_or_else(|| id.to_owned(), |i| i.name.clone())
+}
+
+/// Display name of a party: the actor's name for scenarios, the profile name for GENIUS.
+pub fn party_name(scenario: Option<&Scenario>, id: &str) -> String {
+    scenario
+        .and_then(|s| s.actor_index(id).map(|a| s.actor_name(a).to_owned()))
+        .unwrap_or_else(|| id.to_owned())
+}
+
+#[derive(Debug, Serialize)]
+struct SolutionOut {
+    solution: &'static str,
+    package: Vec<IssueValue>,
+    utilities: Vec<f64>,
+    gains: Vec<f64>,
+    ties: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct BargainOut<'a> {
+    schema: &'static str,
+    source: String,
+    kind: &'static str,
+    parties: Vec<String>,
+    issues: Vec<String>,
+    step: Option<f64>,
+    loss: Option<&'static str>,
+    nash_weights: &'static str,
+    space_size: String,
+    disagreement: Vec<f64>,
+    status_quo: Option<Vec<IssueValue>>,
+    frontier_size: usize,
+    rational_frontier_size: usize,
+    zopa: &'a detente_models::bargain::Zopa,
+    solutions: Vec<SolutionOut>,
+}
+
+/// Runs `detente bargain`.
+pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let quiet = args.package.format != Format::Table;
+    let (problem, scenario) = if args.file.is_dir() {
+        (load_genius(&args.file)?, None)
+    } else {
+        let parsed = load_scenario(&args.file, quiet)?;
+        let problem = from_scenario(&parsed.scenario, &args.package.package())
+            .map_err(|e| input_error(&args.file, e))?;
+        (problem, Some(parsed.scenario))
+    };
+    let config = SolveConfig {
+        nash_weights: args.package.nash_weights(),
+        ..SolveConfig::default()
+    };
+    let solutions = solve(&problem, &config).map_err(|e| input_error(&args.file, e))?;
+    let parties: Vec<String> = problem.parties().iter().map(|p| p.name.clone()).collect();
+    let domain = problem.domain();
+    let named: Vec<(&'static str, &Option<Solution>)> = vec![
+        ("nash", &solutions.nash),
+        ("kalai-smorodinsky", &solutions.kalai_smorodinsky),
+        ("egalitarian", &solutions.egalitarian),
+        ("utilitarian", &solutions.utilitarian),
+    ];
+    let out_solutions: Vec<SolutionOut> = named
+        .iter()
+        .filter_map(|(name, s)| {
+            s.as_ref().map(|s| SolutionOut {
+                solution: name,
+                package: describe_package(domain, scenario.as_ref(), &s.package),
+                utilities: s.utilities.clone(),
+                gains: s.gains.clone(),
+                ties: s.ties,
+            })
+        })
+        .collect();
+    let result = BargainOut {
+        schema: "detente.bargain/1",
+        source: args.file.display().to_string(),
+        kind: if scenario.is_some() {
+            "scenario"
+        } else {
+            "genius"
+        },
+        parties: parties.clone(),
+        issues: domain.issues().iter().map(|i| i.name.clone()).collect(),
+        step: scenario.as_ref().map(|_| args.package.step),
+        loss: scenario.as_ref().map(|_| match args.package.loss {
+            LossArg::Linear => "linear",
+            LossArg::Quadratic => "quadratic",
+        }),
+        nash_weights: match args.package.nash {
+            NashArg::Capability => "capability",
+            NashArg::Equal => "equal",
+        },
+        space_size: domain.size().to_string(),
+        disagreement: solutions.frontier.disagreement.clone(),
+        status_quo: problem
+            .status_quo()
+            .map(|sq| describe_package(domain, scenario.as_ref(), sq)),
+        frontier_size: solutions.zopa.frontier_size,
+        rational_frontier_size: solutions.zopa.rational_frontier_size,
+        zopa: &solutions.zopa,
+        solutions: out_solutions,
+    };
+    match args.package.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &result)
+                .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            let mut header = vec!["solution".to_owned()];
+            header.extend(result.issues.iter().cloned());
+            for p in &parties {
+                header.push(format!("{p}_utility"));
+                header.push(format!("{p}_gain"));
+            }
+            w.write_record(&header).map_err(csv_error)?;
+            for s in &result.solutions {
+                let mut row = vec![s.solution.to_owned()];
+                row.extend(s.package.iter().map(|v| match (v.value, &v.label) {
+                    (Some(x), _) => fmt_num(x),
+                    (None, Some(l)) => l.clone(),
+                    (None, None) => String::new(),
+                }));
+                for (u, g) in s.utilities.iter().zip(&s.gains) {
+                    row.push(format!("{u:.6}"));
+                    row.push(format!("{g:.6}"));
+                }
+                w.write_record(&row).map_err(csv_error)?;
+            }
+            w.flush()?;
+        }
+        Format::Table => table(out, args, &problem, scenario.as_ref(), &result)?,
+    }
+    Ok(())
+}
+
+/// Maps a CSV writer error.
+pub fn csv_error(e: csv::Error) -> Failure {
+    Failure::Internal(Report::msg(format!("cannot write CSV: {e}")))
+}
+
+fn table(
+    out: &mut dyn Write,
+    args: &BargainArgs,
+    problem: &Problem,
+    scenario: Option<&Scenario>,
+    r: &BargainOut<'_>,
+) -> std::io::Result<()> {
+    let title = scenario.map_or_else(
+        || problem.domain().name().to_owned(),
+        |s| s.meta.title.clone(),
+    );
+    writeln!(out, "Package bargaining: {title}")?;
+    let names: Vec<String> = r.parties.iter().map(|p| party_name(scenario, p)).collect();
+    writeln!(out, "Parties: {}.", names.join(", "))?;
+    if scenario.is_some() {
+        writeln!(
+            out,
+            "Each issue is cut into steps ({}); each party's utility runs from 0 (worst package) to 1 (its ideal), weighted by how much each issue matters to it.",
+            args.package.describe()
+        )?;
+    }
+    writeln!(
+        out,
+        "There are {} possible packages. {} of them are Pareto-optimal (no other package is better for one party without being worse for another); {} of these give every party at least as much as no deal.",
+        r.space_size, r.frontier_size, r.rational_frontier_size
+    )?;
+    writeln!(out)?;
+    if let Some(sq) = &r.status_quo {
+        writeln!(out, "No deal (the status quo):")?;
+        write_package(out, scenario, sq)?;
+    }
+    let dis: Vec<String> = names
+        .iter()
+        .zip(&r.disagreement)
+        .map(|(n, d)| format!("{n} {} utility points", fmt_u(*d)))
+        .collect();
+    writeln!(out, "  Without a deal: {}.", dis.join(", "))?;
+    writeln!(out)?;
+    let zopa = r.zopa;
+    if zopa.exists {
+        let count = zopa.strict_count.map_or_else(String::new, |c| {
+            format!(" ({c} packages are strictly better for everyone)")
+        });
+        writeln!(
+            out,
+            "Zone of possible agreement: yes, some packages are better than no deal for every party{count}."
+        )?;
+        for (n, g) in names.iter().zip(&zopa.gain_box) {
+            writeln!(
+                out,
+                "  {n} can gain from {} to {} utility points over no deal.",
+                fmt_u(g.min),
+                fmt_u(g.max)
+            )?;
+        }
+    } else {
+        writeln!(
+            out,
+            "Zone of possible agreement: none. No package is better than no deal for every party."
+        )?;
+    }
+    for s in &r.solutions {
+        writeln!(out)?;
+        let (title, what) = match s.solution {
+            "nash" => (
+                "Nash solution",
+                match args.package.nash {
+                    NashArg::Capability => "the largest product of gains, weighted by capability",
+                    NashArg::Equal => "the largest product of gains",
+                },
+            ),
+            "kalai-smorodinsky" => (
+                "Kalai-Smorodinsky solution",
+                "equal shares of each party's best possible gain",
+            ),
+            "egalitarian" => ("Egalitarian solution", "the largest smallest gain"),
+            _ => ("Utilitarian solution", "the largest total utility"),
+        };
+        writeln!(out, "{title} ({what}):")?;
+        write_package(out, scenario, &s.package)?;
+        let gains: Vec<String> = names
+            .iter()
+            .zip(s.utilities.iter().zip(&s.gains))
+            .map(|(n, (u, g))| format!("{n} {} ({} over no deal)", fmt_u(*u), fmt_signed(*g)))
+            .collect();
+        writeln!(out, "  Utility points: {}.", gains.join(", "))?;
+        if s.ties > 1 {
+            writeln!(
+                out,
+                "  ({} packages tie; the first in issue order is shown.)",
+                s.ties
+            )?;
+        }
+    }
+    if r.solutions.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "No package is at least as good as no deal for every party, so there are no solutions."
+        )?;
+    }
+    Ok(())
+}
+
+/// Reads a GENIUS domain folder: every `.xml` file, each under the scenario size limit.
+pub fn load_genius(folder: &Path) -> Result<Problem, Failure> {
+    let entries = std::fs::read_dir(folder).map_err(|e| input_error(folder, e))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| input_error(folder, e))?.path();
+        if path.extension().is_some_and(|e| e == "xml") {
+            let text = read_text(&path)?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            files.push((name, text));
+        }
+    }
+    let name = folder.file_name().map_or_else(
+        || folder.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    genius::load_folder(&name, &files).map_err(|e| {
+        Failure::Input(Report::msg(format!(
+            "{}: {e}\n  help: a GENIUS domain folder holds one domain XML file and one XML profile per party",
+            folder.display()
+        )))
+    })
+}

@@ -1,0 +1,233 @@
+//! End-to-end tests of `detente bargain`, `detente delay` and `detente levers`: the real binary
+//! in a temporary directory, on the bundled Istanbul scenario, a small drift scenario whose
+//! answer is known by hand (see `crates/detente-models/tests/dynamics.rs`), a GENIUS folder, and
+//! bad input (exit code 2 with the fix).
+
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn istanbul() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/istanbul-2025.toml")
+}
+
+fn drift() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/drift.toml")
+}
+
+fn detente() -> Command {
+    let mut cmd = Command::cargo_bin("detente").unwrap();
+    cmd.current_dir(std::env::temp_dir());
+    cmd
+}
+
+fn json(args: &[&str], file: &Path) -> Value {
+    let out = detente()
+        .args(&args[..1])
+        .arg(file)
+        .args(&args[1..])
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn bargain_istanbul_table_names_anchors_and_zone() {
+    detente()
+        .arg("bargain")
+        .arg(istanbul())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Parties: Russia, Ukraine."))
+        .stdout(predicate::str::contains("Nash solution"))
+        .stdout(predicate::str::contains("Kalai-Smorodinsky solution"))
+        .stdout(predicate::str::contains("Zone of possible agreement: yes"))
+        .stdout(predicate::str::contains("Front line frozen as of May 2025"));
+}
+
+#[test]
+fn bargain_json_and_csv_agree() {
+    let doc = json(&["bargain"], &istanbul());
+    assert_eq!(doc["schema"], "detente.bargain/1");
+    let solutions = doc["solutions"].as_array().unwrap();
+    assert_eq!(solutions.len(), 4);
+    let nash = &solutions[0];
+    assert_eq!(nash["solution"], "nash");
+    assert_eq!(nash["package"].as_array().unwrap().len(), 8);
+    let out = detente()
+        .arg("bargain")
+        .arg(istanbul())
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("solution,ceasefire,territory")
+    );
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(row[0], "nash");
+    let territory = nash["package"][1]["value"].as_f64().unwrap();
+    assert_eq!(row[2].parse::<f64>().unwrap(), territory);
+}
+
+#[test]
+fn bargain_reads_a_genius_folder() {
+    let folder =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../detente-models/tests/data/genius/Laptop");
+    let doc = json(&["bargain"], &folder);
+    assert_eq!(doc["kind"], "genius");
+    assert!(doc["frontier_size"].as_u64().unwrap() > 0);
+    // GENIUS values are shown by their labels.
+    assert!(doc["solutions"][0]["package"][0]["label"].is_string());
+}
+
+#[test]
+fn delay_on_the_hand_computed_drift_scenario() {
+    let doc = json(&["delay", "--loss", "linear"], &drift());
+    assert_eq!(doc["schema"], "detente.delay/1");
+    assert_eq!(doc["ripeness"], 3);
+    let sq: Vec<f64> = doc["months"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status_quo"][0].as_f64().unwrap())
+        .collect();
+    assert_eq!(sq, [50.0, 60.0, 70.0, 80.0, 80.0, 80.0, 80.0]);
+    detente()
+        .arg("delay")
+        .arg(drift())
+        .args(["--loss", "linear"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Ripeness: month 3."));
+    // With the ceasefire lever the deal is ripe at once.
+    let doc = json(
+        &["delay", "--loss", "linear", "--lever", "ceasefire"],
+        &drift(),
+    );
+    assert_eq!(doc["ripeness"], 0);
+}
+
+#[test]
+fn delay_istanbul_reports_every_month_and_the_game() {
+    let doc = json(&["delay"], &istanbul());
+    let months = doc["months"].as_array().unwrap();
+    assert_eq!(months.len(), 25);
+    // Territory drifts half a point a month toward Russia's side.
+    assert_eq!(months[0]["status_quo"][1], 75.0);
+    assert_eq!(months[24]["status_quo"][1], 87.0);
+    assert_eq!(doc["parties"], serde_json::json!(["russia", "ukraine"]));
+    assert!(doc["spe"]["month"].is_u64());
+    let out = detente()
+        .arg("delay")
+        .arg(istanbul())
+        .args(["--months", "6", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1 + 7);
+    assert!(text.starts_with("month,status_quo_ceasefire,"));
+    detente()
+        .arg("delay")
+        .arg(istanbul())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Ripeness:"))
+        .stdout(predicate::str::contains(
+            "Alternating offers with a deadline at month 24",
+        ));
+}
+
+#[test]
+fn levers_istanbul_lists_singles_and_pairs() {
+    let doc = json(&["levers"], &istanbul());
+    assert_eq!(doc["schema"], "detente.levers/1");
+    // Six levers: six singles and fifteen pairs.
+    assert_eq!(doc["variants"].as_array().unwrap().len(), 21);
+    detente()
+        .arg("levers")
+        .arg(drift())
+        .args(["--loss", "linear"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Baseline: ripe month 3"))
+        .stdout(predicate::str::contains(
+            "Ceasefire             |  month 0 |     -3",
+        ));
+    let out = detente()
+        .arg("levers")
+        .arg(drift())
+        .args(["--loss", "linear", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert!(rows[1].starts_with("baseline,3,0,3,"), "{}", rows[1]);
+    assert!(rows[2].starts_with("ceasefire,0,-3,0,"), "{}", rows[2]);
+}
+
+#[test]
+fn bad_input_exits_2_with_the_fix() {
+    detente()
+        .arg("delay")
+        .arg(istanbul())
+        .args(["--lever", "nuke"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown lever `nuke`"))
+        .stderr(predicate::str::contains("ceasefire"));
+    detente()
+        .arg("delay")
+        .arg(istanbul())
+        .args(["--first-proposer", "turkey"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "not one of the bargaining parties",
+        ));
+    detente()
+        .arg("bargain")
+        .arg(istanbul())
+        .args(["--parties", "russia,atlantis"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("atlantis"));
+    detente()
+        .arg("bargain")
+        .arg(istanbul())
+        .args(["--step", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("grid step"));
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("plain.toml");
+    let text = std::fs::read_to_string(drift()).unwrap();
+    let cut = text.find("[time]").unwrap();
+    std::fs::write(&plain, &text[..cut]).unwrap();
+    detente()
+        .arg("levers")
+        .arg(&plain)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("declares no levers"));
+    detente()
+        .arg("bargain")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("GENIUS domain folder"));
+}
