@@ -32,6 +32,7 @@
 mod domain;
 pub mod frontier;
 pub mod genius;
+pub mod genius_full;
 mod scenario;
 pub mod solution;
 mod utility;
