@@ -32,6 +32,10 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Run one automated negotiation on a GENIUS domain folder or a scenario.
+    Negotiate(crate::cmd_negotiate::NegotiateArgs),
+    /// Run a negotiation tournament described by a TOML config.
+    Tournament(crate::cmd_negotiate::TournamentArgs),
     /// Convert a Predictioneer's-table CSV or a KTAB CSV into a scenario TOML.
     Import(ImportArgs),
     /// Show, round by round, the EUM offers that moved one actor on one issue.
@@ -143,6 +147,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Forecast(args) => run_forecast(&args, out),
         Command::Validate { file, strict } => run_validate(&file, strict, out),
         Command::Import(args) => run_import(&args, out),
+        Command::Negotiate(args) => crate::cmd_negotiate::run_negotiate(&args, out),
+        Command::Tournament(args) => crate::cmd_negotiate::run_tournament(&args, out),
         Command::Explain {
             file,
             issue,

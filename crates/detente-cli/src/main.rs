@@ -5,6 +5,7 @@
 //! stderr through miette, never as a backtrace.
 
 mod cli;
+mod cmd_negotiate;
 mod input;
 mod output;
 mod report;

@@ -592,7 +592,7 @@ fn linear(
         evaluators.push(evaluator);
     }
     let total: f64 = weights.iter().sum();
-    if (total - 1.0).abs() > 1e-6 {
+    if (total - 1.0).abs() > 1e-3 {
         warnings.push(GeniusWarning {
             file: file.to_string(),
             message: format!("<weight> values sum to {total}, not 1; utilities are not normalised"),
