@@ -103,9 +103,10 @@ fn load_table(path: &Path, step: f64, parties: &[String]) -> Result<(Table, bool
                 files.push((name, read_text(&p)?));
             }
         }
-        let name = path
-            .file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
         let table = genius_table(&name, &files).map_err(|e| {
             input(format!(
                 "{}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party",
@@ -283,11 +284,7 @@ fn write_negotiation(
         .collect();
     match &r.agreement {
         Some(values) => {
-            writeln!(
-                out,
-                "agreement in round {} (t = {:.3}):",
-                r.round, r.time
-            )?;
+            writeln!(out, "agreement in round {} (t = {:.3}):", r.round, r.time)?;
             for (issue, value) in issues.iter().zip(values) {
                 writeln!(out, "  {issue:<24} {value}")?;
             }
@@ -306,10 +303,19 @@ fn write_negotiation(
             p.name, p.agent, p.utility, p.discounted, p.reservation
         )?;
     }
-    writeln!(out, "distance to the Pareto frontier: {:.4}", r.pareto_distance)?;
+    writeln!(
+        out,
+        "distance to the Pareto frontier: {:.4}",
+        r.pareto_distance
+    )?;
     if let Some(n) = &r.nash {
         let u: Vec<String> = n.utilities.iter().map(|x| format!("{x:.4}")).collect();
-        writeln!(out, "Nash point: ({}) at [{}]", u.join(", "), n.outcome.join(" | "))?;
+        writeln!(
+            out,
+            "Nash point: ({}) at [{}]",
+            u.join(", "),
+            n.outcome.join(" | ")
+        )?;
     }
     if !r.trace.is_empty() {
         writeln!(out, "\nround  seat  action   utilities  offer")?;
@@ -372,8 +378,20 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
         NegotiateFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record([
-                "job", "domain", "rotation", "repetition", "seat", "agent", "profile", "agreement",
-                "round", "utility", "advantage", "welfare", "pareto_distance", "nash_distance",
+                "job",
+                "domain",
+                "rotation",
+                "repetition",
+                "seat",
+                "agent",
+                "profile",
+                "agreement",
+                "round",
+                "utility",
+                "advantage",
+                "welfare",
+                "pareto_distance",
+                "nash_distance",
             ])
             .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             for r in &results.records {
@@ -410,7 +428,14 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
             writeln!(
                 out,
                 "{:<4} {:<14} {:>6} {:>9} {:>8} {:>10} {:>8} {:>8}",
-                "rank", "negotiator", "seats", "advantage", "utility", "agreements", "pareto", "nash"
+                "rank",
+                "negotiator",
+                "seats",
+                "advantage",
+                "utility",
+                "agreements",
+                "pareto",
+                "nash"
             )?;
             for (i, r) in results.ranking.iter().enumerate() {
                 writeln!(

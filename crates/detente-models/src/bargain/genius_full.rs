@@ -282,7 +282,7 @@ impl GeniusFolder {
 
 /// Loads a folder (`(file name, text)` pairs) with the default [`GeniusConfig`]: the domain is
 /// the one file with root `<negotiation_template>`, profiles are the `<utility_space>` files in
-/// file-name order, other files are ignored.
+/// file-name order, other files (and files that do not start with `<`) are ignored.
 pub fn load_folder_full(
     name: &str,
     files: &[(String, String)],
@@ -301,6 +301,11 @@ pub fn load_folder_with(
     let mut domains = Vec::new();
     let mut profiles = Vec::new();
     for (file, text) in sorted {
+        // GENIUS folders can hold non-XML side files under .xml names (e.g. a pareto.xml of
+        // bare utility pairs); they are not profiles.
+        if !text.trim_start().starts_with('<') {
+            continue;
+        }
         let doc = parse_xml(file, text)?;
         match doc.root_element().tag_name().name() {
             "negotiation_template" => domains.push((file, text)),
