@@ -32,6 +32,10 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Run one automated negotiation on a GENIUS domain folder or a scenario.
+    Negotiate(crate::cmd_negotiate::NegotiateArgs),
+    /// Run a negotiation tournament described by a TOML config.
+    Tournament(crate::cmd_negotiate::TournamentArgs),
     /// Convert a Predictioneer's-table CSV or a KTAB CSV into a scenario TOML.
     Import(ImportArgs),
     /// Score every model against the outcomes of the DEU data on EU legislative decisions.
@@ -157,6 +161,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Bargain(args) => crate::cmd_bargain::run(&args, out),
         Command::Delay(args) => crate::cmd_delay::run(&args, out),
         Command::Levers(args) => crate::cmd_levers::run(&args, out),
+        Command::Negotiate(args) => crate::cmd_negotiate::run_negotiate(&args, out),
+        Command::Tournament(args) => crate::cmd_negotiate::run_tournament(&args, out),
         Command::Explain {
             file,
             issue,

@@ -9,6 +9,7 @@ mod cmd_backtest;
 mod cmd_bargain;
 mod cmd_delay;
 mod cmd_levers;
+mod cmd_negotiate;
 mod input;
 mod output;
 mod report;

@@ -32,6 +32,8 @@
 mod domain;
 pub mod frontier;
 pub mod genius;
+pub mod genius_full;
+pub mod geniusweb;
 mod scenario;
 pub mod solution;
 mod utility;

@@ -1,0 +1,457 @@
+//! `detente negotiate` and `detente tournament`: automated negotiation between software
+//! negotiators on a GENIUS domain folder or a detente scenario, and tournaments from a TOML file.
+
+use std::fs;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use detente_models::bargain::PackageConfig;
+use detente_negotiation::analysis::Analysis;
+use detente_negotiation::load::{ScenarioActor, Table, genius_table, scenario_table};
+use detente_negotiation::protocol::{self, Deadline, ProtocolConfig, Seat};
+use detente_negotiation::tournament::{self, TournamentConfig};
+use detente_negotiation::{AgentSpec, Negotiator, Preferences};
+use miette::Report;
+use serde::{Deserialize, Serialize};
+
+use crate::Failure;
+use crate::input::{load_scenario, read_text};
+
+/// Output formats of the two commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NegotiateFormat {
+    /// Human-readable text.
+    Table,
+    /// JSON.
+    Json,
+    /// CSV (tournament records).
+    Csv,
+}
+
+/// Arguments of `detente negotiate`.
+#[derive(Debug, clap::Args)]
+pub struct NegotiateArgs {
+    /// A GENIUS domain folder (domain and profile XML files) or a scenario file (TOML/JSON).
+    path: PathBuf,
+    /// Negotiators in join order, one per profile/party: boulware, linear, conceder,
+    /// hardheaded, aspiration:E, naive-tft, nice-tft, micro, random, random:P.
+    #[arg(long, value_delimiter = ',', default_value = "boulware,conceder")]
+    agents: Vec<String>,
+    /// Deadline in rounds.
+    #[arg(long, default_value_t = 100)]
+    rounds: usize,
+    /// Print every action.
+    #[arg(long)]
+    trace: bool,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = NegotiateFormat::Table)]
+    format: NegotiateFormat,
+    /// Seed for random negotiators.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Scenarios only: grid step on each issue's scale.
+    #[arg(long, default_value_t = 25.0)]
+    step: f64,
+    /// Scenarios only: the bargaining parties (actor ids; default the principals).
+    #[arg(long, value_delimiter = ',')]
+    parties: Vec<String>,
+}
+
+/// Arguments of `detente tournament`.
+#[derive(Debug, clap::Args)]
+pub struct TournamentArgs {
+    /// Tournament config (TOML): `domains` (folders or scenario files, relative to the config),
+    /// `agents`, and optionally `rounds`, `repetitions`, `self_play`, `seed`, `step`.
+    config: PathBuf,
+    /// Output format: a ranking table, JSON (records and ranking) or CSV (one row per
+    /// negotiation and seat).
+    #[arg(long, short, value_enum, default_value_t = NegotiateFormat::Table)]
+    format: NegotiateFormat,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TournamentFile {
+    domains: Vec<PathBuf>,
+    #[serde(default = "default_step")]
+    step: f64,
+    #[serde(flatten)]
+    tournament: TournamentConfig,
+}
+
+fn default_step() -> f64 {
+    25.0
+}
+
+fn input(message: String) -> Failure {
+    Failure::Input(Report::msg(message))
+}
+
+fn load_table(path: &Path, step: f64, parties: &[String]) -> Result<(Table, bool), Failure> {
+    if path.is_dir() {
+        let mut files = Vec::new();
+        let entries = fs::read_dir(path)
+            .map_err(|e| input(format!("cannot read folder `{}`: {e}", path.display())))?;
+        for entry in entries {
+            let p = entry?.path();
+            if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")) {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.push((name, read_text(&p)?));
+            }
+        }
+        let name = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let table = genius_table(&name, &files).map_err(|e| {
+            input(format!(
+                "{}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party",
+                path.display()
+            ))
+        })?;
+        for w in &table.warnings {
+            eprintln!("{w}");
+        }
+        Ok((table, false))
+    } else {
+        let parsed = load_scenario(path, true)?;
+        let config = PackageConfig {
+            step,
+            parties: (!parties.is_empty()).then(|| parties.to_vec()),
+            ..PackageConfig::default()
+        };
+        let table = scenario_table(&parsed.scenario, &config).map_err(|e| {
+            input(format!(
+                "{}: {e}\n  help: a coarser grid (--step) makes the package space smaller",
+                path.display()
+            ))
+        })?;
+        Ok((table, true))
+    }
+}
+
+fn parse_agents(specs: &[String]) -> Result<Vec<AgentSpec>, Failure> {
+    specs
+        .iter()
+        .map(|s| s.parse::<AgentSpec>().map_err(|e| input(e.to_string())))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct NegotiateReport<'a> {
+    domain: &'a str,
+    outcomes: usize,
+    rounds: usize,
+    parties: Vec<PartyReport<'a>>,
+    agreement: Option<Vec<String>>,
+    ending: String,
+    round: usize,
+    time: f64,
+    pareto_distance: f64,
+    nash: Option<NashReport>,
+    trace: &'a [detente_negotiation::TraceStep],
+}
+
+#[derive(Serialize)]
+struct PartyReport<'a> {
+    name: &'a str,
+    agent: String,
+    utility: f64,
+    discounted: f64,
+    reservation: f64,
+}
+
+#[derive(Serialize)]
+struct NashReport {
+    outcome: Vec<String>,
+    utilities: Vec<f64>,
+}
+
+/// Runs `detente negotiate`.
+pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let (table, is_scenario) = load_table(&args.path, args.step, &args.parties)?;
+    let agents = parse_agents(&args.agents)?;
+    if agents.len() != table.parties.len() {
+        return Err(input(format!(
+            "{} negotiators given for {} parties ({})\n  help: pass one --agents entry per party, in this order",
+            agents.len(),
+            table.parties.len(),
+            table
+                .parties
+                .iter()
+                .map(|p| p.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    if args.rounds == 0 {
+        return Err(input("--rounds must be at least 1".to_string()));
+    }
+    let mut seats = Vec::with_capacity(agents.len());
+    for (s, (prefs, spec)) in table.parties.iter().zip(&agents).enumerate() {
+        let exponent = match spec {
+            AgentSpec::Boulware => Some(4.0),
+            AgentSpec::Linear => Some(1.0),
+            AgentSpec::Conceder => Some(0.25),
+            AgentSpec::Aspiration(e) => Some(*e),
+            _ => None,
+        };
+        // Scenario parties are played by scenario-actor negotiators carrying their actor's
+        // utility; GENIUS profiles by the plain strategy.
+        let negotiator: Box<dyn Negotiator> = match (is_scenario, exponent) {
+            (true, Some(e)) => Box::new(
+                ScenarioActor::new(&table, prefs.name(), e).map_err(|e| input(e.to_string()))?,
+            ),
+            _ => spec.build(tournament::seat_seed(args.seed, 0, s)),
+        };
+        seats.push(Seat {
+            preferences: std::sync::Arc::clone(prefs),
+            negotiator,
+        });
+    }
+    let config = ProtocolConfig {
+        deadline: Deadline::Rounds(args.rounds),
+        trace: args.trace,
+    };
+    let session = protocol::run(&table.space, &mut seats, &config)
+        .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
+    let prefs: Vec<&Preferences> = table.parties.iter().map(AsRef::as_ref).collect();
+    let analysis = Analysis::new(&prefs);
+    let labels = |o: usize| table.space.labels(o).unwrap_or_default();
+    let report = NegotiateReport {
+        domain: &table.name,
+        outcomes: table.space.len(),
+        rounds: args.rounds,
+        parties: table
+            .parties
+            .iter()
+            .zip(&agents)
+            .enumerate()
+            .map(|(i, (p, a))| PartyReport {
+                name: p.name(),
+                agent: a.to_string(),
+                utility: session.utilities[i],
+                discounted: session.discounted[i],
+                reservation: p.reservation(),
+            })
+            .collect(),
+        agreement: session.agreement.map(labels),
+        ending: match session.ending {
+            detente_negotiation::Ending::Agreement => "agreement".to_string(),
+            detente_negotiation::Ending::Deadline => "deadline".to_string(),
+            detente_negotiation::Ending::EndedBy(s) => format!("ended by seat {s}"),
+        },
+        round: session.round,
+        time: session.time,
+        pareto_distance: analysis.pareto_distance(&session.utilities),
+        nash: analysis.nash.as_ref().map(|(o, u)| NashReport {
+            outcome: labels(*o),
+            utilities: u.clone(),
+        }),
+        trace: &session.trace,
+    };
+    match args.format {
+        NegotiateFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &report)
+                .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
+            writeln!(out)?;
+        }
+        NegotiateFormat::Table | NegotiateFormat::Csv => write_negotiation(out, &report, &table)?,
+    }
+    Ok(())
+}
+
+fn write_negotiation(
+    out: &mut dyn Write,
+    r: &NegotiateReport<'_>,
+    table: &Table,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{}: {} outcomes, deadline {} rounds",
+        r.domain, r.outcomes, r.rounds
+    )?;
+    let issues: Vec<&str> = table
+        .space
+        .domain()
+        .issues()
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
+    match &r.agreement {
+        Some(values) => {
+            writeln!(out, "agreement in round {} (t = {:.3}):", r.round, r.time)?;
+            for (issue, value) in issues.iter().zip(values) {
+                writeln!(out, "  {issue:<24} {value}")?;
+            }
+        }
+        None => writeln!(out, "no agreement ({}, round {})", r.ending, r.round)?,
+    }
+    writeln!(
+        out,
+        "{:<24} {:<14} {:>8} {:>10} {:>11}",
+        "party", "negotiator", "utility", "discounted", "reservation"
+    )?;
+    for p in &r.parties {
+        writeln!(
+            out,
+            "{:<24} {:<14} {:>8.4} {:>10.4} {:>11.4}",
+            p.name, p.agent, p.utility, p.discounted, p.reservation
+        )?;
+    }
+    writeln!(
+        out,
+        "distance to the Pareto frontier: {:.4}",
+        r.pareto_distance
+    )?;
+    if let Some(n) = &r.nash {
+        let u: Vec<String> = n.utilities.iter().map(|x| format!("{x:.4}")).collect();
+        writeln!(
+            out,
+            "Nash point: ({}) at [{}]",
+            u.join(", "),
+            n.outcome.join(" | ")
+        )?;
+    }
+    if !r.trace.is_empty() {
+        writeln!(out, "\nround  seat  action   utilities  offer")?;
+        for t in r.trace {
+            let u: Vec<String> = t.utilities.iter().map(|x| format!("{x:.3}")).collect();
+            let offer = t
+                .offer
+                .and_then(|o| table.space.labels(o))
+                .map(|l| l.join(" | "))
+                .unwrap_or_default();
+            let action = format!("{:?}", t.action).to_lowercase();
+            writeln!(
+                out,
+                "{:>5}  {:>4}  {:<8} {:<10} {}",
+                t.round,
+                t.negotiator,
+                action,
+                u.join(","),
+                offer
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `detente tournament`.
+pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let text = read_text(&args.config)?;
+    let file: TournamentFile = toml::from_str(&text).map_err(|e| {
+        input(format!(
+            "{}: {e}\n  help: a tournament config has `domains = [...]`, `agents = [...]` and optionally rounds, repetitions, self_play, seed, step",
+            args.config.display()
+        ))
+    })?;
+    let base = args.config.parent().unwrap_or(Path::new("."));
+    let tables = file
+        .domains
+        .iter()
+        .map(|d| load_table(&base.join(d), file.step, &[]).map(|(t, _)| t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let done = AtomicUsize::new(0);
+    let show = std::io::stderr().is_terminal();
+    let progress = || {
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if show && n.is_multiple_of(100) {
+            eprint!("\r{n} negotiations");
+        }
+    };
+    let results = tournament::run(&tables, &file.tournament, &progress)
+        .map_err(|e| input(format!("{}: {e}", args.config.display())))?;
+    if show {
+        eprintln!("\r{} negotiations", results.records.len());
+    }
+    match args.format {
+        NegotiateFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &results)
+                .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
+            writeln!(out)?;
+        }
+        NegotiateFormat::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record([
+                "job",
+                "domain",
+                "rotation",
+                "repetition",
+                "seat",
+                "agent",
+                "profile",
+                "agreement",
+                "round",
+                "utility",
+                "advantage",
+                "welfare",
+                "pareto_distance",
+                "nash_distance",
+            ])
+            .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
+            for r in &results.records {
+                for s in 0..r.agents.len() {
+                    w.write_record([
+                        r.job.to_string(),
+                        r.domain.clone(),
+                        r.rotation.to_string(),
+                        r.repetition.to_string(),
+                        s.to_string(),
+                        r.agents[s].clone(),
+                        r.profiles[s].clone(),
+                        r.agreement.map_or_else(String::new, |o| o.to_string()),
+                        r.round.to_string(),
+                        r.utilities[s].to_string(),
+                        r.advantages[s].to_string(),
+                        r.welfare.to_string(),
+                        r.pareto_distance.to_string(),
+                        r.nash_distance.map_or_else(String::new, |d| d.to_string()),
+                    ])
+                    .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
+                }
+            }
+            w.flush()?;
+        }
+        NegotiateFormat::Table => {
+            writeln!(
+                out,
+                "{} negotiations on {} domain(s), {} rounds each",
+                results.records.len(),
+                tables.len(),
+                file.tournament.rounds
+            )?;
+            writeln!(
+                out,
+                "{:<4} {:<14} {:>6} {:>9} {:>8} {:>10} {:>8} {:>8}",
+                "rank",
+                "negotiator",
+                "seats",
+                "advantage",
+                "utility",
+                "agreements",
+                "pareto",
+                "nash"
+            )?;
+            for (i, r) in results.ranking.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{:<4} {:<14} {:>6} {:>9.4} {:>8.4} {:>9.1}% {:>8.4} {:>8.4}",
+                    i + 1,
+                    r.agent,
+                    r.seats,
+                    r.advantage,
+                    r.utility,
+                    100.0 * r.agreement_rate,
+                    r.pareto_distance,
+                    r.nash_distance
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! Cartesian tournaments: every combination of negotiators on every domain, with profile
+//! rotation, repetitions and optional self-play, run in parallel and ranked.
+//!
+//! # Method
+//! For a domain with `k` profiles, every ordered `k`-tuple of the listed negotiators (tuples
+//! repeating a negotiator only with [`TournamentConfig::self_play`]) plays once per rotation of
+//! the profiles (seat `s` gets profile `(s + r) mod k`, `r = 0..k`) and per repetition. The job
+//! list is built in a fixed order and job `j` seeds its random negotiators from
+//! `(seed, j, seat)` through SplitMix64, so the results are the same for any number of threads
+//! (rayon's `collect` keeps job order). Each table (domain and rotation) is analysed once.
+//!
+//! # Measures (per negotiation and party)
+//! Utility (of the agreement, else the reservation value), advantage `(u - rv)/(max u - rv)`
+//! (0 without agreement; 0 when `max u = rv`), welfare `Σ u`, Euclidean distance of the
+//! utility vector to the Pareto frontier and to the Nash point. The ranking averages each
+//! negotiator's advantage over all its seats (ties by name).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Analysis;
+use crate::load::Table;
+use crate::protocol::{self, Deadline, ProtocolConfig, Seat};
+use crate::{AgentSpec, NegotiationError, Preferences};
+
+/// Tournament settings (the `[tournament]` part of a config file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TournamentConfig {
+    /// Negotiators taking part.
+    pub agents: Vec<AgentSpec>,
+    /// Rounds per negotiation (default 100).
+    #[serde(default = "default_rounds")]
+    pub rounds: usize,
+    /// Repetitions of every pairing (default 1; only random negotiators make them differ).
+    #[serde(default = "default_repetitions")]
+    pub repetitions: usize,
+    /// Let a negotiator meet itself (default false).
+    #[serde(default)]
+    pub self_play: bool,
+    /// Master seed (default 0).
+    #[serde(default)]
+    pub seed: u64,
+}
+
+fn default_rounds() -> usize {
+    100
+}
+
+fn default_repetitions() -> usize {
+    1
+}
+
+/// One negotiation's record.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    /// Job number (fixed order).
+    pub job: usize,
+    /// Domain name.
+    pub domain: String,
+    /// Rotation of profiles.
+    pub rotation: usize,
+    /// Repetition.
+    pub repetition: usize,
+    /// Negotiator per seat.
+    pub agents: Vec<String>,
+    /// Profile per seat.
+    pub profiles: Vec<String>,
+    /// Agreed outcome, if any.
+    pub agreement: Option<usize>,
+    /// Round it ended.
+    pub round: usize,
+    /// Utility per seat.
+    pub utilities: Vec<f64>,
+    /// Advantage per seat.
+    pub advantages: Vec<f64>,
+    /// Sum of utilities.
+    pub welfare: f64,
+    /// Distance to the Pareto frontier.
+    pub pareto_distance: f64,
+    /// Distance to the Nash point (`None` when no outcome is rational for all).
+    pub nash_distance: Option<f64>,
+}
+
+/// One negotiator's summary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ranking {
+    /// Negotiator.
+    pub agent: String,
+    /// Negotiations it took part in (seats).
+    pub seats: usize,
+    /// Mean utility.
+    pub utility: f64,
+    /// Mean advantage.
+    pub advantage: f64,
+    /// Share of its negotiations that ended in agreement.
+    pub agreement_rate: f64,
+    /// Mean distance to the Pareto frontier.
+    pub pareto_distance: f64,
+    /// Mean distance to the Nash point (over negotiations that have one).
+    pub nash_distance: f64,
+}
+
+/// A tournament's results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    /// Every negotiation, in job order.
+    pub records: Vec<Record>,
+    /// Negotiators by descending mean advantage.
+    pub ranking: Vec<Ranking>,
+}
+
+struct Job {
+    table: usize,
+    rotation: usize,
+    repetition: usize,
+    agents: Vec<usize>,
+}
+
+/// SplitMix64 step, used to derive independent seeds from `(seed, job, seat)`.
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// Seed of seat `seat` in job `job`.
+pub fn seat_seed(seed: u64, job: usize, seat: usize) -> u64 {
+    splitmix(splitmix(splitmix(seed) ^ job as u64) ^ seat as u64)
+}
+
+/// Runs the tournament on `tables` with rayon's global pool; `progress` is called from worker
+/// threads after each negotiation (for a progress bar) and never affects results.
+pub fn run(
+    tables: &[Table],
+    config: &TournamentConfig,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Results, NegotiationError> {
+    if config.agents.is_empty() {
+        return Err(NegotiationError::Config("`agents` is empty".to_string()));
+    }
+    if config.rounds == 0 || config.repetitions == 0 {
+        return Err(NegotiationError::Config(
+            "`rounds` and `repetitions` must be at least 1".to_string(),
+        ));
+    }
+    let mut jobs = Vec::new();
+    let mut analyses: BTreeMap<(usize, usize), Analysis> = BTreeMap::new();
+    for (t, table) in tables.iter().enumerate() {
+        let k = table.parties.len();
+        if k < 2 {
+            return Err(NegotiationError::Config(format!(
+                "domain `{}` has {k} profile(s); a negotiation needs at least 2",
+                table.name
+            )));
+        }
+        for rotation in 0..k {
+            let prefs: Vec<&Preferences> = (0..k)
+                .map(|s| table.parties[(s + rotation) % k].as_ref())
+                .collect();
+            analyses.insert((t, rotation), Analysis::new(&prefs));
+        }
+        for tuple in tuples(config.agents.len(), k) {
+            if !config.self_play && has_repeat(&tuple) {
+                continue;
+            }
+            for rotation in 0..k {
+                for repetition in 0..config.repetitions {
+                    jobs.push(Job {
+                        table: t,
+                        rotation,
+                        repetition,
+                        agents: tuple.clone(),
+                    });
+                }
+            }
+        }
+    }
+    let protocol = ProtocolConfig {
+        deadline: Deadline::Rounds(config.rounds),
+        trace: false,
+    };
+    let records = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(j, job)| {
+            let table = &tables[job.table];
+            let k = table.parties.len();
+            let mut seats: Vec<Seat> = (0..k)
+                .map(|s| Seat {
+                    preferences: Arc::clone(&table.parties[(s + job.rotation) % k]),
+                    negotiator: config.agents[job.agents[s]].build(seat_seed(config.seed, j, s)),
+                })
+                .collect();
+            let session = protocol::run(&table.space, &mut seats, &protocol)?;
+            let analysis = analyses.get(&(job.table, job.rotation));
+            let advantages = seats
+                .iter()
+                .zip(&session.utilities)
+                .map(|(s, &u)| {
+                    let rv = s.preferences.reservation();
+                    let span = s.preferences.max() - rv;
+                    if session.agreement.is_some() && span > 0.0 {
+                        (u - rv) / span
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            progress();
+            Ok(Record {
+                job: j,
+                domain: table.name.clone(),
+                rotation: job.rotation,
+                repetition: job.repetition,
+                agents: job
+                    .agents
+                    .iter()
+                    .map(|&a| config.agents[a].to_string())
+                    .collect(),
+                profiles: seats
+                    .iter()
+                    .map(|s| s.preferences.name().to_string())
+                    .collect(),
+                agreement: session.agreement,
+                round: session.round,
+                welfare: session.utilities.iter().sum(),
+                pareto_distance: analysis.map_or(0.0, |a| a.pareto_distance(&session.utilities)),
+                nash_distance: analysis.and_then(|a| a.nash_distance(&session.utilities)),
+                utilities: session.utilities,
+                advantages,
+            })
+        })
+        .collect::<Result<Vec<Record>, NegotiationError>>()?;
+    Ok(Results {
+        ranking: rank(&records),
+        records,
+    })
+}
+
+fn tuples(agents: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for _ in 0..k {
+        out = out
+            .into_iter()
+            .flat_map(|t| {
+                (0..agents).map(move |a| {
+                    let mut t = t.clone();
+                    t.push(a);
+                    t
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+fn has_repeat(tuple: &[usize]) -> bool {
+    tuple
+        .iter()
+        .enumerate()
+        .any(|(i, a)| tuple[..i].contains(a))
+}
+
+fn rank(records: &[Record]) -> Vec<Ranking> {
+    #[derive(Default)]
+    struct Acc {
+        seats: usize,
+        utility: f64,
+        advantage: f64,
+        agreements: usize,
+        pareto: f64,
+        nash: f64,
+        nash_count: usize,
+    }
+    let mut acc: BTreeMap<&str, Acc> = BTreeMap::new();
+    for r in records {
+        for (s, agent) in r.agents.iter().enumerate() {
+            let a = acc.entry(agent.as_str()).or_default();
+            a.seats += 1;
+            a.utility += r.utilities[s];
+            a.advantage += r.advantages[s];
+            a.agreements += usize::from(r.agreement.is_some());
+            a.pareto += r.pareto_distance;
+            if let Some(d) = r.nash_distance {
+                a.nash += d;
+                a.nash_count += 1;
+            }
+        }
+    }
+    let mut ranking: Vec<Ranking> = acc
+        .into_iter()
+        .map(|(agent, a)| {
+            let n = a.seats.max(1) as f64;
+            Ranking {
+                agent: agent.to_string(),
+                seats: a.seats,
+                utility: a.utility / n,
+                advantage: a.advantage / n,
+                agreement_rate: a.agreements as f64 / n,
+                pareto_distance: a.pareto / n,
+                nash_distance: if a.nash_count > 0 {
+                    a.nash / a.nash_count as f64
+                } else {
+                    f64::NAN
+                },
+            }
+        })
+        .collect();
+    // Stable sort keeps name order among equal advantages.
+    ranking.sort_by(|a, b| b.advantage.total_cmp(&a.advantage));
+    ranking
+}

@@ -1,0 +1,173 @@
+//! Protocol and strategy tests on runs computed by hand, plus determinism of tournaments.
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use std::sync::Arc;
+
+use detente_models::bargain::{Domain, DomainIssue, Value};
+use detente_negotiation::protocol::{self, Deadline, Ending, ProtocolConfig, Seat};
+use detente_negotiation::tournament::{self, TournamentConfig};
+use detente_negotiation::{AgentSpec, OutcomeSpace, Preferences};
+
+/// One issue with five values; A likes higher indices, B lower ones, linearly.
+fn tiny() -> (OutcomeSpace, Arc<Preferences>, Arc<Preferences>) {
+    let values = (0..5)
+        .map(|i| Value {
+            label: format!("v{i}"),
+            number: None,
+        })
+        .collect();
+    let domain = Domain::new(
+        "tiny",
+        vec![DomainIssue {
+            name: "x".into(),
+            values,
+        }],
+    )
+    .unwrap();
+    let space = OutcomeSpace::new(domain).unwrap();
+    let a = Preferences::new("a", vec![0.0, 0.25, 0.5, 0.75, 1.0], 0.0, None).unwrap();
+    let b = Preferences::new("b", vec![1.0, 0.75, 0.5, 0.25, 0.0], 0.0, None).unwrap();
+    (space, Arc::new(a), Arc::new(b))
+}
+
+fn play(
+    space: &OutcomeSpace,
+    parties: &[(&Arc<Preferences>, &str)],
+    rounds: usize,
+) -> protocol::Session {
+    let mut seats: Vec<Seat> = parties
+        .iter()
+        .map(|(p, spec)| Seat {
+            preferences: Arc::clone(p),
+            negotiator: spec.parse::<AgentSpec>().unwrap().build(7),
+        })
+        .collect();
+    let config = ProtocolConfig {
+        deadline: Deadline::Rounds(rounds),
+        trace: true,
+    };
+    protocol::run(space, &mut seats, &config).unwrap()
+}
+
+/// Two Linear agents, 9 rounds, so t = (r+1)/10 and each threshold is 1 - t.
+/// By hand: rounds 0-1 both ask for their best (thresholds 0.9, 0.8); rounds 2-3 they offer
+/// 0.75 to themselves (outcomes 3 and 1); in round 4 (threshold 0.5) A offers outcome 2
+/// (0.5, 0.5) and B, whose threshold is also 0.5, accepts it.
+#[test]
+fn two_linear_agents_agree_in_round_four_on_the_middle() {
+    let (space, a, b) = tiny();
+    let s = play(&space, &[(&a, "linear"), (&b, "linear")], 9);
+    assert_eq!(s.ending, Ending::Agreement);
+    assert_eq!(s.agreement, Some(2));
+    assert_eq!(s.round, 4);
+    assert_eq!(s.utilities, vec![0.5, 0.5]);
+    let offers: Vec<Option<usize>> = s.trace.iter().map(|t| t.offer).collect();
+    assert_eq!(
+        offers,
+        [4, 0, 4, 0, 3, 1, 3, 1, 2, 2].map(Some).to_vec(),
+        "trace of offers"
+    );
+}
+
+/// Hardheaded never moves from its best and Boulware's threshold stays above 0 while t < 1, so
+/// on opposed preferences nobody accepts before the deadline.
+#[test]
+fn boulware_vs_hardheaded_never_agrees() {
+    let (space, a, b) = tiny();
+    for rounds in [1, 10, 100, 1000] {
+        let s = play(&space, &[(&a, "boulware"), (&b, "hardheaded")], rounds);
+        assert_eq!(s.ending, Ending::Deadline, "rounds {rounds}");
+        assert_eq!(s.agreement, None);
+        assert_eq!(s.round, rounds);
+        assert_eq!(s.utilities, vec![0.0, 0.0]);
+    }
+}
+
+/// Three parties: an agreement needs both others to accept the standing offer, so the run ends
+/// with two accepts of the agreed outcome. The third party (random, p = 1, indifferent) accepts
+/// whatever stands; the Linear pair then behaves as in the bilateral case.
+#[test]
+fn three_party_agreement_needs_every_accept() {
+    let (space, a, b) = tiny();
+    let c = Arc::new(Preferences::new("c", vec![0.5; 5], 0.0, None).unwrap());
+    let s = play(
+        &space,
+        &[(&a, "linear"), (&b, "linear"), (&c, "random:1")],
+        9,
+    );
+    assert_eq!(s.ending, Ending::Agreement);
+    let last = s.trace.len();
+    // The last n - 1 = 2 actions are accepts of the agreed offer.
+    let tail = &s.trace[last - 2..];
+    assert!(tail.iter().all(|t| t.offer == s.agreement));
+    assert!(
+        tail.iter()
+            .all(|t| t.action == detente_negotiation::TraceAction::Accept)
+    );
+}
+
+#[test]
+fn micro_vs_micro_meets_in_the_middle() {
+    // Both concede one outcome per round in lock-step: A 4,3,2; B 0,1,2 -> B accepts 2 once A
+    // offers it (B's next proposal would be outcome 2, worth the same).
+    let (space, a, b) = tiny();
+    let s = play(&space, &[(&a, "micro"), (&b, "micro")], 20);
+    assert_eq!(s.agreement, Some(2));
+}
+
+fn tables() -> Vec<detente_negotiation::load::Table> {
+    ["Laptop", "ItexvsCypress"]
+        .iter()
+        .map(|name| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/data")
+                .join(name);
+            let files: Vec<(String, String)> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| {
+                    let p = e.unwrap().path();
+                    (
+                        p.file_name().unwrap().to_string_lossy().into_owned(),
+                        std::fs::read_to_string(&p).unwrap(),
+                    )
+                })
+                .filter(|(n, _)| n.ends_with(".xml"))
+                .collect();
+            detente_negotiation::load::genius_table(name, &files).unwrap()
+        })
+        .collect()
+}
+
+/// The same tournament (with random negotiators) on 1 and 4 threads gives identical records.
+#[test]
+fn tournament_is_deterministic_across_thread_counts() {
+    let tables = tables();
+    let config = TournamentConfig {
+        agents: ["boulware", "conceder", "random:0.3", "micro", "nice-tft"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect(),
+        rounds: 50,
+        repetitions: 2,
+        self_play: true,
+        seed: 11,
+    };
+    let run = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| tournament::run(&tables, &config, &|| {}).unwrap())
+    };
+    let one = run(1);
+    let four = run(4);
+    assert_eq!(one, four);
+    // 5 agents, 2 profiles, self-play: 25 pairs x 2 rotations x 2 repetitions x 2 domains.
+    assert_eq!(one.records.len(), 200);
+    // Random seats really are random: the two repetitions differ somewhere.
+    let differs = one.records.chunks(2).any(|pair| {
+        pair[0].agents.iter().any(|a| a.starts_with("random"))
+            && pair[0].utilities != pair[1].utilities
+    });
+    assert!(differs);
+}
