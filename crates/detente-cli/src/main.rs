@@ -5,6 +5,8 @@
 //! stderr through miette, never as a backtrace.
 
 mod cli;
+mod cmd_montecarlo;
+mod cmd_runs;
 mod input;
 mod output;
 mod report;
