@@ -48,6 +48,14 @@ enum Command {
     Delay(crate::cmd_delay::DelayArgs),
     /// The baseline against each lever and each pair of levers of the scenario's `[time]` section.
     Levers(crate::cmd_levers::LeversArgs),
+    /// Monte Carlo forecasts: percentiles and histograms under the scenario's uncertainty.
+    Montecarlo(crate::cmd_montecarlo::MonteCarloArgs),
+    /// What-ifs per actor (drop, status quo, capability x0.5/x2) and how they move forecasts.
+    Shocks(crate::cmd_montecarlo::ShocksArgs),
+    /// Tornado tables and standardised regression coefficients per forecast.
+    Sensitivity(crate::cmd_montecarlo::SensitivityArgs),
+    /// List, show, compare and export stored runs.
+    Runs(crate::cmd_runs::RunsArgs),
     /// Show, round by round, the EUM offers that moved one actor on one issue.
     Explain {
         /// Scenario file (TOML or JSON).
@@ -124,6 +132,8 @@ struct ForecastArgs {
     issue: Vec<String>,
     #[command(flatten)]
     eum: EumArgs,
+    #[command(flatten)]
+    save: crate::cmd_runs::SaveArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -163,6 +173,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Levers(args) => crate::cmd_levers::run(&args, out),
         Command::Negotiate(args) => crate::cmd_negotiate::run_negotiate(&args, out),
         Command::Tournament(args) => crate::cmd_negotiate::run_tournament(&args, out),
+        Command::Montecarlo(args) => crate::cmd_montecarlo::run_montecarlo(&args, out),
+        Command::Shocks(args) => crate::cmd_montecarlo::run_shocks(&args, out),
+        Command::Sensitivity(args) => crate::cmd_montecarlo::run_sensitivity(&args, out),
+        Command::Runs(args) => crate::cmd_runs::run_runs(&args, out),
         Command::Explain {
             file,
             issue,
@@ -259,6 +273,7 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
         eum,
         ..ForecastConfig::default()
     };
+    let started = crate::cmd_runs::now_ms();
     let result = forecast(&scenario, &config);
     match args.format {
         FormatArg::Table => report::table(
@@ -271,6 +286,9 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
         )?,
         FormatArg::Json => output::json(out, &result)?,
         FormatArg::Csv => output::csv(out, &result)?,
+    }
+    if args.save.save {
+        crate::cmd_runs::save_forecast(&args.save, &args.file, &config, &result, started)?;
     }
     Ok(())
 }

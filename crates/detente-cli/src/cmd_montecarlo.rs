@@ -1,0 +1,545 @@
+//! `detente montecarlo`, `detente shocks` and `detente sensitivity`: the uncertainty commands.
+//!
+//! Every number comes from `detente_sim`; this file parses options, sets up the thread pool
+//! and the progress bar (on a terminal only), prints tables or JSON and, with `--save`, hands
+//! the run to the store.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::ValueEnum;
+use detente_core::Scenario;
+use detente_models::bargain::{PackageConfig, SolveConfig};
+use detente_models::forecast::{ForecastConfig, Model};
+use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
+use detente_sim::shocks::{DEFAULT_SHOCKS, shocks};
+use detente_sim::{MonteCarloConfig, MonteCarloResult, Noise, Target, montecarlo};
+use indicatif::{ProgressBar, ProgressStyle};
+use miette::Report;
+
+use crate::Failure;
+use crate::cmd_runs::{SaveArgs, SaveRequest, now_ms};
+use crate::input::{load_scenario, read_text};
+
+/// What to simulate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// Every spatial model and package bargaining.
+    All,
+    /// Compromise model.
+    Compromise,
+    /// Weighted median.
+    Median,
+    /// Nash bargaining on each issue.
+    Nash,
+    /// Expected utility model.
+    Eum,
+    /// Package bargaining across issues (ZOPA and the Nash package).
+    Package,
+}
+
+/// Table or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimFormat {
+    /// A report for people.
+    Table,
+    /// The full result (schemas in docs/output-format.md).
+    Json,
+}
+
+/// Options shared by the three commands.
+#[derive(Debug, clap::Args)]
+pub struct SimCommon {
+    /// Scenario file (TOML or JSON).
+    pub file: PathBuf,
+    /// Models to run; repeat or separate with commas.
+    #[arg(long, short, value_enum, value_delimiter = ',', default_value = "all")]
+    pub model: Vec<TargetArg>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = SimFormat::Table)]
+    pub format: SimFormat,
+    /// Grid step of package bargaining on each issue's scale.
+    #[arg(long, default_value_t = 5.0)]
+    pub package_step: f64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub save: SaveArgs,
+}
+
+/// `detente montecarlo`.
+#[derive(Debug, clap::Args)]
+pub struct MonteCarloArgs {
+    #[command(flatten)]
+    common: SimCommon,
+    /// Number of trials.
+    #[arg(long, default_value_t = 1000)]
+    trials: u64,
+    /// Master seed; the same seed gives the same output on any number of threads.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Extra noise, NAME=VALUE: position=SD (scale units, for positions with no sd/range of
+    /// their own), salience=REL, capability=REL (relative sd). Repeat or separate with commas.
+    #[arg(long, value_delimiter = ',')]
+    noise: Vec<String>,
+    /// Ignore the scenario's own sd/range (only --noise varies inputs).
+    #[arg(long)]
+    no_scenario_uncertainty: bool,
+}
+
+/// `detente shocks`.
+#[derive(Debug, clap::Args)]
+pub struct ShocksArgs {
+    #[command(flatten)]
+    common: SimCommon,
+}
+
+/// `detente sensitivity`.
+#[derive(Debug, clap::Args)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    common: SimCommon,
+    /// Trials of the regression (standardised regression coefficients); 0 skips it.
+    #[arg(long, default_value_t = 2000)]
+    trials: u64,
+    /// Master seed of the regression sample.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Bars shown per forecast in the table.
+    #[arg(long, default_value_t = 8)]
+    top: usize,
+}
+
+fn input(msg: String) -> Failure {
+    Failure::Input(Report::msg(msg))
+}
+
+fn targets(common: &SimCommon) -> Result<Vec<Target>, Failure> {
+    if !(common.package_step.is_finite() && common.package_step > 0.0) {
+        return Err(input(format!(
+            "--package-step must be a positive number, got {}",
+            common.package_step
+        )));
+    }
+    let all = common.model.contains(&TargetArg::All);
+    let mut models: Vec<Model> = Model::ALL
+        .into_iter()
+        .filter(|m| {
+            all || common.model.iter().any(|t| {
+                matches!(
+                    (t, m),
+                    (TargetArg::Compromise, Model::Compromise)
+                        | (TargetArg::Median, Model::Median)
+                        | (TargetArg::Nash, Model::Nash)
+                        | (TargetArg::Eum, Model::Eum)
+                )
+            })
+        })
+        .collect();
+    models.dedup();
+    let mut out = Vec::new();
+    if !models.is_empty() {
+        out.push(Target::Spatial(ForecastConfig {
+            models,
+            ..ForecastConfig::default()
+        }));
+    }
+    if all || common.model.contains(&TargetArg::Package) {
+        out.push(Target::Package {
+            package: PackageConfig {
+                step: common.package_step,
+                ..PackageConfig::default()
+            },
+            // Counting every rational package is not needed for "does a ZOPA exist".
+            solve: SolveConfig {
+                zopa_count_limit: 0,
+                ..SolveConfig::default()
+            },
+        });
+    }
+    Ok(out)
+}
+
+fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
+    if threads == Some(0) {
+        return Err(input("--threads must be at least 1".to_owned()));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Failure::Internal(Report::msg(format!("cannot start threads: {e}"))))
+}
+
+/// A progress bar with rate and ETA on a terminal; hidden when stderr is piped.
+fn progress_bar(total: u64, what: &str) -> ProgressBar {
+    if total == 0 || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    let style = ProgressStyle::with_template(&format!(
+        "{what} {{bar:40}} {{pos}}/{{len}} trials  {{per_sec}}  ETA {{eta}}"
+    ))
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+fn target_error(e: detente_sim::TargetError) -> Failure {
+    input(format!(
+        "{e}\n  help: check the package options (--package-step) or drop `package` from --model"
+    ))
+}
+
+fn load(common: &SimCommon) -> Result<(Scenario, String), Failure> {
+    let text = read_text(&common.file)?;
+    let parsed = load_scenario(&common.file, common.format == SimFormat::Json)?;
+    Ok((parsed.scenario, text))
+}
+
+fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Failure> {
+    serde_json::to_writer_pretty(&mut *out, value)
+        .map_err(|e| Failure::Internal(Report::msg(format!("cannot write JSON: {e}"))))?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn fmt(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_owned(), |x| format!("{x:.1}"))
+}
+
+fn fmt_kind(x: Option<f64>, kind: detente_sim::MetricKind) -> String {
+    match kind {
+        detente_sim::MetricKind::Position => fmt(x),
+        _ => x.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}")),
+    }
+}
+
+/// A one-line histogram.
+fn spark(counts: &[u64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .map(|&c| {
+            if c == 0 || max == 0 {
+                ' '
+            } else {
+                BARS[((c as f64 / max as f64) * 7.0).round() as usize]
+            }
+        })
+        .collect()
+}
+
+/// Runs `detente montecarlo`.
+pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let common = &args.common;
+    let mut noise = Noise {
+        ignore_scenario: args.no_scenario_uncertainty,
+        ..Noise::default()
+    };
+    for spec in &args.noise {
+        noise
+            .set(spec)
+            .map_err(|e| input(format!("--noise: {e}")))?;
+    }
+    let (scenario, text) = load(common)?;
+    let targets = targets(common)?;
+    if !noise.varies(&scenario) {
+        eprintln!(
+            "note: no input varies (the scenario gives no sd/range and no --noise was set), so every trial repeats the point forecast"
+        );
+    }
+    let config = MonteCarloConfig {
+        trials: args.trials,
+        seed: args.seed,
+        noise,
+        ..MonteCarloConfig::default()
+    };
+    let started = now_ms();
+    let bar = progress_bar(args.trials, "montecarlo");
+    let result = pool(common.threads)?
+        .install(|| montecarlo(&scenario, &targets, &config, &|done| bar.set_position(done)))
+        .map_err(target_error)?;
+    bar.finish_and_clear();
+    let finished = now_ms();
+    match common.format {
+        SimFormat::Json => json(out, &result)?,
+        SimFormat::Table => mc_table(out, &scenario, &result)?,
+    }
+    if common.save.save {
+        let values = result
+            .metrics
+            .iter()
+            .map(|m| (m.metric.key.clone(), m.summary.mean))
+            .collect();
+        let aggregates = result
+            .metrics
+            .iter()
+            .map(|m| detente_store::Aggregate {
+                metric: m.metric.key.clone(),
+                mean: m.summary.mean,
+                p05: m.summary.p05,
+                median: m.summary.median,
+                p95: m.summary.p95,
+                summary: serde_json::to_value(m).unwrap_or_default(),
+            })
+            .collect();
+        common.save.save_run(SaveRequest {
+            kind: "montecarlo",
+            file: &common.file,
+            text,
+            title: scenario.meta.title.clone(),
+            config: serde_json::json!({ "montecarlo": &config, "models": format!("{:?}", common.model), "package_step": common.package_step }),
+            seed: Some(args.seed),
+            started,
+            finished,
+            result: serde_json::to_value(&result).unwrap_or_default(),
+            values,
+            eum_rounds: Vec::new(),
+            aggregates,
+        })?;
+    }
+    Ok(())
+}
+
+fn mc_table(out: &mut dyn Write, s: &Scenario, r: &MonteCarloResult) -> Result<(), Failure> {
+    writeln!(out, "{}", s.meta.title)?;
+    writeln!(
+        out,
+        "Monte Carlo: {} trials, seed {}; noise: scenario sd/range{}{}{}{}",
+        r.trials,
+        r.seed,
+        if r.noise.ignore_scenario {
+            " ignored"
+        } else {
+            ""
+        },
+        r.noise
+            .position
+            .map_or(String::new(), |p| format!(", position sd {p}")),
+        if r.noise.salience > 0.0 {
+            format!(", salience x(1 ± {})", r.noise.salience)
+        } else {
+            String::new()
+        },
+        if r.noise.capability > 0.0 {
+            format!(", capability log-sd {}", r.noise.capability)
+        } else {
+            String::new()
+        },
+    )?;
+    let method = r
+        .metrics
+        .iter()
+        .find(|m| m.summary.count > 0)
+        .map_or("exact", |m| match m.summary.quantile_method {
+            detente_sim::QuantileMethod::Exact => "exact",
+            detente_sim::QuantileMethod::Histogram => "from a 4096-bin histogram",
+        });
+    writeln!(
+        out,
+        "Percentiles {method}; histogram over each scale (20 bins).\n"
+    )?;
+    writeln!(
+        out,
+        "{:<34} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}  histogram",
+        "forecast", "point", "mean", "p5", "p25", "p50", "p75", "p95", "miss"
+    )?;
+    for m in &r.metrics {
+        let k = m.metric.kind;
+        let s = &m.summary;
+        writeln!(
+            out,
+            "{:<34} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}  |{}|",
+            m.metric.key,
+            fmt_kind(m.baseline, k),
+            fmt_kind(s.mean, k),
+            fmt_kind(s.p05, k),
+            fmt_kind(s.p25, k),
+            fmt_kind(s.median, k),
+            fmt_kind(s.p75, k),
+            fmt_kind(s.p95, k),
+            s.missing,
+            spark(&s.histogram.counts)
+        )?;
+    }
+    if let Some(z) = r.metrics.iter().find(|m| m.metric.key == "package/zopa") {
+        writeln!(
+            out,
+            "\nA zone of agreement exists in {:.1}% of trials.",
+            100.0 * z.summary.mean.unwrap_or(0.0)
+        )?;
+    }
+    Ok(())
+}
+
+/// Runs `detente shocks`.
+pub fn run_shocks(args: &ShocksArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let common = &args.common;
+    let (scenario, text) = load(common)?;
+    let targets = targets(common)?;
+    let started = now_ms();
+    let table = pool(common.threads)?
+        .install(|| shocks(&scenario, &targets, &DEFAULT_SHOCKS))
+        .map_err(target_error)?;
+    let finished = now_ms();
+    match common.format {
+        SimFormat::Json => json(out, &table)?,
+        SimFormat::Table => {
+            writeln!(out, "{}", scenario.meta.title)?;
+            writeln!(
+                out,
+                "Shocks: how each what-if moves each forecast (change from the point forecast; \
+                 `-` = no forecast).\n"
+            )?;
+            let keys: Vec<&str> = table.baseline.iter().map(|(k, _)| k.as_str()).collect();
+            let width = keys.iter().map(|k| k.len()).max().unwrap_or(8).max(8);
+            for (i, key) in keys.iter().enumerate() {
+                write!(out, "{key:<width$} point {:>6}:", fmt(table.baseline[i].1))?;
+                let mut moves: Vec<(f64, String)> = table
+                    .rows
+                    .iter()
+                    .filter_map(|r| {
+                        let e = r.effects.get(i)?;
+                        let d = e.delta?;
+                        (d.abs() >= 0.05).then(|| (d, format!("{} {}", r.actor, r.shock.label())))
+                    })
+                    .collect();
+                moves.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+                if moves.is_empty() {
+                    write!(out, " no shock moves it")?;
+                }
+                for (d, label) in moves.iter().take(4) {
+                    write!(out, "  {label} {d:+.1}")?;
+                }
+                if moves.len() > 4 {
+                    write!(out, "  (+{} more)", moves.len() - 4)?;
+                }
+                writeln!(out)?;
+            }
+        }
+    }
+    if common.save.save {
+        let values = table
+            .rows
+            .iter()
+            .flat_map(|r| {
+                r.effects.iter().map(move |e| {
+                    (
+                        format!("{}/{}/{}", e.metric, r.actor, r.shock.label()),
+                        e.value,
+                    )
+                })
+            })
+            .collect();
+        common.save.save_run(SaveRequest {
+            kind: "shocks",
+            file: &common.file,
+            text,
+            title: scenario.meta.title.clone(),
+            config: serde_json::json!({ "shocks": DEFAULT_SHOCKS, "models": format!("{:?}", common.model), "package_step": common.package_step }),
+            seed: None,
+            started,
+            finished,
+            result: serde_json::to_value(&table).unwrap_or_default(),
+            values,
+            eum_rounds: Vec::new(),
+            aggregates: Vec::new(),
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs `detente sensitivity`.
+pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    let common = &args.common;
+    let (scenario, text) = load(common)?;
+    let targets = targets(common)?;
+    let config = SensitivityConfig {
+        trials: args.trials,
+        seed: args.seed,
+        ..SensitivityConfig::default()
+    };
+    let started = now_ms();
+    let bar = progress_bar(args.trials, "sensitivity");
+    let result = pool(common.threads)?
+        .install(|| sensitivity(&scenario, &targets, &config, &|done| bar.set_position(done)))
+        .map_err(target_error)?;
+    bar.finish_and_clear();
+    let finished = now_ms();
+    match common.format {
+        SimFormat::Json => json(out, &result)?,
+        SimFormat::Table => {
+            writeln!(out, "{}", scenario.meta.title)?;
+            writeln!(
+                out,
+                "Sensitivity: {} inputs. Tornado: each input alone at the ends of its range \
+                 (its sd/range, else position ±10% of the scale, salience ±0.1, capability ×/÷1.5). \
+                 SRC: standardised regression coefficient over {} joint uniform draws (seed {}); \
+                 R² is the share of variance a linear model explains.\n",
+                result.inputs.len(),
+                args.trials,
+                args.seed
+            )?;
+            for m in &result.metrics {
+                writeln!(
+                    out,
+                    "{}  (point {}, R² {})",
+                    m.metric,
+                    fmt(m.baseline),
+                    m.r_squared
+                        .map_or_else(|| "-".to_owned(), |r| format!("{r:.2}"))
+                )?;
+                let max = m.tornado.first().map_or(0.0, |b| b.swing);
+                for bar in m.tornado.iter().take(args.top).filter(|b| b.swing > 0.0) {
+                    let len = if max > 0.0 {
+                        (bar.swing / max * 20.0).round() as usize
+                    } else {
+                        0
+                    };
+                    let src = m
+                        .src
+                        .iter()
+                        .find(|s| s.input == bar.input)
+                        .map_or_else(|| "     -".to_owned(), |s| format!("{:+6.2}", s.src));
+                    writeln!(
+                        out,
+                        "  {:<36} {:<20} swing {:>6.1}  ({} .. {})  SRC {src}",
+                        bar.input,
+                        "#".repeat(len),
+                        bar.swing,
+                        fmt(bar.at_low),
+                        fmt(bar.at_high),
+                    )?;
+                }
+                if max == 0.0 {
+                    writeln!(out, "  no single input moves it")?;
+                }
+            }
+        }
+    }
+    if common.save.save {
+        common.save.save_run(SaveRequest {
+            kind: "sensitivity",
+            file: &common.file,
+            text,
+            title: scenario.meta.title.clone(),
+            config: serde_json::json!({ "sensitivity": &config, "models": format!("{:?}", common.model), "package_step": common.package_step }),
+            seed: Some(args.seed),
+            started,
+            finished,
+            result: serde_json::to_value(&result).unwrap_or_default(),
+            values: result
+                .metrics
+                .iter()
+                .map(|m| (m.metric.clone(), m.baseline))
+                .collect(),
+            eum_rounds: Vec::new(),
+            aggregates: Vec::new(),
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Uncertainty analysis over detente's models: Monte Carlo forecasts, shocks and sensitivity.
+//!
+//! A scenario's numbers are one analyst's estimates. This crate asks how much each forecast moves
+//! when those estimates are off:
+//! - [`montecarlo()`]: draws perturbed scenarios ([`perturb`]: the scenario's own `sd`/`range`
+//!   on positions plus [`Noise`] overrides) and streams every forecast into [`Summary`]
+//!   aggregates (mean, percentiles, histogram), memory flat in the number of trials.
+//! - [`shocks`]: deterministic what-ifs (drop an actor, flip it to the status quo, scale its
+//!   capability) and how each moves each forecast.
+//! - [`sensitivity`]: a one-at-a-time tornado per forecast and a global measure (standardised
+//!   regression coefficients).
+//!
+//! What is forecast is a [`Target`]: the spatial models on every issue, or package bargaining
+//! across issues. Each target turns a scenario into named scalar [`Metric`]s; a new model (the
+//! delay model, for one) joins by adding a `Target` variant.
+//!
+//! **Determinism.** Every random draw comes from ChaCha8 seeded by the master seed with the trial
+//! number `k` as its stream ([`trial_rng`]), and aggregates are folded in trial order, so results
+//! are bit-identical for any thread count and any block size. Nothing here reads the clock, the
+//! environment or a file; progress is reported through a callback the caller may time.
+
+mod aggregate;
+pub mod montecarlo;
+mod perturb;
+mod rng;
+pub mod sensitivity;
+pub mod shocks;
+mod target;
+
+pub use aggregate::{Histogram, QuantileMethod, Summary, SummaryOut};
+pub use montecarlo::{MetricResult, MonteCarloConfig, MonteCarloResult, montecarlo};
+pub use perturb::{Noise, NoiseError, perturb};
+pub use rng::{normal, trial_rng, uniform};
+pub use target::{Metric, MetricKind, Target, TargetError};
+
+/// Version tag of the Monte Carlo JSON schema.
+pub const SCHEMA: &str = "detente.montecarlo/1";
