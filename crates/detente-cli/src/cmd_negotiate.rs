@@ -4,7 +4,6 @@
 use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use detente_models::bargain::PackageConfig;
 use detente_negotiation::analysis::Analysis;
@@ -36,8 +35,14 @@ pub struct NegotiateArgs {
     path: PathBuf,
     /// Negotiators in join order, one per profile/party: boulware, linear, conceder,
     /// hardheaded, aspiration:E, naive-tft, nice-tft, micro, random, random:P.
-    #[arg(long, value_delimiter = ',', default_value = "boulware,conceder")]
+    #[arg(long, value_delimiter = ',', default_value = "boulware,conceder", conflicts_with_all = ["a", "b"])]
     agents: Vec<String>,
+    /// Two-party shorthand: the first party's negotiator (with `--b`), as in `--a boulware --b conceder`.
+    #[arg(long, requires = "b")]
+    a: Option<String>,
+    /// Two-party shorthand: the second party's negotiator (with `--a`).
+    #[arg(long, requires = "a")]
+    b: Option<String>,
     /// Deadline in rounds.
     #[arg(long, default_value_t = 100)]
     rounds: usize,
@@ -171,10 +176,29 @@ struct NashReport {
     utilities: Vec<f64>,
 }
 
+/// A progress bar with rate and ETA on a terminal; hidden when stderr is piped, so logs and
+/// machine-read output stay clean.
+fn tournament_bar() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let style = indicatif::ProgressStyle::with_template(
+        "tournament {bar:40} {pos}/{len} negotiations  {per_sec}  ETA {eta}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
 /// Runs `detente negotiate`.
 pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let (table, is_scenario) = load_table(&args.path, args.step, &args.parties)?;
-    let agents = parse_agents(&args.agents)?;
+    let specs = match (&args.a, &args.b) {
+        (Some(a), Some(b)) => vec![a.clone(), b.clone()],
+        _ => args.agents.clone(),
+    };
+    let agents = parse_agents(&specs)?;
     if agents.len() != table.parties.len() {
         return Err(input(format!(
             "{} negotiators given for {} parties ({})\n  help: pass one --agents entry per party, in this order",
@@ -356,19 +380,14 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
         .iter()
         .map(|d| load_table(&base.join(d), file.step, &[]).map(|(t, _)| t))
         .collect::<Result<Vec<_>, _>>()?;
-    let done = AtomicUsize::new(0);
-    let show = std::io::stderr().is_terminal();
-    let progress = || {
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-        if show && n.is_multiple_of(100) {
-            eprint!("\r{n} negotiations");
-        }
+    let bar = tournament_bar();
+    let progress = |event: tournament::Progress| match event {
+        tournament::Progress::Planned(total) => bar.set_length(total as u64),
+        tournament::Progress::Finished => bar.inc(1),
     };
     let results = tournament::run(&tables, &file.tournament, &progress)
         .map_err(|e| input(format!("{}: {e}", args.config.display())))?;
-    if show {
-        eprintln!("\r{} negotiations", results.records.len());
-    }
+    bar.finish_and_clear();
     match args.format {
         NegotiateFormat::Json => {
             serde_json::to_writer_pretty(&mut *out, &results)

@@ -110,3 +110,46 @@ fn tournament_ranks_and_writes_csv() {
     // Header plus 24 negotiations x 2 seats.
     assert_eq!(String::from_utf8(out).unwrap().lines().count(), 49);
 }
+
+/// The spelling `--a X --b Y` runs the same negotiation as `--agents X,Y`, and it cannot
+/// be mixed with `--agents`.
+#[test]
+fn two_party_shorthand_matches_agents_list() {
+    let run = |args: &[&str]| {
+        let mut cmd = detente();
+        cmd.args([
+            "negotiate",
+            genius("Laptop").to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        cmd.args(args);
+        let out = cmd.assert().success().get_output().stdout.clone();
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()
+    };
+    let list = run(&["--agents", "linear,boulware"]);
+    let short = run(&["--a", "linear", "--b", "boulware"]);
+    assert_eq!(list, short);
+    detente()
+        .args([
+            "negotiate",
+            genius("Laptop").to_str().unwrap(),
+            "--a",
+            "linear",
+        ])
+        .assert()
+        .code(2);
+    detente()
+        .args([
+            "negotiate",
+            genius("Laptop").to_str().unwrap(),
+            "--agents",
+            "linear,boulware",
+            "--a",
+            "linear",
+            "--b",
+            "boulware",
+        ])
+        .assert()
+        .code(2);
+}

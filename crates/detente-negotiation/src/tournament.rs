@@ -133,12 +133,23 @@ pub fn seat_seed(seed: u64, job: usize, seat: usize) -> u64 {
     splitmix(splitmix(splitmix(seed) ^ job as u64) ^ seat as u64)
 }
 
-/// Runs the tournament on `tables` with rayon's global pool; `progress` is called from worker
-/// threads after each negotiation (for a progress bar) and never affects results.
+/// What [`run`] tells its progress callback: the number of negotiations once they are planned,
+/// then one `Finished` per negotiation (from any worker thread, in no particular order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The tournament will run this many negotiations.
+    Planned(usize),
+    /// One more negotiation has finished.
+    Finished,
+}
+
+/// Runs the tournament on `tables` with rayon's global pool; `progress` is told the number of
+/// negotiations, then called from worker threads after each one (for a progress bar); it never
+/// affects results.
 pub fn run(
     tables: &[Table],
     config: &TournamentConfig,
-    progress: &(dyn Fn() + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Results, NegotiationError> {
     if config.agents.is_empty() {
         return Err(NegotiationError::Config("`agents` is empty".to_string()));
@@ -184,6 +195,7 @@ pub fn run(
         deadline: Deadline::Rounds(config.rounds),
         trace: false,
     };
+    progress(Progress::Planned(jobs.len()));
     let records = jobs
         .par_iter()
         .enumerate()
@@ -211,7 +223,7 @@ pub fn run(
                     }
                 })
                 .collect();
-            progress();
+            progress(Progress::Finished);
             Ok(Record {
                 job: j,
                 domain: table.name.clone(),

@@ -157,7 +157,7 @@ fn tournament_is_deterministic_across_thread_counts() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| tournament::run(&tables, &config, &|| {}).unwrap())
+            .install(|| tournament::run(&tables, &config, &|_| {}).unwrap())
     };
     let one = run(1);
     let four = run(4);
