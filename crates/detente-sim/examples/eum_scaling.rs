@@ -29,7 +29,7 @@ fn synthetic(n: usize) -> Result<Scenario, String> {
     for i in 0..n {
         let c = 1.0 + 99.0 * uniform(&mut rng);
         text.push_str(&format!(
-            "[[actors]]\nid = \"a{i}\"\nname = \"A{i}\"\ncapability = {c:.3}\n"
+            "[[actors]]\nid = \"a{i}\"\nname = \"A{i}\"\ncapability = {c:.3}\nrole = \"principal\"\n"
         ));
     }
     text.push_str("[[issues]]\nid = \"x\"\nname = \"X\"\nscale = [0, 100]\nstatus_quo = 50\n");
