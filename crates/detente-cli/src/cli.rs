@@ -134,6 +134,8 @@ struct ForecastArgs {
     eum: EumArgs,
     #[command(flatten)]
     save: crate::cmd_runs::SaveArgs,
+    #[command(flatten)]
+    band: crate::cmd_montecarlo::BandArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -275,17 +277,26 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
     };
     let started = crate::cmd_runs::now_ms();
     let result = forecast(&scenario, &config);
-    match args.format {
-        FormatArg::Table => report::table(
-            out,
-            &scenario,
-            &args.file,
-            &config,
-            &result,
-            &parsed.warnings,
-        )?,
-        FormatArg::Json => output::json(out, &result)?,
-        FormatArg::Csv => output::csv(out, &result)?,
+    let band = crate::cmd_montecarlo::forecast_band(&args.band, &scenario, &config)?;
+    match (args.format, &band) {
+        (FormatArg::Table, _) => {
+            report::table(
+                out,
+                &scenario,
+                &args.file,
+                &config,
+                &result,
+                &parsed.warnings,
+            )?;
+            if let Some(band) = &band {
+                crate::cmd_montecarlo::band_table(out, band)?;
+            }
+        }
+        (FormatArg::Json, None) => output::json(out, &result)?,
+        (FormatArg::Json, Some(band)) => {
+            crate::cmd_montecarlo::forecast_json_with_band(out, &result, band)?;
+        }
+        (FormatArg::Csv, _) => output::csv(out, &result, band.as_ref())?,
     }
     if args.save.save {
         crate::cmd_runs::save_forecast(&args.save, &args.file, &config, &result, started)?;

@@ -11,6 +11,7 @@ use std::time::Duration;
 use clap::ValueEnum;
 use detente_core::Scenario;
 use detente_models::bargain::{PackageConfig, SolveConfig};
+use detente_models::dynamics::DynamicsConfig;
 use detente_models::forecast::{ForecastConfig, Model};
 use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
 use detente_sim::shocks::{DEFAULT_SHOCKS, shocks};
@@ -25,7 +26,8 @@ use crate::input::{load_scenario, read_text};
 /// What to simulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TargetArg {
-    /// Every spatial model and package bargaining.
+    /// Every spatial model and package bargaining, plus the delay model when the scenario has a
+    /// `[time]` section.
     All,
     /// Compromise model.
     Compromise,
@@ -37,6 +39,9 @@ pub enum TargetArg {
     Eum,
     /// Package bargaining across issues (ZOPA and the Nash package).
     Package,
+    /// The time model: zone of agreement at month 0, ripeness month, and each party's utility
+    /// in the ripe month's Nash deal.
+    Delay,
 }
 
 /// Table or JSON.
@@ -59,9 +64,16 @@ pub struct SimCommon {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = SimFormat::Table)]
     pub format: SimFormat,
-    /// Grid step of package bargaining on each issue's scale.
+    /// Grid step of package bargaining (and of the delay model's packages) on each issue's scale.
     #[arg(long, default_value_t = 5.0)]
     pub package_step: f64,
+    /// Delay model: months to look ahead (default: the scenario's `[time] horizon`, else 24).
+    #[arg(long)]
+    pub months: Option<u32>,
+    /// Delay model: levers to apply in every run (ids from `[[time.levers]]`); repeat or
+    /// separate with commas.
+    #[arg(long, value_delimiter = ',')]
+    pub lever: Vec<String>,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
@@ -80,13 +92,38 @@ pub struct MonteCarloArgs {
     /// Master seed; the same seed gives the same output on any number of threads.
     #[arg(long, default_value_t = 0)]
     seed: u64,
+    #[command(flatten)]
+    noise: NoiseArgs,
+}
+
+/// `--noise` and `--no-scenario-uncertainty`, shared by `montecarlo`, `sensitivity` and
+/// `forecast --trials`.
+#[derive(Debug, Default, clap::Args)]
+pub struct NoiseArgs {
     /// Extra noise, NAME=VALUE: position=SD (scale units, for positions with no sd/range of
-    /// their own), salience=REL, capability=REL (relative sd). Repeat or separate with commas.
+    /// their own), salience=REL (relative sd, clamped normal), capability=REL, drift=REL,
+    /// cost=REL (relative sd on the log scale: log-normal). Repeat or separate with commas.
     #[arg(long, value_delimiter = ',')]
-    noise: Vec<String>,
+    pub noise: Vec<String>,
     /// Ignore the scenario's own sd/range (only --noise varies inputs).
     #[arg(long)]
-    no_scenario_uncertainty: bool,
+    pub no_scenario_uncertainty: bool,
+}
+
+impl NoiseArgs {
+    /// The noise these options describe.
+    pub fn noise(&self) -> Result<Noise, Failure> {
+        let mut noise = Noise {
+            ignore_scenario: self.no_scenario_uncertainty,
+            ..Noise::default()
+        };
+        for spec in &self.noise {
+            noise
+                .set(spec)
+                .map_err(|e| input(format!("--noise: {e}")))?;
+        }
+        Ok(noise)
+    }
 }
 
 /// `detente shocks`.
@@ -110,13 +147,17 @@ pub struct SensitivityArgs {
     /// Bars shown per forecast in the table.
     #[arg(long, default_value_t = 8)]
     top: usize,
+    // Ranges from noise settings instead of the defaults: the central 90% of what
+    // `montecarlo --noise` would draw (same NAME=VALUE syntax).
+    #[command(flatten)]
+    noise: NoiseArgs,
 }
 
 fn input(msg: String) -> Failure {
     Failure::Input(Report::msg(msg))
 }
 
-fn targets(common: &SimCommon) -> Result<Vec<Target>, Failure> {
+fn targets(common: &SimCommon, scenario: &Scenario) -> Result<Vec<Target>, Failure> {
     if !(common.package_step.is_finite() && common.package_step > 0.0) {
         return Err(input(format!(
             "--package-step must be a positive number, got {}",
@@ -159,6 +200,17 @@ fn targets(common: &SimCommon) -> Result<Vec<Target>, Failure> {
             },
         });
     }
+    if common.model.contains(&TargetArg::Delay) || (all && scenario.time.is_some()) {
+        out.push(Target::Delay(DynamicsConfig {
+            package: PackageConfig {
+                step: common.package_step,
+                ..PackageConfig::default()
+            },
+            months: common.months,
+            levers: common.lever.clone(),
+            ..DynamicsConfig::default()
+        }));
+    }
     Ok(out)
 }
 
@@ -189,7 +241,7 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
 
 fn target_error(e: detente_sim::TargetError) -> Failure {
     input(format!(
-        "{e}\n  help: check the package options (--package-step) or drop `package` from --model"
+        "{e}\n  help: check the package options (--package-step), the delay options (--lever, --months) or drop `package`/`delay` from --model"
     ))
 }
 
@@ -212,7 +264,7 @@ fn fmt(x: Option<f64>) -> String {
 
 fn fmt_kind(x: Option<f64>, kind: detente_sim::MetricKind) -> String {
     match kind {
-        detente_sim::MetricKind::Position => fmt(x),
+        detente_sim::MetricKind::Position | detente_sim::MetricKind::Month => fmt(x),
         _ => x.map_or_else(|| "-".to_owned(), |x| format!("{x:.3}")),
     }
 }
@@ -236,17 +288,9 @@ fn spark(counts: &[u64]) -> String {
 /// Runs `detente montecarlo`.
 pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let common = &args.common;
-    let mut noise = Noise {
-        ignore_scenario: args.no_scenario_uncertainty,
-        ..Noise::default()
-    };
-    for spec in &args.noise {
-        noise
-            .set(spec)
-            .map_err(|e| input(format!("--noise: {e}")))?;
-    }
+    let noise = args.noise.noise()?;
     let (scenario, text) = load(common)?;
-    let targets = targets(common)?;
+    let targets = targets(common, &scenario)?;
     if !noise.varies(&scenario) {
         eprintln!(
             "note: no input varies (the scenario gives no sd/range and no --noise was set), so every trial repeats the point forecast"
@@ -309,7 +353,7 @@ fn mc_table(out: &mut dyn Write, s: &Scenario, r: &MonteCarloResult) -> Result<(
     writeln!(out, "{}", s.meta.title)?;
     writeln!(
         out,
-        "Monte Carlo: {} trials, seed {}; noise: scenario sd/range{}{}{}{}",
+        "Monte Carlo: {} trials, seed {}; noise: scenario sd/range{}{}{}{}{}{}",
         r.trials,
         r.seed,
         if r.noise.ignore_scenario {
@@ -330,6 +374,16 @@ fn mc_table(out: &mut dyn Write, s: &Scenario, r: &MonteCarloResult) -> Result<(
         } else {
             String::new()
         },
+        if r.noise.drift > 0.0 {
+            format!(", drift log-sd {}", r.noise.drift)
+        } else {
+            String::new()
+        },
+        if r.noise.cost > 0.0 {
+            format!(", monthly cost log-sd {}", r.noise.cost)
+        } else {
+            String::new()
+        },
     )?;
     let method = r
         .metrics
@@ -341,7 +395,7 @@ fn mc_table(out: &mut dyn Write, s: &Scenario, r: &MonteCarloResult) -> Result<(
         });
     writeln!(
         out,
-        "Percentiles {method}; histogram over each scale (20 bins).\n"
+        "Percentiles {method}; histogram over each scale (20 bins; one bin per month for a month).\n"
     )?;
     writeln!(
         out,
@@ -380,7 +434,7 @@ fn mc_table(out: &mut dyn Write, s: &Scenario, r: &MonteCarloResult) -> Result<(
 pub fn run_shocks(args: &ShocksArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let common = &args.common;
     let (scenario, text) = load(common)?;
-    let targets = targets(common)?;
+    let targets = targets(common, &scenario)?;
     let started = now_ms();
     let table = pool(common.threads)?
         .install(|| shocks(&scenario, &targets, &DEFAULT_SHOCKS))
@@ -456,11 +510,13 @@ pub fn run_shocks(args: &ShocksArgs, out: &mut dyn Write) -> Result<(), Failure>
 /// Runs `detente sensitivity`.
 pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let common = &args.common;
+    let noise = args.noise.noise()?;
     let (scenario, text) = load(common)?;
-    let targets = targets(common)?;
+    let targets = targets(common, &scenario)?;
     let config = SensitivityConfig {
         trials: args.trials,
         seed: args.seed,
+        noise,
         ..SensitivityConfig::default()
     };
     let started = now_ms();
@@ -477,7 +533,8 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
             writeln!(
                 out,
                 "Sensitivity: {} inputs. Tornado: each input alone at the ends of its range \
-                 (its sd/range, else position ±10% of the scale, salience ±0.1, capability ×/÷1.5). \
+                 (its sd/range, else the central 90% of --noise, else position ±10% of the scale, \
+                 salience ±0.1, capability, drift and monthly cost ×/÷1.5). \
                  SRC: standardised regression coefficient over {} joint uniform draws (seed {}); \
                  R² is the share of variance a linear model explains.\n",
                 result.inputs.len(),
@@ -542,4 +599,107 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
         })?;
     }
     Ok(())
+}
+
+/// `--trials`, `--seed`, `--noise` and `--threads` on `detente forecast`: a Monte Carlo band
+/// beside each point forecast.
+#[derive(Debug, clap::Args)]
+pub struct BandArgs {
+    /// Also run this many Monte Carlo trials (as `detente montecarlo`) and print the
+    /// percentiles beside each point forecast.
+    #[arg(long)]
+    pub trials: Option<u64>,
+    /// Master seed of those trials.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    #[command(flatten)]
+    pub noise: NoiseArgs,
+    /// Worker threads for the trials (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+}
+
+/// Runs the trials `args` asks for on the spatial models of `config`, or nothing without
+/// `--trials`.
+pub fn forecast_band(
+    args: &BandArgs,
+    scenario: &Scenario,
+    config: &ForecastConfig,
+) -> Result<Option<MonteCarloResult>, Failure> {
+    let Some(trials) = args.trials else {
+        if !args.noise.noise.is_empty() || args.noise.no_scenario_uncertainty {
+            return Err(input(
+                "--noise and --no-scenario-uncertainty need --trials N on `forecast`".to_owned(),
+            ));
+        }
+        return Ok(None);
+    };
+    let noise = args.noise.noise()?;
+    if !noise.varies(scenario) {
+        eprintln!(
+            "note: no input varies (the scenario gives no sd/range and no --noise was set), so every trial repeats the point forecast"
+        );
+    }
+    let mc = MonteCarloConfig {
+        trials,
+        seed: args.seed,
+        noise,
+        ..MonteCarloConfig::default()
+    };
+    let targets = [Target::Spatial(config.clone())];
+    let bar = progress_bar(trials, "forecast --trials");
+    let result = pool(args.threads)?
+        .install(|| montecarlo(scenario, &targets, &mc, &|done| bar.set_position(done)))
+        .map_err(target_error)?;
+    bar.finish_and_clear();
+    Ok(Some(result))
+}
+
+/// The band table printed after the forecast report.
+pub fn band_table(out: &mut dyn Write, r: &MonteCarloResult) -> Result<(), Failure> {
+    writeln!(
+        out,
+        "\nMonte Carlo band: {} trials, seed {} (percentiles of each forecast; `detente montecarlo` \
+         gives histograms)\n",
+        r.trials, r.seed
+    )?;
+    writeln!(
+        out,
+        "{:<34} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}",
+        "forecast", "point", "p5", "p25", "p50", "p75", "p95", "miss"
+    )?;
+    for m in &r.metrics {
+        let s = &m.summary;
+        writeln!(
+            out,
+            "{:<34} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}",
+            m.metric.key,
+            fmt(m.baseline),
+            fmt(s.p05),
+            fmt(s.p25),
+            fmt(s.median),
+            fmt(s.p75),
+            fmt(s.p95),
+            s.missing
+        )?;
+    }
+    Ok(())
+}
+
+/// The forecast JSON document with the Monte Carlo result under `"montecarlo"`.
+pub fn forecast_json_with_band(
+    out: &mut dyn Write,
+    forecast: &detente_models::forecast::Forecast,
+    band: &MonteCarloResult,
+) -> Result<(), Failure> {
+    let fail =
+        |e: serde_json::Error| Failure::Internal(Report::msg(format!("cannot write JSON: {e}")));
+    let mut doc = serde_json::to_value(forecast).map_err(fail)?;
+    if let Some(map) = doc.as_object_mut() {
+        map.insert(
+            "montecarlo".to_owned(),
+            serde_json::to_value(band).map_err(fail)?,
+        );
+    }
+    json(out, &doc)
 }

@@ -17,19 +17,35 @@ pub fn json(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
 }
 
 /// Writes one CSV row per issue and model:
-/// `issue,model,position,anchor,status_quo,detail`.
-pub fn csv(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
+/// `issue,model,position,anchor,status_quo,detail`, followed, with a Monte Carlo `band`
+/// (`forecast --trials`), by `mc_mean,mc_p05,mc_p25,mc_median,mc_p75,mc_p95,mc_missing`.
+pub fn csv(
+    out: &mut dyn Write,
+    forecast: &Forecast,
+    band: Option<&detente_sim::MonteCarloResult>,
+) -> Result<(), Failure> {
     let fail = |e: csv::Error| Failure::Internal(Report::msg(format!("cannot write CSV: {e}")));
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
+    let mut header = vec![
         "issue",
         "model",
         "position",
         "anchor",
         "status_quo",
         "detail",
-    ])
-    .map_err(fail)?;
+    ];
+    if band.is_some() {
+        header.extend([
+            "mc_mean",
+            "mc_p05",
+            "mc_p25",
+            "mc_median",
+            "mc_p75",
+            "mc_p95",
+            "mc_missing",
+        ]);
+    }
+    w.write_record(&header).map_err(fail)?;
     for issue in &forecast.issues {
         for &model in &forecast.models {
             let Some(point) = issue.point(model) else {
@@ -57,15 +73,27 @@ pub fn csv(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
                     )
                 }),
             };
-            w.write_record([
-                issue.issue.as_str(),
-                model.as_str(),
-                &point.position.to_string(),
-                point.anchor.as_deref().unwrap_or(""),
-                &issue.status_quo.position.to_string(),
-                &detail,
-            ])
-            .map_err(fail)?;
+            let mut row = vec![
+                issue.issue.clone(),
+                model.as_str().to_owned(),
+                point.position.to_string(),
+                point.anchor.clone().unwrap_or_default(),
+                issue.status_quo.position.to_string(),
+                detail,
+            ];
+            if let Some(band) = band {
+                let key = format!("{}/{}", issue.issue, model.as_str());
+                let num = |x: Option<f64>| x.map_or_else(String::new, |x| x.to_string());
+                match band.metrics.iter().find(|m| m.metric.key == key) {
+                    Some(m) => {
+                        let s = &m.summary;
+                        row.extend([s.mean, s.p05, s.p25, s.median, s.p75, s.p95].map(num));
+                        row.push(s.missing.to_string());
+                    }
+                    None => row.extend(std::iter::repeat_n(String::new(), 7)),
+                }
+            }
+            w.write_record(&row).map_err(fail)?;
         }
     }
     w.flush()?;

@@ -214,3 +214,177 @@ fn bad_store_paths_exit_2_and_leave_files_alone() {
         .code(2)
         .stderr(predicate::str::contains("cannot open run store"));
 }
+
+fn delay_mc(dir: &Path, threads: &str) -> String {
+    stdout(detente(dir).arg("montecarlo").arg(istanbul()).args([
+        "--trials",
+        "12",
+        "--seed",
+        "3",
+        "--format",
+        "json",
+        "--model",
+        "delay",
+        "--package-step",
+        "25",
+        "--noise",
+        "drift=0.4,cost=0.4",
+        "--threads",
+        threads,
+    ]))
+}
+
+/// Issue 5: the delay target through the CLI, byte-identical for 1, 2 and 8 threads.
+#[test]
+fn r5_montecarlo_delay_is_byte_identical_for_1_2_and_8_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = delay_mc(dir.path(), "1");
+    assert_eq!(delay_mc(dir.path(), "2"), one);
+    assert_eq!(delay_mc(dir.path(), "8"), one);
+    let doc: Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(doc["noise"]["drift"], 0.4);
+    let keys: Vec<&str> = doc["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "delay/zone-at-0",
+            "delay/ripe",
+            "delay/ripeness-month",
+            "delay/nash/russia",
+            "delay/nash/ukraine"
+        ]
+    );
+    let month = &doc["metrics"][2];
+    assert_eq!(month["kind"], "month");
+    // The scenario's horizon is 24 months: 25 one-month bins.
+    assert_eq!(month["histogram"]["counts"].as_array().unwrap().len(), 25);
+}
+
+#[test]
+fn r5_delay_errors_and_noise_without_trials_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    detente(dir.path())
+        .arg("montecarlo")
+        .arg(istanbul())
+        .args(["--model", "delay", "--lever", "nope", "--trials", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown lever `nope`"));
+    detente(dir.path())
+        .arg("forecast")
+        .arg(istanbul())
+        .args(["--noise", "salience=0.1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("need --trials"));
+    detente(dir.path())
+        .arg("montecarlo")
+        .arg(istanbul())
+        .args(["--noise", "drift=-0.1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("finite number >= 0"));
+}
+
+/// `forecast --trials`: the band beside each point forecast equals `montecarlo`'s numbers for
+/// the same seed and noise, in every format.
+#[test]
+fn r5_forecast_trials_prints_the_montecarlo_band() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--model",
+        "compromise,median",
+        "--trials",
+        "50",
+        "--seed",
+        "9",
+        "--noise",
+        "salience=0.2",
+    ];
+    let json = stdout(
+        detente(dir.path())
+            .arg("forecast")
+            .arg(istanbul())
+            .args(args)
+            .args(["--format", "json"]),
+    );
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(doc["schema"], "detente.forecast/1");
+    let band = &doc["montecarlo"];
+    assert_eq!(band["trials"], 50);
+    let mc: Value = serde_json::from_str(&stdout(
+        detente(dir.path())
+            .arg("montecarlo")
+            .arg(istanbul())
+            .args(args)
+            .args(["--format", "json"]),
+    ))
+    .unwrap();
+    assert_eq!(band["metrics"], mc["metrics"]);
+    let table = stdout(
+        detente(dir.path())
+            .arg("forecast")
+            .arg(istanbul())
+            .args(args),
+    );
+    assert!(
+        table.contains("Monte Carlo band: 50 trials, seed 9"),
+        "{table}"
+    );
+    let csv = stdout(
+        detente(dir.path())
+            .arg("forecast")
+            .arg(istanbul())
+            .args(args)
+            .args(["--format", "csv"]),
+    );
+    let header = csv.lines().next().unwrap();
+    assert!(header.ends_with("mc_mean,mc_p05,mc_p25,mc_median,mc_p75,mc_p95,mc_missing"));
+    // Every row has a band (16 rows: 8 issues × 2 models).
+    assert_eq!(csv.lines().count(), 17);
+    assert!(
+        csv.lines()
+            .skip(1)
+            .all(|l| l.split(',').count() >= 13 && !l.ends_with(','))
+    );
+}
+
+#[test]
+fn r5_sensitivity_with_delay_and_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = stdout(
+        detente(dir.path())
+            .arg("sensitivity")
+            .arg(istanbul())
+            .args([
+                "--model",
+                "delay",
+                "--package-step",
+                "25",
+                "--trials",
+                "0",
+                "--noise",
+                "cost=0.5",
+                "--format",
+                "json",
+            ]),
+    );
+    let doc: Value = serde_json::from_str(&json).unwrap();
+    let inputs = doc["inputs"].as_array().unwrap();
+    let cost = inputs
+        .iter()
+        .find(|i| i["name"] == "monthly cost russia")
+        .unwrap();
+    let f = (1.644_853_626_951_472_2f64 * 0.5).exp();
+    let (base, high) = (
+        cost["base"].as_f64().unwrap(),
+        cost["high"].as_f64().unwrap(),
+    );
+    assert!((high / base - f).abs() < 1e-9, "{cost}");
+    assert!(inputs.iter().any(|i| i["kind"] == "drift"));
+}

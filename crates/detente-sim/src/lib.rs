@@ -3,16 +3,17 @@
 //! A scenario's numbers are one analyst's estimates. This crate asks how much each forecast moves
 //! when those estimates are off:
 //! - [`montecarlo()`]: draws perturbed scenarios ([`perturb`]: the scenario's own `sd`/`range`
-//!   on positions plus [`Noise`] overrides) and streams every forecast into [`Summary`]
+//!   on positions plus [`Noise`] overrides, including drift rates and monthly costs) and streams every forecast into [`Summary`]
 //!   aggregates (mean, percentiles, histogram), memory flat in the number of trials.
 //! - [`shocks`]: deterministic what-ifs (drop an actor, flip it to the status quo, scale its
 //!   capability) and how each moves each forecast.
 //! - [`sensitivity`]: a one-at-a-time tornado per forecast and a global measure (standardised
 //!   regression coefficients).
 //!
-//! What is forecast is a [`Target`]: the spatial models on every issue, or package bargaining
-//! across issues. Each target turns a scenario into named scalar [`Metric`]s; a new model (the
-//! delay model, for one) joins by adding a `Target` variant.
+//! What is forecast is a [`Target`]: the spatial models on every issue, package bargaining
+//! across issues, or the time model (zone of agreement at month 0, ripeness month, utilities of
+//! the ripe month's Nash deal). Each target turns a scenario into named scalar [`Metric`]s; a
+//! new model joins by adding a `Target` variant.
 //!
 //! **Determinism.** Every random draw comes from ChaCha8 seeded by the master seed with the trial
 //! number `k` as its stream ([`trial_rng`]), and aggregates are folded in trial order, so results

@@ -117,7 +117,14 @@ pub fn montecarlo(
     }
     let mut summaries: Vec<Summary> = metrics
         .iter()
-        .map(|m| Summary::new(m.range[0], m.range[1], config.bins, config.exact_limit))
+        .map(|m| {
+            Summary::new(
+                m.range[0],
+                m.range[1],
+                m.bins.unwrap_or(config.bins),
+                config.exact_limit,
+            )
+        })
         .collect();
     run_blocks(
         config.trials,

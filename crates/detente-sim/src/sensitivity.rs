@@ -2,11 +2,17 @@
 //! (standardised regression coefficients).
 //!
 //! # Inputs and their ranges
-//! Every number the analyst wrote is an input: each position, each salience, each capability.
-//! Its range is its stated uncertainty where the scenario gives one (`range = [lo, hi]` as is;
-//! `sd = s` as `x ± 1.645 s`, the central 90% of the normal, clamped to the scale) and a default
-//! otherwise ([`SensitivityConfig`]: positions ± 10% of the scale's width, saliences ± 0.1,
-//! capabilities ×/÷ 1.5). Inputs whose range is a single point are left out.
+//! Every number the analyst wrote is an input: each position, each salience, each capability,
+//! and, when a target reads the `[time]` section ([`Target::uses_time`]), each drift rate and
+//! each monthly cost. Its range is its stated uncertainty where the scenario gives one
+//! (`range = [lo, hi]` as is; `sd = s` as `x ± 1.645 s`, the central 90% of the normal, clamped
+//! to the scale) and a default otherwise ([`SensitivityConfig`]: positions ± 10% of the scale's
+//! width, saliences ± 0.1, capabilities, drift rates and monthly costs ×/÷ 1.5). A non-zero
+//! [`SensitivityConfig::noise`] setting replaces the default of its kind with the central 90%
+//! of the distribution the Monte Carlo draws under the same setting ([`crate::perturb`]):
+//! `position=SD` gives `x ± 1.645 SD`, `salience=REL` gives `s (1 ± 1.645 REL)`, and
+//! `capability`, `drift`, `cost` `=REL` give `x exp(± 1.645 REL)`; all clamped to their bounds.
+//! Inputs whose range is a single point are left out.
 //!
 //! # Tornado (one at a time)
 //! Each input is set to the low and then the high end of its range with every other input at
@@ -36,6 +42,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::montecarlo::run_blocks;
+use crate::perturb::Noise;
 use crate::rng::{trial_rng, uniform};
 use crate::target::{Target, TargetError};
 
@@ -54,6 +61,12 @@ pub struct SensitivityConfig {
     pub salience_delta: f64,
     /// A capability ranges over `[c / f, c · f]`.
     pub capability_factor: f64,
+    /// A drift rate or a monthly cost ranges over `[x / f, x · f]`.
+    pub time_factor: f64,
+    /// Ranges from Monte Carlo noise settings, replacing the defaults above kind by kind where
+    /// non-zero (see the module documentation); `ignore_scenario` also replaces the scenario's
+    /// own `sd`/`range` on positions.
+    pub noise: Noise,
     /// Trials for the regression (0 skips it).
     pub trials: u64,
     /// Master seed of the regression sample.
@@ -69,6 +82,8 @@ impl Default for SensitivityConfig {
             position_share: 0.1,
             salience_delta: 0.1,
             capability_factor: 1.5,
+            time_factor: 1.5,
+            noise: Noise::default(),
             trials: 2000,
             seed: 0,
             block: 1024,
@@ -99,6 +114,23 @@ pub enum InputKind {
         /// Actor index.
         actor: usize,
     },
+    /// `time.drift[index].per_month`.
+    Drift {
+        /// Index into `[[time.drift]]`.
+        index: usize,
+    },
+    /// `time.actors[index].cost_per_month`.
+    Cost {
+        /// Index into `[[time.actors]]`.
+        index: usize,
+    },
+}
+
+impl InputKind {
+    /// Whether this input lives in the `[time]` section.
+    pub fn is_time(&self) -> bool {
+        matches!(self, InputKind::Drift { .. } | InputKind::Cost { .. })
+    }
 }
 
 /// One input and its range.
@@ -147,36 +179,73 @@ impl Input {
                     a.capability = c;
                 }
             }
+            InputKind::Drift { index } => {
+                if let Some(d) = scenario.time.as_mut().and_then(|t| t.drift.get_mut(index)) {
+                    d.per_month = value;
+                }
+            }
+            InputKind::Cost { index } => {
+                if let Some(a) = scenario.time.as_mut().and_then(|t| t.actors.get_mut(index)) {
+                    a.cost_per_month = value.clamp(0.0, 1.0);
+                }
+            }
         }
+    }
+}
+
+/// `[x / f, x · f]` for a positive `x`, `[x · f, x / f]` for a negative one (a signed drift).
+fn factor_range(x: f64, f: f64) -> (f64, f64) {
+    let f = f.max(1.0);
+    if x >= 0.0 {
+        (x / f, x * f)
+    } else {
+        (x * f, x / f)
     }
 }
 
 /// Every input of `scenario` with a non-degenerate range.
 pub fn inputs(scenario: &Scenario, config: &SensitivityConfig) -> Vec<Input> {
+    let noise = &config.noise;
+    // A relative log-scale sd `σ` becomes the factor `exp(1.645 σ)`: the central 90%.
+    let factor = |sigma: f64, default: f64| {
+        if sigma > 0.0 {
+            (Z90 * sigma).exp()
+        } else {
+            default
+        }
+    };
     let mut out = Vec::new();
     for (a, actor) in scenario.actors.iter().enumerate() {
         let c = actor.capability.get();
-        let f = config.capability_factor.max(1.0);
+        let (low, high) = factor_range(c, factor(noise.capability, config.capability_factor));
         out.push(Input {
             name: format!("capability {}", actor.id),
             kind: InputKind::Capability { actor: a },
             base: c,
-            low: c / f,
-            high: c * f,
+            low,
+            high,
         });
     }
     for (i, issue) in scenario.issues.iter().enumerate() {
         let scale = issue.scale;
         for (j, p) in issue.positions.iter().enumerate() {
             let who = scenario.actor(p.actor).map_or("?", |a| a.id.as_str());
-            let (low, high) = match p.uncertainty {
+            let own = if noise.ignore_scenario {
+                None
+            } else {
+                p.uncertainty
+            };
+            let (low, high) = match own {
                 Some(Uncertainty::Range(lo, hi)) => (lo, hi),
                 Some(Uncertainty::Sd(sd)) => (
                     scale.clamp(p.position - Z90 * sd),
                     scale.clamp(p.position + Z90 * sd),
                 ),
                 None => {
-                    let h = config.position_share * scale.width();
+                    let h = match noise.position {
+                        Some(sd) if sd > 0.0 => Z90 * sd,
+                        _ => config.position_share * scale.width(),
+                    };
                     (scale.clamp(p.position - h), scale.clamp(p.position + h))
                 }
             };
@@ -188,12 +257,45 @@ pub fn inputs(scenario: &Scenario, config: &SensitivityConfig) -> Vec<Input> {
                 high,
             });
             let s = p.salience.get();
+            let h = if noise.salience > 0.0 {
+                Z90 * noise.salience * s
+            } else {
+                config.salience_delta
+            };
             out.push(Input {
                 name: format!("salience {who} @ {}", issue.id),
                 kind: InputKind::Salience { issue: i, index: j },
                 base: s,
-                low: (s - config.salience_delta).max(0.0),
-                high: (s + config.salience_delta).min(1.0),
+                low: (s - h).max(0.0),
+                high: (s + h).min(1.0),
+            });
+        }
+    }
+    if let Some(time) = &scenario.time {
+        for (index, d) in time.drift.iter().enumerate() {
+            let issue = scenario.issues.get(d.issue.0);
+            let width = issue.map_or(f64::INFINITY, |i| i.scale.width());
+            let (low, high) = factor_range(d.per_month, factor(noise.drift, config.time_factor));
+            out.push(Input {
+                name: format!("drift @ {}", issue.map_or("?", |i| i.id.as_str())),
+                kind: InputKind::Drift { index },
+                base: d.per_month,
+                low: low.max(-width),
+                high: high.min(width),
+            });
+        }
+        for (index, a) in time.actors.iter().enumerate() {
+            let c = a.cost_per_month;
+            let (low, high) = factor_range(c, factor(noise.cost, config.time_factor));
+            out.push(Input {
+                name: format!(
+                    "monthly cost {}",
+                    scenario.actor(a.actor).map_or("?", |x| x.id.as_str())
+                ),
+                kind: InputKind::Cost { index },
+                base: c,
+                low,
+                high: high.min(1.0),
             });
         }
     }
@@ -369,7 +471,12 @@ pub fn sensitivity(
     }
     let eval =
         |s: &Scenario| -> Vec<Option<f64>> { targets.iter().flat_map(|t| t.evaluate(s)).collect() };
-    let inputs = inputs(scenario, config);
+    let mut inputs = inputs(scenario, config);
+    // Drift and costs move only targets that read `[time]`; for the others they would be dead
+    // columns in the tornado and the regression.
+    if !targets.iter().any(Target::uses_time) {
+        inputs.retain(|x| !x.kind.is_time());
+    }
     let ends: Vec<(Values, Values)> = inputs
         .par_iter()
         .map(|input| {

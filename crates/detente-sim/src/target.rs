@@ -3,8 +3,14 @@
 //! A [`Target`] is a model family run on a whole scenario. It names its outputs as [`Metric`]s
 //! (`"ceasefire/eum"`, `"package/zopa"`, ...) and evaluates them on any perturbed or shocked
 //! copy of the scenario. Every aggregate, shock table and tornado in this crate works on these
-//! metrics, so a new model (e.g. the delay model's ripeness month) needs only a new variant
-//! here: its metric list and its evaluation.
+//! metrics, so a new model needs only a new variant here: its metric list and its evaluation.
+//!
+//! [`Target::Delay`] runs the time model ([`detente_models::dynamics::delay`]) and yields four
+//! kinds of metric per scenario: whether a zone of agreement exists at month 0
+//! (`delay/zone-at-0`), whether the talks ripen within the horizon (`delay/ripe`), the ripeness
+//! month (`delay/ripeness-month`, missing in trials that never ripen, so its percentiles are
+//! conditional on ripening; one histogram bin per month), and each party's utility in the
+//! ripe month's Nash deal (`delay/nash/<party>`, missing likewise).
 //!
 //! The spatial models are called directly (not through `detente_models::forecast`, which
 //! builds a named trace for reports) because a trial needs only the numbers; a test checks
@@ -13,6 +19,7 @@
 use detente_core::{Issue, Scenario};
 use detente_models::bargain::{self, PackageConfig, SolveConfig};
 use detente_models::compromise::compromise;
+use detente_models::dynamics::{self, DynamicsConfig, DynamicsError};
 use detente_models::eum::{self, EumActor, EumInput};
 use detente_models::forecast::{ForecastConfig, Model};
 use detente_models::median::weighted_median;
@@ -34,6 +41,9 @@ pub enum Target {
         /// How it is solved.
         solve: SolveConfig,
     },
+    /// The time model: zone of agreement at month 0, ripeness month, and each party's utility
+    /// in the ripe month's Nash deal.
+    Delay(DynamicsConfig),
 }
 
 /// What a metric measures, which decides how it is binned and read.
@@ -46,6 +56,8 @@ pub enum MetricKind {
     Probability,
     /// A party's utility in `[0, 1]`.
     Utility,
+    /// A month number, `0..=horizon`.
+    Month,
 }
 
 /// One scalar output of a target.
@@ -59,8 +71,13 @@ pub struct Metric {
     pub model: String,
     /// What it measures.
     pub kind: MetricKind,
-    /// The range its histogram covers (the issue's scale, or `[0, 1]`).
+    /// The range its histogram covers (the issue's scale, `[0, 1]`, or `[0, horizon + 1]` for a
+    /// month, so that month `t` fills bin `[t, t + 1)`).
     pub range: [f64; 2],
+    /// Bins of its reported histogram when the metric fixes them (one per month for a month),
+    /// else the run's setting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bins: Option<usize>,
 }
 
 /// A target that cannot be evaluated on the base scenario.
@@ -70,6 +87,9 @@ pub enum TargetError {
     /// The package problem could not be built or solved.
     #[error("package bargaining: {0}")]
     Package(#[from] bargain::BargainError),
+    /// The time model cannot run (unknown lever, horizon out of range, no package problem).
+    #[error("delay model: {0}")]
+    Delay(#[from] DynamicsError),
 }
 
 impl Target {
@@ -86,6 +106,7 @@ impl Target {
                         model: m.as_str().to_owned(),
                         kind: MetricKind::Position,
                         range: [issue.scale.min(), issue.scale.max()],
+                        bins: None,
                     })
                 })
                 .collect()),
@@ -97,6 +118,7 @@ impl Target {
                     model: "zopa-exists".to_owned(),
                     kind: MetricKind::Probability,
                     range: [0.0, 1.0],
+                    bins: None,
                 }];
                 out.extend(problem.parties().iter().map(|p| Metric {
                     key: format!("package/nash/{}", p.name),
@@ -104,6 +126,7 @@ impl Target {
                     model: "package-nash-utility".to_owned(),
                     kind: MetricKind::Utility,
                     range: [0.0, 1.0],
+                    bins: None,
                 }));
                 out.extend(scenario.issues.iter().map(|issue| Metric {
                     key: format!("{}/package-nash", issue.id),
@@ -111,10 +134,51 @@ impl Target {
                     model: "package-nash".to_owned(),
                     kind: MetricKind::Position,
                     range: [issue.scale.min(), issue.scale.max()],
+                    bins: None,
+                }));
+                Ok(out)
+            }
+            Target::Delay(config) => {
+                // One run on the base scenario surfaces bad levers or horizons as errors here,
+                // and gives the party list and the horizon the metrics are keyed and binned by.
+                let report = dynamics::delay(scenario, config)?;
+                let h = report.horizon;
+                let probability = |key: &str, model: &str| Metric {
+                    key: key.to_owned(),
+                    issue: None,
+                    model: model.to_owned(),
+                    kind: MetricKind::Probability,
+                    range: [0.0, 1.0],
+                    bins: None,
+                };
+                let mut out = vec![
+                    probability("delay/zone-at-0", "zone-at-month-0"),
+                    probability("delay/ripe", "ripe-within-horizon"),
+                    Metric {
+                        key: "delay/ripeness-month".to_owned(),
+                        issue: None,
+                        model: "ripeness-month".to_owned(),
+                        kind: MetricKind::Month,
+                        range: [0.0, f64::from(h) + 1.0],
+                        bins: Some(h as usize + 1),
+                    },
+                ];
+                out.extend(report.parties.iter().map(|p| Metric {
+                    key: format!("delay/nash/{p}"),
+                    issue: None,
+                    model: "ripe-nash-utility".to_owned(),
+                    kind: MetricKind::Utility,
+                    range: [0.0, 1.0],
+                    bins: None,
                 }));
                 Ok(out)
             }
         }
+    }
+
+    /// Whether the target reads the scenario's `[time]` section (drift, costs).
+    pub fn uses_time(&self) -> bool {
+        matches!(self, Target::Delay(_))
     }
 
     /// The values of [`Target::metrics`] on `scenario`, in the same order; `None` where a model
@@ -127,15 +191,7 @@ impl Target {
                 .flat_map(|issue| spatial(scenario, issue, config))
                 .collect(),
             Target::Package { package, solve } => {
-                let parties = match &package.parties {
-                    Some(p) => p.len(),
-                    None => scenario
-                        .actors
-                        .iter()
-                        .filter(|a| a.role == detente_core::Role::Principal)
-                        .count(),
-                };
-                let n = 1 + parties + scenario.issues.len();
+                let n = 1 + parties(scenario, package) + scenario.issues.len();
                 let Ok(problem) = bargain::from_scenario(scenario, package) else {
                     return vec![None; n];
                 };
@@ -159,7 +215,40 @@ impl Target {
                 }
                 out
             }
+            Target::Delay(config) => {
+                let n = 3 + parties(scenario, &config.package);
+                let Ok(report) = dynamics::delay(scenario, config) else {
+                    return vec![None; n];
+                };
+                let indicator = |b: bool| Some(if b { 1.0 } else { 0.0 });
+                let mut out = Vec::with_capacity(n);
+                out.push(indicator(report.months.first().is_some_and(|m| m.zone)));
+                out.push(indicator(report.ripeness.is_some()));
+                out.push(report.ripeness.map(f64::from));
+                let deal = report
+                    .ripeness
+                    .and_then(|t| report.months.get(t as usize))
+                    .and_then(|m| m.nash.as_ref());
+                match deal {
+                    Some(d) => out.extend(d.utilities.iter().map(|u| Some(*u))),
+                    None => out.extend(std::iter::repeat_n(None, report.parties.len())),
+                }
+                out
+            }
         }
+    }
+}
+
+/// How many parties a package problem on `scenario` has: the configured ones, else the
+/// principals.
+fn parties(scenario: &Scenario, package: &PackageConfig) -> usize {
+    match &package.parties {
+        Some(p) => p.len(),
+        None => scenario
+            .actors
+            .iter()
+            .filter(|a| a.role == detente_core::Role::Principal)
+            .count(),
     }
 }
 

@@ -281,3 +281,294 @@ fn istanbul_shocks_and_sensitivity_run() {
     let r = sensitivity(&s, &all_targets(), &config, &|_| {}).unwrap();
     assert!(r.metrics.iter().all(|m| m.tornado.len() == r.inputs.len()));
 }
+
+/// The time model on the Istanbul scenario, on a coarse grid (5 points per issue) so that
+/// debug-build tests stay fast.
+fn delay_target() -> Target {
+    Target::Delay(detente_models::dynamics::DynamicsConfig {
+        package: PackageConfig {
+            step: 25.0,
+            ..PackageConfig::default()
+        },
+        ..detente_models::dynamics::DynamicsConfig::default()
+    })
+}
+
+fn time_noise() -> Noise {
+    let mut noise = Noise::default();
+    noise.set("drift=0.5").unwrap();
+    noise.set("cost=0.5").unwrap();
+    noise
+}
+
+/// Issue 5: same seed, same bytes for 1, 2 and 8 threads, with the delay target and drift and
+/// cost noise (on top of the scenario's own position uncertainty and salience noise).
+#[test]
+fn r5_delay_target_is_identical_for_any_threads() {
+    let s = istanbul();
+    let mut noise = time_noise();
+    noise.set("salience=0.1").unwrap();
+    let config = MonteCarloConfig {
+        trials: 24,
+        seed: 11,
+        noise,
+        block: 5,
+        exact_limit: 16,
+        ..MonteCarloConfig::default()
+    };
+    let targets = [delay_target()];
+    let run = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let r = pool
+            .install(|| montecarlo(&s, &targets, &config, &|_| {}))
+            .unwrap();
+        serde_json::to_string(&r).unwrap()
+    };
+    let one = run(1);
+    assert_eq!(run(2), one);
+    assert_eq!(run(8), one);
+    assert!(one.contains("\"delay/ripeness-month\""));
+    let other = MonteCarloConfig {
+        seed: 12,
+        ..config.clone()
+    };
+    let r = montecarlo(&s, &targets, &other, &|_| {}).unwrap();
+    assert_ne!(serde_json::to_string(&r).unwrap(), one);
+}
+
+/// Every trial of the delay target is `dynamics::delay` on the perturbed scenario: recompute the
+/// trials one by one, independently of the aggregation, and compare counts, means and extremes.
+#[test]
+fn delay_target_matches_the_model_trial_by_trial() {
+    use detente_models::dynamics::{DynamicsConfig, delay};
+    let s = istanbul();
+    let noise = Noise {
+        ignore_scenario: true,
+        ..time_noise()
+    };
+    let config = MonteCarloConfig {
+        trials: 40,
+        seed: 3,
+        noise,
+        ..MonteCarloConfig::default()
+    };
+    let r = montecarlo(&s, &[delay_target()], &config, &|_| {}).unwrap();
+    let dyn_config = DynamicsConfig {
+        package: PackageConfig {
+            step: 25.0,
+            ..PackageConfig::default()
+        },
+        ..DynamicsConfig::default()
+    };
+    let base = delay(&s, &dyn_config).unwrap();
+    let (mut zone, mut ripe, mut months) = (0u64, 0u64, Vec::new());
+    let mut utilities = vec![Vec::new(); base.parties.len()];
+    for k in 0..config.trials {
+        let trial = detente_sim::perturb(&s, &config.noise, &mut detente_sim::trial_rng(3, k));
+        let report = delay(&trial, &dyn_config).unwrap();
+        zone += u64::from(report.months[0].zone);
+        if let Some(t) = report.ripeness {
+            ripe += 1;
+            months.push(f64::from(t));
+            let deal = report.months[t as usize].nash.as_ref().unwrap();
+            for (u, x) in utilities.iter_mut().zip(&deal.utilities) {
+                u.push(*x);
+            }
+        }
+    }
+    let get = |key: &str| r.metrics.iter().find(|m| m.metric.key == key).unwrap();
+    let n = config.trials as f64;
+    assert_eq!(get("delay/zone-at-0").summary.mean, Some(zone as f64 / n));
+    assert_eq!(get("delay/ripe").summary.mean, Some(ripe as f64 / n));
+    let month = get("delay/ripeness-month");
+    assert_eq!(month.summary.count, ripe);
+    assert_eq!(month.summary.missing, config.trials - ripe);
+    assert_eq!(month.baseline, base.ripeness.map(f64::from));
+    assert_eq!(month.metric.bins, Some(base.horizon as usize + 1));
+    assert_eq!(month.summary.histogram.counts.iter().sum::<u64>(), ripe);
+    if ripe > 0 {
+        let mean = months.iter().sum::<f64>() / months.len() as f64;
+        assert!((month.summary.mean.unwrap() - mean).abs() < 1e-12);
+        let min = months.iter().copied().fold(f64::INFINITY, f64::min);
+        assert_eq!(month.summary.min, Some(min));
+        for (party, u) in base.parties.iter().zip(&utilities) {
+            let m = get(&format!("delay/nash/{party}"));
+            let mean = u.iter().sum::<f64>() / u.len() as f64;
+            assert!((m.summary.mean.unwrap() - mean).abs() < 1e-12, "{party}");
+        }
+    }
+    // Cost and drift noise must move something on Istanbul: the trials are not all the baseline.
+    let spread = |key: &str| {
+        let s = &get(key).summary;
+        s.max.zip(s.min).map_or(0.0, |(a, b)| a - b)
+    };
+    assert!(
+        spread("delay/ripeness-month") > 0.0
+            || base
+                .parties
+                .iter()
+                .any(|p| spread(&format!("delay/nash/{p}")) > 0.0)
+            || get("delay/ripe")
+                .summary
+                .mean
+                .is_some_and(|m| m > 0.0 && m < 1.0),
+        "drift and cost noise moved nothing"
+    );
+}
+
+/// Drift noise is log-normal: the sign of the drift never flips, its median is the scenario's
+/// rate and the log of the factor has the requested sd; costs stay in 0..=1.
+#[test]
+fn drift_and_cost_noise_are_log_normal() {
+    let s = istanbul();
+    let time = s.time.as_ref().unwrap();
+    let rate = time.drift[0].per_month;
+    assert!(rate != 0.0);
+    let noise = Noise {
+        ignore_scenario: true,
+        ..time_noise()
+    };
+    let n = 4000;
+    let mut logs = Vec::new();
+    for k in 0..n {
+        let p = detente_sim::perturb(&s, &noise, &mut detente_sim::trial_rng(8, k));
+        let t = p.time.as_ref().unwrap();
+        let r = t.drift[0].per_month;
+        assert_eq!(r.signum(), rate.signum());
+        logs.push((r / rate).ln());
+        assert!(
+            t.actors
+                .iter()
+                .all(|a| (0.0..=1.0).contains(&a.cost_per_month))
+        );
+        // Positions and saliences are untouched by time noise.
+        assert_eq!(p.issues, s.issues);
+    }
+    let mean = logs.iter().sum::<f64>() / n as f64;
+    let sd = (logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n as f64).sqrt();
+    // Standard errors: 0.5 / sqrt(4000) = 0.008 for the mean, about 0.006 for the sd.
+    assert!(mean.abs() < 0.03, "log mean {mean}");
+    assert!((sd - 0.5).abs() < 0.025, "log sd {sd}");
+}
+
+#[test]
+fn delay_target_in_shocks_and_sensitivity() {
+    let s = istanbul();
+    let targets = [delay_target()];
+    let table = shocks(&s, &targets, &DEFAULT_SHOCKS).unwrap();
+    assert!(
+        table
+            .baseline
+            .iter()
+            .any(|(k, _)| k == "delay/ripeness-month")
+    );
+    // Dropping a principal leaves a different party set: its ripe-month utility is missing.
+    let drop_russia = table
+        .rows
+        .iter()
+        .find(|r| r.actor == "russia" && r.shock.label() == "drop")
+        .unwrap();
+    let u = drop_russia
+        .effects
+        .iter()
+        .find(|e| e.metric == "delay/nash/russia")
+        .unwrap();
+    assert_eq!(u.value, None);
+
+    let config = SensitivityConfig {
+        trials: 0,
+        ..SensitivityConfig::default()
+    };
+    let r = sensitivity(&s, &targets, &config, &|_| {}).unwrap();
+    let time = s.time.as_ref().unwrap();
+    let time_inputs = r.inputs.iter().filter(|i| i.kind.is_time()).count();
+    assert_eq!(time_inputs, time.drift.len() + time.actors.len());
+    // A spatial-only run leaves the time inputs out.
+    let spatial = sensitivity(
+        &s,
+        &[Target::Spatial(ForecastConfig::default())],
+        &config,
+        &|_| {},
+    )
+    .unwrap();
+    assert!(spatial.inputs.iter().all(|i| !i.kind.is_time()));
+    assert_eq!(spatial.inputs.len() + time_inputs, r.inputs.len());
+    // --noise ranges: cost=0.5 gives c·exp(±1.645·0.5) instead of ×/÷1.5.
+    let mut noise = Noise::default();
+    noise.set("cost=0.5").unwrap();
+    let with_noise = detente_sim::sensitivity::inputs(
+        &s,
+        &SensitivityConfig {
+            noise,
+            ..SensitivityConfig::default()
+        },
+    );
+    let cost = with_noise
+        .iter()
+        .find(|i| {
+            matches!(
+                i.kind,
+                detente_sim::sensitivity::InputKind::Cost { index: 0 }
+            )
+        })
+        .unwrap();
+    let f = (1.644_853_626_951_472_2f64 * 0.5).exp();
+    assert!((cost.high / cost.base - f).abs() < 1e-12, "{cost:?}");
+    assert!((cost.base / cost.low - f).abs() < 1e-12, "{cost:?}");
+}
+
+/// Issue 5, analytic check of the ripeness distribution. On `drift.toml` (one issue, linear
+/// utilities `x/100` and `1 − x/100`, equal costs 0.05 a month, the line drifting `r` points a
+/// month from 50 toward a cap at 80; see crates/detente-models/tests/dynamics.rs for the hand
+/// computation) the Nash deal sits at the grid point (step 5) nearest the month's status quo,
+/// and A gains by waiting exactly when next month's deal is more than 5 points (its monthly
+/// cost) further its way. So month 0 is ripe iff the first month's drift rounds to a move of at
+/// most 5 points, i.e. iff `r < 7.5`. With `r = 10 · exp(0.5 Z)`:
+/// `P(ripe at month 0) = Φ(ln(0.75) / 0.5) = 0.2826`.
+#[test]
+fn r5_ripeness_month_distribution_matches_the_analytic_probability() {
+    let s = detente_core::parse(
+        "drift.toml",
+        include_str!("../../detente-cli/tests/data/drift.toml"),
+    )
+    .unwrap()
+    .scenario;
+    let target = Target::Delay(detente_models::dynamics::DynamicsConfig {
+        package: PackageConfig {
+            loss: detente_models::bargain::Loss::Linear,
+            ..PackageConfig::default()
+        },
+        ..detente_models::dynamics::DynamicsConfig::default()
+    });
+    let mut noise = Noise::default();
+    noise.set("drift=0.5").unwrap();
+    let config = MonteCarloConfig {
+        trials: 10_000,
+        seed: 5,
+        noise,
+        ..MonteCarloConfig::default()
+    };
+    let r = montecarlo(&s, &[target], &config, &|_| {}).unwrap();
+    let month = r
+        .metrics
+        .iter()
+        .find(|m| m.metric.key == "delay/ripeness-month")
+        .unwrap();
+    assert_eq!(month.baseline, Some(3.0));
+    // Horizon 6: seven one-month bins.
+    assert_eq!(month.summary.histogram.counts.len(), 7);
+    assert_eq!(
+        month.summary.missing, 0,
+        "every draw reaches the cap within the horizon"
+    );
+    let p0 = month.summary.histogram.counts[0] as f64 / 10_000.0;
+    // Standard error sqrt(0.28 · 0.72 / 10000) = 0.0045; a normal instead of a log-normal
+    // factor would give Φ(-0.5) = 0.309, six standard errors away.
+    assert!((p0 - 0.2826).abs() < 0.015, "P(month 0) = {p0}");
+    // The baseline r = 10 ripens in month 3; draws spread both ways around it.
+    assert!(month.summary.histogram.counts[3] > 0);
+    assert!(month.summary.histogram.counts[1..3].iter().sum::<u64>() > 0);
+}
