@@ -47,6 +47,10 @@ enum Command {
         #[command(flatten)]
         eum: EumArgs,
     },
+    /// Serve the HTTP API and the dashboard (127.0.0.1 unless --bind; other addresses need a token).
+    Serve(crate::cmd_serve::ServeArgs),
+    /// Write a self-contained HTML report (or --format md) of a scenario's forecasts and deals.
+    Report(crate::cmd_report::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -143,6 +147,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Forecast(args) => run_forecast(&args, out),
         Command::Validate { file, strict } => run_validate(&file, strict, out),
         Command::Import(args) => run_import(&args, out),
+        Command::Serve(args) => crate::cmd_serve::run(&args, out),
+        Command::Report(args) => crate::cmd_report::run(&args, out),
         Command::Explain {
             file,
             issue,

@@ -5,6 +5,8 @@
 //! stderr through miette, never as a backtrace.
 
 mod cli;
+mod cmd_report;
+mod cmd_serve;
 mod input;
 mod output;
 mod report;
