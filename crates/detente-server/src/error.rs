@@ -115,13 +115,13 @@ pub enum ApiError {
         help: String,
     },
     /// Every model slot is busy.
-    #[error("the server is busy: all {slots} model slots are in use")]
+    #[error("the server is busy: all {slots} model slots (limit `concurrent_jobs`) are in use")]
     Busy {
         /// The `concurrent_jobs` limit.
         slots: usize,
     },
     /// The run did not finish within the wall-time budget.
-    #[error("the run did not finish within the wall-time budget of {ms} ms")]
+    #[error("the run did not finish within the wall-time budget (limit `wall_time_ms`) of {ms} ms")]
     Timeout {
         /// The `wall_time_ms` limit.
         ms: u64,

@@ -77,14 +77,15 @@ pub(crate) fn run(
     limits: &Limits,
 ) -> Result<BargainOut, ApiError> {
     for issue in &scenario.issues {
-        // Grid points as `from_scenario` makes them: the multiples of the step, both ends and
-        // the status quo.
-        let points = (issue.scale.width() / config.step).floor() + 3.0;
+        let points = grid_points(issue, config.step);
         if points > limits.grid_points as f64 {
             return Err(ApiError::Limit {
                 limit: "grid_points",
                 value: limits.grid_points as u64,
-                what: format!("a step of {} on issue `{}`", config.step, issue.id),
+                what: format!(
+                    "a step of {} on issue `{}` ({points} grid points)",
+                    config.step, issue.id
+                ),
                 status: StatusCode::UNPROCESSABLE_ENTITY,
             });
         }
@@ -120,6 +121,25 @@ pub(crate) fn run(
         &problem,
         &solutions,
     ))
+}
+
+/// Grid points `from_scenario` makes on `issue`: the multiples of the step from the lower end,
+/// the upper end and the status quo, each counted once.
+fn grid_points(issue: &detente_core::Issue, step: f64) -> f64 {
+    let (min, max) = (issue.scale.min(), issue.scale.max());
+    let tol = 1e-9 * issue.scale.width();
+    let steps = (issue.scale.width() / step).floor();
+    let mut n = steps + 1.0;
+    if min + steps * step < max - tol {
+        n += 1.0;
+    }
+    let k = ((issue.status_quo - min) / step).round();
+    let on_grid =
+        (min + k * step - issue.status_quo).abs() <= tol || (issue.status_quo - max).abs() <= tol;
+    if !on_grid {
+        n += 1.0;
+    }
+    n
 }
 
 fn model_error(e: BargainError) -> ApiError {
