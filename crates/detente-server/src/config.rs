@@ -31,8 +31,12 @@ pub struct Limits {
     pub zopa_enumeration: u64,
     /// Wall-time budget of one model run (`wall_time_ms`).
     pub wall_time: Duration,
-    /// Model runs at once; a request that finds them all busy gets 503 (`concurrent_jobs`).
+    /// Model runs at once; further admitted requests wait for a slot within their wall-time
+    /// budget (`concurrent_jobs`).
     pub concurrent_jobs: usize,
+    /// Model requests admitted at once (running or waiting); one more gets 503
+    /// (`queued_requests`).
+    pub queued_requests: usize,
 }
 
 impl Default for Limits {
@@ -48,7 +52,8 @@ impl Default for Limits {
             frontier_candidates: 2_000_000,
             zopa_enumeration: 1_000_000,
             wall_time: Duration::from_secs(10),
-            concurrent_jobs: 8,
+            concurrent_jobs: 4,
+            queued_requests: 64,
         }
     }
 }
@@ -71,6 +76,7 @@ impl Limits {
                 u64::try_from(self.wall_time.as_millis()).unwrap_or(u64::MAX),
             ),
             ("concurrent_jobs", self.concurrent_jobs as u64),
+            ("queued_requests", self.queued_requests as u64),
         ]
     }
 }

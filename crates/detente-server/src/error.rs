@@ -4,7 +4,7 @@
 //! only place that picks a status code, so clients can rely on the table in `docs/openapi.yaml`:
 //! 400 malformed request, 401 missing or wrong token, 404 no such route, 405 wrong method, 413
 //! content over a size limit, 415 wrong content type, 422 invalid scenario or a request the
-//! models refuse, 503 every model slot busy, 504 wall-time budget spent, 500 a bug.
+//! models refuse, 503 too many model requests at once, 504 wall-time budget spent, 500 a bug.
 //!
 //! The body is always `{"error": {"status", "code", "message", "help", ...}}`, with `limit` and
 //! `value` for limit errors and `findings` (the CLI's findings: field path, message, help, line,
@@ -114,11 +114,13 @@ pub enum ApiError {
         /// How to fix it.
         help: String,
     },
-    /// Every model slot is busy.
-    #[error("the server is busy: all {slots} model slots (limit `concurrent_jobs`) are in use")]
+    /// Too many model requests are already admitted.
+    #[error(
+        "the server is busy: {requests} model requests (limit `queued_requests`) are already in"
+    )]
     Busy {
-        /// The `concurrent_jobs` limit.
-        slots: usize,
+        /// The `queued_requests` limit.
+        requests: usize,
     },
     /// The run did not finish within the wall-time budget.
     #[error("the run did not finish within the wall-time budget (limit `wall_time_ms`) of {ms} ms")]
@@ -238,7 +240,7 @@ impl IntoResponse for ApiError {
         let status = self.status();
         let (limit, value) = match &self {
             Self::Limit { limit, value, .. } => (Some(*limit), Some(*value)),
-            Self::Busy { slots } => (Some("concurrent_jobs"), Some(*slots as u64)),
+            Self::Busy { requests } => (Some("queued_requests"), Some(*requests as u64)),
             Self::Timeout { ms } => (Some("wall_time_ms"), Some(*ms)),
             _ => (None, None),
         };

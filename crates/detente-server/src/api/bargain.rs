@@ -173,11 +173,12 @@ pub(crate) async fn bargain(
 ) -> Result<Json<BargainOut>, ApiError> {
     let params = query(&uri, &["step", "loss", "parties"])?;
     let config = config(&params, &state.limits)?;
+    let ticket = state.jobs.admit()?;
     let posted = read_body(&headers, body, &state.limits).await?;
     let limits = state.limits.clone();
     let out = state
         .jobs
-        .run(move || {
+        .run(ticket, move || {
             let parsed = parse_scenario(&posted, &limits)?;
             run(&parsed.scenario, &config, &limits)
         })

@@ -104,11 +104,12 @@ pub(crate) async fn forecast(
 ) -> Result<Json<Forecast>, ApiError> {
     let params = query(&uri, &["models", "preset", "rounds"])?;
     let config = config(&params, &state.limits)?;
+    let ticket = state.jobs.admit()?;
     let posted = read_body(&headers, body, &state.limits).await?;
     let limits = state.limits.clone();
     let out = state
         .jobs
-        .run(move || {
+        .run(ticket, move || {
             let parsed = parse_scenario(&posted, &limits)?;
             Ok(run_forecast(&parsed.scenario, &config))
         })

@@ -38,11 +38,12 @@ pub(crate) async fn validate(
     body: Body,
 ) -> Result<Json<Validated>, ApiError> {
     query(&uri, &[])?;
+    let ticket = state.jobs.admit()?;
     let posted = read_body(&headers, body, &state.limits).await?;
     let limits = state.limits.clone();
     let out = state
         .jobs
-        .run(move || {
+        .run(ticket, move || {
             let parsed = parse_scenario(&posted, &limits)?;
             // The text parsed and validated, so its shape parses again; the error arm only
             // guards against the two parsers disagreeing.

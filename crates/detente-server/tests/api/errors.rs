@@ -235,13 +235,13 @@ async fn bargain_requests_the_model_refuses_are_422() {
 }
 
 #[tokio::test]
-async fn all_slots_busy_is_503_with_retry_after() {
+async fn too_many_requests_at_once_is_503_with_retry_after() {
     let app = app_with(Limits {
-        concurrent_jobs: 0,
+        queued_requests: 0,
         ..Limits::default()
     });
     let reply = post_toml(&app, "/api/forecast", SMALL).await;
-    assert_error(&reply, 503, "busy", Some(("concurrent_jobs", 0)));
+    assert_error(&reply, 503, "busy", Some(("queued_requests", 0)));
     assert_eq!(reply.headers["retry-after"], "2");
 }
 
