@@ -62,15 +62,17 @@ pub fn run(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
             )))
         })?;
         let local = listener.local_addr()?;
-        writeln!(out, "detente serve: listening on http://{local}/")?;
+        // The banner is best effort: a closed stdout (a supervisor that read the port and went
+        // away) must not stop the server.
+        let _ = writeln!(out, "detente serve: listening on http://{local}/");
         if token.is_some() {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "API calls need `Authorization: Bearer <token>`; open the dashboard at http://{local}/#token=<token>"
-            )?;
+            );
         }
-        writeln!(out, "Press Ctrl-C to stop.")?;
-        out.flush()?;
+        let _ = writeln!(out, "Press Ctrl-C to stop.");
+        let _ = out.flush();
         let config = ServerConfig {
             token,
             ..ServerConfig::default()

@@ -2,7 +2,7 @@
 //! share.
 //!
 //! A new model family (delay and levers, Monte Carlo, the run store) adds its own module here
-//! and its rows to [`table`]; `tests/openapi.rs` then fails until `docs/openapi.yaml` documents
+//! and its rows to `table`; `tests/api/openapi.rs` then fails until `docs/openapi.yaml` documents
 //! them.
 
 use std::collections::BTreeMap;
