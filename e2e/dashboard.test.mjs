@@ -196,6 +196,8 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   await rpage.locator('[data-chart="frontier"] svg').waitFor();
   assert.equal(await rpage.locator('[data-chart="eum-rounds"] svg').count(), 8);
   await rpage.screenshot({ path: join(shots, "report.png") });
+  assert.doesNotMatch(await rpage.locator("table.solutions").innerText(), /object|undefined|NaN/);
+  await rpage.locator("#bargain-view").screenshot({ path: join(shots, "report-bargain.png") });
   step("report checked");
 
   assert.deepEqual(errors, [], "no console errors or warnings");

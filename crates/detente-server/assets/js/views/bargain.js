@@ -60,6 +60,6 @@ export function renderBargain(container, result, nameOf) {
   const z = result.zopa;
   container.append(el("p", { class: "zopa" }, z.exists
     ? `Zone of possible agreement: yes. ${z.strict_count !== null && z.strict_count !== undefined ? z.strict_count + " packages are better than no deal for every party; " : ""}` +
-      `gains available on the frontier: ${result.parties.map((p, i) => `${parties[i]} ${fmt(z.gain_box[i].min, 3)} to ${fmt(z.gain_box[i].max, 3)}`).join(", ")}.`
+      `Gains available on the frontier: ${result.parties.map((p, i) => `${parties[i]} ${fmt(z.gain_box[i].min, 3)} to ${fmt(z.gain_box[i].max, 3)}`).join(", ")}.`
     : "Zone of possible agreement: none. No package is better than no deal for every party."));
 }
