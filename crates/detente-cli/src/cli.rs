@@ -69,6 +69,10 @@ enum Command {
         #[command(flatten)]
         eum: EumArgs,
     },
+    /// Serve the HTTP API and the dashboard (127.0.0.1 unless --bind; other addresses need a token).
+    Serve(crate::cmd_serve::ServeArgs),
+    /// Write a self-contained HTML report (or --format md) of a scenario's forecasts and deals.
+    Report(crate::cmd_report::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -179,6 +183,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Shocks(args) => crate::cmd_montecarlo::run_shocks(&args, out),
         Command::Sensitivity(args) => crate::cmd_montecarlo::run_sensitivity(&args, out),
         Command::Runs(args) => crate::cmd_runs::run_runs(&args, out),
+        Command::Serve(args) => crate::cmd_serve::run(&args, out),
+        Command::Report(args) => crate::cmd_report::run(&args, out),
         Command::Explain {
             file,
             issue,

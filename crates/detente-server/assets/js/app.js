@@ -1,0 +1,179 @@
+// The dashboard: load a scenario (bundled, opened or dropped), edit it in the actors x issues
+// table, run the forecast and package-bargaining models through the API, save it as TOML.
+// One view module per model family (views/); a new family adds a tab, a panel and a module.
+
+import { api, contentTypeFor, ApiFailure } from "./api.js";
+import { el } from "./format.js";
+import { renderScenarioTable } from "./scenario-table.js";
+import { renderIssueForecast } from "./views/forecast.js";
+import { renderBargain } from "./views/bargain.js";
+
+const state = { file: null, name: "scenario.toml", forecast: null, bargain: null };
+const $ = (id) => document.getElementById(id);
+
+function setStatus(text, kind = "info") {
+  const s = $("status");
+  s.textContent = text;
+  s.className = kind;
+}
+
+function showError(e) {
+  const err = e instanceof ApiFailure ? e.error : { message: String(e.message || e), help: "" };
+  setStatus(`${err.message}${err.help ? " — " + err.help : ""}`, "error");
+  const box = $("findings");
+  box.replaceChildren();
+  if (err.findings && err.findings.length) {
+    box.append(el("ul", { class: "findings" }, err.findings.map((f) => el("li", {},
+      el("code", {}, f.path), f.line ? ` (line ${f.line}, column ${f.column})` : "", `: ${f.message}. `,
+      el("em", {}, f.help)))));
+  }
+}
+
+function info(k) {
+  const names = new Map(state.file.actors.map((a) => [a.id, a.name]));
+  const issue = state.file.issues.find((i) => i.id === state.forecast.issues[k].issue);
+  return { names, anchors: (issue ? issue.anchors || [] : []).map((a) => [a.at, a.label]) };
+}
+
+function markStale() {
+  if (state.forecast || state.bargain) setStatus("Scenario edited: run the models again to update the charts.");
+}
+
+async function load(text, name) {
+  try {
+    const result = await api.validateText(text, contentTypeFor(name, text));
+    state.file = result.scenario;
+    state.name = name.replace(/\.json$/i, ".toml");
+    state.forecast = null;
+    state.bargain = null;
+    $("findings").replaceChildren();
+    $("forecast-view").replaceChildren();
+    $("bargain-view").replaceChildren();
+    $("issue-select").replaceChildren();
+    $("issue-select").disabled = true;
+    $("save-toml").disabled = false;
+    renderScenarioTable($("scenario-view"), state.file, markStale);
+    const w = result.warnings.length;
+    setStatus(`Loaded “${result.title}”: ${result.counts.actors} actors, ${result.counts.issues} issues` +
+      (w ? `, ${w} warning${w === 1 ? "" : "s"} (${result.warnings.map((x) => x.message).join("; ")})` : "") + ".");
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function selectTab(id) {
+  for (const tab of document.querySelectorAll('[role="tab"]')) {
+    const on = tab.id === id;
+    tab.setAttribute("aria-selected", String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(tab.getAttribute("aria-controls")).hidden = !on;
+  }
+}
+
+function renderForecastIssue() {
+  const k = Number($("issue-select").value || 0);
+  renderIssueForecast($("forecast-view"), state.forecast.issues[k], info(k));
+}
+
+async function runForecast(event) {
+  event.preventDefault();
+  if (!state.file) return setStatus("Load a scenario first.", "error");
+  const form = new FormData($("forecast-form"));
+  const models = form.getAll("model");
+  if (!models.length) return setStatus("Pick at least one model.", "error");
+  try {
+    setStatus("Running the models…");
+    state.forecast = await api.forecast(state.file,
+      { models: models.join(","), preset: form.get("preset"), rounds: form.get("rounds") });
+    const select = $("issue-select");
+    const keep = select.value;
+    select.replaceChildren(...state.forecast.issues.map((i, k) => el("option", { value: k }, i.name)));
+    if (keep && Number(keep) < state.forecast.issues.length) select.value = keep;
+    select.disabled = false;
+    renderForecastIssue();
+    $("findings").replaceChildren();
+    setStatus(`Forecast done: ${state.forecast.models.join(", ")} on ${state.forecast.issues.length} issues.`);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function runBargain(event) {
+  event.preventDefault();
+  if (!state.file) return setStatus("Load a scenario first.", "error");
+  const form = new FormData($("bargain-form"));
+  const params = { step: form.get("step"), loss: form.get("loss") };
+  if (String(form.get("parties")).trim()) params.parties = form.get("parties");
+  try {
+    setStatus("Searching the package space…");
+    state.bargain = await api.bargain(state.file, params);
+    const names = new Map(state.file.actors.map((a) => [a.id, a.name]));
+    renderBargain($("bargain-view"), state.bargain, (id) => names.get(id) || id);
+    $("findings").replaceChildren();
+    setStatus(`Package deals found: ${state.bargain.frontier.length} packages on the frontier.`);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function save() {
+  try {
+    const result = await api.validateJson(state.file);
+    const link = el("a", { href: URL.createObjectURL(new Blob([result.toml], { type: "application/toml" })),
+      download: state.name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setStatus(`Saved as ${state.name} (comments of the original file are not kept).`);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function readFile(file) {
+  const reader = new FileReader();
+  reader.onload = () => load(String(reader.result), file.name);
+  reader.onerror = () => setStatus(`Could not read ${file.name}.`, "error");
+  reader.readAsText(file);
+}
+
+function wire() {
+  $("load-istanbul").addEventListener("click", async () => {
+    try {
+      await load(await api.istanbul(), "istanbul-2025.toml");
+    } catch (e) {
+      showError(e);
+    }
+  });
+  $("open-file").addEventListener("change", (e) => {
+    if (e.target.files.length) readFile(e.target.files[0]);
+    e.target.value = "";
+  });
+  $("save-toml").addEventListener("click", save);
+  $("forecast-form").addEventListener("submit", runForecast);
+  $("bargain-form").addEventListener("submit", runBargain);
+  $("issue-select").addEventListener("change", renderForecastIssue);
+  const tabs = [...document.querySelectorAll('[role="tab"]')];
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => selectTab(tab.id));
+    tab.addEventListener("keydown", (e) => {
+      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(i + step + tabs.length) % tabs.length];
+      next.focus();
+      selectTab(next.id);
+    });
+  });
+  let depth = 0;
+  window.addEventListener("dragenter", (e) => { e.preventDefault(); depth++; $("drop-overlay").hidden = false; });
+  window.addEventListener("dragleave", () => { if (--depth <= 0) { depth = 0; $("drop-overlay").hidden = true; } });
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => {
+    e.preventDefault();
+    depth = 0;
+    $("drop-overlay").hidden = true;
+    if (e.dataTransfer.files.length) readFile(e.dataTransfer.files[0]);
+  });
+}
+
+wire();

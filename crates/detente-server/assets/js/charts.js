@@ -1,0 +1,157 @@
+// Hand-drawn SVG charts: a line chart (positions by EUM round) and a scatter (the bargaining
+// frontier). Two chart types do not justify a vendored library; drawing them here keeps the
+// dashboard and the reports free of third-party code and of any build step.
+
+import { fmt } from "./format.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+// Okabe-Ito palette (distinguishable with the common colour-vision deficiencies) followed by
+// four of Paul Tol's muted colours, so scenarios of up to twelve actors get distinct lines.
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9",
+  "#000000", "#C9B800", "#882255", "#44AA99", "#999933", "#332288"];
+
+function short(name, n) {
+  return name.length > n ? name.slice(0, n - 1) + "…" : name;
+}
+
+function svg(tag, attrs, text) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function ticks(min, max, count) {
+  const span = max - min || 1;
+  const raw = span / count;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => span / s <= count) || raw;
+  const out = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
+    out.push(Math.round(v * 1e9) / 1e9);
+  }
+  return out;
+}
+
+// opts: { title, xLabel, yLabel, x: [min, max], y: [min, max],
+//         series: [{ name, points: [[x, y]], color }],
+//         levels: [{ name, y, color }] (dashed horizontal lines, e.g. model forecasts) }
+export function lineChart(opts) {
+  const W = 760, H = 380, L = 52, R = 190, T = 16, B = 44;
+  const [x0, x1] = opts.x[0] === opts.x[1] ? [opts.x[0], opts.x[0] + 1] : opts.x;
+  const [y0, y1] = opts.y;
+  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const sy = (y) => H - B - ((y - y0) / (y1 - y0 || 1)) * (H - T - B);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart line-chart", role: "img",
+    "aria-label": opts.title });
+  root.append(svg("title", {}, opts.title));
+  const axes = svg("g", { class: "axes" });
+  for (const t of ticks(y0, y1, 5)) {
+    axes.append(svg("line", { x1: L, x2: W - R, y1: sy(t), y2: sy(t), class: "grid" }));
+    axes.append(svg("text", { x: L - 6, y: sy(t) + 4, "text-anchor": "end" }, fmt(t, 0)));
+  }
+  const xt = ticks(x0, x1, Math.min(10, Math.max(1, x1 - x0))).filter((t) => Number.isInteger(t));
+  for (const t of xt) {
+    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, String(t)));
+  }
+  axes.append(svg("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "axis" }));
+  axes.append(svg("line", { x1: L, x2: L, y1: T, y2: H - B, class: "axis" }));
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle",
+    class: "label" }, opts.xLabel));
+  axes.append(svg("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", class: "label",
+    transform: `rotate(-90 12 ${(T + H - B) / 2})` }, opts.yLabel));
+  root.append(axes);
+  const legend = [];
+  for (const level of opts.levels || []) {
+    const g = svg("g", { class: "level" });
+    g.append(svg("line", { x1: L, x2: W - R, y1: sy(level.y), y2: sy(level.y), stroke: level.color,
+      "stroke-dasharray": "6 4", "stroke-width": 1.5 }));
+    g.append(svg("title", {}, `${level.name}: ${fmt(level.y)}`));
+    root.append(g);
+    legend.push({ name: `${level.name} ${fmt(level.y)}`, color: level.color, dashed: true,
+      y: level.y });
+  }
+  for (const s of opts.series) {
+    const g = svg("g", { class: "series" });
+    const d = s.points.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`)
+      .join("");
+    g.append(svg("path", { d, fill: "none", stroke: s.color, "stroke-width": 2.2 }));
+    for (const [x, y] of s.points) {
+      const dot = svg("circle", { cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 3, fill: s.color });
+      dot.append(svg("title", {}, `${s.name}, round ${x}: ${fmt(y)}`));
+      g.append(dot);
+    }
+    root.append(g);
+    const last = s.points[s.points.length - 1];
+    legend.push({ name: s.name, color: s.color, y: last ? last[1] : y0 });
+  }
+  // Legend at the right, one row per entry, in the order of the end values so it reads like the
+  // lines themselves.
+  const lg = svg("g", { class: "legend" });
+  legend.sort((a, b) => b.y - a.y).forEach((item, i) => {
+    const y = T + 8 + i * 16;
+    lg.append(svg("line", { x1: W - R + 10, x2: W - R + 30, y1: y, y2: y, stroke: item.color,
+      "stroke-width": 2.5, "stroke-dasharray": item.dashed ? "5 3" : "none" }));
+    const label = svg("text", { x: W - R + 34, y: y + 4 }, short(item.name, 24));
+    label.append(svg("title", {}, item.name));
+    lg.append(label);
+  });
+  root.append(lg);
+  return root;
+}
+
+// opts: { title, xLabel, yLabel, points: [[x, y]], marks: [{ name, x, y, color, shape }] }
+// shape: "circle" | "square" | "diamond" | "triangle" | "cross"
+export function scatterChart(opts) {
+  const W = 560, H = 440, L = 56, R = 16, T = 16, B = 48;
+  const xs = opts.points.map((p) => p[0]).concat(opts.marks.map((m) => m.x));
+  const ys = opts.points.map((p) => p[1]).concat(opts.marks.map((m) => m.y));
+  const pad = (lo, hi) => { const s = (hi - lo) || 0.1; return [lo - s * 0.06, hi + s * 0.06]; };
+  const [x0, x1] = pad(Math.min(...xs), Math.max(...xs));
+  const [y0, y1] = pad(Math.min(...ys), Math.max(...ys));
+  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const sy = (y) => H - B - ((y - y0) / (y1 - y0)) * (H - T - B);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart scatter-chart", role: "img",
+    "aria-label": opts.title });
+  root.append(svg("title", {}, opts.title));
+  const axes = svg("g", { class: "axes" });
+  for (const t of ticks(y0, y1, 5)) {
+    axes.append(svg("line", { x1: L, x2: W - R, y1: sy(t), y2: sy(t), class: "grid" }));
+    axes.append(svg("text", { x: L - 6, y: sy(t) + 4, "text-anchor": "end" }, fmt(t, 2)));
+  }
+  for (const t of ticks(x0, x1, 5)) {
+    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
+    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, 2)));
+  }
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 8, "text-anchor": "middle",
+    class: "label" }, opts.xLabel));
+  axes.append(svg("text", { x: 14, y: (T + H - B) / 2, "text-anchor": "middle", class: "label",
+    transform: `rotate(-90 14 ${(T + H - B) / 2})` }, opts.yLabel));
+  root.append(axes);
+  const sorted = [...opts.points].sort((a, b) => a[0] - b[0]);
+  root.append(svg("path", { class: "frontier-line", fill: "none",
+    d: sorted.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join("") }));
+  const pts = svg("g", { class: "frontier" });
+  for (const [x, y] of opts.points) {
+    const c = svg("circle", { cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 2.6 });
+    c.append(svg("title", {}, `(${fmt(x, 3)}, ${fmt(y, 3)})`));
+    pts.append(c);
+  }
+  root.append(pts);
+  for (const m of opts.marks) {
+    const x = sx(m.x), y = sy(m.y), r = 7;
+    let shape;
+    if (m.shape === "square") shape = svg("rect", { x: x - r, y: y - r, width: 2 * r, height: 2 * r });
+    else if (m.shape === "diamond") shape = svg("path", { d: `M${x},${y - r - 2}L${x + r + 2},${y}L${x},${y + r + 2}L${x - r - 2},${y}Z` });
+    else if (m.shape === "triangle") shape = svg("path", { d: `M${x},${y - r - 2}L${x + r + 2},${y + r}L${x - r - 2},${y + r}Z` });
+    else if (m.shape === "cross") shape = svg("path", { d: `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`, "stroke-width": 3 });
+    else shape = svg("circle", { cx: x, cy: y, r });
+    shape.setAttribute("class", "mark");
+    shape.setAttribute("fill", m.shape === "cross" ? "none" : m.color);
+    shape.setAttribute("stroke", m.color);
+    shape.append(svg("title", {}, `${m.name}: (${fmt(m.x, 3)}, ${fmt(m.y, 3)})`));
+    root.append(shape);
+  }
+  return root;
+}

@@ -1,0 +1,85 @@
+// The forecast view of one issue: each model's forecast, every actor's position by EUM round
+// (lines, with the model forecasts as dashed levels), and the moves that mattered with their
+// reasons. Used by the dashboard and by the HTML report.
+
+import { el, fmt, nearestAnchor, moveReason, termination, MODEL_NAMES } from "../format.js";
+import { lineChart, PALETTE } from "../charts.js";
+
+const MODEL_COLOURS = { compromise: "#555555", median: "#8B4513", nash: "#6A3D9A", eum: "#B22222" };
+
+// info: { names: Map id -> name, anchors: [[at, label]] }
+export function renderIssueForecast(container, issue, info) {
+  const nameOf = (id) => info.names.get(id) || id;
+  container.replaceChildren();
+  const rows = [];
+  rows.push(el("tr", {}, el("th", { scope: "row" }, "Status quo"),
+    el("td", {}, fmt(issue.status_quo.position)), el("td", {}, issue.status_quo.anchor || "")));
+  for (const model of ["compromise", "median", "nash", "eum"]) {
+    const p = issue[model];
+    if (!p) continue;
+    let extra = "";
+    if (model === "median" && p.tie) extra = " (tie: midpoint)";
+    if (model === "nash" && p.gridlock) extra = " (gridlock: no move helps every veto player)";
+    rows.push(el("tr", { "data-model": model }, el("th", { scope: "row" }, MODEL_NAMES[model]),
+      el("td", {}, fmt(p.position)), el("td", {}, (p.anchor || "") + extra)));
+  }
+  container.append(el("div", { class: "table-wrap" }, el("table", { class: "forecasts" },
+    el("caption", {}, `Forecasts on ${issue.name} (scale ${issue.scale[0]} to ${issue.scale[1]})`),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "model"),
+      el("th", { scope: "col" }, "position"), el("th", { scope: "col" }, "nearest anchor"))),
+    el("tbody", {}, rows))));
+
+  const eum = issue.eum;
+  if (!eum) {
+    for (const note of issue.notes || []) container.append(el("p", { class: "note" }, note));
+    return;
+  }
+  const actors = eum.rounds[0].actors.map((a) => a.actor);
+  const series = actors.map((id, i) => ({
+    name: nameOf(id),
+    color: PALETTE[i % PALETTE.length],
+    points: eum.rounds.map((r) => [r.round, r.actors[i].position]),
+  }));
+  const levels = ["compromise", "median", "nash", "eum"].filter((m) => issue[m]).map((m) => ({
+    name: m === "eum" ? "EUM" : m[0].toUpperCase() + m.slice(1),
+    y: issue[m].position,
+    color: MODEL_COLOURS[m],
+  }));
+  const last = eum.rounds[eum.rounds.length - 1].round;
+  const chart = lineChart({
+    title: `Positions on ${issue.name} by EUM round`,
+    xLabel: "EUM round",
+    yLabel: "position",
+    x: [0, Math.max(1, last)],
+    y: issue.scale,
+    series,
+    levels,
+  });
+  container.append(el("figure", { class: "chart-box", "data-chart": "eum-rounds" }, chart,
+    el("figcaption", {}, `EUM (${eum.preset} preset): ${termination(eum.termination)}; ` +
+      `final median ${fmt(eum.position)} ${nearestAnchor(info.anchors, eum.position) ? "(" + nearestAnchor(info.anchors, eum.position) + ")" : ""}, mean ${fmt(eum.mean)}. ` +
+      "Solid lines: each actor's position after each round; dashed: each model's forecast.")));
+
+  const moves = [];
+  for (const r of eum.rounds) for (const m of r.moves) moves.push([r.round, m]);
+  moves.sort((a, b) => Math.abs(b[1].to - b[1].from) - Math.abs(a[1].to - a[1].from) || a[0] - b[0]);
+  if (moves.length === 0) {
+    container.append(el("p", { class: "note" }, "No actor accepted an offer: every actor holds its position."));
+  } else {
+    container.append(el("h4", {}, "Moves that mattered"));
+    container.append(el("ol", { class: "moves" }, moves.slice(0, 3).map(([round, m]) =>
+      el("li", {}, el("strong", {}, `Round ${round}: ${nameOf(m.actor)} ${fmt(m.from)} → ${fmt(m.to)}. `),
+        moveReason(nameOf, m) + "."))));
+    if (moves.length > 3) {
+      const all = moves.slice().sort((a, b) => a[0] - b[0]);
+      container.append(el("details", {}, el("summary", {}, `All ${moves.length} accepted offers, by round`),
+        el("div", { class: "table-wrap" }, el("table", { class: "trace" },
+          el("thead", {}, el("tr", {}, ["round", "actor", "toward", "kind", "from", "to"].map((h) =>
+            el("th", { scope: "col" }, h)))),
+          el("tbody", {}, all.map(([round, m]) => el("tr", {}, el("td", {}, round),
+            el("td", {}, nameOf(m.actor)), el("td", {}, nameOf(m.toward)), el("td", {}, m.kind),
+            el("td", {}, fmt(m.from)), el("td", {}, fmt(m.to)))))))));
+    }
+  }
+  for (const note of issue.notes || []) container.append(el("p", { class: "note" }, note));
+}

@@ -1,0 +1,82 @@
+//! The JSON API: one module per area, and the table of routes the router and the OpenAPI test
+//! share.
+//!
+//! A new model family (delay and levers, Monte Carlo, the run store) adds its own module here
+//! and its rows to `table`; `tests/api/openapi.rs` then fails until `docs/openapi.yaml` documents
+//! them.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::extract::Query;
+use axum::http::{Method, Uri};
+use axum::routing::{MethodRouter, get, post};
+
+use crate::config::Limits;
+use crate::error::ApiError;
+use crate::job::Jobs;
+
+mod bargain;
+mod forecast;
+mod health;
+mod scenarios;
+mod validate;
+
+/// State shared by every handler.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The limits in force.
+    pub limits: Arc<Limits>,
+    /// The model slots.
+    pub jobs: Jobs,
+}
+
+/// Every API route: method, path and handler.
+pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/api/health", get(health::health)),
+        (
+            Method::GET,
+            "/api/scenarios/istanbul",
+            get(scenarios::istanbul),
+        ),
+        (Method::POST, "/api/validate", post(validate::validate)),
+        (Method::POST, "/api/forecast", post(forecast::forecast)),
+        (Method::POST, "/api/bargain", post(bargain::bargain)),
+    ]
+}
+
+/// The bundled Istanbul scenario's text.
+pub(crate) const fn scenarios_istanbul() -> &'static str {
+    scenarios::ISTANBUL
+}
+
+/// Every API route as `(method, path)`, for documentation and tests.
+pub fn endpoints() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
+/// The query parameters of a request, refusing any not in `allowed` (a misspelt parameter
+/// would otherwise be silently ignored).
+pub(crate) fn query(uri: &Uri, allowed: &[&str]) -> Result<BTreeMap<String, String>, ApiError> {
+    let Query(params) = Query::<BTreeMap<String, String>>::try_from_uri(uri).map_err(|e| {
+        ApiError::bad_request(
+            format!("malformed query string: {e}"),
+            "write parameters as ?name=value&name=value",
+        )
+    })?;
+    if let Some(unknown) = params.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(ApiError::bad_request(
+            format!(
+                "unknown query parameter `{}`",
+                unknown.chars().take(64).collect::<String>()
+            ),
+            if allowed.is_empty() {
+                "this endpoint takes no query parameters".to_owned()
+            } else {
+                format!("this endpoint takes: {}", allowed.join(", "))
+            },
+        ));
+    }
+    Ok(params)
+}

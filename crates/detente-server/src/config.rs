@@ -1,0 +1,92 @@
+//! Server settings: the access token and the limits on what one request may make the server do.
+//!
+//! Every limit has a stable name (used in the JSON error a request over it gets, and in the table
+//! in `docs/openapi.yaml` and `ARCHITECTURE.md`) and a default sized so that any request inside
+//! all of them finishes well within the wall-time budget on a 2-core machine.
+
+use std::time::Duration;
+
+/// Limits on one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest request body, in bytes (`body_bytes`).
+    pub body_bytes: usize,
+    /// Most actors in a posted scenario (`actors`).
+    pub actors: usize,
+    /// Most issues in a posted scenario (`issues`).
+    pub issues: usize,
+    /// Most positions, summed over all issues (`positions`).
+    pub positions: usize,
+    /// Most EUM rounds a forecast may ask for (`eum_rounds`).
+    pub eum_rounds: usize,
+    /// Most bargaining parties (`parties`).
+    pub parties: usize,
+    /// Most grid points on one issue of a package-bargaining problem (`grid_points`).
+    pub grid_points: usize,
+    /// Most partial packages one step of the frontier search may examine
+    /// (`frontier_candidates`).
+    pub frontier_candidates: usize,
+    /// Largest package space whose zone of agreement is counted by enumeration
+    /// (`zopa_enumeration`); larger spaces are still solved, without the count.
+    pub zopa_enumeration: u64,
+    /// Wall-time budget of one model run (`wall_time_ms`).
+    pub wall_time: Duration,
+    /// Model runs at once; further admitted requests wait for a slot within their wall-time
+    /// budget (`concurrent_jobs`).
+    pub concurrent_jobs: usize,
+    /// Model requests admitted at once (running or waiting); one more gets 503
+    /// (`queued_requests`).
+    pub queued_requests: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            body_bytes: 1024 * 1024,
+            actors: 100,
+            issues: 50,
+            positions: 2_000,
+            eum_rounds: 200,
+            parties: 4,
+            grid_points: 201,
+            frontier_candidates: 2_000_000,
+            zopa_enumeration: 1_000_000,
+            wall_time: Duration::from_secs(10),
+            concurrent_jobs: 4,
+            queued_requests: 64,
+        }
+    }
+}
+
+impl Limits {
+    /// Every limit as `(name, value)`, in the order of the documentation table.
+    pub fn table(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("body_bytes", self.body_bytes as u64),
+            ("actors", self.actors as u64),
+            ("issues", self.issues as u64),
+            ("positions", self.positions as u64),
+            ("eum_rounds", self.eum_rounds as u64),
+            ("parties", self.parties as u64),
+            ("grid_points", self.grid_points as u64),
+            ("frontier_candidates", self.frontier_candidates as u64),
+            ("zopa_enumeration", self.zopa_enumeration),
+            (
+                "wall_time_ms",
+                u64::try_from(self.wall_time.as_millis()).unwrap_or(u64::MAX),
+            ),
+            ("concurrent_jobs", self.concurrent_jobs as u64),
+            ("queued_requests", self.queued_requests as u64),
+        ]
+    }
+}
+
+/// Everything the router needs.
+#[derive(Debug, Clone, Default)]
+pub struct ServerConfig {
+    /// Limits on each request.
+    pub limits: Limits,
+    /// When set, every API request except `GET /api/health` must carry
+    /// `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+}

@@ -1,0 +1,163 @@
+//! Running a model off the async threads, with admission control, a slot limit and a
+//! wall-time budget.
+//!
+//! Models are CPU-bound pure functions, so they run on tokio's blocking pool (`spawn_blocking`)
+//! and never stall the threads that accept connections. A model request is first *admitted*
+//! ([`Jobs::admit`], before its body is read): at most `queued_requests` may be admitted at once,
+//! and one more gets 503 at once, so a flood of requests cannot make the server buffer an
+//! unbounded number of bodies. An admitted request then waits for one of `concurrent_jobs`
+//! slots and runs; waiting and running together must fit in the `wall_time` budget, or the
+//! client gets 504. The models have no cancellation hook, so a run that overstays its budget
+//! finishes in the background; it keeps its slot until then, which is what stops a stream of
+//! slow requests from piling up unbounded work.
+
+use std::sync::Arc;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::config::Limits;
+use crate::error::ApiError;
+
+/// The shared pool of model slots.
+#[derive(Debug, Clone)]
+pub struct Jobs {
+    admitted: Arc<Semaphore>,
+    slots: Arc<Semaphore>,
+    limits: Arc<Limits>,
+}
+
+/// Proof that a request was admitted; dropping it lets the next one in.
+#[derive(Debug)]
+pub struct Ticket {
+    // Held only for its drop, which returns the admission.
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Jobs {
+    /// A pool with the admission, slots and budget of `limits`.
+    pub fn new(limits: Arc<Limits>) -> Self {
+        Self {
+            admitted: Arc::new(Semaphore::new(limits.queued_requests)),
+            slots: Arc::new(Semaphore::new(limits.concurrent_jobs)),
+            limits,
+        }
+    }
+
+    /// Admits a model request, or refuses it when `queued_requests` are already in.
+    ///
+    /// # Errors
+    /// [`ApiError::Busy`].
+    pub fn admit(&self) -> Result<Ticket, ApiError> {
+        Arc::clone(&self.admitted)
+            .try_acquire_owned()
+            .map(|permit| Ticket { _permit: permit })
+            .map_err(|_| ApiError::Busy {
+                requests: self.limits.queued_requests,
+            })
+    }
+
+    /// Waits for a slot and runs `work` on the blocking pool, all within the budget.
+    ///
+    /// # Errors
+    /// [`ApiError::Timeout`] when the budget runs out (waiting or running),
+    /// [`ApiError::Internal`] if the work panicked, or the work's own error.
+    pub async fn run<T, F>(&self, ticket: Ticket, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+    {
+        let slots = Arc::clone(&self.slots);
+        let job = async move {
+            let slot = slots
+                .acquire_owned()
+                .await
+                .map_err(|_| ApiError::Internal("the job pool was closed".to_owned()))?;
+            let handle = tokio::task::spawn_blocking(move || {
+                let result = work();
+                // The slot is freed only when the work is really done, even after a timeout.
+                drop(slot);
+                result
+            });
+            match handle.await {
+                Ok(result) => result,
+                Err(join) => Err(ApiError::Internal(if join.is_panic() {
+                    "the model run panicked".to_owned()
+                } else {
+                    "the model run was cancelled".to_owned()
+                })),
+            }
+        };
+        let result = tokio::time::timeout(self.limits.wall_time, job)
+            .await
+            .unwrap_or_else(|_| {
+                Err(ApiError::Timeout {
+                    ms: u64::try_from(self.limits.wall_time.as_millis()).unwrap_or(u64::MAX),
+                })
+            });
+        drop(ticket);
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use std::time::Duration;
+
+    use super::*;
+
+    fn jobs(slots: usize, queue: usize, ms: u64) -> Jobs {
+        Jobs::new(Arc::new(Limits {
+            concurrent_jobs: slots,
+            queued_requests: queue,
+            wall_time: Duration::from_millis(ms),
+            ..Limits::default()
+        }))
+    }
+
+    #[tokio::test]
+    async fn slow_work_gets_504_and_keeps_its_slot_until_done() {
+        let jobs = jobs(1, 4, 20);
+        let err = jobs
+            .run(jobs.admit().unwrap(), || {
+                std::thread::sleep(Duration::from_millis(300));
+                Ok(())
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::Timeout { ms: 20 }), "{err:?}");
+        // The slow run still holds the only slot, so the next request waits out its budget.
+        let err = jobs
+            .run(jobs.admit().unwrap(), || Ok(()))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::Timeout { .. }), "{err:?}");
+        // Once it finishes, the slot is free again.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(jobs.run(jobs.admit().unwrap(), || Ok(7)).await.unwrap() == 7);
+    }
+
+    #[tokio::test]
+    async fn admission_is_bounded_and_released() {
+        let jobs = jobs(1, 1, 5_000);
+        let first = jobs.admit().unwrap();
+        let err = jobs.admit().unwrap_err();
+        assert!(matches!(err, ApiError::Busy { requests: 1 }), "{err:?}");
+        assert!(jobs.run(first, || Ok(1)).await.unwrap() == 1);
+        assert!(jobs.admit().is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_panicking_model_is_a_500_not_a_crash() {
+        let jobs = jobs(2, 4, 5_000);
+        let err = jobs
+            .run(jobs.admit().unwrap(), || -> Result<(), ApiError> {
+                panic!("boom")
+            })
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::Internal(_)), "{err:?}");
+        assert!(jobs.run(jobs.admit().unwrap(), || Ok(1)).await.unwrap() == 1);
+    }
+}

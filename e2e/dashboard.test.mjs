@@ -1,0 +1,204 @@
+// End-to-end test of the dashboard and the HTML report in a real browser: Debian's Chromium,
+// headless, driven by playwright-core. Starts `detente serve` on a free loopback port, loads
+// the Istanbul scenario, runs a forecast, changes a salience, re-runs and checks the chart
+// changed, opens the package-deal view, saves the edited scenario, tries a broken file, checks
+// the phone-width layout and the keyboard path, opens a generated report, takes screenshots into
+// docs/screenshots/, and fails on any console error.
+//
+// Environment: DETENTE_BIN (default ../target/release/detente), CHROMIUM (default
+// /usr/bin/chromium).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "..");
+const bin = process.env.DETENTE_BIN || join(root, "target", "release", "detente");
+const shots = join(root, "docs", "screenshots");
+
+// Chromium as this machine needs it: no sandbox as root, no GPU, none of the background
+// connections the closed network would refuse, and a fresh profile directory (Playwright passes
+// it as --user-data-dir).
+function launch(profile) {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    viewport: { width: 1280, height: 720 },
+    acceptDownloads: true,
+  });
+}
+
+function startServer() {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(bin, ["serve", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`detente serve did not start: ${out}`)), 15000);
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolvePromise({ child, url: m[1] });
+      }
+    });
+    child.stderr.on("data", (chunk) => { out += chunk; });
+    child.on("exit", (code) => reject(new Error(`detente serve exited with ${code}: ${out}`)));
+  });
+}
+
+function watchConsole(page, errors) {
+  page.on("console", (msg) => {
+    if (msg.type() === "error" || msg.type() === "warning") errors.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("requestfailed", (r) => errors.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+}
+
+const chartOf = (page) => page.locator('[data-chart="eum-rounds"] svg').evaluate((n) => n.outerHTML);
+const eumRow = (page) => page.locator('#forecast-view tr[data-model="eum"]').innerText();
+
+const step = (text) => process.stderr.write(`e2e: ${text}\n`);
+
+test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone width, report",
+  { timeout: 240_000 }, async (t) => {
+  mkdirSync(shots, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), "detente-e2e-"));
+  const { child, url } = await startServer();
+  let context = null;
+  t.after(async () => {
+    child.kill("SIGINT");
+    if (context) await context.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+  step(`server at ${url}`);
+  context = await launch(join(work, "profile"));
+  step("browser started");
+  const errors = [];
+  const page = await context.newPage();
+  watchConsole(page, errors);
+
+  await page.goto(url);
+  await page.getByRole("button", { name: "Load Istanbul 2025" }).click();
+  await page.locator("table.scenario").waitFor();
+  assert.match(await page.locator("#status").innerText(), /Loaded “Istanbul talks.*10 actors, 8 issues/);
+  // Anchor labels appear when a cell is focused.
+  await page.locator('input.position[data-issue="ceasefire"][data-actor="russia"]').focus();
+  assert.match(await page.locator(".scale-legend").innerText(), /Ceasefire before talks: scale 0 to 100/);
+  await page.screenshot({ path: join(shots, "scenario.png") });
+  step("scenario loaded");
+
+  // Keyboard: the tabs are reachable and move with the arrow keys.
+  await page.locator("#tab-scenario").focus();
+  await page.keyboard.press("ArrowRight");
+  assert.equal(await page.locator("#tab-forecast").getAttribute("aria-selected"), "true");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "tab-forecast");
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.closest("form")?.id), "forecast-form");
+
+  await page.getByRole("button", { name: "Run forecast" }).click();
+  await page.locator('[data-chart="eum-rounds"] svg').waitFor();
+  const before = await chartOf(page);
+  const rowBefore = await eumRow(page);
+  assert.match(rowBefore, /50\.0/);
+  assert.ok((await page.locator("#forecast-view .moves li").count()) >= 1, "moves that mattered listed");
+  assert.equal(await page.locator('[data-chart="eum-rounds"] svg g.series').count(), 9);
+  await page.screenshot({ path: join(shots, "forecast.png"), fullPage: true });
+  step("forecast run");
+
+  // Change the United States' salience on the ceasefire and re-run: the EUM trace changes.
+  await page.locator("#tab-scenario").click();
+  await page.locator('input.salience[data-issue="ceasefire"][data-actor="united-states"]').fill("0.2");
+  assert.match(await page.locator("#status").innerText(), /run the models again/);
+  await page.locator("#tab-forecast").click();
+  await page.getByRole("button", { name: "Run forecast" }).click();
+  await page.waitForFunction((old) => {
+    const svg = document.querySelector('[data-chart="eum-rounds"] svg');
+    return svg && svg.outerHTML !== old;
+  }, before);
+  const after = await chartOf(page);
+  assert.notEqual(after, before, "the chart changed");
+  const rowAfter = await eumRow(page);
+  assert.notEqual(rowAfter, rowBefore);
+  assert.match(rowAfter, /0\.8/);
+  await page.screenshot({ path: join(shots, "forecast-edited.png"), fullPage: true });
+  step("forecast re-run after edit");
+
+  // Package deals.
+  await page.locator("#tab-bargain").click();
+  await page.getByRole("button", { name: "Find package deals" }).click();
+  await page.locator('[data-chart="frontier"] svg').waitFor();
+  assert.ok((await page.locator('[data-chart="frontier"] .frontier circle').count()) > 3);
+  assert.equal(await page.locator('[data-chart="frontier"] .mark').count(), 5);
+  const solutions = await page.locator("table.solutions").innerText();
+  assert.match(solutions, /Kalai-Smorodinsky/);
+  assert.doesNotMatch(solutions, /object|undefined|NaN/);
+  // Every solution row: two utilities and eight issue positions.
+  assert.equal(await page.locator("table.solutions tbody tr:nth-child(2) td").count(), 10);
+  await page.screenshot({ path: join(shots, "bargain.png"), fullPage: true });
+  step("bargain run");
+
+  // Save the edited scenario: a TOML file with the new salience.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Save as TOML" }).click(),
+  ]);
+  const saved = join(work, "saved.toml");
+  await download.saveAs(saved);
+  const toml = readFileSync(saved, "utf8");
+  assert.match(toml, /\[\[issues\.positions\]\]/);
+  const back = execFileSync(bin, ["validate", saved], { encoding: "utf8" });
+  assert.match(back, /valid scenario/);
+  assert.match(toml, /actor = "united-states"\nposition = 50\.0\nsalience = 0\.2/);
+
+  // A broken file gets its findings with line numbers, and the page keeps working. Chromium logs
+  // the expected 422 response itself as a console error; that one message is the only one
+  // allowed, and only during this step.
+  const errorsBeforeBroken = errors.length;
+  const broken = join(work, "broken.toml");
+  writeFileSync(broken, readFileSync(join(root, "scenarios", "istanbul-2025.toml"), "utf8")
+    .replace("salience = 0.8", "salience = 8"));
+  await page.locator("#open-file").setInputFiles(broken);
+  await page.locator(".findings li").first().waitFor();
+  assert.match(await page.locator(".findings").innerText(), /salience.*line \d+/s);
+  const during = errors.splice(errorsBeforeBroken);
+  assert.ok(during.every((e) => /status of 422/.test(e)), `unexpected: ${during}`);
+  const consoleBefore = errors.length;
+  step("save and broken file checked");
+
+  // Phone width: nothing wider than the screen except inside the scrollable tables.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole("button", { name: "Load Istanbul 2025" }).click();
+  await page.waitForFunction(() => /^Loaded/.test(document.getElementById("status").textContent));
+  await page.locator("#tab-forecast").click();
+  await page.getByRole("button", { name: "Run forecast" }).click();
+  await page.locator('[data-chart="eum-rounds"] svg').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than a phone screen`);
+  await page.screenshot({ path: join(shots, "forecast-phone.png"), fullPage: true });
+  assert.equal(errors.length, consoleBefore);
+
+  // The HTML report: one file, no network, the same charts.
+  const report = join(work, "report.html");
+  execFileSync(bin, ["report", join(root, "scenarios", "istanbul-2025.toml"), "-o", report]);
+  await context.setOffline(true);
+  const rpage = await context.newPage();
+  watchConsole(rpage, errors);
+  await rpage.goto(`file://${report}`);
+  await rpage.locator('[data-chart="frontier"] svg').waitFor();
+  assert.equal(await rpage.locator('[data-chart="eum-rounds"] svg').count(), 8);
+  await rpage.screenshot({ path: join(shots, "report.png") });
+  assert.doesNotMatch(await rpage.locator("table.solutions").innerText(), /object|undefined|NaN/);
+  await rpage.locator("#bargain-view").screenshot({ path: join(shots, "report-bargain.png") });
+  step("report checked");
+
+  assert.deepEqual(errors, [], "no console errors or warnings");
+});
