@@ -34,6 +34,8 @@ pub struct DelayArgs {
     pub first_proposer: Option<String>,
     #[command(flatten)]
     pub package: PackageArgs,
+    #[command(flatten)]
+    pub save: crate::cmd_runs::SaveArgs,
 }
 
 /// The dynamics config of the shared options.
@@ -67,7 +69,11 @@ pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
         levers: args.lever.clone(),
         ..config(&args.package, args.months, args.first_proposer.clone())
     };
+    let started = crate::cmd_runs::now_ms();
     let report = delay(scenario, &config).map_err(|e| input_error(&args.file, e))?;
+    if args.save.save {
+        save(args, scenario, &report, started)?;
+    }
     match args.package.format {
         Format::Json => {
             let doc = DelayOut {
@@ -82,6 +88,63 @@ pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
         Format::Csv => csv(out, &report)?,
         Format::Table => table(out, scenario, &args.package, &report)?,
     }
+    Ok(())
+}
+
+/// Stores the run: the whole month-by-month table (the `detente.delay/1` document) as the result,
+/// and as headline values the ripeness month, and per party and month the no-deal value, the
+/// Nash deal's utility and the cost of delay, so `detente runs compare` can line two runs up.
+fn save(
+    args: &DelayArgs,
+    scenario: &detente_core::Scenario,
+    report: &DelayReport,
+    started: i64,
+) -> Result<(), Failure> {
+    let doc = DelayOut {
+        schema: "detente.delay/1",
+        title: &scenario.meta.title,
+        report,
+    };
+    let mut values = vec![(
+        "delay/ripeness-month".to_owned(),
+        report.ripeness.map(f64::from),
+    )];
+    for m in &report.months {
+        for (i, party) in report.parties.iter().enumerate() {
+            let at = |what: &str| format!("delay/month-{}/{party}/{what}", m.month);
+            values.push((at("no-deal"), m.disagreement.get(i).copied()));
+            values.push((
+                at("nash"),
+                m.nash.as_ref().and_then(|d| d.utilities.get(i).copied()),
+            ));
+            values.push((
+                at("cost-of-delay"),
+                m.cost_of_delay.as_ref().and_then(|c| c.get(i).copied()),
+            ));
+        }
+    }
+    args.save.save_run(crate::cmd_runs::SaveRequest {
+        kind: "delay",
+        file: &args.file,
+        text: crate::input::read_text(&args.file)?,
+        title: scenario.meta.title.clone(),
+        config: serde_json::json!({
+            "months": args.months,
+            "levers": args.lever,
+            "first_proposer": args.first_proposer,
+            "step": args.package.step,
+            "parties": args.package.parties,
+            "loss": format!("{:?}", args.package.loss).to_lowercase(),
+            "nash": format!("{:?}", args.package.nash).to_lowercase(),
+        }),
+        seed: None,
+        started,
+        finished: crate::cmd_runs::now_ms(),
+        result: serde_json::to_value(&doc).unwrap_or_default(),
+        values,
+        eum_rounds: Vec::new(),
+        aggregates: Vec::new(),
+    })?;
     Ok(())
 }
 

@@ -231,3 +231,43 @@ fn bad_input_exits_2_with_the_fix() {
         .code(2)
         .stderr(predicate::str::contains("GENIUS domain folder"));
 }
+
+/// `delay --save` keeps the whole month-by-month table in the run store: the exported run holds
+/// the same `detente.delay/1` document the JSON output gives, and the headline values carry the
+/// ripeness month (3 on the hand-computed drift case, linear loss) and each month's cost of delay
+/// per party.
+#[test]
+fn delay_save_stores_the_month_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("runs.db");
+    let direct = json(&["delay", "--loss", "linear"], &drift());
+    detente()
+        .arg("delay")
+        .arg(drift())
+        .args(["--loss", "linear", "--save"])
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("saved run 1"));
+    let out = detente()
+        .args(["runs", "export", "1", "--format", "json", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(run["kind"], "delay");
+    assert_eq!(
+        run["result"], direct,
+        "stored table differs from the JSON output"
+    );
+    let values = run["values"].to_string();
+    assert!(values.contains("delay/ripeness-month"), "{values}");
+    assert!(values.contains("delay/month-0/"), "{values}");
+    assert_eq!(run["result"]["ripeness"], 3);
+}
