@@ -10,7 +10,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use detente_core::Scenario;
 use detente_models::bargain::{
-    BargainError, FrontierConfig, Loss, PackageConfig, SolveConfig, from_scenario, solve,
+    BargainError, FrontierConfig, Loss, NashWeights, PackageConfig, SolveConfig, from_scenario,
+    solve,
 };
 
 use super::{AppState, query};
@@ -111,6 +112,9 @@ pub(crate) fn run(
             max_candidates: limits.frontier_candidates,
         },
         zopa_count_limit: limits.zopa_enumeration,
+        // Weighted by capability, as `detente bargain` and `detente delay` are by default, so
+        // the dashboard, the report and the CLI show the same Nash package for a scenario.
+        nash_weights: NashWeights::PartyWeights,
         ..SolveConfig::default()
     };
     let problem = from_scenario(scenario, config).map_err(model_error)?;

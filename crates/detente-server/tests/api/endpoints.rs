@@ -135,6 +135,8 @@ async fn bargain_equals_the_library_solutions() {
                 max_candidates: limits.frontier_candidates,
             },
             zopa_count_limit: limits.zopa_enumeration,
+            // The API weights the Nash product by capability, like `detente bargain`.
+            nash_weights: detente_models::bargain::NashWeights::PartyWeights,
             ..SolveConfig::default()
         },
     )
