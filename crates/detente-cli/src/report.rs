@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use detente_core::{Issue, Located, Scenario};
-use detente_models::eum::{OfferKind, Termination};
+use detente_models::eum::Termination;
 use detente_models::forecast::{
     EumForecast, EumMove, Forecast, ForecastConfig, IssueForecast, Model,
 };
@@ -280,28 +280,6 @@ fn write_wrapped(out: &mut dyn Write, text: &str, indent: &str) -> Result<(), Fa
     Ok(())
 }
 
-/// Why a move happened, in words.
-pub fn move_reason(scenario: &Scenario, m: &EumMove) -> String {
-    let who = name_of(scenario, &m.actor);
-    let other = name_of(scenario, &m.toward);
-    match m.kind {
-        OfferKind::Confrontation => format!(
-            "{who} expects to lose a confrontation with {other} (its expected utility of \
-             challenging {other} is {:+.3}, {other}'s of challenging it {:+.3}) and gives in",
-            m.eu_actor, m.eu_other
-        ),
-        OfferKind::Compromise => format!(
-            "{who} compromises with {other}: {other} expects to gain {:+.3} from challenging it, \
-             more than the {:+.3} {who} would get, so {who} concedes in that proportion",
-            m.eu_other, m.eu_actor
-        ),
-        OfferKind::Capitulation => format!(
-            "{who} capitulates to {other}: it expects {:+.3} from a challenge against {other}'s {:+.3}",
-            m.eu_actor, m.eu_other
-        ),
-    }
-}
-
 fn name_of<'a>(scenario: &'a Scenario, id: &'a str) -> &'a str {
     scenario
         .actor_index(id)
@@ -343,7 +321,7 @@ fn eum_summary(out: &mut dyn Write, scenario: &Scenario, eum: &EumForecast) -> R
             name_of(scenario, &m.actor),
             m.from,
             m.to,
-            move_reason(scenario, m)
+            m.reason(scenario)
         );
         write_wrapped(out, &text, "    ")?;
     }
@@ -409,7 +387,7 @@ pub fn explain(
                 "  moved {:.2} -> {:.2}: {}.",
                 m.from,
                 m.to,
-                move_reason(scenario, m)
+                m.reason(scenario)
             );
             write_wrapped(out, &text, "    ")?;
         }

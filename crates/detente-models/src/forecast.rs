@@ -155,6 +155,38 @@ pub struct EumMove {
     pub eu_other: f64,
 }
 
+impl EumMove {
+    /// Why the move happened, in words, with actors named as in `scenario`. The one wording
+    /// every front end (terminal report, HTML and Markdown reports) uses.
+    pub fn reason(&self, scenario: &Scenario) -> String {
+        let name = |id: &str| {
+            scenario
+                .actor_index(id)
+                .and_then(|i| scenario.actor(i))
+                .map_or_else(|| id.to_owned(), |a| a.name.clone())
+        };
+        let who = name(&self.actor);
+        let other = name(&self.toward);
+        match self.kind {
+            OfferKind::Confrontation => format!(
+                "{who} expects to lose a confrontation with {other} (its expected utility of \
+                 challenging {other} is {:+.3}, {other}'s of challenging it {:+.3}) and gives in",
+                self.eu_actor, self.eu_other
+            ),
+            OfferKind::Compromise => format!(
+                "{who} compromises with {other}: {other} expects to gain {:+.3} from challenging \
+                 it, more than the {:+.3} {who} would get, so {who} concedes in that proportion",
+                self.eu_other, self.eu_actor
+            ),
+            OfferKind::Capitulation => format!(
+                "{who} capitulates to {other}: it expects {:+.3} from a challenge against \
+                 {other}'s {:+.3}",
+                self.eu_actor, self.eu_other
+            ),
+        }
+    }
+}
+
 /// One EUM round.
 #[derive(Debug, Clone, Serialize)]
 pub struct EumRoundOut {

@@ -10,7 +10,6 @@
 use std::fmt::Write as _;
 
 use detente_core::Scenario;
-use detente_models::eum::OfferKind;
 use detente_models::forecast::{EumMove, Forecast, IssueForecast, Model};
 use serde::Serialize;
 
@@ -28,28 +27,6 @@ pub struct ReportInput<'a> {
     pub forecast: &'a Forecast,
     /// Package bargaining, or why it could not run.
     pub bargain: Result<&'a BargainOut, String>,
-}
-
-/// Why an EUM move happened, in words (the wording of the CLI's terminal report).
-pub fn move_reason(scenario: &Scenario, m: &EumMove) -> String {
-    let who = name_of(scenario, &m.actor);
-    let other = name_of(scenario, &m.toward);
-    match m.kind {
-        OfferKind::Confrontation => format!(
-            "{who} expects to lose a confrontation with {other} (its expected utility of \
-             challenging {other} is {:+.3}, {other}'s of challenging it {:+.3}) and gives in",
-            m.eu_actor, m.eu_other
-        ),
-        OfferKind::Compromise => format!(
-            "{who} compromises with {other}: {other} expects to gain {:+.3} from challenging it, \
-             more than the {:+.3} {who} would get, so {who} concedes in that proportion",
-            m.eu_other, m.eu_actor
-        ),
-        OfferKind::Capitulation => format!(
-            "{who} capitulates to {other}: it expects {:+.3} from a challenge against {other}'s {:+.3}",
-            m.eu_actor, m.eu_other
-        ),
-    }
 }
 
 fn name_of<'a>(scenario: &'a Scenario, id: &'a str) -> &'a str {
@@ -167,7 +144,7 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
                 md_text(name_of(s, &m.actor)),
                 m.from,
                 m.to,
-                md_text(&move_reason(s, m))
+                md_text(&m.reason(s))
             );
         }
         for note in &issue.notes {
