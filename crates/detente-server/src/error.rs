@@ -2,9 +2,9 @@
 //!
 //! Every failure a handler can meet becomes an [`ApiError`]; its [`IntoResponse`] impl is the
 //! only place that picks a status code, so clients can rely on the table in `docs/openapi.yaml`:
-//! 400 malformed request, 401 missing or wrong token, 404 no such route, 405 wrong method, 413
+//! 400 malformed request, 401 missing or wrong token, 404 no such route or job, 405 wrong method, 413
 //! content over a size limit, 415 wrong content type, 422 invalid scenario or a request the
-//! models refuse, 503 too many model requests at once, 504 wall-time budget spent, 500 a bug.
+//! models refuse, 429 too many background jobs, 503 too many model requests at once, 504 wall-time budget spent, 500 a bug.
 //!
 //! The body is always `{"error": {"status", "code", "message", "help", ...}}`, with `limit` and
 //! `value` for limit errors and `findings` (the CLI's findings: field path, message, help, line,
@@ -78,6 +78,12 @@ pub enum ApiError {
     NotFound {
         /// The path asked for.
         path: String,
+    },
+    /// No job has this id (never started, or dropped after its lifetime).
+    #[error("no such job: `{id}`")]
+    UnknownJob {
+        /// The id asked for.
+        id: String,
     },
     /// The route exists but not for this method.
     #[error("method not allowed")]
@@ -158,7 +164,7 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::NotFound { .. } | Self::UnknownJob { .. } => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Limit { status, .. } => *status,
@@ -177,6 +183,7 @@ impl ApiError {
             Self::BadRequest { .. } => "bad_request",
             Self::Unauthorized => "unauthorized",
             Self::NotFound { .. } => "not_found",
+            Self::UnknownJob { .. } => "unknown_job",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Limit { .. } => "limit_exceeded",
@@ -195,6 +202,9 @@ impl ApiError {
                 "send the header `Authorization: Bearer <token>` with the token the server was started with".to_owned()
             }
             Self::NotFound { .. } => "docs/openapi.yaml lists every endpoint".to_owned(),
+            Self::UnknownJob { .. } => {
+                "use the id `POST /api/montecarlo` returned; finished jobs are kept for `job_lifetime_ms` only".to_owned()
+            }
             Self::MethodNotAllowed => {
                 "docs/openapi.yaml gives each endpoint's method".to_owned()
             }

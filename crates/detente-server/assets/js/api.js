@@ -59,4 +59,8 @@ export const api = {
     call("POST", `/api/forecast?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
   bargain: (file, params) =>
     call("POST", `/api/bargain?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
+  delay: (file, params) =>
+    call("POST", `/api/delay?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
+  levers: (file, params) =>
+    call("POST", `/api/levers?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
 };
