@@ -1,7 +1,7 @@
 // End-to-end test of the dashboard and the HTML report in a real browser: Debian's Chromium,
 // headless, driven by playwright-core. Starts `detente serve` on a free loopback port, loads
 // the Istanbul scenario, runs a forecast, changes a salience, re-runs and checks the chart
-// changed, opens the package-deal and delay views, saves the edited scenario, tries a broken file, checks
+// changed, opens the package-deal, delay and Monte Carlo views, saves the edited scenario, tries a broken file, checks
 // the phone-width layout and the keyboard path, opens a generated report, takes screenshots into
 // docs/screenshots/, and fails on any console error.
 //
@@ -165,6 +165,19 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   assert.doesNotMatch(leverTable, /object|undefined|NaN/);
   await page.screenshot({ path: join(shots, "delay.png"), fullPage: true });
   step("delay run");
+
+  // Monte Carlo as a job: progress, then per issue each model's 5-95 band and median.
+  await page.locator("#tab-montecarlo").click();
+  await page.locator('#montecarlo-form input[name="trials"]').fill("200");
+  await page.getByRole("button", { name: "Run Monte Carlo" }).click();
+  await page.locator('[data-chart="mc-band"] svg').first().waitFor({ timeout: 60_000 });
+  assert.match(await page.locator("#montecarlo-progress").innerText(), /^Done: 200 of 200 trials/);
+  // Eight issues, four models each.
+  assert.equal(await page.locator('[data-chart="mc-band"]').count(), 8);
+  assert.equal(await page.locator('[data-chart="mc-band"] g.band').count(), 32);
+  assert.equal(await page.locator('[data-chart="mc-band"] g.band line.median').count(), 32);
+  await page.screenshot({ path: join(shots, "montecarlo.png"), fullPage: true });
+  step("monte carlo run");
 
   // Save the edited scenario: a TOML file with the new salience.
   const [download] = await Promise.all([

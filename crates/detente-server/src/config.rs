@@ -118,4 +118,6 @@ pub struct ServerConfig {
     /// When set, every API request except `GET /api/health` must carry
     /// `Authorization: Bearer <token>`.
     pub token: Option<String>,
+    /// The run store `GET /api/runs` reads (`detente serve --db PATH`); never from a request.
+    pub runs_db: Option<std::path::PathBuf>,
 }

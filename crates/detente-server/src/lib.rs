@@ -95,6 +95,7 @@ pub fn router(config: ServerConfig) -> Router {
     let state = AppState {
         jobs: Jobs::new(Arc::clone(&limits)),
         mc: api::JobTable::new(Arc::clone(&limits)),
+        runs_db: config.runs_db.map(Arc::new),
         limits,
     };
     let mut api = Router::new();

@@ -8,6 +8,7 @@ import { renderScenarioTable } from "./scenario-table.js";
 import { renderIssueForecast } from "./views/forecast.js";
 import { renderBargain } from "./views/bargain.js";
 import { renderDelay } from "./views/delay.js";
+import { renderMonteCarlo } from "./views/montecarlo.js";
 
 const state = { file: null, name: "scenario.toml", forecast: null, bargain: null, delay: null };
 const $ = (id) => document.getElementById(id);
@@ -49,6 +50,7 @@ async function load(text, name) {
     state.bargain = null;
     state.delay = null;
     $("delay-view").replaceChildren();
+    $("montecarlo-view").replaceChildren();
     $("findings").replaceChildren();
     $("forecast-view").replaceChildren();
     $("bargain-view").replaceChildren();
@@ -142,6 +144,50 @@ async function runDelay(event) {
   }
 }
 
+let jobId = null;
+
+async function runMonteCarlo(event) {
+  event.preventDefault();
+  if (!state.file) return setStatus("Load a scenario first.", "error");
+  const form = new FormData($("montecarlo-form"));
+  const params = { trials: form.get("trials"), seed: form.get("seed"), model: form.get("model") };
+  const progress = $("montecarlo-progress");
+  try {
+    let job = await api.montecarlo(state.file, params);
+    jobId = job.id;
+    $("cancel-montecarlo").disabled = false;
+    $("run-montecarlo").disabled = true;
+    $("findings").replaceChildren();
+    while (job.status === "running") {
+      progress.textContent = `Running: ${job.done} of ${job.total} trials.`;
+      await new Promise((r) => setTimeout(r, 250));
+      job = await api.job(job.id);
+    }
+    progress.textContent = `${job.status === "done" ? "Done" : "Stopped (" + job.status + ")"}: ` +
+      `${job.done} of ${job.total} trials.${job.error ? " " + job.error : ""}`;
+    if (job.status === "done") {
+      const issues = new Map(state.file.issues.map((i) => [i.id, i.name]));
+      renderMonteCarlo($("montecarlo-view"), job.result, (id) => issues.get(id) || id);
+      setStatus(`Monte Carlo done: ${job.total} trials.`);
+    }
+  } catch (e) {
+    showError(e);
+  } finally {
+    jobId = null;
+    $("cancel-montecarlo").disabled = true;
+    $("run-montecarlo").disabled = false;
+  }
+}
+
+async function cancelMonteCarlo() {
+  if (!jobId) return;
+  try {
+    await api.cancelJob(jobId);
+  } catch (e) {
+    showError(e);
+  }
+}
+
 async function save() {
   try {
     const result = await api.validateJson(state.file);
@@ -179,6 +225,8 @@ function wire() {
   $("forecast-form").addEventListener("submit", runForecast);
   $("bargain-form").addEventListener("submit", runBargain);
   $("delay-form").addEventListener("submit", runDelay);
+  $("montecarlo-form").addEventListener("submit", runMonteCarlo);
+  $("cancel-montecarlo").addEventListener("click", cancelMonteCarlo);
   $("issue-select").addEventListener("change", renderForecastIssue);
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   tabs.forEach((tab, i) => {

@@ -166,3 +166,44 @@ export function scatterChart(opts) {
   }
   return root;
 }
+
+// opts: { title, x: [min, max], xLabel, rows: [{ name, lo, median, hi, baseline, color }] }
+// One row per entry: a bar from lo to hi (e.g. the 5th to the 95th percentile), a tick at the
+// median and a ring at the baseline (the unperturbed scenario's value).
+export function bandChart(opts) {
+  const W = 760, L = 150, R = 20, T = 12, B = 40, ROW = 26;
+  const H = T + B + ROW * opts.rows.length;
+  const [x0, x1] = opts.x[0] === opts.x[1] ? [opts.x[0], opts.x[0] + 1] : opts.x;
+  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart band-chart", role: "img",
+    "aria-label": opts.title });
+  root.append(svg("title", {}, opts.title));
+  const axes = svg("g", { class: "axes" });
+  for (const t of ticks(x0, x1, 6)) {
+    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
+    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, 0)));
+  }
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
+    opts.xLabel));
+  root.append(axes);
+  opts.rows.forEach((row, i) => {
+    const y = T + ROW * i + ROW / 2;
+    const g = svg("g", { class: "band" });
+    g.append(svg("text", { x: L - 8, y: y + 4, "text-anchor": "end" }, short(row.name, 22)));
+    if (row.lo !== null && row.hi !== null) {
+      g.append(svg("rect", { x: sx(row.lo), y: y - 7, width: Math.max(2, sx(row.hi) - sx(row.lo)),
+        height: 14, fill: row.color, "fill-opacity": 0.35, stroke: row.color }));
+    }
+    if (row.median !== null) {
+      g.append(svg("line", { x1: sx(row.median), x2: sx(row.median), y1: y - 9, y2: y + 9,
+        stroke: row.color, "stroke-width": 3, class: "median" }));
+    }
+    if (row.baseline !== null && row.baseline !== undefined) {
+      g.append(svg("circle", { cx: sx(row.baseline), cy: y, r: 4, fill: "#ffffff", stroke: "#000000" }));
+    }
+    g.append(svg("title", {}, `${row.name}: 5-95% ${fmt(row.lo)} to ${fmt(row.hi)}, median ${fmt(row.median)}` +
+      (row.baseline !== null && row.baseline !== undefined ? `, without noise ${fmt(row.baseline)}` : "")));
+    root.append(g);
+  });
+  return root;
+}

@@ -21,6 +21,7 @@ mod delay;
 mod forecast;
 mod health;
 mod montecarlo;
+mod runs;
 mod scenarios;
 mod validate;
 
@@ -33,6 +34,8 @@ pub struct AppState {
     pub jobs: Jobs,
     /// The background (Monte Carlo) jobs.
     pub mc: JobTable,
+    /// The run store given on the command line, if any.
+    pub runs_db: Option<Arc<std::path::PathBuf>>,
 }
 
 pub use montecarlo::{JobOut, JobTable};
@@ -54,6 +57,8 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/api/montecarlo", post(montecarlo::start)),
         (Method::GET, "/api/jobs/{id}", get(montecarlo::status)),
         (Method::DELETE, "/api/jobs/{id}", delete(montecarlo::cancel)),
+        (Method::GET, "/api/runs", get(runs::list)),
+        (Method::GET, "/api/runs/{id}", get(runs::show)),
     ]
 }
 
