@@ -1,7 +1,7 @@
 // End-to-end test of the dashboard and the HTML report in a real browser: Debian's Chromium,
 // headless, driven by playwright-core. Starts `detente serve` on a free loopback port, loads
 // the Istanbul scenario, runs a forecast, changes a salience, re-runs and checks the chart
-// changed, opens the package-deal view, saves the edited scenario, tries a broken file, checks
+// changed, opens the package-deal, delay and Monte Carlo views, saves the edited scenario, tries a broken file, checks
 // the phone-width layout and the keyboard path, opens a generated report, takes screenshots into
 // docs/screenshots/, and fails on any console error.
 //
@@ -145,6 +145,39 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   assert.equal(await page.locator("table.solutions tbody tr:nth-child(2) td").count(), 10);
   await page.screenshot({ path: join(shots, "bargain.png"), fullPage: true });
   step("bargain run");
+
+  // Delay: no-deal values and Nash-deal utilities by month, the ripeness month, the levers.
+  await page.locator("#tab-delay").click();
+  await page.getByRole("button", { name: "Model the delay" }).click();
+  await page.locator('[data-chart="delay"] svg').waitFor();
+  await page.locator("table.levers").waitFor();
+  // Two parties, each with a Nash-deal line and a no-deal line.
+  assert.equal(await page.locator('[data-chart="delay"] svg g.series').count(), 4);
+  assert.ok((await page.locator('[data-chart="delay"] svg g.series circle').count()) > 20);
+  const ripeness = await page.locator("#delay-view p.ripeness").innerText();
+  assert.match(ripeness, /^Ripeness: (month \d+|none within \d+ months)/);
+  if (/month \d+/.test(ripeness)) {
+    assert.equal(await page.locator('[data-chart="delay"] svg g.vmark').count(), 1);
+  }
+  const leverTable = await page.locator("table.levers").innerText();
+  assert.match(leverTable, /Baseline \(no levers\)/);
+  assert.match(leverTable, /Ceasefire from month 0/);
+  assert.doesNotMatch(leverTable, /object|undefined|NaN/);
+  await page.screenshot({ path: join(shots, "delay.png"), fullPage: true });
+  step("delay run");
+
+  // Monte Carlo as a job: progress, then per issue each model's 5-95 band and median.
+  await page.locator("#tab-montecarlo").click();
+  await page.locator('#montecarlo-form input[name="trials"]').fill("200");
+  await page.getByRole("button", { name: "Run Monte Carlo" }).click();
+  await page.locator('[data-chart="mc-band"] svg').first().waitFor({ timeout: 60_000 });
+  assert.match(await page.locator("#montecarlo-progress").innerText(), /^Done: 200 of 200 trials/);
+  // Eight issues, four models each.
+  assert.equal(await page.locator('[data-chart="mc-band"]').count(), 8);
+  assert.equal(await page.locator('[data-chart="mc-band"] g.band').count(), 32);
+  assert.equal(await page.locator('[data-chart="mc-band"] g.band line.median').count(), 32);
+  await page.screenshot({ path: join(shots, "montecarlo.png"), fullPage: true });
+  step("monte carlo run");
 
   // Save the edited scenario: a TOML file with the new salience.
   const [download] = await Promise.all([

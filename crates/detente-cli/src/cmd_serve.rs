@@ -27,6 +27,9 @@ pub struct ServeArgs {
     /// Access token required on API calls (default: the DETENTE_TOKEN environment variable).
     #[arg(long)]
     token: Option<String>,
+    /// Run store that `GET /api/runs` reads (read-only; the one `--save` and `runs` use).
+    #[arg(long)]
+    db: Option<std::path::PathBuf>,
 }
 
 /// Runs the server until Ctrl-C.
@@ -75,6 +78,7 @@ pub fn run(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
         let _ = out.flush();
         let config = ServerConfig {
             token,
+            runs_db: args.db.clone(),
             ..ServerConfig::default()
         };
         detente_server::serve(listener, config)

@@ -38,6 +38,8 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/scenario-table.js", JS),
     asset!("js/views/forecast.js", JS),
     asset!("js/views/bargain.js", JS),
+    asset!("js/views/delay.js", JS),
+    asset!("js/views/montecarlo.js", JS),
     asset!("js/report.js", JS),
 ];
 

@@ -29,6 +29,22 @@ pub struct Limits {
     /// Largest package space whose zone of agreement is counted by enumeration
     /// (`zopa_enumeration`); larger spaces are still solved, without the count.
     pub zopa_enumeration: u64,
+    /// Most months a delay or levers run may model, from `?months=` or the scenario's
+    /// `[time] horizon` (`months`).
+    pub months: u32,
+    /// Most levers a scenario posted to `/api/levers` may declare; the comparison runs the
+    /// baseline, each lever and each pair, so the work grows with the square (`levers`).
+    pub levers: usize,
+    /// Most Monte Carlo trials one job may ask for (`trials`).
+    pub trials: u64,
+    /// Most background jobs held at once, running or finished and not yet dropped (`jobs`).
+    pub jobs: usize,
+    /// Wall-time budget of one background job; a job still running then stops between two
+    /// blocks of trials and is reported as timed out (`job_wall_time_ms`).
+    pub job_wall_time: Duration,
+    /// How long a finished job's result is kept for `GET /api/jobs/{id}` before it is dropped
+    /// (`job_lifetime_ms`).
+    pub job_lifetime: Duration,
     /// Wall-time budget of one model run (`wall_time_ms`).
     pub wall_time: Duration,
     /// Model runs at once; further admitted requests wait for a slot within their wall-time
@@ -51,6 +67,12 @@ impl Default for Limits {
             grid_points: 201,
             frontier_candidates: 2_000_000,
             zopa_enumeration: 1_000_000,
+            months: 120,
+            levers: 12,
+            trials: 20_000,
+            jobs: 8,
+            job_wall_time: Duration::from_secs(300),
+            job_lifetime: Duration::from_secs(600),
             wall_time: Duration::from_secs(10),
             concurrent_jobs: 4,
             queued_requests: 64,
@@ -71,14 +93,21 @@ impl Limits {
             ("grid_points", self.grid_points as u64),
             ("frontier_candidates", self.frontier_candidates as u64),
             ("zopa_enumeration", self.zopa_enumeration),
-            (
-                "wall_time_ms",
-                u64::try_from(self.wall_time.as_millis()).unwrap_or(u64::MAX),
-            ),
+            ("months", u64::from(self.months)),
+            ("levers", self.levers as u64),
+            ("trials", self.trials),
+            ("jobs", self.jobs as u64),
+            ("job_wall_time_ms", ms(self.job_wall_time)),
+            ("job_lifetime_ms", ms(self.job_lifetime)),
+            ("wall_time_ms", ms(self.wall_time)),
             ("concurrent_jobs", self.concurrent_jobs as u64),
             ("queued_requests", self.queued_requests as u64),
         ]
     }
+}
+
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Everything the router needs.
@@ -89,4 +118,6 @@ pub struct ServerConfig {
     /// When set, every API request except `GET /api/health` must carry
     /// `Authorization: Bearer <token>`.
     pub token: Option<String>,
+    /// The run store `GET /api/runs` reads (`detente serve --db PATH`); never from a request.
+    pub runs_db: Option<std::path::PathBuf>,
 }

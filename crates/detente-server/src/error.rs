@@ -2,9 +2,9 @@
 //!
 //! Every failure a handler can meet becomes an [`ApiError`]; its [`IntoResponse`] impl is the
 //! only place that picks a status code, so clients can rely on the table in `docs/openapi.yaml`:
-//! 400 malformed request, 401 missing or wrong token, 404 no such route, 405 wrong method, 413
+//! 400 malformed request, 401 missing or wrong token, 404 no such route, job or run (or no run store), 405 wrong method, 413
 //! content over a size limit, 415 wrong content type, 422 invalid scenario or a request the
-//! models refuse, 503 too many model requests at once, 504 wall-time budget spent, 500 a bug.
+//! models refuse, 429 too many background jobs, 503 too many model requests at once, 504 wall-time budget spent, 500 a bug.
 //!
 //! The body is always `{"error": {"status", "code", "message", "help", ...}}`, with `limit` and
 //! `value` for limit errors and `findings` (the CLI's findings: field path, message, help, line,
@@ -79,6 +79,21 @@ pub enum ApiError {
         /// The path asked for.
         path: String,
     },
+    /// No job has this id (never started, or dropped after its lifetime).
+    #[error("no such job: `{id}`")]
+    UnknownJob {
+        /// The id asked for.
+        id: String,
+    },
+    /// No stored run has this id.
+    #[error("no such run: `{id}`")]
+    UnknownRun {
+        /// The id asked for.
+        id: String,
+    },
+    /// The server was started without a run store.
+    #[error("this server has no run store")]
+    NoRunStore,
     /// The route exists but not for this method.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -158,7 +173,10 @@ impl ApiError {
         match self {
             Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::NotFound { .. } => StatusCode::NOT_FOUND,
+            Self::NotFound { .. }
+            | Self::UnknownJob { .. }
+            | Self::UnknownRun { .. }
+            | Self::NoRunStore => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Limit { status, .. } => *status,
@@ -177,6 +195,9 @@ impl ApiError {
             Self::BadRequest { .. } => "bad_request",
             Self::Unauthorized => "unauthorized",
             Self::NotFound { .. } => "not_found",
+            Self::UnknownJob { .. } => "unknown_job",
+            Self::UnknownRun { .. } => "unknown_run",
+            Self::NoRunStore => "no_run_store",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Limit { .. } => "limit_exceeded",
@@ -195,6 +216,13 @@ impl ApiError {
                 "send the header `Authorization: Bearer <token>` with the token the server was started with".to_owned()
             }
             Self::NotFound { .. } => "docs/openapi.yaml lists every endpoint".to_owned(),
+            Self::UnknownRun { .. } => "`GET /api/runs` lists the stored runs and their ids".to_owned(),
+            Self::NoRunStore => {
+                "start the server with `detente serve --db PATH` to read the runs saved there".to_owned()
+            }
+            Self::UnknownJob { .. } => {
+                "use the id `POST /api/montecarlo` returned; finished jobs are kept for `job_lifetime_ms` only".to_owned()
+            }
             Self::MethodNotAllowed => {
                 "docs/openapi.yaml gives each endpoint's method".to_owned()
             }

@@ -19,6 +19,7 @@ mod config;
 mod error;
 mod input;
 mod job;
+pub mod montecarlo;
 pub mod report;
 
 use std::any::Any;
@@ -93,6 +94,8 @@ pub fn router(config: ServerConfig) -> Router {
     let limits = Arc::new(config.limits);
     let state = AppState {
         jobs: Jobs::new(Arc::clone(&limits)),
+        mc: api::JobTable::new(Arc::clone(&limits)),
+        runs_db: config.runs_db.map(Arc::new),
         limits,
     };
     let mut api = Router::new();

@@ -59,4 +59,12 @@ export const api = {
     call("POST", `/api/forecast?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
   bargain: (file, params) =>
     call("POST", `/api/bargain?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
+  delay: (file, params) =>
+    call("POST", `/api/delay?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
+  montecarlo: (file, params) =>
+    call("POST", `/api/montecarlo?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
+  job: (id) => call("GET", `/api/jobs/${encodeURIComponent(id)}`),
+  cancelJob: (id) => call("DELETE", `/api/jobs/${encodeURIComponent(id)}`),
+  levers: (file, params) =>
+    call("POST", `/api/levers?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
 };

@@ -7,8 +7,10 @@ import { el } from "./format.js";
 import { renderScenarioTable } from "./scenario-table.js";
 import { renderIssueForecast } from "./views/forecast.js";
 import { renderBargain } from "./views/bargain.js";
+import { renderDelay } from "./views/delay.js";
+import { renderMonteCarlo } from "./views/montecarlo.js";
 
-const state = { file: null, name: "scenario.toml", forecast: null, bargain: null };
+const state = { file: null, name: "scenario.toml", forecast: null, bargain: null, delay: null };
 const $ = (id) => document.getElementById(id);
 
 function setStatus(text, kind = "info") {
@@ -36,7 +38,7 @@ function info(k) {
 }
 
 function markStale() {
-  if (state.forecast || state.bargain) setStatus("Scenario edited: run the models again to update the charts.");
+  if (state.forecast || state.bargain || state.delay) setStatus("Scenario edited: run the models again to update the charts.");
 }
 
 async function load(text, name) {
@@ -46,6 +48,9 @@ async function load(text, name) {
     state.name = name.replace(/\.json$/i, ".toml");
     state.forecast = null;
     state.bargain = null;
+    state.delay = null;
+    $("delay-view").replaceChildren();
+    $("montecarlo-view").replaceChildren();
     $("findings").replaceChildren();
     $("forecast-view").replaceChildren();
     $("bargain-view").replaceChildren();
@@ -116,6 +121,73 @@ async function runBargain(event) {
   }
 }
 
+async function runDelay(event) {
+  event.preventDefault();
+  if (!state.file) return setStatus("Load a scenario first.", "error");
+  const form = new FormData($("delay-form"));
+  const params = { step: form.get("step") };
+  if (String(form.get("months")).trim()) params.months = form.get("months");
+  const withLevers = { ...params };
+  if (String(form.get("levers")).trim()) withLevers.levers = form.get("levers");
+  try {
+    setStatus("Modelling the months…");
+    state.delay = await api.delay(state.file, withLevers);
+    const time = state.file.time;
+    const levers = time && time.levers && time.levers.length ? await api.levers(state.file, params) : null;
+    const names = new Map(state.file.actors.map((a) => [a.id, a.name]));
+    renderDelay($("delay-view"), state.delay, levers, (id) => names.get(id) || id);
+    $("findings").replaceChildren();
+    setStatus(`Delay modelled over ${state.delay.horizon} months: ripe ` +
+      (state.delay.ripeness === null ? "never." : `in month ${state.delay.ripeness}.`));
+  } catch (e) {
+    showError(e);
+  }
+}
+
+let jobId = null;
+
+async function runMonteCarlo(event) {
+  event.preventDefault();
+  if (!state.file) return setStatus("Load a scenario first.", "error");
+  const form = new FormData($("montecarlo-form"));
+  const params = { trials: form.get("trials"), seed: form.get("seed"), model: form.get("model") };
+  const progress = $("montecarlo-progress");
+  try {
+    let job = await api.montecarlo(state.file, params);
+    jobId = job.id;
+    $("cancel-montecarlo").disabled = false;
+    $("run-montecarlo").disabled = true;
+    $("findings").replaceChildren();
+    while (job.status === "running") {
+      progress.textContent = `Running: ${job.done} of ${job.total} trials.`;
+      await new Promise((r) => setTimeout(r, 250));
+      job = await api.job(job.id);
+    }
+    progress.textContent = `${job.status === "done" ? "Done" : "Stopped (" + job.status + ")"}: ` +
+      `${job.done} of ${job.total} trials.${job.error ? " " + job.error : ""}`;
+    if (job.status === "done") {
+      const issues = new Map(state.file.issues.map((i) => [i.id, i.name]));
+      renderMonteCarlo($("montecarlo-view"), job.result, (id) => issues.get(id) || id);
+      setStatus(`Monte Carlo done: ${job.total} trials.`);
+    }
+  } catch (e) {
+    showError(e);
+  } finally {
+    jobId = null;
+    $("cancel-montecarlo").disabled = true;
+    $("run-montecarlo").disabled = false;
+  }
+}
+
+async function cancelMonteCarlo() {
+  if (!jobId) return;
+  try {
+    await api.cancelJob(jobId);
+  } catch (e) {
+    showError(e);
+  }
+}
+
 async function save() {
   try {
     const result = await api.validateJson(state.file);
@@ -152,6 +224,9 @@ function wire() {
   $("save-toml").addEventListener("click", save);
   $("forecast-form").addEventListener("submit", runForecast);
   $("bargain-form").addEventListener("submit", runBargain);
+  $("delay-form").addEventListener("submit", runDelay);
+  $("montecarlo-form").addEventListener("submit", runMonteCarlo);
+  $("cancel-montecarlo").addEventListener("click", cancelMonteCarlo);
   $("issue-select").addEventListener("change", renderForecastIssue);
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   tabs.forEach((tab, i) => {

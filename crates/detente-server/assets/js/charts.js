@@ -35,8 +35,11 @@ function ticks(min, max, count) {
 }
 
 // opts: { title, xLabel, yLabel, x: [min, max], y: [min, max],
-//         series: [{ name, points: [[x, y]], color }],
-//         levels: [{ name, y, color }] (dashed horizontal lines, e.g. model forecasts) }
+//         series: [{ name, points: [[x, y]], color, dashed }],
+//         levels: [{ name, y, color }] (dashed horizontal lines, e.g. model forecasts),
+//         marks: [{ name, x, color }] (dotted vertical lines, e.g. the ripeness month),
+//         xName: what one x step is called in tooltips (default "round"),
+//         yDigits: decimals of the y tick labels (default 0) }
 export function lineChart(opts) {
   const W = 760, H = 380, L = 52, R = 190, T = 16, B = 44;
   const [x0, x1] = opts.x[0] === opts.x[1] ? [opts.x[0], opts.x[0] + 1] : opts.x;
@@ -49,7 +52,7 @@ export function lineChart(opts) {
   const axes = svg("g", { class: "axes" });
   for (const t of ticks(y0, y1, 5)) {
     axes.append(svg("line", { x1: L, x2: W - R, y1: sy(t), y2: sy(t), class: "grid" }));
-    axes.append(svg("text", { x: L - 6, y: sy(t) + 4, "text-anchor": "end" }, fmt(t, 0)));
+    axes.append(svg("text", { x: L - 6, y: sy(t) + 4, "text-anchor": "end" }, fmt(t, opts.yDigits || 0)));
   }
   const xt = ticks(x0, x1, Math.min(10, Math.max(1, x1 - x0))).filter((t) => Number.isInteger(t));
   for (const t of xt) {
@@ -72,19 +75,27 @@ export function lineChart(opts) {
     legend.push({ name: `${level.name} ${fmt(level.y)}`, color: level.color, dashed: true,
       y: level.y });
   }
+  for (const mark of opts.marks || []) {
+    const g = svg("g", { class: "vmark" });
+    g.append(svg("line", { x1: sx(mark.x), x2: sx(mark.x), y1: T, y2: H - B, stroke: mark.color,
+      "stroke-dasharray": "2 3", "stroke-width": 2 }));
+    g.append(svg("text", { x: sx(mark.x) + 4, y: T + 10, fill: mark.color }, mark.name));
+    root.append(g);
+  }
   for (const s of opts.series) {
     const g = svg("g", { class: "series" });
     const d = s.points.map(([x, y], i) => `${i ? "L" : "M"}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`)
       .join("");
-    g.append(svg("path", { d, fill: "none", stroke: s.color, "stroke-width": 2.2 }));
+    g.append(svg("path", { d, fill: "none", stroke: s.color, "stroke-width": 2.2,
+      "stroke-dasharray": s.dashed ? "6 4" : "none" }));
     for (const [x, y] of s.points) {
       const dot = svg("circle", { cx: sx(x).toFixed(1), cy: sy(y).toFixed(1), r: 3, fill: s.color });
-      dot.append(svg("title", {}, `${s.name}, round ${x}: ${fmt(y)}`));
+      dot.append(svg("title", {}, `${s.name}, ${opts.xName || "round"} ${x}: ${fmt(y, opts.yDigits || 1)}`));
       g.append(dot);
     }
     root.append(g);
     const last = s.points[s.points.length - 1];
-    legend.push({ name: s.name, color: s.color, y: last ? last[1] : y0 });
+    legend.push({ name: s.name, color: s.color, dashed: s.dashed, y: last ? last[1] : y0 });
   }
   // Legend at the right, one row per entry, in the order of the end values so it reads like the
   // lines themselves.
@@ -153,5 +164,46 @@ export function scatterChart(opts) {
     shape.append(svg("title", {}, `${m.name}: (${fmt(m.x, 3)}, ${fmt(m.y, 3)})`));
     root.append(shape);
   }
+  return root;
+}
+
+// opts: { title, x: [min, max], xLabel, rows: [{ name, lo, median, hi, baseline, color }] }
+// One row per entry: a bar from lo to hi (e.g. the 5th to the 95th percentile), a tick at the
+// median and a ring at the baseline (the unperturbed scenario's value).
+export function bandChart(opts) {
+  const W = 760, L = 150, R = 20, T = 12, B = 40, ROW = 26;
+  const H = T + B + ROW * opts.rows.length;
+  const [x0, x1] = opts.x[0] === opts.x[1] ? [opts.x[0], opts.x[0] + 1] : opts.x;
+  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart band-chart", role: "img",
+    "aria-label": opts.title });
+  root.append(svg("title", {}, opts.title));
+  const axes = svg("g", { class: "axes" });
+  for (const t of ticks(x0, x1, 6)) {
+    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
+    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, 0)));
+  }
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
+    opts.xLabel));
+  root.append(axes);
+  opts.rows.forEach((row, i) => {
+    const y = T + ROW * i + ROW / 2;
+    const g = svg("g", { class: "band" });
+    g.append(svg("text", { x: L - 8, y: y + 4, "text-anchor": "end" }, short(row.name, 22)));
+    if (row.lo !== null && row.hi !== null) {
+      g.append(svg("rect", { x: sx(row.lo), y: y - 7, width: Math.max(2, sx(row.hi) - sx(row.lo)),
+        height: 14, fill: row.color, "fill-opacity": 0.35, stroke: row.color }));
+    }
+    if (row.median !== null) {
+      g.append(svg("line", { x1: sx(row.median), x2: sx(row.median), y1: y - 9, y2: y + 9,
+        stroke: row.color, "stroke-width": 3, class: "median" }));
+    }
+    if (row.baseline !== null && row.baseline !== undefined) {
+      g.append(svg("circle", { cx: sx(row.baseline), cy: y, r: 4, fill: "#ffffff", stroke: "#000000" }));
+    }
+    g.append(svg("title", {}, `${row.name}: 5-95% ${fmt(row.lo)} to ${fmt(row.hi)}, median ${fmt(row.median)}` +
+      (row.baseline !== null && row.baseline !== undefined ? `, without noise ${fmt(row.baseline)}` : "")));
+    root.append(g);
+  });
   return root;
 }

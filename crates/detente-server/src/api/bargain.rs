@@ -77,6 +77,34 @@ pub(crate) fn run(
     config: &PackageConfig,
     limits: &Limits,
 ) -> Result<BargainOut, ApiError> {
+    check_problem(scenario, config, limits)?;
+    let solve_config = SolveConfig {
+        frontier: FrontierConfig {
+            max_candidates: limits.frontier_candidates,
+        },
+        zopa_count_limit: limits.zopa_enumeration,
+        // Weighted by capability, as `detente bargain` and `detente delay` are by default, so
+        // the dashboard, the report and the CLI show the same Nash package for a scenario.
+        nash_weights: NashWeights::PartyWeights,
+        ..SolveConfig::default()
+    };
+    let problem = from_scenario(scenario, config).map_err(model_error)?;
+    let solutions = solve(&problem, &solve_config).map_err(model_error)?;
+    Ok(BargainOut::new(
+        &scenario.meta.title,
+        config,
+        &problem,
+        &solutions,
+    ))
+}
+
+/// Checks the limits a package problem of `scenario` under `config` must respect: grid points
+/// per issue and the number of parties (shared with the delay and levers endpoints).
+pub(crate) fn check_problem(
+    scenario: &Scenario,
+    config: &PackageConfig,
+    limits: &Limits,
+) -> Result<(), ApiError> {
     for issue in &scenario.issues {
         let points = grid_points(issue, config.step);
         if points > limits.grid_points as f64 {
@@ -107,24 +135,7 @@ pub(crate) fn run(
             status: StatusCode::UNPROCESSABLE_ENTITY,
         });
     }
-    let solve_config = SolveConfig {
-        frontier: FrontierConfig {
-            max_candidates: limits.frontier_candidates,
-        },
-        zopa_count_limit: limits.zopa_enumeration,
-        // Weighted by capability, as `detente bargain` and `detente delay` are by default, so
-        // the dashboard, the report and the CLI show the same Nash package for a scenario.
-        nash_weights: NashWeights::PartyWeights,
-        ..SolveConfig::default()
-    };
-    let problem = from_scenario(scenario, config).map_err(model_error)?;
-    let solutions = solve(&problem, &solve_config).map_err(model_error)?;
-    Ok(BargainOut::new(
-        &scenario.meta.title,
-        config,
-        &problem,
-        &solutions,
-    ))
+    Ok(())
 }
 
 /// Grid points `from_scenario` makes on `issue`: the multiples of the step from the lower end,
@@ -146,7 +157,7 @@ fn grid_points(issue: &detente_core::Issue, step: f64) -> f64 {
     n
 }
 
-fn model_error(e: BargainError) -> ApiError {
+pub(crate) fn model_error(e: BargainError) -> ApiError {
     match e {
         BargainError::TooManyCandidates {
             issue,

@@ -10,15 +10,18 @@ use std::sync::Arc;
 
 use axum::extract::Query;
 use axum::http::{Method, Uri};
-use axum::routing::{MethodRouter, get, post};
+use axum::routing::{MethodRouter, delete, get, post};
 
 use crate::config::Limits;
 use crate::error::ApiError;
 use crate::job::Jobs;
 
 mod bargain;
+mod delay;
 mod forecast;
 mod health;
+mod montecarlo;
+mod runs;
 mod scenarios;
 mod validate;
 
@@ -29,7 +32,13 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// The model slots.
     pub jobs: Jobs,
+    /// The background (Monte Carlo) jobs.
+    pub mc: JobTable,
+    /// The run store given on the command line, if any.
+    pub runs_db: Option<Arc<std::path::PathBuf>>,
 }
+
+pub use montecarlo::{JobOut, JobTable};
 
 /// Every API route: method, path and handler.
 pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
@@ -43,6 +52,13 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/api/validate", post(validate::validate)),
         (Method::POST, "/api/forecast", post(forecast::forecast)),
         (Method::POST, "/api/bargain", post(bargain::bargain)),
+        (Method::POST, "/api/delay", post(delay::delay)),
+        (Method::POST, "/api/levers", post(delay::levers)),
+        (Method::POST, "/api/montecarlo", post(montecarlo::start)),
+        (Method::GET, "/api/jobs/{id}", get(montecarlo::status)),
+        (Method::DELETE, "/api/jobs/{id}", delete(montecarlo::cancel)),
+        (Method::GET, "/api/runs", get(runs::list)),
+        (Method::GET, "/api/runs/{id}", get(runs::show)),
     ]
 }
 

@@ -283,6 +283,7 @@ async fn with_a_token_only_health_is_open() {
     let app = router(ServerConfig {
         limits: Limits::default(),
         token: Some("0123456789abcdef-secret".to_owned()),
+        ..ServerConfig::default()
     });
     assert_eq!(send(&app, get("/api/health")).await.status, StatusCode::OK);
     let reply = send(&app, get("/api/scenarios/istanbul")).await;

@@ -1,15 +1,18 @@
 //! API tests without sockets: every request goes through the router with `oneshot`.
 //!
 //! `endpoints.rs` checks what each endpoint returns against the models called directly;
-//! `errors.rs` has one test per limit and per kind of malformed request; `openapi.rs` keeps
+//! `dynamics.rs` does both for delay and levers, `jobs.rs` for the Monte Carlo jobs, `runs.rs` for the run store; `errors.rs` has one test per limit and per kind of malformed request; `openapi.rs` keeps
 //! `docs/openapi.yaml` and the router in step; `never_panic.rs` posts random bodies.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod dynamics;
 mod endpoints;
 mod errors;
+mod jobs;
 mod never_panic;
 mod openapi;
+mod runs;
 
 use axum::Router;
 use axum::body::Body;
@@ -32,7 +35,7 @@ pub(crate) fn app() -> Router {
 pub(crate) fn app_with(limits: Limits) -> Router {
     router(ServerConfig {
         limits,
-        token: None,
+        ..ServerConfig::default()
     })
 }
 

@@ -1,0 +1,246 @@
+//! `POST /api/delay` and `POST /api/levers`: the month-by-month cost of delay and the ripeness
+//! month of the posted scenario, and the comparison of its levers, as the CLI's
+//! `detente delay --format json` (schema `detente.delay/1`) and `detente levers --format json`
+//! (schema `detente.levers/1`). Every number comes from `detente_models::dynamics`.
+//!
+//! Both need the scenario's `[time]` section: without it the models would fall back on a
+//! default horizon with no drift, costs or levers, which answers a question nobody asked, so
+//! the server refuses with a 422 that says what to add.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use detente_core::Scenario;
+use detente_models::bargain::FrontierConfig;
+use detente_models::dynamics::{
+    DelayReport, DynamicsConfig, DynamicsError, LeversReport, delay as run_delay,
+    levers as run_levers,
+};
+use serde::Serialize;
+
+use super::{AppState, bargain, query};
+use crate::config::Limits;
+use crate::error::ApiError;
+use crate::input::{parse_scenario, read_body};
+
+/// The `detente.delay/1` document.
+#[derive(Debug, Serialize)]
+pub struct DelayOut {
+    schema: &'static str,
+    title: String,
+    #[serde(flatten)]
+    report: DelayReport,
+}
+
+/// The `detente.levers/1` document.
+#[derive(Debug, Serialize)]
+pub struct LeversOut {
+    schema: &'static str,
+    title: String,
+    #[serde(flatten)]
+    report: LeversReport,
+}
+
+/// Builds the dynamics configuration from the query (`levers` only when `with_levers`),
+/// checking `months` against its limit.
+pub(crate) fn config(
+    params: &BTreeMap<String, String>,
+    limits: &Limits,
+    with_levers: bool,
+) -> Result<DynamicsConfig, ApiError> {
+    let package = bargain::config(params, limits)?;
+    let months = match params.get("months") {
+        None => None,
+        Some(raw) => {
+            let months: u32 = raw.trim().parse().map_err(|_| {
+                ApiError::bad_request(
+                    "months: not a whole number",
+                    "give the months to look ahead, e.g. months=24",
+                )
+            })?;
+            if months == 0 {
+                return Err(ApiError::bad_request(
+                    "months: must be at least 1",
+                    "give the months to look ahead, e.g. months=24",
+                ));
+            }
+            if months > limits.months {
+                return Err(ApiError::Limit {
+                    limit: "months",
+                    value: u64::from(limits.months),
+                    what: format!("months={months}"),
+                    status: StatusCode::BAD_REQUEST,
+                });
+            }
+            Some(months)
+        }
+    };
+    let levers = if with_levers {
+        params
+            .get("levers")
+            .map(|l| {
+                l.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let first_proposer = params
+        .get("first_proposer")
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty());
+    Ok(DynamicsConfig {
+        package,
+        months,
+        levers,
+        first_proposer,
+        frontier: FrontierConfig {
+            max_candidates: limits.frontier_candidates,
+        },
+        ..DynamicsConfig::default()
+    })
+}
+
+/// Checks what depends on the scenario: a `[time]` section, the horizon against `months`, the
+/// package problem's limits and, for levers, the number of levers.
+fn check(
+    scenario: &Scenario,
+    config: &DynamicsConfig,
+    limits: &Limits,
+    for_levers: bool,
+) -> Result<(), ApiError> {
+    let Some(time) = &scenario.time else {
+        return Err(ApiError::Unprocessable {
+            message: "the scenario has no `[time]` section, so there is nothing to model over the months".to_owned(),
+            help: "add a `[time]` section with `horizon` and its drift, costs and levers (docs/scenario-format.md, \"Time\")".to_owned(),
+        });
+    };
+    let months = config.months.unwrap_or(time.horizon);
+    if months > limits.months {
+        return Err(ApiError::Limit {
+            limit: "months",
+            value: u64::from(limits.months),
+            what: format!("the scenario's horizon of {months} months"),
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+        });
+    }
+    if for_levers {
+        if time.levers.is_empty() {
+            return Err(ApiError::Unprocessable {
+                message: "the scenario declares no levers".to_owned(),
+                help: "add `[[time.levers]]` entries (docs/scenario-format.md, \"Time\")"
+                    .to_owned(),
+            });
+        }
+        if time.levers.len() > limits.levers {
+            return Err(ApiError::Limit {
+                limit: "levers",
+                value: limits.levers as u64,
+                what: format!("the scenario's {} levers", time.levers.len()),
+                status: StatusCode::PAYLOAD_TOO_LARGE,
+            });
+        }
+    }
+    bargain::check_problem(scenario, &config.package, limits)
+}
+
+fn model_error(e: DynamicsError) -> ApiError {
+    match e {
+        DynamicsError::Bargain(b) => bargain::model_error(b),
+        DynamicsError::UnknownLever { .. } => ApiError::Unprocessable {
+            message: e.to_string(),
+            help: "name levers by the ids of the scenario's `[[time.levers]]`, e.g. ?levers=a,b"
+                .to_owned(),
+        },
+        DynamicsError::UnknownProposer { .. } => ApiError::Unprocessable {
+            message: e.to_string(),
+            help: "give one of the bargaining parties' ids as ?first_proposer=".to_owned(),
+        },
+        other => ApiError::Unprocessable {
+            message: other.to_string(),
+            help: "check ?months= and the scenario's `[time] horizon`".to_owned(),
+        },
+    }
+}
+
+/// Checks the limits, then runs the delay model.
+pub(crate) fn delay_run(
+    scenario: &Scenario,
+    config: &DynamicsConfig,
+    limits: &Limits,
+) -> Result<DelayOut, ApiError> {
+    check(scenario, config, limits, false)?;
+    let report = run_delay(scenario, config).map_err(model_error)?;
+    Ok(DelayOut {
+        schema: "detente.delay/1",
+        title: scenario.meta.title.clone(),
+        report,
+    })
+}
+
+/// Checks the limits, then compares the levers.
+pub(crate) fn levers_run(
+    scenario: &Scenario,
+    config: &DynamicsConfig,
+    limits: &Limits,
+) -> Result<LeversOut, ApiError> {
+    check(scenario, config, limits, true)?;
+    let report = run_levers(scenario, config).map_err(model_error)?;
+    Ok(LeversOut {
+        schema: "detente.levers/1",
+        title: scenario.meta.title.clone(),
+        report,
+    })
+}
+
+pub(crate) async fn delay(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<DelayOut>, ApiError> {
+    let params = query(
+        &uri,
+        &["months", "levers", "step", "loss", "first_proposer"],
+    )?;
+    let config = config(&params, &state.limits, true)?;
+    let ticket = state.jobs.admit()?;
+    let posted = read_body(&headers, body, &state.limits).await?;
+    let limits = state.limits.clone();
+    let out = state
+        .jobs
+        .run(ticket, move || {
+            let parsed = parse_scenario(&posted, &limits)?;
+            delay_run(&parsed.scenario, &config, &limits)
+        })
+        .await?;
+    Ok(Json(out))
+}
+
+pub(crate) async fn levers(
+    State(state): State<AppState>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<LeversOut>, ApiError> {
+    let params = query(&uri, &["months", "step", "loss", "first_proposer"])?;
+    let config = config(&params, &state.limits, false)?;
+    let ticket = state.jobs.admit()?;
+    let posted = read_body(&headers, body, &state.limits).await?;
+    let limits = state.limits.clone();
+    let out = state
+        .jobs
+        .run(ticket, move || {
+            let parsed = parse_scenario(&posted, &limits)?;
+            levers_run(&parsed.scenario, &config, &limits)
+        })
+        .await?;
+    Ok(Json(out))
+}
