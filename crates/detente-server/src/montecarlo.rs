@@ -1,22 +1,12 @@
-//! Monte Carlo as a background job: `detente_sim::montecarlo`'s method, run block by block so
-//! that a job can report progress and stop when cancelled or out of time.
-//!
-//! `detente_sim::montecarlo` takes a progress callback but no way to stop, so this module runs
-//! the same method itself: trial `k` draws its scenario with `perturb` from
-//! `trial_rng(seed, k)`, evaluates every target on it, and the values are folded into the
-//! summaries in trial order, one block at a time. Because every draw depends only on
-//! `(seed, k)` and the fold is in trial order, the result equals the library's for the same
-//! seed, trials and targets, whatever the block size (tested against the library). Between two
-//! blocks it checks the stop flag; a stopped run returns no result.
+//! Monte Carlo as a background job: `detente_sim::montecarlo_until` run in small blocks, so a
+//! job reports progress after each block and stops between two blocks when cancelled or out of
+//! time. The block size changes neither the draws (they depend only on `(seed, k)`) nor the fold
+//! (trial order), so a job's result equals `detente montecarlo`'s for the same seed (tested).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use detente_core::Scenario;
-use detente_sim::{
-    Metric, MetricResult, MonteCarloConfig, MonteCarloResult, Summary, Target, TargetError,
-    perturb, trial_rng,
-};
-use rayon::prelude::*;
+use detente_sim::{MonteCarloConfig, MonteCarloResult, Target, TargetError, montecarlo_until};
 
 /// Trials per block: small enough that a cancelled job stops within a fraction of a second on
 /// the Istanbul scenario, large enough to keep every core busy.
@@ -34,62 +24,17 @@ pub fn run(
     done: &AtomicU64,
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<MonteCarloResult>, TargetError> {
-    let mut metrics: Vec<Metric> = Vec::new();
-    let mut baseline: Vec<Option<f64>> = Vec::new();
-    for target in targets {
-        metrics.extend(target.metrics(scenario)?);
-        baseline.extend(target.evaluate(scenario));
-    }
-    let mut summaries: Vec<Summary> = metrics
-        .iter()
-        .map(|m| {
-            Summary::new(
-                m.range[0],
-                m.range[1],
-                m.bins.unwrap_or(config.bins),
-                config.exact_limit,
-            )
-        })
-        .collect();
-    let mut start = 0u64;
-    while start < config.trials {
-        if stop() {
-            return Ok(None);
-        }
-        let end = config.trials.min(start.saturating_add(BLOCK));
-        let outs: Vec<Vec<Option<f64>>> = (start..end)
-            .into_par_iter()
-            .map(|k| {
-                let mut rng = trial_rng(config.seed, k);
-                let s = perturb(scenario, &config.noise, &mut rng);
-                targets.iter().flat_map(|t| t.evaluate(&s)).collect()
-            })
-            .collect();
-        for values in outs {
-            for (summary, v) in summaries.iter_mut().zip(values) {
-                summary.add(v);
-            }
-        }
-        done.store(end, Ordering::Relaxed);
-        start = end;
-    }
-    Ok(Some(MonteCarloResult {
-        schema: detente_sim::SCHEMA,
-        title: scenario.meta.title.clone(),
-        trials: config.trials,
-        seed: config.seed,
-        noise: config.noise,
-        metrics: metrics
-            .into_iter()
-            .zip(baseline)
-            .zip(&summaries)
-            .map(|((metric, baseline), s)| MetricResult {
-                metric,
-                baseline,
-                summary: s.finish(),
-            })
-            .collect(),
-    }))
+    let config = MonteCarloConfig {
+        block: BLOCK as usize,
+        ..config.clone()
+    };
+    montecarlo_until(
+        scenario,
+        targets,
+        &config,
+        &|n| done.store(n, Ordering::Relaxed),
+        stop,
+    )
 }
 
 #[cfg(test)]

@@ -29,7 +29,9 @@ pub mod shocks;
 mod target;
 
 pub use aggregate::{Histogram, QuantileMethod, Summary, SummaryOut};
-pub use montecarlo::{MetricResult, MonteCarloConfig, MonteCarloResult, montecarlo};
+pub use montecarlo::{
+    MetricResult, MonteCarloConfig, MonteCarloResult, montecarlo, montecarlo_until,
+};
 pub use perturb::{Noise, NoiseError, perturb};
 pub use rng::{normal, trial_rng, uniform};
 pub use target::{Metric, MetricKind, Target, TargetError};

@@ -86,12 +86,28 @@ pub fn run_blocks<T: Send>(
     trials: u64,
     block: usize,
     trial: impl Fn(u64) -> T + Sync,
-    mut fold: impl FnMut(u64, T),
+    fold: impl FnMut(u64, T),
     progress: &(dyn Fn(u64) + Sync),
 ) {
+    run_blocks_until(trials, block, trial, fold, progress, &|| false);
+}
+
+/// [`run_blocks`] that asks `stop` before each block and returns `false` if it stopped early.
+/// Blocks already folded stay folded; a caller that stops discards the partial result.
+pub fn run_blocks_until<T: Send>(
+    trials: u64,
+    block: usize,
+    trial: impl Fn(u64) -> T + Sync,
+    mut fold: impl FnMut(u64, T),
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> bool {
     let block = block.max(1) as u64;
     let mut start = 0u64;
     while start < trials {
+        if stop() {
+            return false;
+        }
         let end = trials.min(start.saturating_add(block));
         let outs: Vec<T> = (start..end).into_par_iter().map(&trial).collect();
         for (k, out) in (start..end).zip(outs) {
@@ -100,6 +116,7 @@ pub fn run_blocks<T: Send>(
         progress(end);
         start = end;
     }
+    true
 }
 
 /// Runs the Monte Carlo.
@@ -109,6 +126,35 @@ pub fn montecarlo(
     config: &MonteCarloConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<MonteCarloResult, TargetError> {
+    simulate(scenario, targets, config, progress, &|| false).map(|(result, _)| result)
+}
+
+/// Runs the Monte Carlo, asking `stop` between blocks of trials; `Ok(None)` when it stopped
+/// before the last trial. A run that completes gives exactly [`montecarlo`]'s result: the
+/// draws depend only on `(seed, k)` and are folded in trial order, whatever the block size.
+///
+/// # Errors
+/// A target that cannot be evaluated on the base scenario.
+pub fn montecarlo_until(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &MonteCarloConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<MonteCarloResult>, TargetError> {
+    simulate(scenario, targets, config, progress, stop)
+        .map(|(result, complete)| complete.then_some(result))
+}
+
+/// The Monte Carlo loop shared by [`montecarlo`] and [`montecarlo_until`]; the flag says
+/// whether every trial ran.
+fn simulate(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &MonteCarloConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<(MonteCarloResult, bool), TargetError> {
     let mut metrics: Vec<Metric> = Vec::new();
     let mut baseline: Vec<Option<f64>> = Vec::new();
     for target in targets {
@@ -126,7 +172,7 @@ pub fn montecarlo(
             )
         })
         .collect();
-    run_blocks(
+    let complete = run_blocks_until(
         config.trials,
         config.block,
         |k| {
@@ -143,8 +189,9 @@ pub fn montecarlo(
             }
         },
         progress,
+        stop,
     );
-    Ok(MonteCarloResult {
+    let result = MonteCarloResult {
         schema: crate::SCHEMA,
         title: scenario.meta.title.clone(),
         trials: config.trials,
@@ -160,5 +207,6 @@ pub fn montecarlo(
                 summary: s.finish(),
             })
             .collect(),
-    })
+    };
+    Ok((result, complete))
 }

@@ -572,3 +572,40 @@ fn r5_ripeness_month_distribution_matches_the_analytic_probability() {
     assert!(month.summary.histogram.counts[3] > 0);
     assert!(month.summary.histogram.counts[1..3].iter().sum::<u64>() > 0);
 }
+
+/// `montecarlo_until` with a stop that never fires gives exactly `montecarlo`'s result; one that
+/// fires after the first block gives no result, and the trials done stop at that block.
+#[test]
+fn montecarlo_until_stops_between_blocks_and_otherwise_equals_montecarlo() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let s = istanbul();
+    let mut noise = Noise::default();
+    noise.set("salience=0.1").unwrap();
+    let config = MonteCarloConfig {
+        trials: 40,
+        seed: 7,
+        noise,
+        block: 8,
+        ..MonteCarloConfig::default()
+    };
+    let targets = all_targets();
+    let full = montecarlo(&s, &targets, &config, &|_| {}).unwrap();
+    let until = detente_sim::montecarlo_until(&s, &targets, &config, &|_| {}, &|| false)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        serde_json::to_string(&full).unwrap(),
+        serde_json::to_string(&until).unwrap()
+    );
+    let done = AtomicU64::new(0);
+    let stopped = detente_sim::montecarlo_until(
+        &s,
+        &targets,
+        &config,
+        &|n| done.store(n, Ordering::Relaxed),
+        &|| done.load(Ordering::Relaxed) >= 8,
+    )
+    .unwrap();
+    assert!(stopped.is_none());
+    assert_eq!(done.load(Ordering::Relaxed), 8);
+}
