@@ -14,11 +14,10 @@ use detente_models::bargain::{
     solve,
 };
 
-use super::{AppState, query};
+use super::{AppState, on_posted_scenario, query};
 use crate::bargain_out::BargainOut;
 use crate::config::Limits;
 use crate::error::ApiError;
-use crate::input::{parse_scenario, read_body};
 
 /// Builds the package configuration from the query, checking it against the limits.
 pub(crate) fn config(
@@ -188,15 +187,9 @@ pub(crate) async fn bargain(
 ) -> Result<Json<BargainOut>, ApiError> {
     let params = query(&uri, &["step", "loss", "parties"])?;
     let config = config(&params, &state.limits)?;
-    let ticket = state.jobs.admit()?;
-    let posted = read_body(&headers, body, &state.limits).await?;
-    let limits = state.limits.clone();
-    let out = state
-        .jobs
-        .run(ticket, move || {
-            let parsed = parse_scenario(&posted, &limits)?;
-            run(&parsed.scenario, &config, &limits)
-        })
-        .await?;
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits| {
+        run(scenario, &config, limits)
+    })
+    .await?;
     Ok(Json(out))
 }

@@ -21,10 +21,9 @@ use detente_models::dynamics::{
 };
 use serde::Serialize;
 
-use super::{AppState, bargain, query};
+use super::{AppState, bargain, on_posted_scenario, query};
 use crate::config::Limits;
 use crate::error::ApiError;
-use crate::input::{parse_scenario, read_body};
 
 /// The `detente.delay/1` document.
 #[derive(Debug, Serialize)]
@@ -211,16 +210,10 @@ pub(crate) async fn delay(
         &["months", "levers", "step", "loss", "first_proposer"],
     )?;
     let config = config(&params, &state.limits, true)?;
-    let ticket = state.jobs.admit()?;
-    let posted = read_body(&headers, body, &state.limits).await?;
-    let limits = state.limits.clone();
-    let out = state
-        .jobs
-        .run(ticket, move || {
-            let parsed = parse_scenario(&posted, &limits)?;
-            delay_run(&parsed.scenario, &config, &limits)
-        })
-        .await?;
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits| {
+        delay_run(scenario, &config, limits)
+    })
+    .await?;
     Ok(Json(out))
 }
 
@@ -232,15 +225,9 @@ pub(crate) async fn levers(
 ) -> Result<Json<LeversOut>, ApiError> {
     let params = query(&uri, &["months", "step", "loss", "first_proposer"])?;
     let config = config(&params, &state.limits, false)?;
-    let ticket = state.jobs.admit()?;
-    let posted = read_body(&headers, body, &state.limits).await?;
-    let limits = state.limits.clone();
-    let out = state
-        .jobs
-        .run(ticket, move || {
-            let parsed = parse_scenario(&posted, &limits)?;
-            levers_run(&parsed.scenario, &config, &limits)
-        })
-        .await?;
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits| {
+        levers_run(scenario, &config, limits)
+    })
+    .await?;
     Ok(Json(out))
 }

@@ -10,10 +10,9 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use detente_models::eum::{EumConfig, EumPreset};
 use detente_models::forecast::{Forecast, ForecastConfig, Model, forecast as run_forecast};
 
-use super::{AppState, query};
+use super::{AppState, on_posted_scenario, query};
 use crate::config::Limits;
 use crate::error::ApiError;
-use crate::input::{parse_scenario, read_body};
 
 /// Builds the model configuration from the query, checking it against the limits.
 pub(crate) fn config(
@@ -104,15 +103,9 @@ pub(crate) async fn forecast(
 ) -> Result<Json<Forecast>, ApiError> {
     let params = query(&uri, &["models", "preset", "rounds"])?;
     let config = config(&params, &state.limits)?;
-    let ticket = state.jobs.admit()?;
-    let posted = read_body(&headers, body, &state.limits).await?;
-    let limits = state.limits.clone();
-    let out = state
-        .jobs
-        .run(ticket, move || {
-            let parsed = parse_scenario(&posted, &limits)?;
-            Ok(run_forecast(&parsed.scenario, &config))
-        })
-        .await?;
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, _limits| {
+        Ok(run_forecast(scenario, &config))
+    })
+    .await?;
     Ok(Json(out))
 }

@@ -74,6 +74,31 @@ pub fn endpoints() -> Vec<(Method, &'static str)> {
 
 /// The query parameters of a request, refusing any not in `allowed` (a misspelt parameter
 /// would otherwise be silently ignored).
+/// The steps every scenario endpoint shares: take an admission ticket, read the posted scenario
+/// (size cap while reading), then parse and check it and run `work` on it in a job slot within the
+/// wall-time budget.
+pub(crate) async fn on_posted_scenario<T, F>(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    body: axum::body::Body,
+    work: F,
+) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&detente_core::Scenario, &Limits) -> Result<T, ApiError> + Send + 'static,
+{
+    let ticket = state.jobs.admit()?;
+    let posted = crate::input::read_body(headers, body, &state.limits).await?;
+    let limits = state.limits.clone();
+    state
+        .jobs
+        .run(ticket, move || {
+            let parsed = crate::input::parse_scenario(&posted, &limits)?;
+            work(&parsed.scenario, &limits)
+        })
+        .await
+}
+
 pub(crate) fn query(uri: &Uri, allowed: &[&str]) -> Result<BTreeMap<String, String>, ApiError> {
     let Query(params) = Query::<BTreeMap<String, String>>::try_from_uri(uri).map_err(|e| {
         ApiError::bad_request(
