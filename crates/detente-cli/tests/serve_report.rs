@@ -155,3 +155,187 @@ fn report_on_a_bad_file_exits_2() {
         .code(2)
         .stderr(predicate::str::contains("bad.toml"));
 }
+
+fn istanbul() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/istanbul-2025.toml")
+}
+
+fn json_of(args: &[&str]) -> Value {
+    let out = detente().args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The Markdown report's delay, Monte Carlo and sensitivity sections carry the numbers of
+/// `detente delay`, `detente montecarlo` and `detente sensitivity` run on their own with the
+/// same options (the report adds no modelling of its own).
+#[test]
+fn markdown_report_has_delay_montecarlo_and_sensitivity_sections() {
+    let file = istanbul();
+    let path = file.to_str().unwrap();
+    let out = detente()
+        .args([
+            "report", path, "--format", "md", "--trials", "300", "--seed", "7",
+        ])
+        .args(["--sensitivity-trials", "0"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = String::from_utf8(out.stdout).unwrap();
+    for heading in [
+        "## Cost of delay",
+        "### Levers",
+        "## Monte Carlo",
+        "## Sensitivity",
+    ] {
+        assert!(md.contains(heading), "missing {heading}");
+    }
+
+    let delay = json_of(&["delay", path, "--format", "json"]);
+    let ripe = delay["ripeness"].as_u64().unwrap();
+    assert!(md.contains(&format!("Ripe in month {ripe}:")), "{md}");
+    // Month 0's row: each party's no-deal value and Nash-deal utility.
+    let m0 = &delay["months"][0];
+    let d: Vec<f64> = m0["disagreement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let u: Vec<f64> = m0["nash"]["utilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let row = md.lines().find(|l| l.starts_with("| 0 ")).unwrap();
+    for (d, u) in d.iter().zip(&u) {
+        assert!(row.contains(&format!("| {d:.3} | {u:.3} |")), "{row}");
+    }
+
+    // The report labels a metric by its issue's name.
+    let forecast = forecast_json(&file);
+    let issue_name = |id: &str| -> String {
+        forecast["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["issue"] == id)
+            .unwrap()["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let mc = json_of(&[
+        "montecarlo",
+        path,
+        "--format",
+        "json",
+        "--trials",
+        "300",
+        "--seed",
+        "7",
+        "--model",
+        "compromise,median,nash,eum",
+    ]);
+    for m in mc["metrics"].as_array().unwrap() {
+        let key = m["key"].as_str().unwrap();
+        let (issue, model) = key.split_once('/').unwrap();
+        let name = issue_name(issue);
+        let cells: Vec<String> = ["mean", "p05", "median", "p95"]
+            .iter()
+            .map(|k| format!("{:.1}", m[*k].as_f64().unwrap()))
+            .collect();
+        let expect = format!(
+            "| {name}: {model} | {:.1} | {} |",
+            m["baseline"].as_f64().unwrap(),
+            cells.join(" | ")
+        );
+        assert!(md.contains(&expect), "missing `{expect}`");
+    }
+
+    // The largest tornado bar of one forecast, as `detente sensitivity` finds it.
+    let sens = json_of(&[
+        "sensitivity",
+        path,
+        "--format",
+        "json",
+        "--trials",
+        "0",
+        "--model",
+        "compromise,median,nash,eum",
+    ]);
+    let metric = sens["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["metric"] == "armed-forces/median")
+        .unwrap();
+    let top = &metric["tornado"][0];
+    let expect = format!(
+        "| Ceiling on Ukraine's armed forces: median | {:.1} | {} | {:.1} | {:.1} | {:.1} |",
+        metric["baseline"].as_f64().unwrap(),
+        top["input"].as_str().unwrap(),
+        top["at_low"].as_f64().unwrap(),
+        top["at_high"].as_f64().unwrap(),
+        top["swing"].as_f64().unwrap()
+    );
+    assert!(md.contains(&expect), "missing `{expect}`");
+}
+
+#[test]
+fn html_report_inlines_the_delay_montecarlo_and_sensitivity_views() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    detente()
+        .arg("report")
+        .arg(istanbul())
+        .args(["--trials", "100", "--sensitivity-trials", "50", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    for needle in [
+        "id=\"delay-view\"",
+        "id=\"montecarlo-view\"",
+        "id=\"sensitivity-view\"",
+        "function renderDelay",
+        "function renderMonteCarlo",
+        "function renderSensitivity",
+        "function histogramChart",
+        "function tornadoChart",
+        "<caption>100 trials, seed 0",
+    ] {
+        assert!(html.contains(needle), "report lacks `{needle}`");
+    }
+    let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let inlined: Value = serde_json::from_str(&html[start..end]).unwrap();
+    assert_eq!(inlined["montecarlo"]["trials"], 100);
+    assert!(inlined["delay"]["months"].as_array().unwrap().len() > 1);
+    assert!(inlined["levers"]["variants"].as_array().unwrap().len() > 1);
+    // Tornados are cut to the bars the page can show.
+    for m in inlined["sensitivity"]["metrics"].as_array().unwrap() {
+        assert!(m["tornado"].as_array().unwrap().len() <= 12);
+    }
+
+    // Without the uncertainty sections, and on a scenario without `[time]`, they are left out.
+    let plain = detente()
+        .arg("report")
+        .arg(data("two-party.toml"))
+        .args(["--format", "md", "--trials", "0", "--no-sensitivity"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(plain.stdout).unwrap();
+    for absent in ["## Cost of delay", "## Monte Carlo", "## Sensitivity"] {
+        assert!(!md.contains(absent), "unexpected {absent}");
+    }
+}

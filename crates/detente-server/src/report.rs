@@ -1,5 +1,11 @@
 //! Reports for `detente report`: one self-contained HTML file, or a plain Markdown summary.
 //!
+//! A report has up to five parts: the forecasts of every model (always), the package deal
+//! (when the scenario's package problem can be built), the cost of delay and the levers (when
+//! the scenario has a `[time]` section), the Monte Carlo bands and histograms, and the
+//! sensitivity tornados (when the caller ran them). The caller runs the models; this module
+//! only writes what it is given.
+//!
 //! The HTML report needs no network to view: its CSS, the forecast and bargaining results (as
 //! JSON) and the dashboard's own chart and view modules are inlined, so its charts are the
 //! dashboard's charts. The summary tables are written here in HTML as well, so the numbers are
@@ -10,7 +16,10 @@
 use std::fmt::Write as _;
 
 use detente_core::Scenario;
+use detente_models::dynamics::{DelayReport, LeversReport};
 use detente_models::forecast::{EumMove, Forecast, IssueForecast, Model};
+use detente_sim::MonteCarloResult;
+use detente_sim::sensitivity::Sensitivity;
 use serde::Serialize;
 
 use crate::assets;
@@ -27,6 +36,15 @@ pub struct ReportInput<'a> {
     pub forecast: &'a Forecast,
     /// Package bargaining, or why it could not run.
     pub bargain: Result<&'a BargainOut, String>,
+    /// The cost of delay, or why it could not run; `None` when the scenario has no `[time]`
+    /// section.
+    pub delay: Option<Result<&'a DelayReport, String>>,
+    /// The lever comparison, when the scenario declares levers and it ran.
+    pub levers: Option<&'a LeversReport>,
+    /// Monte Carlo bands, when run.
+    pub montecarlo: Option<&'a MonteCarloResult>,
+    /// Sensitivity tornados, when run.
+    pub sensitivity: Option<&'a Sensitivity>,
 }
 
 fn name_of<'a>(scenario: &'a Scenario, id: &'a str) -> &'a str {
@@ -213,7 +231,266 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
             let _ = writeln!(md, "Not computed: {}.", md_text(why));
         }
     }
+    if let Some(delay) = &input.delay {
+        md_delay(&mut md, s, delay, input.levers);
+    }
+    if let Some(mc) = input.montecarlo {
+        md_montecarlo(&mut md, s, mc);
+    }
+    if let Some(sens) = input.sensitivity {
+        md_sensitivity(&mut md, s, sens);
+    }
     md
+}
+
+fn ripeness_sentence(delay: &DelayReport) -> String {
+    match delay.ripeness {
+        Some(m) => format!(
+            "Ripe in month {m}: the first month in which some package beats fighting on for every party and no party gains by waiting."
+        ),
+        None => format!(
+            "Not ripe within {} months: in no month does some package beat fighting on for every party while no party gains by waiting.",
+            delay.horizon
+        ),
+    }
+}
+
+fn lever_label(levers: &LeversReport, ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "Baseline (no levers)".to_owned();
+    }
+    ids.iter()
+        .map(|id| {
+            levers
+                .lever_names
+                .iter()
+                .find(|(l, _)| l == id)
+                .map_or(id.as_str(), |(_, name)| name.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+fn ripe_text(month: Option<u32>) -> String {
+    month.map_or_else(|| "never".to_owned(), |m| format!("month {m}"))
+}
+
+/// The months a summary table shows: every month up to 12, then every third, always the ripeness
+/// month and the last.
+fn shown_months(delay: &DelayReport) -> impl Iterator<Item = &detente_models::dynamics::Month> {
+    delay.months.iter().filter(move |m| {
+        m.month <= 12
+            || m.month % 3 == 0
+            || m.month == delay.horizon
+            || Some(m.month) == delay.ripeness
+    })
+}
+
+fn md_delay(
+    md: &mut String,
+    s: &Scenario,
+    delay: &Result<&DelayReport, String>,
+    levers: Option<&LeversReport>,
+) {
+    let _ = writeln!(md, "\n## Cost of delay\n");
+    let delay = match delay {
+        Ok(d) => d,
+        Err(why) => {
+            let _ = writeln!(md, "Not computed: {}.", md_text(why));
+            return;
+        }
+    };
+    let _ = writeln!(md, "{}\n", ripeness_sentence(delay));
+    if let Some(spe) = &delay.spe {
+        let utilities: Vec<String> = delay
+            .parties
+            .iter()
+            .zip(&spe.utilities)
+            .map(|(p, u)| format!("{} {u:.3}", md_text(name_of(s, p))))
+            .collect();
+        let _ = writeln!(
+            md,
+            "Alternating offers ({} first): {} in month {}, giving {}.\n",
+            md_text(name_of(s, &spe.first_proposer)),
+            if spe.deal.is_some() {
+                "agreement"
+            } else {
+                "talks end without a deal"
+            },
+            spe.month,
+            utilities.join(", ")
+        );
+    }
+    let mut header = String::from("| month | zone |");
+    let mut rule = String::from("|---|---|");
+    for p in &delay.parties {
+        let p = md_text(name_of(s, p));
+        let _ = write!(
+            header,
+            " {p}: no deal | {p}: Nash deal | {p}: cost of a month's delay |"
+        );
+        rule.push_str("---|---|---|");
+    }
+    let _ = writeln!(md, "{header}\n{rule}");
+    for m in shown_months(delay) {
+        let mut row = format!(
+            "| {}{} | {} |",
+            m.month,
+            if m.ripe { " (ripe)" } else { "" },
+            if m.zone { "yes" } else { "no" }
+        );
+        for i in 0..delay.parties.len() {
+            let nash = m
+                .nash
+                .as_ref()
+                .and_then(|d| d.utilities.get(i))
+                .map_or_else(|| "-".to_owned(), |u| format!("{u:.3}"));
+            let cost = m
+                .cost_of_delay
+                .as_ref()
+                .and_then(|c| c.get(i))
+                .map_or_else(|| "-".to_owned(), |c| format!("{c:+.4}"));
+            let d = m.disagreement.get(i).copied().unwrap_or(f64::NAN);
+            let _ = write!(row, " {d:.3} | {nash} | {cost} |");
+        }
+        let _ = writeln!(md, "{row}");
+    }
+    for note in &delay.notes {
+        let _ = writeln!(md, "\n- Note: {}", md_text(note));
+    }
+    let Some(levers) = levers else {
+        return;
+    };
+    let _ = writeln!(md, "\n### Levers\n");
+    let mut header = String::from("| levers | ripe | shift (months) |");
+    let mut rule = String::from("|---|---|---|");
+    for p in &levers.parties {
+        let _ = write!(header, " when ripe: {} |", md_text(name_of(s, p)));
+        rule.push_str("---|");
+    }
+    let _ = writeln!(md, "{header}\n{rule}");
+    let mut row = format!(
+        "| {} | {} | 0 |",
+        lever_label(levers, &levers.baseline.levers),
+        ripe_text(levers.baseline.ripeness)
+    );
+    for i in 0..levers.parties.len() {
+        let u = levers
+            .baseline
+            .deal
+            .as_ref()
+            .and_then(|d| d.utilities.get(i))
+            .map_or_else(|| "-".to_owned(), |u| format!("{u:.3}"));
+        let _ = write!(row, " {u} |");
+    }
+    let _ = writeln!(md, "{row}");
+    for v in &levers.variants {
+        let mut row = format!(
+            "| {} | {} | {:+} |",
+            md_text(&lever_label(levers, &v.levers)),
+            ripe_text(v.ripeness),
+            v.ripeness_shift
+        );
+        for x in &v.utility_shift {
+            let _ = write!(row, " {x:+.3} |");
+        }
+        let _ = writeln!(md, "{row}");
+    }
+    let _ = writeln!(
+        md,
+        "\nBaseline row: what the Nash deal of the ripe month gives each party; other rows: the change against it."
+    );
+}
+
+fn issue_name<'a>(s: &'a Scenario, id: &'a str) -> &'a str {
+    s.issues
+        .iter()
+        .find(|i| i.id == id)
+        .map_or(id, |i| i.name.as_str())
+}
+
+/// `ceasefire/eum` as `Ceasefire before talks: eum`; other metric keys as they are.
+fn metric_label(s: &Scenario, key: &str) -> String {
+    match key.split_once('/') {
+        Some((issue, model)) if s.issues.iter().any(|i| i.id == issue) => {
+            format!("{}: {model}", issue_name(s, issue))
+        }
+        _ => key.to_owned(),
+    }
+}
+
+fn opt(x: Option<f64>, digits: usize) -> String {
+    x.map_or_else(|| "n/a".to_owned(), |x| format!("{x:.digits$}"))
+}
+
+fn md_montecarlo(md: &mut String, s: &Scenario, mc: &MonteCarloResult) {
+    let _ = writeln!(md, "\n## Monte Carlo\n");
+    let _ = writeln!(
+        md,
+        "{} trials, seed {}: each trial draws positions from the scenario's own `sd`/`range`{}.\n",
+        mc.trials,
+        mc.seed,
+        if mc.noise == detente_sim::Noise::default() {
+            ""
+        } else {
+            " plus the extra noise given"
+        }
+    );
+    let _ = writeln!(
+        md,
+        "| forecast | without noise | mean | 5% | median | 95% |\n|---|---|---|---|---|---|"
+    );
+    for m in &mc.metrics {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} |",
+            md_text(&metric_label(s, &m.metric.key)),
+            opt(m.baseline, 1),
+            opt(m.summary.mean, 1),
+            opt(m.summary.p05, 1),
+            opt(m.summary.median, 1),
+            opt(m.summary.p95, 1)
+        );
+    }
+}
+
+fn md_sensitivity(md: &mut String, s: &Scenario, sens: &Sensitivity) {
+    let _ = writeln!(md, "\n## Sensitivity\n");
+    let _ = writeln!(
+        md,
+        "Each input alone at the ends of its range (its `sd`/`range`, else position ±{:.0}% of the scale, salience ±{}, capability ×/÷{}); the three that move each forecast most, with the forecast at the low and the high end.\n",
+        sens.config.position_share * 100.0,
+        sens.config.salience_delta,
+        sens.config.capability_factor
+    );
+    let _ = writeln!(
+        md,
+        "| forecast | baseline | input | low end | high end | swing |\n|---|---|---|---|---|---|"
+    );
+    for m in &sens.metrics {
+        let mut bars: Vec<_> = m.tornado.iter().filter(|b| b.swing > 0.0).collect();
+        bars.sort_by(|a, b| b.swing.total_cmp(&a.swing));
+        if bars.is_empty() {
+            let _ = writeln!(
+                md,
+                "| {} | {} | (no input moves it) | | | |",
+                md_text(&metric_label(s, &m.metric)),
+                opt(m.baseline, 1)
+            );
+        }
+        for b in bars.into_iter().take(3) {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {:.1} |",
+                md_text(&metric_label(s, &m.metric)),
+                opt(m.baseline, 1),
+                md_text(&b.input),
+                opt(b.at_low, 1),
+                opt(b.at_high, 1),
+                b.swing
+            );
+        }
+    }
 }
 
 fn solutions(b: &BargainOut) -> [(&'static str, Option<&crate::bargain_out::SolutionOut>); 4] {
@@ -248,6 +525,10 @@ fn esc(s: &str) -> String {
     out
 }
 
+/// Bars per tornado (and coefficients per regression table) kept in the HTML report; the
+/// sensitivity view shows ten.
+const TORNADO_BARS: usize = 12;
+
 /// What the report's script reads.
 #[derive(Serialize)]
 struct ReportData<'a> {
@@ -255,6 +536,10 @@ struct ReportData<'a> {
     forecast: &'a Forecast,
     bargain: Option<&'a BargainOut>,
     bargain_error: Option<&'a str>,
+    delay: Option<&'a DelayReport>,
+    levers: Option<&'a LeversReport>,
+    montecarlo: Option<&'a MonteCarloResult>,
+    sensitivity: Option<&'a Sensitivity>,
 }
 
 /// The parts of the scenario the views need: names, roles and anchors.
@@ -273,6 +558,7 @@ struct ActorInfo<'a> {
 #[derive(Serialize)]
 struct IssueInfo<'a> {
     id: &'a str,
+    name: &'a str,
     anchors: Vec<(f64, &'a str)>,
 }
 
@@ -292,6 +578,9 @@ fn inline_modules() -> String {
         "js/charts.js",
         "js/views/forecast.js",
         "js/views/bargain.js",
+        "js/views/delay.js",
+        "js/views/montecarlo.js",
+        "js/views/sensitivity.js",
         "js/report.js",
     ] {
         let text = assets::find(path).map_or("", |a| a.text);
@@ -312,6 +601,16 @@ fn inline_modules() -> String {
 pub fn html(input: &ReportInput<'_>) -> String {
     let s = input.scenario;
     let f = input.forecast;
+    // The page shows at most the top bars of each tornado, so the rest are left out of the
+    // inlined data (all of them would be most of the file's size).
+    let sensitivity = input.sensitivity.map(|sens| {
+        let mut sens = sens.clone();
+        for m in &mut sens.metrics {
+            m.tornado.truncate(TORNADO_BARS);
+            m.src.truncate(TORNADO_BARS);
+        }
+        sens
+    });
     let data = ReportData {
         scenario: ScenarioInfo {
             actors: s
@@ -327,6 +626,7 @@ pub fn html(input: &ReportInput<'_>) -> String {
                 .iter()
                 .map(|i| IssueInfo {
                     id: &i.id,
+                    name: &i.name,
                     anchors: i.anchors.iter().map(|a| (a.at, a.label.as_str())).collect(),
                 })
                 .collect(),
@@ -334,6 +634,10 @@ pub fn html(input: &ReportInput<'_>) -> String {
         forecast: f,
         bargain: input.bargain.as_ref().ok().copied(),
         bargain_error: input.bargain.as_ref().err().map(String::as_str),
+        delay: input.delay.as_ref().and_then(|d| d.as_ref().ok().copied()),
+        levers: input.levers,
+        montecarlo: input.montecarlo,
+        sensitivity: sensitivity.as_ref(),
     };
     let css = assets::find("style.css").map_or("", |a| a.text);
     let mut h = String::new();
@@ -396,12 +700,60 @@ pub fn html(input: &ReportInput<'_>) -> String {
     if let Err(why) = &input.bargain {
         let _ = writeln!(h, "<p class=\"note\">Not computed: {}.</p>", esc(why));
     }
+    if let Some(delay) = &input.delay {
+        html_delay(&mut h, delay);
+    }
+    if let Some(mc) = input.montecarlo {
+        html_montecarlo(&mut h, s, mc);
+    }
+    if input.sensitivity.is_some() {
+        let _ = writeln!(
+            h,
+            "<h2>Sensitivity</h2>\n<p>Which inputs move a forecast most when each alone goes to the ends of its range. Pick a forecast.</p>\n<div id=\"sensitivity-view\"></div>"
+        );
+    }
     let _ = writeln!(
         h,
-        "<noscript><p class=\"note\">The charts need JavaScript; the tables above do not.</p></noscript>\n</main>\n\
+        "<noscript><p class=\"note\">The charts need JavaScript; the tables do not.</p></noscript>\n</main>\n\
          <script type=\"application/json\" id=\"report-data\">{}</script>\n<script type=\"module\">\n{}</script>\n</body>\n</html>",
         script_json(&data),
         inline_modules()
     );
     h
+}
+
+fn html_delay(h: &mut String, delay: &Result<&DelayReport, String>) {
+    let _ = writeln!(h, "<h2>Cost of delay</h2>");
+    match delay {
+        Ok(d) => {
+            let _ = writeln!(
+                h,
+                "<div id=\"delay-view\"><p class=\"ripeness\">{}</p></div>",
+                esc(&ripeness_sentence(d))
+            );
+        }
+        Err(why) => {
+            let _ = writeln!(h, "<p class=\"note\">Not computed: {}.</p>", esc(why));
+        }
+    }
+}
+
+fn html_montecarlo(h: &mut String, s: &Scenario, mc: &MonteCarloResult) {
+    let _ = writeln!(
+        h,
+        "<h2>Monte Carlo</h2>\n<div id=\"montecarlo-view\"><div class=\"table-wrap\"><table class=\"mc-summary\">\n<caption>{} trials, seed {}: each forecast's 5th percentile, median and 95th percentile over the trials</caption>\n<thead><tr><th scope=\"col\">forecast</th><th scope=\"col\">without noise</th><th scope=\"col\">5%</th><th scope=\"col\">median</th><th scope=\"col\">95%</th></tr></thead>\n<tbody>",
+        mc.trials, mc.seed
+    );
+    for m in &mc.metrics {
+        let _ = writeln!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&metric_label(s, &m.metric.key)),
+            opt(m.baseline, 1),
+            opt(m.summary.p05, 1),
+            opt(m.summary.median, 1),
+            opt(m.summary.p95, 1)
+        );
+    }
+    let _ = writeln!(h, "</tbody></table></div></div>");
 }

@@ -63,6 +63,8 @@ export const api = {
     call("POST", `/api/delay?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
   montecarlo: (file, params) =>
     call("POST", `/api/montecarlo?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
+  sensitivity: (file, params) =>
+    call("POST", `/api/sensitivity?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
   job: (id) => call("GET", `/api/jobs/${encodeURIComponent(id)}`),
   cancelJob: (id) => call("DELETE", `/api/jobs/${encodeURIComponent(id)}`),
   levers: (file, params) =>

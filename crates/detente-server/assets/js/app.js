@@ -3,12 +3,13 @@
 // One view module per model family (views/); a new family adds a tab, a panel and a module.
 
 import { api, contentTypeFor, ApiFailure } from "./api.js";
-import { el } from "./format.js";
+import { el, metricLabel } from "./format.js";
 import { renderScenarioTable } from "./scenario-table.js";
 import { renderIssueForecast } from "./views/forecast.js";
 import { renderBargain } from "./views/bargain.js";
 import { renderDelay } from "./views/delay.js";
 import { renderMonteCarlo } from "./views/montecarlo.js";
+import { renderSensitivity } from "./views/sensitivity.js";
 
 const state = { file: null, name: "scenario.toml", forecast: null, bargain: null, delay: null };
 const $ = (id) => document.getElementById(id);
@@ -51,6 +52,7 @@ async function load(text, name) {
     state.delay = null;
     $("delay-view").replaceChildren();
     $("montecarlo-view").replaceChildren();
+    $("sensitivity-view").replaceChildren();
     $("findings").replaceChildren();
     $("forecast-view").replaceChildren();
     $("bargain-view").replaceChildren();
@@ -144,45 +146,70 @@ async function runDelay(event) {
   }
 }
 
-let jobId = null;
+// Background jobs (Monte Carlo, sensitivity): start, poll every 250 ms with progress, render the
+// result; the Cancel button asks the server to stop the job between two blocks of trials.
+const running = { montecarlo: null, sensitivity: null };
 
-async function runMonteCarlo(event) {
-  event.preventDefault();
-  if (!state.file) return setStatus("Load a scenario first.", "error");
-  const form = new FormData($("montecarlo-form"));
-  const params = { trials: form.get("trials"), seed: form.get("seed"), model: form.get("model") };
-  const progress = $("montecarlo-progress");
+async function runJob(kind, start, render) {
+  const progress = $(`${kind}-progress`);
   try {
-    let job = await api.montecarlo(state.file, params);
-    jobId = job.id;
-    $("cancel-montecarlo").disabled = false;
-    $("run-montecarlo").disabled = true;
+    let job = await start();
+    running[kind] = job.id;
+    $(`cancel-${kind}`).disabled = false;
+    $(`run-${kind}`).disabled = true;
     $("findings").replaceChildren();
-    while (job.status === "running") {
-      progress.textContent = `Running: ${job.done} of ${job.total} trials.`;
+    while (job.status === "running" || job.status === "queued") {
+      progress.textContent = job.status === "queued"
+        ? "Queued: waiting for a free slot on the server."
+        : `Running: ${job.done} of ${job.total} trials.`;
       await new Promise((r) => setTimeout(r, 250));
       job = await api.job(job.id);
     }
     progress.textContent = `${job.status === "done" ? "Done" : "Stopped (" + job.status + ")"}: ` +
       `${job.done} of ${job.total} trials.${job.error ? " " + job.error : ""}`;
-    if (job.status === "done") {
-      const issues = new Map(state.file.issues.map((i) => [i.id, i.name]));
-      renderMonteCarlo($("montecarlo-view"), job.result, (id) => issues.get(id) || id);
-      setStatus(`Monte Carlo done: ${job.total} trials.`);
-    }
+    if (job.status === "done") render(job.result);
   } catch (e) {
     showError(e);
   } finally {
-    jobId = null;
-    $("cancel-montecarlo").disabled = true;
-    $("run-montecarlo").disabled = false;
+    running[kind] = null;
+    $(`cancel-${kind}`).disabled = true;
+    $(`run-${kind}`).disabled = false;
   }
 }
 
-async function cancelMonteCarlo() {
-  if (!jobId) return;
+function issueNames() {
+  const issues = new Map(state.file.issues.map((i) => [i.id, i.name]));
+  return (id) => issues.get(id) || id;
+}
+
+function runMonteCarlo(event) {
+  event.preventDefault();
+  if (!state.file) return setStatus("Load a scenario first.", "error");
+  const form = new FormData($("montecarlo-form"));
+  const params = { trials: form.get("trials"), seed: form.get("seed"), model: form.get("model"),
+    scenario_uncertainty: form.get("scenario_uncertainty") === "true" ? "true" : "false" };
+  if (String(form.get("noise")).trim()) params.noise = String(form.get("noise")).trim();
+  return runJob("montecarlo", () => api.montecarlo(state.file, params), (result) => {
+    renderMonteCarlo($("montecarlo-view"), result, issueNames());
+    setStatus(`Monte Carlo done: ${result.trials} trials.`);
+  });
+}
+
+function runSensitivity(event) {
+  event.preventDefault();
+  if (!state.file) return setStatus("Load a scenario first.", "error");
+  const form = new FormData($("sensitivity-form"));
+  const params = { trials: form.get("trials"), seed: form.get("seed"), model: form.get("model") };
+  return runJob("sensitivity", () => api.sensitivity(state.file, params), (result) => {
+    renderSensitivity($("sensitivity-view"), result, metricLabel(issueNames()));
+    setStatus(`Sensitivity done: ${result.inputs.length} inputs, ${result.metrics.length} forecasts.`);
+  });
+}
+
+async function cancelJob(kind) {
+  if (!running[kind]) return;
   try {
-    await api.cancelJob(jobId);
+    await api.cancelJob(running[kind]);
   } catch (e) {
     showError(e);
   }
@@ -226,7 +253,9 @@ function wire() {
   $("bargain-form").addEventListener("submit", runBargain);
   $("delay-form").addEventListener("submit", runDelay);
   $("montecarlo-form").addEventListener("submit", runMonteCarlo);
-  $("cancel-montecarlo").addEventListener("click", cancelMonteCarlo);
+  $("cancel-montecarlo").addEventListener("click", () => cancelJob("montecarlo"));
+  $("sensitivity-form").addEventListener("submit", runSensitivity);
+  $("cancel-sensitivity").addEventListener("click", () => cancelJob("sensitivity"));
   $("issue-select").addEventListener("change", renderForecastIssue);
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   tabs.forEach((tab, i) => {

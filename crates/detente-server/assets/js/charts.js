@@ -1,5 +1,6 @@
-// Hand-drawn SVG charts: a line chart (positions by EUM round) and a scatter (the bargaining
-// frontier). Two chart types do not justify a vendored library; drawing them here keeps the
+// Hand-drawn SVG charts: a line chart (positions by EUM round, utilities by month), a scatter
+// (the bargaining frontier), bands and histograms (Monte Carlo) and a tornado (sensitivity).
+// These few simple shapes do not justify a vendored library; drawing them here keeps the
 // dashboard and the reports free of third-party code and of any build step.
 
 import { fmt } from "./format.js";
@@ -205,5 +206,109 @@ export function bandChart(opts) {
       (row.baseline !== null && row.baseline !== undefined ? `, without noise ${fmt(row.baseline)}` : "")));
     root.append(g);
   });
+  return root;
+}
+
+// opts: { title, xLabel, lo, hi, counts: [n per bin], marks: [{ name, x, color, ring }],
+//         integer: bins are whole units (e.g. months), label them by their lower edge }
+// A small histogram: equal-width bins from lo to hi, bar heights in share of the counted trials.
+export function histogramChart(opts) {
+  const W = 360, H = 170, L = 40, R = 18, T = 12, B = 38;
+  const total = opts.counts.reduce((a, b) => a + b, 0) || 1;
+  const top = Math.max(...opts.counts, 1) / total;
+  const [x0, x1] = opts.lo === opts.hi ? [opts.lo - 0.5, opts.hi + 0.5] : [opts.lo, opts.hi];
+  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const sy = (share) => H - B - (share / top) * (H - T - B);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart histogram-chart", role: "img",
+    "aria-label": opts.title });
+  root.append(svg("title", {}, opts.title));
+  const axes = svg("g", { class: "axes" });
+  for (const t of ticks(0, top, 3)) {
+    axes.append(svg("line", { x1: L, x2: W - R, y1: sy(t), y2: sy(t), class: "grid" }));
+    axes.append(svg("text", { x: L - 4, y: sy(t) + 4, "text-anchor": "end" }, `${Math.round(t * 100)}%`));
+  }
+  for (const t of ticks(x0, x1, 5)) {
+    axes.append(svg("text", { x: sx(t), y: H - B + 14, "text-anchor": "middle" }, fmt(t, Number.isInteger(t) ? 0 : 1)));
+  }
+  axes.append(svg("line", { x1: L, x2: W - R, y1: H - B, y2: H - B, class: "axis" }));
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 4, "text-anchor": "middle", class: "label" },
+    short(opts.xLabel, 52)));
+  root.append(axes);
+  const n = opts.counts.length;
+  const width = (x1 - x0) / n;
+  const bars = svg("g", { class: "bars" });
+  opts.counts.forEach((count, i) => {
+    if (!count) return;
+    const a = x0 + i * width, b = a + width;
+    const bar = svg("rect", { x: sx(a) + 0.5, y: sy(count / total), width: Math.max(1, sx(b) - sx(a) - 1),
+      height: H - B - sy(count / total), class: "bar" });
+    bar.append(svg("title", {}, `${fmt(a, 1)} to ${fmt(b, 1)}: ${count} trials (${fmt(100 * count / total, 1)}%)`));
+    bars.append(bar);
+  });
+  root.append(bars);
+  for (const m of opts.marks || []) {
+    if (m.x === null || m.x === undefined) continue;
+    const g = svg("g", { class: "hmark" });
+    if (m.ring) {
+      g.append(svg("circle", { cx: sx(m.x), cy: H - B, r: 4.5, fill: "#ffffff", stroke: m.color, "stroke-width": 2 }));
+    } else {
+      g.append(svg("line", { x1: sx(m.x), x2: sx(m.x), y1: T, y2: H - B, stroke: m.color, "stroke-width": 2,
+        "stroke-dasharray": "4 3" }));
+    }
+    g.append(svg("title", {}, `${m.name}: ${fmt(m.x, 2)}`));
+    root.append(g);
+  }
+  return root;
+}
+
+// opts: { title, xLabel, baseline, rows: [{ name, atLow, atHigh, range: [lo, hi] }] }
+// A tornado: one row per input, largest swing first; each bar runs from the forecast with the
+// input at the low end of its range to the forecast with it at the high end, split at the
+// baseline forecast (the vertical line) and coloured by which end of the input moved it there.
+export const TORNADO_COLOURS = { low: "#0072B2", high: "#D55E00" };
+export function tornadoChart(opts) {
+  const W = 760, L = 250, R = 20, T = 12, B = 40, ROW = 22;
+  const H = T + B + ROW * opts.rows.length;
+  const values = [opts.baseline];
+  for (const r of opts.rows) values.push(r.atLow, r.atHigh);
+  const finite = values.filter((v) => v !== null && v !== undefined && Number.isFinite(v));
+  let x0 = Math.min(...finite), x1 = Math.max(...finite);
+  if (x1 - x0 < 1e-9) { x0 -= 1; x1 += 1; }
+  const pad = (x1 - x0) * 0.05;
+  x0 -= pad; x1 += pad;
+  const sx = (x) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart tornado-chart", role: "img",
+    "aria-label": opts.title });
+  root.append(svg("title", {}, opts.title));
+  const axes = svg("g", { class: "axes" });
+  const digits = x1 - x0 < 0.5 ? 3 : x1 - x0 < 5 ? 2 : 1;
+  for (const t of ticks(x0, x1, 6)) {
+    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
+    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, digits)));
+  }
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
+    opts.xLabel));
+  root.append(axes);
+  const base = opts.baseline;
+  opts.rows.forEach((row, i) => {
+    const y = T + ROW * i + ROW / 2;
+    const g = svg("g", { class: "tornado-bar" });
+    const label = svg("text", { x: L - 8, y: y + 4, "text-anchor": "end" }, short(row.name, 40));
+    label.append(svg("title", {}, row.name));
+    g.append(label);
+    for (const [end, v] of [["low", row.atLow], ["high", row.atHigh]]) {
+      if (v === null || v === undefined || base === null || base === undefined) continue;
+      const a = Math.min(v, base), b = Math.max(v, base);
+      g.append(svg("rect", { x: sx(a), y: y - 7, width: Math.max(1, sx(b) - sx(a)), height: 14,
+        fill: TORNADO_COLOURS[end], "fill-opacity": 0.75, class: end }));
+    }
+    g.append(svg("title", {}, `${row.name} from ${fmt(row.range[0], 2)} to ${fmt(row.range[1], 2)}: ` +
+      `forecast ${fmt(row.atLow, 2)} at the low end, ${fmt(row.atHigh, 2)} at the high end`));
+    root.append(g);
+  });
+  if (base !== null && base !== undefined) {
+    root.append(svg("line", { x1: sx(base), x2: sx(base), y1: T - 4, y2: H - B, stroke: "#000000",
+      "stroke-width": 1.5, class: "baseline" }));
+  }
   return root;
 }

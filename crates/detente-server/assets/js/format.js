@@ -70,3 +70,13 @@ export function termination(t) {
   if (t.RoundCap) return `still moving after ${t.RoundCap.rounds} rounds`;
   return "";
 }
+
+// A label for a Monte Carlo or sensitivity metric key: "ceasefire/eum" reads
+// "Ceasefire before talks: Expected utility (EUM)"; other keys are shown as they are.
+export function metricLabel(issueName) {
+  return (key) => {
+    const [issue, model] = String(key).split("/");
+    const name = issueName(issue);
+    return model && name !== issue ? `${name}: ${MODEL_NAMES[model] || model}` : key;
+  };
+}

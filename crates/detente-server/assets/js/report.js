@@ -2,17 +2,34 @@
 
 import { renderIssueForecast } from "./views/forecast.js";
 import { renderBargain } from "./views/bargain.js";
+import { renderDelay } from "./views/delay.js";
+import { renderMonteCarlo } from "./views/montecarlo.js";
+import { renderSensitivity } from "./views/sensitivity.js";
+import { metricLabel } from "./format.js";
 
 function renderReport() {
   const data = JSON.parse(document.getElementById("report-data").textContent);
   const names = new Map(data.scenario.actors.map((a) => [a.id, a.name]));
+  const nameOf = (id) => names.get(id) || id;
+  const issues = new Map(data.scenario.issues.map((i) => [i.id, i.name]));
+  const issueName = (id) => issues.get(id) || id;
   document.querySelectorAll(".issue-view").forEach((node) => {
     const k = Number(node.dataset.issue);
     renderIssueForecast(node, data.forecast.issues[k],
       { names, anchors: data.scenario.issues[k].anchors });
   });
   if (data.bargain) {
-    renderBargain(document.getElementById("bargain-view"), data.bargain, (id) => names.get(id) || id);
+    renderBargain(document.getElementById("bargain-view"), data.bargain, nameOf);
+  }
+  if (data.delay) {
+    renderDelay(document.getElementById("delay-view"), data.delay, data.levers, nameOf);
+  }
+  if (data.montecarlo) {
+    renderMonteCarlo(document.getElementById("montecarlo-view"), data.montecarlo, issueName);
+  }
+  if (data.sensitivity) {
+    renderSensitivity(document.getElementById("sensitivity-view"), data.sensitivity,
+      metricLabel(issueName));
   }
 }
 

@@ -1,0 +1,53 @@
+// The sensitivity view: for one forecast at a time (picked from a list), a tornado of the inputs
+// that move it most when each alone goes to the ends of its range, and the standardised
+// regression coefficients of the joint sample with R². Numbers come from a finished job of
+// POST /api/sensitivity, or from `detente report`, both schema detente.sensitivity/1. Used by
+// the dashboard and by the HTML report.
+
+import { el, fmt } from "../format.js";
+import { tornadoChart } from "../charts.js";
+
+// metricLabel: metric key -> readable name; top: bars per tornado.
+export function renderSensitivity(container, result, metricLabel, top = 10) {
+  container.replaceChildren();
+  const metrics = result.metrics.filter((m) => m.tornado && m.tornado.some((b) => b.swing > 0));
+  if (!metrics.length) {
+    container.append(el("p", { class: "note" }, "No input moves any forecast within its range: nothing to show."));
+    return;
+  }
+  // Start on the forecast the inputs move most.
+  const swing = (m) => Math.max(0, ...m.tornado.map((b) => b.swing || 0));
+  let pick = metrics.reduce((best, m, i) => (swing(m) > swing(metrics[best]) ? i : best), 0);
+  const select = el("select", { class: "metric-select", "aria-label": "Forecast" },
+    metrics.map((m, i) => el("option", { value: i, selected: i === pick }, metricLabel(m.metric))));
+  const body = el("div", { class: "sensitivity-body" });
+  const draw = () => {
+    const m = metrics[Number(select.value)];
+    const moving = m.tornado.filter((b) => b.swing > 0);
+    const bars = [...moving].sort((a, b) => b.swing - a.swing).slice(0, top);
+    body.replaceChildren(el("figure", { class: "chart-box", "data-chart": "tornado", "data-metric": m.metric },
+      tornadoChart({
+        title: `${metricLabel(m.metric)}: inputs that move it most`,
+        xLabel: `${metricLabel(m.metric)} (baseline ${fmt(m.baseline, 2)})`,
+        baseline: m.baseline,
+        rows: bars.map((b) => ({ name: b.input, atLow: b.at_low, atHigh: b.at_high, range: b.range })),
+      }),
+      el("figcaption", {}, "Blue: the input at the low end of its range; orange: at the high end; black line: the " +
+        `forecast with every input at its base value. ${bars.length < moving.length ? `The ${bars.length} inputs that move it most.` : `Every input that moves it (${bars.length}).`}`)));
+    if (m.src && m.src.length) {
+      const src = [...m.src].sort((a, b) => Math.abs(b.src) - Math.abs(a.src)).slice(0, top);
+      body.append(el("div", { class: "table-wrap" }, el("table", { class: "src" },
+        el("caption", {}, `Standardised regression coefficients over ${m.regression_trials} joint ` +
+          `draws; R² = ${fmt(m.r_squared, 2)}` + (m.r_squared !== null && m.r_squared < 0.5
+            ? " (low: the forecast responds to the inputs far from linearly, so trust the tornado)" : "")),
+        el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "input"), el("th", { scope: "col" }, "SRC"),
+          el("th", { scope: "col" }, "share of variance (SRC²)"))),
+        el("tbody", {}, src.map((s) => el("tr", {}, el("th", { scope: "row" }, s.input),
+          el("td", {}, fmt(s.src, 3)), el("td", {}, `${fmt(100 * s.src * s.src, 1)}%`)))))));
+    }
+  };
+  select.addEventListener("change", draw);
+  container.append(el("label", { class: "metric-picker" }, "Forecast ", select));
+  container.append(body);
+  draw();
+}
