@@ -2,7 +2,8 @@
 // headless, driven by playwright-core. Starts `detente serve` on a free loopback port, loads
 // the Istanbul scenario, runs a forecast, changes a salience, re-runs and checks the chart
 // changed, opens the package-deal, delay and Monte Carlo views, saves the edited scenario, tries a broken file, checks
-// the phone-width layout and the keyboard path, opens a generated report, takes screenshots into
+// the phone-width layout and the keyboard path, opens a generated report (forecasts, package deal,
+// cost of delay, Monte Carlo, sensitivity), takes screenshots into
 // docs/screenshots/, and fails on any console error.
 //
 // Environment: DETENTE_BIN (default ../target/release/detente), CHROMIUM (default
@@ -176,8 +177,61 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   assert.equal(await page.locator('[data-chart="mc-band"]').count(), 8);
   assert.equal(await page.locator('[data-chart="mc-band"] g.band').count(), 32);
   assert.equal(await page.locator('[data-chart="mc-band"] g.band line.median').count(), 32);
-  await page.screenshot({ path: join(shots, "montecarlo.png"), fullPage: true });
+  // A histogram per issue and model, whose bars hold every trial between them.
+  assert.equal(await page.locator('[data-chart="mc-histogram"]').count(), 32);
+  const shares = await page.locator('[data-chart="mc-histogram"]').first().locator("rect.bar title")
+    .allTextContents();
+  const trials = shares.map((t) => Number(/: (\d+) trials/.exec(t)[1])).reduce((a, b) => a + b, 0);
+  assert.equal(trials, 200);
+  await page.locator('[data-chart="mc-band"]').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(shots, "montecarlo.png") });
+
+  // Extra noise widens the bands: a job with position noise on top of the scenario's own.
+  const bandWidth = () => page.locator('[data-chart="mc-band"]').first().locator("g.band rect").first()
+    .evaluate((r) => Number(r.getAttribute("width")));
+  const narrow = await bandWidth();
+  await page.locator('#montecarlo-form input[name="noise"]').fill("position=15,salience=0.2");
+  await page.getByRole("button", { name: "Run Monte Carlo" }).click();
+  await page.waitForFunction(() => /^Running|^Queued/.test(document.getElementById("montecarlo-progress").textContent));
+  await page.waitForFunction(() => /^Done/.test(document.getElementById("montecarlo-progress").textContent),
+    null, { timeout: 60_000 });
+  assert.ok(await bandWidth() > narrow, "noise widened the compromise band");
+  // A malformed noise setting is refused with the parameter named, and the page goes on.
+  const errorsBeforeNoise = errors.length;
+  await page.locator('#montecarlo-form input[name="noise"]').fill("pressure=3");
+  await page.getByRole("button", { name: "Run Monte Carlo" }).click();
+  await page.waitForFunction(() => document.getElementById("status").className === "error");
+  assert.match(await page.locator("#status").innerText(), /noise/);
+  const duringNoise = errors.splice(errorsBeforeNoise);
+  assert.ok(duringNoise.every((e) => /status of 400/.test(e)), `unexpected: ${duringNoise}`);
+  await page.locator('#montecarlo-form input[name="noise"]').fill("");
   step("monte carlo run");
+
+  // Sensitivity as a job: a tornado for the forecast the inputs move most, and another when a
+  // different forecast is picked.
+  await page.locator('#sensitivity-form input[name="trials"]').fill("200");
+  await page.getByRole("button", { name: "Run sensitivity" }).click();
+  await page.locator('[data-chart="tornado"] svg').waitFor({ timeout: 60_000 });
+  assert.match(await page.locator("#sensitivity-progress").innerText(), /^Done: 200 of 200 trials/);
+  const bars = await page.locator('[data-chart="tornado"] g.tornado-bar').count();
+  assert.ok(bars >= 1 && bars <= 10, `${bars} tornado bars`);
+  assert.equal(await page.locator('[data-chart="tornado"] line.baseline').count(), 1);
+  assert.match(await page.locator("table.src caption").innerText(), /R² = \d/);
+  const firstChart = await page.locator('[data-chart="tornado"] svg').evaluate((n) => n.outerHTML);
+  const firstMetric = await page.locator('[data-chart="tornado"]').getAttribute("data-metric");
+  const options = await page.locator(".metric-select option").count();
+  assert.ok(options > 4, `${options} forecasts to pick from`);
+  const label = await page.locator(".metric-select option", { hasText: "armed forces: Weighted median" })
+    .innerText();
+  await page.locator(".metric-select").selectOption({ label });
+  assert.equal(await page.locator('[data-chart="tornado"]').getAttribute("data-metric"), "armed-forces/median");
+  if (firstMetric !== "armed-forces/median") {
+    assert.notEqual(await page.locator('[data-chart="tornado"] svg').evaluate((n) => n.outerHTML), firstChart);
+  }
+  // Russia's and Ukraine's capabilities and the US position each move this median.
+  assert.ok(await page.locator('[data-chart="tornado"] g.tornado-bar').count() >= 3);
+  await page.locator("#sensitivity-view").screenshot({ path: join(shots, "sensitivity.png") });
+  step("sensitivity run");
 
   // Save the edited scenario: a TOML file with the new salience.
   const [download] = await Promise.all([
@@ -231,6 +285,13 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   await rpage.screenshot({ path: join(shots, "report.png") });
   assert.doesNotMatch(await rpage.locator("table.solutions").innerText(), /object|undefined|NaN/);
   await rpage.locator("#bargain-view").screenshot({ path: join(shots, "report-bargain.png") });
+  // Delay, Monte Carlo and sensitivity sections drawn from the inlined results.
+  await rpage.locator('#delay-view [data-chart="delay"] svg').waitFor();
+  assert.ok(await rpage.locator("#delay-view table.levers tbody tr").count() > 1);
+  assert.equal(await rpage.locator('#montecarlo-view [data-chart="mc-band"]').count(), 8);
+  assert.equal(await rpage.locator('#montecarlo-view [data-chart="mc-histogram"]').count(), 32);
+  assert.ok(await rpage.locator('#sensitivity-view [data-chart="tornado"] g.tornado-bar').count() >= 1);
+  await rpage.locator("#delay-view").screenshot({ path: join(shots, "report-delay.png") });
   step("report checked");
 
   assert.deepEqual(errors, [], "no console errors or warnings");
