@@ -73,6 +73,11 @@ impl Jobs {
             .map_err(|_| ApiError::Internal("the job pool was closed".to_owned()))
     }
 
+    /// One of the `concurrent_jobs` slots if one is free now, without waiting.
+    pub(crate) fn try_slot(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.slots).try_acquire_owned().ok()
+    }
+
     /// Waits for a slot and runs `work` on the blocking pool, all within the budget.
     ///
     /// # Errors

@@ -223,10 +223,11 @@ impl JobTable {
         })
     }
 
-    /// Creates a queued job of `total` trials and starts its task: it waits for a background
-    /// permit, then for a model slot, and then runs `work` on the blocking pool with the
-    /// progress counter and the stop check (cancelled, or over the wall-time budget counted from
-    /// here). Must be called on the tokio runtime.
+    /// Creates a job of `total` trials and starts its task: unless a background permit and a
+    /// model slot are both free at once (then the job starts `running`), it is `queued` and
+    /// waits for a background permit, then for a model slot; it then runs `work` on the blocking
+    /// pool with the progress counter and the stop check (cancelled, or over the wall-time
+    /// budget counted from there). Must be called on the tokio runtime.
     ///
     /// # Errors
     /// The `jobs` limit (429).
@@ -236,6 +237,13 @@ impl JobTable {
             + Send
             + 'static,
     {
+        // Taking free permits here, rather than in the task, lets the 202 say `running` when
+        // nothing is in the way, which is what a client that only polls while `running` (the
+        // dashboard before it knew `queued`) expects.
+        let ready = Arc::clone(&self.background)
+            .try_acquire_owned()
+            .ok()
+            .and_then(|permit| self.pool.try_slot().map(|slot| (permit, slot)));
         let job = {
             let mut jobs = lock(&self.jobs);
             self.sweep(&mut jobs);
@@ -259,7 +267,14 @@ impl JobTable {
                 done: AtomicU64::new(0),
                 cancel: AtomicBool::new(false),
                 wake: Notify::new(),
-                outcome: Mutex::new((Outcome::Queued, None)),
+                outcome: Mutex::new((
+                    if ready.is_some() {
+                        Outcome::Running
+                    } else {
+                        Outcome::Queued
+                    },
+                    None,
+                )),
             });
             jobs.insert(id, Arc::clone(&job));
             job
@@ -269,28 +284,34 @@ impl JobTable {
         let pool = self.pool.clone();
         let worker = Arc::clone(&job);
         tokio::spawn(async move {
-            // The background permit first, so that queued jobs never take model slots from the
-            // interactive endpoints while they wait.
-            let wait = async {
-                let permit = background.acquire_owned().await.ok()?;
-                let slot = pool.slot().await.ok()?;
-                Some((permit, slot))
-            };
-            let permits = tokio::select! {
-                () = worker.wake.notified() => None,
-                permits = wait => permits,
-            };
-            let Some(permits) = permits else {
-                // Cancelled while queued (`Job::cancel` has already recorded it), or the
-                // semaphores were closed, which the server never does.
-                if !worker.cancel.load(Ordering::Relaxed) {
-                    worker.finish(Outcome::Failed("the job pool was closed".to_owned()));
+            let permits = match ready {
+                Some(permits) => permits,
+                None => {
+                    // The background permit first, so that queued jobs never take model slots
+                    // from the interactive endpoints while they wait.
+                    let wait = async {
+                        let permit = background.acquire_owned().await.ok()?;
+                        let slot = pool.slot().await.ok()?;
+                        Some((permit, slot))
+                    };
+                    let permits = tokio::select! {
+                        () = worker.wake.notified() => None,
+                        permits = wait => permits,
+                    };
+                    let Some(permits) = permits else {
+                        // Cancelled while queued (`Job::cancel` has already recorded it), or
+                        // the semaphores were closed, which the server never does.
+                        if !worker.cancel.load(Ordering::Relaxed) {
+                            worker.finish(Outcome::Failed("the job pool was closed".to_owned()));
+                        }
+                        return;
+                    };
+                    if !worker.begin() {
+                        return;
+                    }
+                    permits
                 }
-                return;
             };
-            if !worker.begin() {
-                return;
-            }
             tokio::task::spawn_blocking(move || {
                 let started = Instant::now();
                 let timed_out = AtomicBool::new(false);

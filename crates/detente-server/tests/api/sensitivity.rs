@@ -25,6 +25,8 @@ async fn a_finished_sensitivity_job_equals_the_library_for_the_same_seed() {
     let id = id_of(&started);
     assert!(id.starts_with("sa-"), "{id}");
     assert_eq!(started.json["kind"], "sensitivity");
+    // Nothing else runs on this server, so the job starts at once.
+    assert_eq!(started.json["status"], "running");
     assert_eq!(started.json["total"], 150);
     let reply = wait(&app, &id).await;
     assert_eq!(reply.json["status"], "done", "{}", reply.text);
