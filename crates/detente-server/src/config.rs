@@ -35,12 +35,18 @@ pub struct Limits {
     /// Most levers a scenario posted to `/api/levers` may declare; the comparison runs the
     /// baseline, each lever and each pair, so the work grows with the square (`levers`).
     pub levers: usize,
-    /// Most Monte Carlo trials one job may ask for (`trials`).
+    /// Most trials one Monte Carlo or sensitivity job may ask for (`trials`).
     pub trials: u64,
-    /// Most background jobs held at once, running or finished and not yet dropped (`jobs`).
+    /// Most background jobs held at once, queued, running, or finished and not yet dropped
+    /// (`jobs`).
     pub jobs: usize,
-    /// Wall-time budget of one background job; a job still running then stops between two
-    /// blocks of trials and is reported as timed out (`job_wall_time_ms`).
+    /// Most background jobs running at once; a further job is `queued` until one ends. A
+    /// running job also holds one of the `concurrent_jobs` slots, so keep this below that
+    /// limit to leave slots for the other endpoints (`background_jobs`).
+    pub background_jobs: usize,
+    /// Wall-time budget of one background job, counted from when it starts running (time
+    /// spent queued is not counted); a job still running then stops between two blocks of
+    /// trials and is reported as timed out (`job_wall_time_ms`).
     pub job_wall_time: Duration,
     /// How long a finished job's result is kept for `GET /api/jobs/{id}` before it is dropped
     /// (`job_lifetime_ms`).
@@ -71,6 +77,7 @@ impl Default for Limits {
             levers: 12,
             trials: 20_000,
             jobs: 8,
+            background_jobs: 2,
             job_wall_time: Duration::from_secs(300),
             job_lifetime: Duration::from_secs(600),
             wall_time: Duration::from_secs(10),
@@ -97,6 +104,7 @@ impl Limits {
             ("levers", self.levers as u64),
             ("trials", self.trials),
             ("jobs", self.jobs as u64),
+            ("background_jobs", self.background_jobs as u64),
             ("job_wall_time_ms", ms(self.job_wall_time)),
             ("job_lifetime_ms", ms(self.job_lifetime)),
             ("wall_time_ms", ms(self.wall_time)),

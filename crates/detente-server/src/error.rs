@@ -221,7 +221,7 @@ impl ApiError {
                 "start the server with `detente serve --db PATH` to read the runs saved there".to_owned()
             }
             Self::UnknownJob { .. } => {
-                "use the id `POST /api/montecarlo` returned; finished jobs are kept for `job_lifetime_ms` only".to_owned()
+                "use the id `POST /api/montecarlo` or `POST /api/sensitivity` returned; finished jobs are kept for `job_lifetime_ms` only".to_owned()
             }
             Self::MethodNotAllowed => {
                 "docs/openapi.yaml gives each endpoint's method".to_owned()

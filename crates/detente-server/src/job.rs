@@ -10,6 +10,10 @@
 //! client gets 504. The models have no cancellation hook, so a run that overstays its budget
 //! finishes in the background; it keeps its slot until then, which is what stops a stream of
 //! slow requests from piling up unbounded work.
+//!
+//! Background jobs (`api::JobTable`) take the same slots through `Jobs::slot` while they run,
+//! so a long Monte Carlo run and the interactive endpoints share one bound on the work in
+//! progress.
 
 use std::sync::Arc;
 
@@ -56,6 +60,24 @@ impl Jobs {
             })
     }
 
+    /// Waits for one of the `concurrent_jobs` slots; the slot is free again when the permit is
+    /// dropped. Background jobs hold one while they run, so they share the slots with the
+    /// model requests.
+    ///
+    /// # Errors
+    /// [`ApiError::Internal`] if the pool was closed (it never is while the server runs).
+    pub(crate) async fn slot(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+        Arc::clone(&self.slots)
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::Internal("the job pool was closed".to_owned()))
+    }
+
+    /// One of the `concurrent_jobs` slots if one is free now, without waiting.
+    pub(crate) fn try_slot(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.slots).try_acquire_owned().ok()
+    }
+
     /// Waits for a slot and runs `work` on the blocking pool, all within the budget.
     ///
     /// # Errors
@@ -66,12 +88,9 @@ impl Jobs {
         T: Send + 'static,
         F: FnOnce() -> Result<T, ApiError> + Send + 'static,
     {
-        let slots = Arc::clone(&self.slots);
+        let jobs = self.clone();
         let job = async move {
-            let slot = slots
-                .acquire_owned()
-                .await
-                .map_err(|_| ApiError::Internal("the job pool was closed".to_owned()))?;
+            let slot = jobs.slot().await?;
             let handle = tokio::task::spawn_blocking(move || {
                 let result = work();
                 // The slot is freed only when the work is really done, even after a timeout.

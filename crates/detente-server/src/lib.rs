@@ -21,6 +21,7 @@ mod input;
 mod job;
 pub mod montecarlo;
 pub mod report;
+pub mod sensitivity;
 
 use std::any::Any;
 use std::sync::Arc;
@@ -92,9 +93,10 @@ async fn security_headers(mut response: Response) -> Response {
 /// The whole service.
 pub fn router(config: ServerConfig) -> Router {
     let limits = Arc::new(config.limits);
+    let jobs = Jobs::new(Arc::clone(&limits));
     let state = AppState {
-        jobs: Jobs::new(Arc::clone(&limits)),
-        mc: api::JobTable::new(Arc::clone(&limits)),
+        mc: api::JobTable::new(Arc::clone(&limits), jobs.clone()),
+        jobs,
         runs_db: config.runs_db.map(Arc::new),
         limits,
     };

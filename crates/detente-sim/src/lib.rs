@@ -10,6 +10,10 @@
 //! - [`sensitivity`]: a one-at-a-time tornado per forecast and a global measure (standardised
 //!   regression coefficients).
 //!
+//! [`montecarlo_until`] and [`sensitivity::sensitivity_until`] ask a `stop` callback between
+//! blocks of work, for callers (the server's background jobs) that must be able to cancel a
+//! run; a run they complete equals the plain call's.
+//!
 //! What is forecast is a [`Target`]: the spatial models on every issue, package bargaining
 //! across issues, or the time model (zone of agreement at month 0, ripeness month, utilities of
 //! the ripe month's Nash deal). Each target turns a scenario into named scalar [`Metric`]s; a
@@ -38,3 +42,6 @@ pub use target::{Metric, MetricKind, Target, TargetError};
 
 /// Version tag of the Monte Carlo JSON schema.
 pub const SCHEMA: &str = "detente.montecarlo/1";
+
+/// Version tag of the sensitivity JSON schema ([`sensitivity::Sensitivity`]).
+pub const SENSITIVITY_SCHEMA: &str = "detente.sensitivity/1";

@@ -38,10 +38,9 @@
 //! (standardised regression coefficients) and ch. 4 (Sobol indices and their cost).
 
 use detente_core::{Scenario, Uncertainty};
-use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::montecarlo::run_blocks;
+use crate::montecarlo::run_blocks_until;
 use crate::perturb::Noise;
 use crate::rng::{trial_rng, uniform};
 use crate::target::{Target, TargetError};
@@ -457,12 +456,46 @@ fn solve_linear(mut a: Vec<f64>, mut c: Vec<f64>, p: usize) -> Option<Vec<f64>> 
 }
 
 /// Runs the tornado and, unless `config.trials` is 0, the regression.
+///
+/// # Errors
+/// A target that cannot be evaluated on the base scenario.
 pub fn sensitivity(
     scenario: &Scenario,
     targets: &[Target],
     config: &SensitivityConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Sensitivity, TargetError> {
+    analyse(scenario, targets, config, progress, &|| false).map(|(result, _)| result)
+}
+
+/// [`sensitivity`], asking `stop` before each block of the tornado's inputs and of the
+/// regression's trials; `Ok(None)` when it stopped before the end. A run that completes gives
+/// exactly [`sensitivity`]'s result: the tornado's ends are collected in input order and the
+/// regression's draws depend only on `(seed, k)` and are folded in trial order, whatever the
+/// block size.
+///
+/// # Errors
+/// A target that cannot be evaluated on the base scenario.
+pub fn sensitivity_until(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &SensitivityConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<Sensitivity>, TargetError> {
+    analyse(scenario, targets, config, progress, stop)
+        .map(|(result, complete)| complete.then_some(result))
+}
+
+/// The analysis shared by [`sensitivity`] and [`sensitivity_until`]; the flag says whether it
+/// ran to the end (a stopped run's partial result is for the caller to discard).
+fn analyse(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &SensitivityConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<(Sensitivity, bool), TargetError> {
     let mut keys = Vec::new();
     let mut baseline = Vec::new();
     for t in targets {
@@ -477,21 +510,32 @@ pub fn sensitivity(
     if !targets.iter().any(Target::uses_time) {
         inputs.retain(|x| !x.kind.is_time());
     }
-    let ends: Vec<(Values, Values)> = inputs
-        .par_iter()
-        .map(|input| {
+    // The tornado runs in blocks too, so that a stop is heard during it: with the delay model
+    // each of its `2 p` runs costs as much as a regression trial. Its progress is not reported,
+    // since the caller's total counts regression trials.
+    let mut ends: Vec<(Values, Values)> = Vec::with_capacity(inputs.len());
+    let mut complete = run_blocks_until(
+        inputs.len() as u64,
+        config.block,
+        |k| {
+            let Some(input) = usize::try_from(k).ok().and_then(|k| inputs.get(k)) else {
+                return (Vec::new(), Vec::new());
+            };
             let mut lo = scenario.clone();
             input.set(&mut lo, input.low);
             let mut hi = scenario.clone();
             input.set(&mut hi, input.high);
             (eval(&lo), eval(&hi))
-        })
-        .collect();
+        },
+        |_, pair| ends.push(pair),
+        &|_| {},
+        stop,
+    );
 
     let p = inputs.len();
     let mut regressions: Vec<Regression> = (0..keys.len()).map(|_| Regression::new(p)).collect();
-    if config.trials > 0 {
-        run_blocks(
+    if complete && config.trials > 0 {
+        complete = run_blocks_until(
             config.trials,
             config.block,
             |k| {
@@ -516,6 +560,7 @@ pub fn sensitivity(
                 }
             },
             progress,
+            stop,
         );
     }
 
@@ -567,12 +612,13 @@ pub fn sensitivity(
             }
         })
         .collect();
-    Ok(Sensitivity {
-        schema: "detente.sensitivity/1",
+    let result = Sensitivity {
+        schema: crate::SENSITIVITY_SCHEMA,
         config: config.clone(),
         inputs,
         metrics,
-    })
+    };
+    Ok((result, complete))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use detente_core::Scenario;
 use detente_models::bargain::{PackageConfig, SolveConfig};
 use detente_models::forecast::{ForecastConfig, Model, forecast};
-use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
+use detente_sim::sensitivity::{SensitivityConfig, sensitivity, sensitivity_until};
 use detente_sim::shocks::{DEFAULT_SHOCKS, shocks};
 use detente_sim::{MonteCarloConfig, Noise, QuantileMethod, Target, montecarlo};
 
@@ -280,6 +280,104 @@ fn istanbul_shocks_and_sensitivity_run() {
     };
     let r = sensitivity(&s, &all_targets(), &config, &|_| {}).unwrap();
     assert!(r.metrics.iter().all(|m| m.tornado.len() == r.inputs.len()));
+}
+
+#[test]
+fn sensitivity_until_without_a_stop_equals_sensitivity() {
+    let s = istanbul();
+    let targets = [Target::Spatial(ForecastConfig {
+        models: vec![Model::Compromise, Model::Median],
+        ..ForecastConfig::default()
+    })];
+    let config = SensitivityConfig {
+        trials: 150,
+        seed: 9,
+        ..SensitivityConfig::default()
+    };
+    let plain = sensitivity(&s, &targets, &config, &|_| {}).unwrap();
+    let until = sensitivity_until(&s, &targets, &config, &|_| {}, &|| false)
+        .unwrap()
+        .unwrap();
+    assert_eq!(until, plain);
+    // Small blocks (several for the tornado's inputs and for the trials) change nothing but
+    // the block setting itself, which the JSON leaves out.
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let blocked = sensitivity_until(
+        &s,
+        &targets,
+        &SensitivityConfig {
+            block: 16,
+            ..config.clone()
+        },
+        &|n| done.store(n, std::sync::atomic::Ordering::Relaxed),
+        &|| false,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(blocked.inputs, plain.inputs);
+    assert_eq!(blocked.metrics, plain.metrics);
+    assert_eq!(
+        serde_json::to_value(&blocked).unwrap(),
+        serde_json::to_value(&plain).unwrap()
+    );
+    assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), 150);
+}
+
+#[test]
+fn a_stop_ends_sensitivity_until_without_a_result() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let s = istanbul();
+    let targets = [Target::Spatial(ForecastConfig {
+        models: vec![Model::Compromise],
+        ..ForecastConfig::default()
+    })];
+    let config = SensitivityConfig {
+        trials: 100,
+        block: 16,
+        ..SensitivityConfig::default()
+    };
+    // Stopped after two blocks of regression trials.
+    let done = AtomicU64::new(0);
+    let out = sensitivity_until(
+        &s,
+        &targets,
+        &config,
+        &|n| done.store(n, Ordering::Relaxed),
+        &|| done.load(Ordering::Relaxed) >= 32,
+    )
+    .unwrap();
+    assert!(out.is_none());
+    assert_eq!(done.load(Ordering::Relaxed), 32);
+    // Stopped at once: not even the tornado runs, and no trial is reported.
+    let done = AtomicU64::new(0);
+    let asked = AtomicU64::new(0);
+    let out = sensitivity_until(
+        &s,
+        &targets,
+        &config,
+        &|n| done.store(n, Ordering::Relaxed),
+        &|| {
+            asked.fetch_add(1, Ordering::Relaxed);
+            true
+        },
+    )
+    .unwrap();
+    assert!(out.is_none());
+    assert_eq!(done.load(Ordering::Relaxed), 0);
+    assert_eq!(asked.load(Ordering::Relaxed), 1);
+    // With no regression a stop during the tornado still ends the run.
+    let out = sensitivity_until(
+        &s,
+        &targets,
+        &SensitivityConfig {
+            trials: 0,
+            ..config
+        },
+        &|_| {},
+        &|| true,
+    )
+    .unwrap();
+    assert!(out.is_none());
 }
 
 /// The time model on the Istanbul scenario, on a coarse grid (5 points per issue) so that

@@ -109,7 +109,7 @@ pub(crate) fn config(
 
 /// Checks what depends on the scenario: a `[time]` section, the horizon against `months`, the
 /// package problem's limits and, for levers, the number of levers.
-fn check(
+pub(crate) fn check(
     scenario: &Scenario,
     config: &DynamicsConfig,
     limits: &Limits,
@@ -150,7 +150,7 @@ fn check(
     bargain::check_problem(scenario, &config.package, limits)
 }
 
-fn model_error(e: DynamicsError) -> ApiError {
+pub(crate) fn model_error(e: DynamicsError) -> ApiError {
     match e {
         DynamicsError::Bargain(b) => bargain::model_error(b),
         DynamicsError::UnknownLever { .. } => ApiError::Unprocessable {

@@ -1,7 +1,7 @@
 //! The JSON API: one module per area, and the table of routes the router and the OpenAPI test
 //! share.
 //!
-//! A new model family (delay and levers, Monte Carlo, the run store) adds its own module here
+//! A new model family (delay and levers, Monte Carlo, sensitivity, the run store) adds its own module here
 //! and its rows to `table`; `tests/api/openapi.rs` then fails until `docs/openapi.yaml` documents
 //! them.
 
@@ -23,6 +23,7 @@ mod health;
 mod montecarlo;
 mod runs;
 mod scenarios;
+mod sensitivity;
 mod validate;
 
 /// State shared by every handler.
@@ -32,7 +33,7 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// The model slots.
     pub jobs: Jobs,
-    /// The background (Monte Carlo) jobs.
+    /// The background jobs (Monte Carlo and sensitivity).
     pub mc: JobTable,
     /// The run store given on the command line, if any.
     pub runs_db: Option<Arc<std::path::PathBuf>>,
@@ -55,6 +56,7 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::POST, "/api/delay", post(delay::delay)),
         (Method::POST, "/api/levers", post(delay::levers)),
         (Method::POST, "/api/montecarlo", post(montecarlo::start)),
+        (Method::POST, "/api/sensitivity", post(sensitivity::start)),
         (Method::GET, "/api/jobs/{id}", get(montecarlo::status)),
         (Method::DELETE, "/api/jobs/{id}", delete(montecarlo::cancel)),
         (Method::GET, "/api/runs", get(runs::list)),
