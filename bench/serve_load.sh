@@ -8,14 +8,25 @@
 # (p50/p90/p99), non-2xx responses and socket errors (must be 0), and RSS at start, peak and end.
 # Traffic goes only to 127.0.0.1 and stops by itself after DURATION seconds.
 #
+# With BACKGROUND=N, N Monte Carlo jobs (POST /api/montecarlo, JOB_TRIALS trials each, default
+# 20000, all models) are started just before the measured run, so the figures show interactive
+# requests sharing the server with background jobs (which hold at most `background_jobs` of the
+# `concurrent_jobs` slots); the jobs' states are printed after the run.
+#
 # Usage: bench/serve_load.sh            (CONN=8 DURATION=20 ENDPOINT=/api/forecast)
 #        CONN=32 DURATION=30 ENDPOINT='/api/bargain?step=10' bench/serve_load.sh
+#        BACKGROUND=2 bench/serve_load.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONN=${CONN:-8}
+BACKGROUND=${BACKGROUND:-0}
+JOB_TRIALS=${JOB_TRIALS:-20000}
 DURATION=${DURATION:-20}
 ENDPOINT=${ENDPOINT:-/api/forecast}
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 2; }
+if [ "$BACKGROUND" -gt 0 ]; then
+  command -v curl >/dev/null || { echo "BACKGROUND needs curl" >&2; exit 2; }
+fi
 cargo build --release --locked -q -p detente-cli
 
 work=$(mktemp -d)
@@ -65,6 +76,13 @@ SCENARIO=scenarios/istanbul-2025.toml wrk -t2 -c"$CONN" -d5s -s "$work/post.lua"
 rss_start=$(rss)
 : > "$work/rss"
 
+jobs=()
+for _ in $(seq "$BACKGROUND"); do
+  id=$(curl -sf -X POST -H 'Content-Type: application/toml' --data-binary @scenarios/istanbul-2025.toml \
+    "$url/api/montecarlo?trials=$JOB_TRIALS&model=compromise,median,nash,eum" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
+  jobs+=("$id")
+done
+[ "$BACKGROUND" -gt 0 ] && echo "background Monte Carlo jobs started: ${jobs[*]}"
 echo "detente serve at $url; $CONN connections for ${DURATION}s on $ENDPOINT ($(nproc) cores)"
 SCENARIO=scenarios/istanbul-2025.toml wrk -t2 -c"$CONN" -d"${DURATION}s" --timeout 15s \
   -s "$work/post.lua" "$url$ENDPOINT" | grep -E '^(requests|latency|failures)'
@@ -72,3 +90,7 @@ rss_end=$(rss)
 rss_peak=$(sort -n "$work/rss" | tail -1)
 echo "server RSS KiB after warm-up: start $rss_start, peak $rss_peak, end $rss_end"
 echo "RSS per second (KiB): $(tr '\n' ' ' < "$work/rss")"
+for id in "${jobs[@]}"; do
+  echo "job $id: $(curl -sf "$url/api/jobs/$id" | grep -o '"status":"[^"]*","done":[0-9]*,"total":[0-9]*')"
+  curl -sf -X DELETE "$url/api/jobs/$id" > /dev/null || true
+done

@@ -183,8 +183,9 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
     .allTextContents();
   const trials = shares.map((t) => Number(/: (\d+) trials/.exec(t)[1])).reduce((a, b) => a + b, 0);
   assert.equal(trials, 200);
-  await page.locator('[data-chart="mc-band"]').first().scrollIntoViewIfNeeded();
+  await page.setViewportSize({ width: 1280, height: 1000 });
   await page.screenshot({ path: join(shots, "montecarlo.png") });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Extra noise widens the bands: a job with position noise on top of the scenario's own.
   const bandWidth = () => page.locator('[data-chart="mc-band"]').first().locator("g.band rect").first()
@@ -209,10 +210,10 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
 
   // Sensitivity as a job: a tornado for the forecast the inputs move most, and another when a
   // different forecast is picked.
-  await page.locator('#sensitivity-form input[name="trials"]').fill("200");
+  await page.locator('#sensitivity-form input[name="trials"]').fill("1500");
   await page.getByRole("button", { name: "Run sensitivity" }).click();
   await page.locator('[data-chart="tornado"] svg').waitFor({ timeout: 60_000 });
-  assert.match(await page.locator("#sensitivity-progress").innerText(), /^Done: 200 of 200 trials/);
+  assert.match(await page.locator("#sensitivity-progress").innerText(), /^Done: 1500 of 1500 trials/);
   const bars = await page.locator('[data-chart="tornado"] g.tornado-bar').count();
   assert.ok(bars >= 1 && bars <= 10, `${bars} tornado bars`);
   assert.equal(await page.locator('[data-chart="tornado"] line.baseline').count(), 1);

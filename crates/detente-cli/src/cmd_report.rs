@@ -11,6 +11,7 @@ use detente_models::bargain::{PackageConfig, SolveConfig, from_scenario, solve};
 use detente_models::dynamics::{DynamicsConfig, delay, levers};
 use detente_models::forecast::{ForecastConfig, forecast};
 use detente_server::bargain_out::BargainOut;
+use detente_server::plot::plots;
 use detente_server::report::{ReportInput, html, markdown};
 use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
 use detente_sim::{MonteCarloConfig, Target, montecarlo};
@@ -50,8 +51,8 @@ pub struct ReportArgs {
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Sensitivity of the spatial forecasts: regression trials after the tornado (0 = tornado
-    /// only).
-    #[arg(long, default_value_t = 500)]
+    /// only). The default matches `detente sensitivity`: about 15 draws per input on Istanbul.
+    #[arg(long, default_value_t = 2000)]
     sensitivity_trials: u64,
     /// Leave the sensitivity section out.
     #[arg(long)]
@@ -59,6 +60,11 @@ pub struct ReportArgs {
     /// Delay model: months to look ahead (default: the scenario's `[time] horizon`).
     #[arg(long)]
     months: Option<u32>,
+    /// Also write each chart as a stand-alone SVG file into this folder (created if missing):
+    /// EUM rounds per issue, the frontier, the delay chart, Monte Carlo bands, tornados. With
+    /// `--plot` and no `--output` the report itself is not written.
+    #[arg(long, value_name = "DIR")]
+    plot: Option<PathBuf>,
 }
 
 /// Writes the report.
@@ -127,6 +133,12 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
         montecarlo: mc.as_ref(),
         sensitivity: sens.as_ref(),
     };
+    if let Some(dir) = &args.plot {
+        write_plots(dir, &input)?;
+        if args.output.is_none() {
+            return Ok(());
+        }
+    }
     let text = match args.format {
         ReportFormat::Html => html(&input),
         ReportFormat::Md => markdown(&input),
@@ -150,4 +162,23 @@ fn sim_error(e: detente_sim::TargetError) -> Failure {
     Failure::Input(Report::msg(format!(
         "{e}\n  help: pass --trials 0 and --no-sensitivity to leave the uncertainty sections out"
     )))
+}
+
+/// Writes every chart of the report into `dir` as `NAME.svg`, creating `dir` when missing.
+fn write_plots(dir: &std::path::Path, input: &ReportInput<'_>) -> Result<(), Failure> {
+    let fail = |what: String| {
+        Failure::Input(Report::msg(format!(
+            "{what}\n  help: give --plot a folder you can write to"
+        )))
+    };
+    std::fs::create_dir_all(dir)
+        .map_err(|e| fail(format!("cannot create `{}`: {e}", dir.display())))?;
+    let plots = plots(input);
+    for p in &plots {
+        let path = dir.join(&p.file);
+        std::fs::write(&path, &p.svg)
+            .map_err(|e| fail(format!("cannot write `{}`: {e}", path.display())))?;
+    }
+    eprintln!("wrote {} charts to {}", plots.len(), dir.display());
+    Ok(())
 }

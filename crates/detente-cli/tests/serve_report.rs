@@ -339,3 +339,93 @@ fn html_report_inlines_the_delay_montecarlo_and_sensitivity_views() {
         assert!(!md.contains(absent), "unexpected {absent}");
     }
 }
+
+#[test]
+fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let plots = dir.path().join("charts/new");
+    let out = detente()
+        .arg("report")
+        .arg(istanbul())
+        .args(["--trials", "50", "--sensitivity-trials", "0", "--plot"])
+        .arg(&plots)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stdout.is_empty(),
+        "no report on stdout with --plot alone"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("wrote {} charts", names.len())),
+        "{stderr}"
+    );
+    for must in [
+        "eum-ceasefire.svg",
+        "frontier.svg",
+        "delay.svg",
+        "montecarlo-territory.svg",
+        "tornado-armed-forces-median.svg",
+    ] {
+        assert!(
+            names.iter().any(|n| n == must),
+            "{must} missing from {names:?}"
+        );
+    }
+    for n in &names {
+        let svg = std::fs::read_to_string(plots.join(n)).unwrap();
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{n}"
+        );
+        assert!(svg.trim_end().ends_with("</svg>"), "{n}");
+    }
+
+    // With --output as well, both are written.
+    let report = dir.path().join("r.md");
+    detente()
+        .arg("report")
+        .arg(istanbul())
+        .args([
+            "--format",
+            "md",
+            "--trials",
+            "0",
+            "--no-sensitivity",
+            "--plot",
+        ])
+        .arg(dir.path().join("more"))
+        .arg("-o")
+        .arg(&report)
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .contains("## Forecasts")
+    );
+    assert!(dir.path().join("more/frontier.svg").exists());
+
+    // A folder that cannot be made is a clear input error.
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    detente()
+        .arg("report")
+        .arg(istanbul())
+        .args(["--trials", "0", "--no-sensitivity", "--plot"])
+        .arg(file.join("sub"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot create"))
+        .stderr(predicate::str::contains("help: give --plot a folder"));
+}

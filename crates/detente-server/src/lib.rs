@@ -20,6 +20,7 @@ mod error;
 mod input;
 mod job;
 pub mod montecarlo;
+pub mod plot;
 pub mod report;
 pub mod sensitivity;
 

@@ -10,6 +10,7 @@ import { tornadoChart } from "../charts.js";
 // metricLabel: metric key -> readable name; top: bars per tornado.
 export function renderSensitivity(container, result, metricLabel, top = 10) {
   container.replaceChildren();
+  const inputs = result.inputs.length;
   const metrics = result.metrics.filter((m) => m.tornado && m.tornado.some((b) => b.swing > 0));
   if (!metrics.length) {
     container.append(el("p", { class: "note" }, "No input moves any forecast within its range: nothing to show."));
@@ -39,7 +40,12 @@ export function renderSensitivity(container, result, metricLabel, top = 10) {
       body.append(el("div", { class: "table-wrap" }, el("table", { class: "src" },
         el("caption", {}, `Standardised regression coefficients over ${m.regression_trials} joint ` +
           `draws; R² = ${fmt(m.r_squared, 2)}` + (m.r_squared !== null && m.r_squared < 0.5
-            ? " (low: the forecast responds to the inputs far from linearly, so trust the tornado)" : "")),
+            ? " (low: the forecast responds to the inputs far from linearly, so trust the tornado)" : "") +
+          // With few draws per input the least-squares fit chases noise: R² is inflated and
+          // unrelated inputs get sizeable coefficients.
+          (m.regression_trials < 10 * inputs
+            ? `. Only ${m.regression_trials} draws for ${inputs} inputs: small coefficients are noise ` +
+              `and R² is inflated; run at least ${10 * inputs} trials for a reliable ranking` : "")),
         el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "input"), el("th", { scope: "col" }, "SRC"),
           el("th", { scope: "col" }, "share of variance (SRC²)"))),
         el("tbody", {}, src.map((s) => el("tr", {}, el("th", { scope: "row" }, s.input),
