@@ -60,13 +60,13 @@ pub fn plots(input: &ReportInput<'_>) -> Vec<Plot> {
             });
         }
     }
-    if let Ok(b) = &input.bargain {
-        if let Some(svg) = frontier(s, b) {
-            out.push(Plot {
-                file: "frontier.svg".to_owned(),
-                svg,
-            });
-        }
+    if let Ok(b) = &input.bargain
+        && let Some(svg) = frontier(s, b)
+    {
+        out.push(Plot {
+            file: "frontier.svg".to_owned(),
+            svg,
+        });
     }
     if let Some(Ok(d)) = &input.delay {
         out.push(Plot {
@@ -543,10 +543,10 @@ fn frontier(s: &Scenario, b: &BargainOut) -> Option<String> {
         ),
         ("Utilitarian", &b.solutions.utilitarian, "#CC79A7", "circle"),
     ] {
-        if let Some(sol) = sol {
-            if let (Some(x), Some(y)) = (sol.utilities.first(), sol.utilities.get(1)) {
-                marks.push((name, *x, *y, colour, shape));
-            }
+        if let Some(sol) = sol
+            && let (Some(x), Some(y)) = (sol.utilities.first(), sol.utilities.get(1))
+        {
+            marks.push((name, *x, *y, colour, shape));
         }
     }
     let xs = pts.iter().map(|p| p.0).chain(marks.iter().map(|m| m.1));
