@@ -9,9 +9,10 @@
 # Traffic goes only to 127.0.0.1 and stops by itself after DURATION seconds.
 #
 # With BACKGROUND=N, N Monte Carlo jobs (POST /api/montecarlo, JOB_TRIALS trials each, default
-# 20000, all models) are started just before the measured run, so the figures show interactive
+# 20000, of JOB_MODEL, default all: the four spatial models, package bargaining and the delay
+# model, several minutes of work each) are started just before the measured run, so the figures show interactive
 # requests sharing the server with background jobs (which hold at most `background_jobs` of the
-# `concurrent_jobs` slots); the jobs' states are printed after the run.
+# `concurrent_jobs` slots); the jobs' states are printed after the run, and the jobs cancelled.
 #
 # Usage: bench/serve_load.sh            (CONN=8 DURATION=20 ENDPOINT=/api/forecast)
 #        CONN=32 DURATION=30 ENDPOINT='/api/bargain?step=10' bench/serve_load.sh
@@ -21,6 +22,7 @@ cd "$(dirname "$0")/.."
 CONN=${CONN:-8}
 BACKGROUND=${BACKGROUND:-0}
 JOB_TRIALS=${JOB_TRIALS:-20000}
+JOB_MODEL=${JOB_MODEL:-all}
 DURATION=${DURATION:-20}
 ENDPOINT=${ENDPOINT:-/api/forecast}
 command -v wrk >/dev/null || { echo "needs wrk: apt-get install -y wrk" >&2; exit 2; }
@@ -79,7 +81,7 @@ rss_start=$(rss)
 jobs=()
 for _ in $(seq "$BACKGROUND"); do
   id=$(curl -sf -X POST -H 'Content-Type: application/toml' --data-binary @scenarios/istanbul-2025.toml \
-    "$url/api/montecarlo?trials=$JOB_TRIALS&model=compromise,median,nash,eum" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
+    "$url/api/montecarlo?trials=$JOB_TRIALS&model=$JOB_MODEL" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
   jobs+=("$id")
 done
 [ "$BACKGROUND" -gt 0 ] && echo "background Monte Carlo jobs started: ${jobs[*]}"

@@ -37,9 +37,9 @@ function launch(profile) {
   });
 }
 
-function startServer() {
+function startServer(extra) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(bin, ["serve", "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(bin, ["serve", "--port", "0", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`detente serve did not start: ${out}`)), 15000);
     child.stdout.on("data", (chunk) => {
@@ -72,7 +72,15 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   { timeout: 240_000 }, async (t) => {
   mkdirSync(shots, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "detente-e2e-"));
-  const { child, url } = await startServer();
+  // A run store with three runs saved by the CLI, for the stored-runs view.
+  const db = join(work, "runs.db");
+  const istanbul = "scenarios/istanbul-2025.toml";
+  const inRoot = { cwd: root };
+  execFileSync(bin, ["forecast", istanbul, "--save", "--db", db], inRoot);
+  execFileSync(bin, ["montecarlo", istanbul, "--trials", "100", "--model", "compromise,eum", "--seed", "3",
+    "--save", "--db", db], inRoot);
+  execFileSync(bin, ["delay", istanbul, "--save", "--db", db], inRoot);
+  const { child, url } = await startServer(["--db", db]);
   let context = null;
   t.after(async () => {
     child.kill("SIGINT");
@@ -261,6 +269,32 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   assert.ok(during.every((e) => /status of 422/.test(e)), `unexpected: ${during}`);
   const consoleBefore = errors.length;
   step("save and broken file checked");
+
+  // Stored runs: the three runs the CLI saved, newest first, each drawn with its kind's view.
+  await page.locator("#tab-runs").click();
+  await page.locator("table.runs").waitFor();
+  assert.equal(await page.locator("table.runs tbody tr").count(), 3);
+  assert.deepEqual(await page.locator("table.runs tbody tr td:nth-child(2)").allInnerTexts(),
+    ["delay", "montecarlo", "forecast"]);
+  const openKind = async (kind) => {
+    await page.locator("table.runs tbody tr", { has: page.locator("td", { hasText: new RegExp(`^${kind}$`) }) })
+      .getByRole("button").click();
+    await page.waitForFunction((k) => new RegExp(`^Run \\d+: ${k} of`).test(
+      document.querySelector("#run-view h3")?.textContent || ""), kind);
+  };
+  await openKind("montecarlo");
+  assert.equal(await page.locator('#run-view [data-chart="mc-band"]').count(), 8);
+  assert.equal(await page.locator('#run-view [data-chart="mc-band"] g.band').count(), 16);
+  assert.match(await page.locator("#run-view .meta").innerText(), /seed 3/);
+  await openKind("forecast");
+  assert.equal(await page.locator('#run-view [data-chart="eum-rounds"]').count(), 8);
+  await openKind("delay");
+  assert.equal(await page.locator("#findings").innerText(), "", "no stale findings");
+  await page.locator('#run-view [data-chart="delay"] svg').waitFor();
+  await page.screenshot({ path: join(shots, "runs.png"), fullPage: true });
+  await page.getByRole("button", { name: "Load this run's scenario for editing" }).click();
+  await page.waitForFunction(() => /^Loaded “Istanbul/.test(document.getElementById("status").textContent));
+  step("stored runs checked");
 
   // Phone width: nothing wider than the screen except inside the scrollable tables.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -41,6 +41,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/views/delay.js", JS),
     asset!("js/views/montecarlo.js", JS),
     asset!("js/views/sensitivity.js", JS),
+    asset!("js/views/runs.js", JS),
     asset!("js/report.js", JS),
 ];
 

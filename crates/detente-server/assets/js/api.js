@@ -67,6 +67,8 @@ export const api = {
     call("POST", `/api/sensitivity?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
   job: (id) => call("GET", `/api/jobs/${encodeURIComponent(id)}`),
   cancelJob: (id) => call("DELETE", `/api/jobs/${encodeURIComponent(id)}`),
+  runs: () => call("GET", "/api/runs"),
+  run: (id) => call("GET", `/api/runs/${encodeURIComponent(id)}`),
   levers: (file, params) =>
     call("POST", `/api/levers?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
 };

@@ -10,6 +10,7 @@ import { renderBargain } from "./views/bargain.js";
 import { renderDelay } from "./views/delay.js";
 import { renderMonteCarlo } from "./views/montecarlo.js";
 import { renderSensitivity } from "./views/sensitivity.js";
+import { renderRunsList, renderRun } from "./views/runs.js";
 
 const state = { file: null, name: "scenario.toml", forecast: null, bargain: null, delay: null };
 const $ = (id) => document.getElementById(id);
@@ -75,6 +76,7 @@ function selectTab(id) {
     tab.tabIndex = on ? 0 : -1;
     $(tab.getAttribute("aria-controls")).hidden = !on;
   }
+  if (id === "tab-runs") listRuns();
 }
 
 function renderForecastIssue() {
@@ -215,6 +217,54 @@ async function cancelJob(kind) {
   }
 }
 
+// Stored runs: listed when the tab opens or on Refresh; a run's result is drawn with the view of
+// its kind, with names and anchors from the run's own scenario (validated by the server).
+async function openRun(id) {
+  try {
+    const run = await api.run(id);
+    const checked = await api.validateText(run.scenario_text, contentTypeFor(run.scenario_name, run.scenario_text));
+    const scenario = checked.scenario;
+    const names = new Map(scenario.actors.map((a) => [a.id, a.name]));
+    const nameOf = (id) => names.get(id) || id;
+    const issues = new Map(scenario.issues.map((i) => [i.id, i.name]));
+    const issueName = (id) => issues.get(id) || id;
+    const views = {
+      forecast: (box, result) => result.issues.forEach((issue) => {
+        const anchors = (scenario.issues.find((i) => i.id === issue.issue) || {}).anchors || [];
+        const node = el("section", { class: "issue" }, el("h4", {}, issue.name));
+        const inner = el("div", {});
+        node.append(inner);
+        box.append(node);
+        renderIssueForecast(inner, issue, { names, anchors: anchors.map((a) => [a.at, a.label]) });
+      }),
+      montecarlo: (box, result) => renderMonteCarlo(box, result, issueName),
+      delay: (box, result) => renderDelay(box, result, null, nameOf),
+      sensitivity: (box, result) => renderSensitivity(box, result, metricLabel(issueName)),
+    };
+    renderRun($("run-view"), run, views, (text, name) => load(text, name));
+    $("findings").replaceChildren();
+    setStatus(`Run ${run.id} opened: ${run.kind} of “${run.title}”.`);
+  } catch (e) {
+    showError(e);
+  }
+}
+
+async function listRuns() {
+  try {
+    // Ask first, so a server without a store gets no request that answers 404.
+    if (!(await api.health()).run_store) {
+      $("runs-list").replaceChildren(el("p", { class: "note" }, "This server has no run store: start it " +
+        "with `detente serve --db PATH` to browse runs saved with --save."));
+      return;
+    }
+    const { runs } = await api.runs();
+    renderRunsList($("runs-list"), runs, openRun);
+    $("findings").replaceChildren();
+  } catch (e) {
+    showError(e);
+  }
+}
+
 async function save() {
   try {
     const result = await api.validateJson(state.file);
@@ -257,6 +307,7 @@ function wire() {
   $("sensitivity-form").addEventListener("submit", runSensitivity);
   $("cancel-sensitivity").addEventListener("click", () => cancelJob("sensitivity"));
   $("issue-select").addEventListener("change", renderForecastIssue);
+  $("refresh-runs").addEventListener("click", listRuns);
   const tabs = [...document.querySelectorAll('[role="tab"]')];
   tabs.forEach((tab, i) => {
     tab.addEventListener("click", () => selectTab(tab.id));

@@ -1,4 +1,5 @@
-//! `GET /api/health`: liveness, version and the limits in force (no token needed).
+//! `GET /api/health`: liveness, version, the limits in force and whether the server has a run
+//! store (no token needed; the store's path is never shown).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,8 @@ pub struct Health {
     status: &'static str,
     version: &'static str,
     limits: BTreeMap<&'static str, u64>,
+    /// Whether `GET /api/runs` has a store to read (`detente serve --db PATH`).
+    run_store: bool,
 }
 
 pub(crate) async fn health(State(state): State<AppState>) -> Json<Health> {
@@ -21,5 +24,6 @@ pub(crate) async fn health(State(state): State<AppState>) -> Json<Health> {
         status: "ok",
         version: env!("CARGO_PKG_VERSION"),
         limits: state.limits.table().into_iter().collect(),
+        run_store: state.runs_db.is_some(),
     })
 }

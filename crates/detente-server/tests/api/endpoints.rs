@@ -16,6 +16,8 @@ async fn health_reports_the_limits_in_force() {
     for (name, value) in Limits::default().table() {
         assert_eq!(reply.json["limits"][name], value, "{name}");
     }
+    // `app()` has no run store.
+    assert_eq!(reply.json["run_store"], false);
 }
 
 #[tokio::test]

@@ -63,6 +63,10 @@ fn run(kind: &str, seed: Option<u64>) -> NewRun {
 async fn runs_list_and_show_what_the_store_holds() {
     let db = TempDb::new("runs");
     let app = app_with_db(&db.0);
+    // Health says there is a store (the dashboard asks before listing), without its path.
+    let health = send(&app, get("/api/health")).await;
+    assert_eq!(health.json["run_store"], true);
+    assert!(!health.text.contains(db.0.to_str().unwrap()));
     // No file yet: no runs.
     let reply = send(&app, get("/api/runs")).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
