@@ -306,6 +306,18 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 1, `page is ${overflow}px wider than a phone screen`);
   await page.screenshot({ path: join(shots, "forecast-phone.png"), fullPage: true });
+  // The wide views at phone width: Monte Carlo bands and histograms, and the stored runs; their
+  // charts and tables scroll inside their own boxes.
+  await page.locator("#tab-montecarlo").click();
+  await page.locator('#montecarlo-form input[name="trials"]').fill("50");
+  await page.getByRole("button", { name: "Run Monte Carlo" }).click();
+  await page.locator('#montecarlo-view [data-chart="mc-histogram"]').first().waitFor({ timeout: 60_000 });
+  const mcOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(mcOverflow <= 1, `Monte Carlo view is ${mcOverflow}px wider than a phone screen`);
+  await page.locator("#tab-runs").click();
+  await page.locator("table.runs").waitFor();
+  const runsOverflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(runsOverflow <= 1, `stored runs are ${runsOverflow}px wider than a phone screen`);
   assert.equal(errors.length, consoleBefore);
 
   // The HTML report: one file, no network, the same charts.

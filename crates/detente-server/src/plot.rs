@@ -21,7 +21,7 @@ use detente_sim::MonteCarloResult;
 use detente_sim::sensitivity::MetricSensitivity;
 
 use crate::bargain_out::BargainOut;
-use crate::report::ReportInput;
+use crate::report::{ReportInput, esc};
 
 /// Okabe-Ito followed by four of Paul Tol's muted colours, as the dashboard's `PALETTE`.
 const PALETTE: [&str; 12] = [
@@ -108,21 +108,6 @@ fn file_part(id: &str) -> String {
             }
         })
         .collect()
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 fn short(s: &str, n: usize) -> String {
@@ -220,10 +205,34 @@ impl Canvas {
         );
     }
 
+    /// A label along the y axis, written bottom to top, centred on `(x, y)`.
+    fn y_label(&mut self, x: f64, y: f64, text: &str) {
+        let _ = writeln!(
+            self.out,
+            "<text x=\"{x:.1}\" y=\"{y:.1}\" text-anchor=\"middle\" fill=\"{MUTED}\" transform=\"rotate(-90 {x:.1} {y:.1})\">{}</text>",
+            esc(text)
+        );
+    }
+
     fn finish(mut self) -> String {
         self.out.push_str("</svg>\n");
         self.out
     }
+}
+
+/// The `d` attribute of a polyline through `points` (data coordinates).
+fn path_through(points: &[(f64, f64)], sx: Axis, sy: Axis) -> String {
+    let mut d = String::new();
+    for (i, (x, y)) in points.iter().enumerate() {
+        let _ = write!(
+            d,
+            "{}{:.1},{:.1}",
+            if i == 0 { "M" } else { "L" },
+            sx.at(*x),
+            sy.at(*y)
+        );
+    }
+    d
 }
 
 const GRID: &str = "#e5e8eb";
@@ -277,12 +286,7 @@ fn line_chart(o: LineOpts<'_>) -> String {
     c.line((l, h - b), (w - r, h - b), AXIS, "");
     c.line((l, t), (l, h - b), AXIS, "");
     c.text(((l + w - r) / 2.0, h - 6.0), "middle", MUTED, o.x_label);
-    let mid = (t + h - b) / 2.0;
-    let _ = writeln!(
-        c.out,
-        "<text x=\"12\" y=\"{mid:.1}\" text-anchor=\"middle\" fill=\"{MUTED}\" transform=\"rotate(-90 12 {mid:.1})\">{}</text>",
-        esc(o.y_label)
-    );
+    c.y_label(12.0, (t + h - b) / 2.0, o.y_label);
     let mut legend: Vec<(String, &str, bool, f64)> = Vec::new();
     for lv in &o.levels {
         c.raw(&format!(
@@ -314,19 +318,7 @@ fn line_chart(o: LineOpts<'_>) -> String {
         c.text((sx.at(m.at) + 4.0, t + 10.0), "start", m.colour, &m.name);
     }
     for s in &o.series {
-        let d: String = s
-            .points
-            .iter()
-            .enumerate()
-            .map(|(i, (x, y))| {
-                format!(
-                    "{}{:.1},{:.1}",
-                    if i == 0 { "M" } else { "L" },
-                    sx.at(*x),
-                    sy.at(*y)
-                )
-            })
-            .collect();
+        let d = path_through(&s.points, sx, sy);
         let _ = writeln!(
             c.out,
             "<g class=\"series\"><title>{}</title><path d=\"{d}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.2\"{}/>",
@@ -581,26 +573,14 @@ fn frontier(s: &Scenario, b: &BargainOut) -> Option<String> {
         MUTED,
         &format!("utility of {}", names[0]),
     );
-    let mid = (t + h - bm) / 2.0;
-    let _ = writeln!(
-        c.out,
-        "<text x=\"14\" y=\"{mid:.1}\" text-anchor=\"middle\" fill=\"{MUTED}\" transform=\"rotate(-90 14 {mid:.1})\">{}</text>",
-        esc(&format!("utility of {}", names[1]))
+    c.y_label(
+        14.0,
+        (t + h - bm) / 2.0,
+        &format!("utility of {}", names[1]),
     );
     let mut sorted = pts.clone();
     sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let d: String = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, (x, y))| {
-            format!(
-                "{}{:.1},{:.1}",
-                if i == 0 { "M" } else { "L" },
-                sx.at(*x),
-                sy.at(*y)
-            )
-        })
-        .collect();
+    let d = path_through(&sorted, sx, sy);
     let _ = writeln!(
         c.out,
         "<path d=\"{d}\" fill=\"none\" stroke=\"#c4cad0\" stroke-width=\"1.2\"/>\n<g class=\"frontier\" fill=\"#8c959f\">"

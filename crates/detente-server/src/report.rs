@@ -509,8 +509,8 @@ fn md_text(s: &str) -> String {
         .replace('<', "&lt;")
 }
 
-/// Escapes text for HTML element content and attribute values.
-fn esc(s: &str) -> String {
+/// Escapes text for HTML and SVG (XML) element content and attribute values.
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
