@@ -119,6 +119,9 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   const rowBefore = await eumRow(page);
   assert.match(rowBefore, /50\.0/);
   assert.ok((await page.locator("#forecast-view .moves li").count()) >= 1, "moves that mattered listed");
+  // Each move with its reason, worded by the server (the same sentence as the CLI's report).
+  assert.match(await page.locator("#forecast-view .moves li").first().innerText(),
+    /^Round \d+: \S.* (expects to lose a confrontation|compromises with|capitulates to) /);
   assert.equal(await page.locator('[data-chart="eum-rounds"] svg g.series').count(), 9);
   await page.screenshot({ path: join(shots, "forecast.png"), fullPage: true });
   step("forecast run");

@@ -321,7 +321,7 @@ fn eum_summary(out: &mut dyn Write, scenario: &Scenario, eum: &EumForecast) -> R
             name_of(scenario, &m.actor),
             m.from,
             m.to,
-            m.reason(scenario)
+            m.reason
         );
         write_wrapped(out, &text, "    ")?;
     }
@@ -383,12 +383,7 @@ pub fn explain(
         }
         for m in own {
             moved = true;
-            let text = format!(
-                "  moved {:.2} -> {:.2}: {}.",
-                m.from,
-                m.to,
-                m.reason(scenario)
-            );
+            let text = format!("  moved {:.2} -> {:.2}: {}.", m.from, m.to, m.reason);
             write_wrapped(out, &text, "    ")?;
         }
         for m in pulled {

@@ -331,3 +331,48 @@ fn istanbul_scenario_forecasts_every_issue() {
         .assert()
         .success();
 }
+
+/// Every EUM move in the JSON carries its reason in words, naming actors by their display names,
+/// and the terminal report's "Biggest moves" prints that same sentence (one wording everywhere;
+/// the dashboard shows the JSON's).
+#[test]
+fn move_reasons_in_json_are_the_report_sentences() {
+    let doc = json_forecast(&istanbul(), &[]);
+    let table = detente().arg("forecast").arg(istanbul()).output().unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let table = squash(&table);
+    let ceasefire = issue(&doc, "ceasefire");
+    let moves: Vec<&Value> = ceasefire["eum"]["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["moves"].as_array().unwrap())
+        .collect();
+    assert!(!moves.is_empty());
+    for m in &moves {
+        let reason = m["reason"].as_str().unwrap();
+        // Names, not ids: "United States", never "united-states".
+        assert!(!reason.contains(m["toward"].as_str().unwrap()), "{reason}");
+        assert!(
+            ["confrontation", "compromises", "capitulates"]
+                .iter()
+                .any(|w| reason.contains(w)),
+            "{reason}"
+        );
+    }
+    // The largest move of the issue is listed first in the report, with the same sentence.
+    let biggest = moves
+        .iter()
+        .max_by(|a, b| {
+            let d = |m: &Value| (m["to"].as_f64().unwrap() - m["from"].as_f64().unwrap()).abs();
+            d(a).total_cmp(&d(b))
+        })
+        .unwrap();
+    let reason = squash(biggest["reason"].as_str().unwrap());
+    assert!(
+        reason.starts_with("Turkey compromises with Poland"),
+        "{reason}"
+    );
+    assert!(table.contains(&reason), "report lacks `{reason}`");
+}

@@ -153,37 +153,26 @@ pub struct EumMove {
     pub eu_actor: f64,
     /// Expected utility of the proposer from challenging the mover, as the mover sees it.
     pub eu_other: f64,
+    /// Why the move happened, in words, with the actors' names.
+    pub reason: String,
 }
 
-impl EumMove {
-    /// Why the move happened, in words, with actors named as in `scenario`. The one wording
-    /// every front end (terminal report, HTML and Markdown reports) uses.
-    pub fn reason(&self, scenario: &Scenario) -> String {
-        let name = |id: &str| {
-            scenario
-                .actor_index(id)
-                .and_then(|i| scenario.actor(i))
-                .map_or_else(|| id.to_owned(), |a| a.name.clone())
-        };
-        let who = name(&self.actor);
-        let other = name(&self.toward);
-        match self.kind {
-            OfferKind::Confrontation => format!(
-                "{who} expects to lose a confrontation with {other} (its expected utility of \
-                 challenging {other} is {:+.3}, {other}'s of challenging it {:+.3}) and gives in",
-                self.eu_actor, self.eu_other
-            ),
-            OfferKind::Compromise => format!(
-                "{who} compromises with {other}: {other} expects to gain {:+.3} from challenging \
-                 it, more than the {:+.3} {who} would get, so {who} concedes in that proportion",
-                self.eu_other, self.eu_actor
-            ),
-            OfferKind::Capitulation => format!(
-                "{who} capitulates to {other}: it expects {:+.3} from a challenge against \
-                 {other}'s {:+.3}",
-                self.eu_actor, self.eu_other
-            ),
-        }
+/// Why a move happened, in words: the one wording every front end (terminal report, HTML and
+/// Markdown reports, the dashboard through the JSON's `reason`) shows.
+fn move_reason(kind: OfferKind, who: &str, other: &str, eu_actor: f64, eu_other: f64) -> String {
+    match kind {
+        OfferKind::Confrontation => format!(
+            "{who} expects to lose a confrontation with {other} (its expected utility of \
+             challenging {other} is {eu_actor:+.3}, {other}'s of challenging it {eu_other:+.3}) and gives in"
+        ),
+        OfferKind::Compromise => format!(
+            "{who} compromises with {other}: {other} expects to gain {eu_other:+.3} from challenging \
+             it, more than the {eu_actor:+.3} {who} would get, so {who} concedes in that proportion"
+        ),
+        OfferKind::Capitulation => format!(
+            "{who} capitulates to {other}: it expects {eu_actor:+.3} from a challenge against \
+             {other}'s {eu_other:+.3}"
+        ),
     }
 }
 
@@ -377,6 +366,12 @@ fn run_eum(
     let result = eum::run(&input, &config.eum)?;
     let ids: Vec<String> = stances.iter().map(|s| id(scenario, s)).collect();
     let name = |i: usize| ids.get(i).cloned().unwrap_or_else(|| "?".to_owned());
+    let display = |i: usize| {
+        stances
+            .get(i)
+            .and_then(|s| scenario.actor(s.actor))
+            .map_or_else(|| "?".to_owned(), |a| a.name.clone())
+    };
     let rounds = result
         .rounds
         .iter()
@@ -406,6 +401,13 @@ fn run_eum(
                     to: o.to,
                     eu_actor: o.eu_receiver,
                     eu_other: o.eu_proposer,
+                    reason: move_reason(
+                        o.kind,
+                        &display(o.receiver),
+                        &display(o.proposer),
+                        o.eu_receiver,
+                        o.eu_proposer,
+                    ),
                 })
                 .collect(),
         })

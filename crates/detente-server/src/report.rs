@@ -162,7 +162,7 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
                 md_text(name_of(s, &m.actor)),
                 m.from,
                 m.to,
-                md_text(&m.reason(s))
+                md_text(&m.reason)
             );
         }
         for note in &issue.notes {

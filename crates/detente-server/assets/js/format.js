@@ -1,5 +1,6 @@
 // Small helpers shared by the dashboard and the HTML report: DOM building, number formatting,
-// anchor lookup and the wording of EUM moves (the same wording as the CLI's report).
+// anchor lookup, EUM endings and metric labels. (Why an EUM move happened comes worded from the
+// server, as each move's `reason`, so the dashboard and the CLI say it the same way.)
 // Written as plain ES modules; the report inlines them with import lines dropped and `export`
 // stripped, so keep one import per line and names unique across modules.
 
@@ -43,25 +44,6 @@ export const MODEL_NAMES = {
   nash: "Nash bargaining",
   eum: "Expected utility (EUM)",
 };
-
-// Why an EUM move happened: mirrors move_reason in the Rust report.
-export function moveReason(nameOf, m) {
-  const who = nameOf(m.actor);
-  const other = nameOf(m.toward);
-  switch (String(m.kind).toLowerCase()) {
-    case "confrontation":
-      return `${who} expects to lose a confrontation with ${other} (its expected utility of ` +
-        `challenging ${other} is ${signed(m.eu_actor)}, ${other}'s of challenging it ` +
-        `${signed(m.eu_other)}) and gives in`;
-    case "compromise":
-      return `${who} compromises with ${other}: ${other} expects to gain ${signed(m.eu_other)} ` +
-        `from challenging it, more than the ${signed(m.eu_actor)} ${who} would get, so ${who} ` +
-        `concedes in that proportion`;
-    default:
-      return `${who} capitulates to ${other}: it expects ${signed(m.eu_actor)} from a challenge ` +
-        `against ${other}'s ${signed(m.eu_other)}`;
-  }
-}
 
 export function termination(t) {
   if (!t) return "";

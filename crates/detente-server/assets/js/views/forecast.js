@@ -2,7 +2,7 @@
 // (lines, with the model forecasts as dashed levels), and the moves that mattered with their
 // reasons. Used by the dashboard and by the HTML report.
 
-import { el, fmt, nearestAnchor, moveReason, termination, MODEL_NAMES } from "../format.js";
+import { el, fmt, nearestAnchor, termination, MODEL_NAMES } from "../format.js";
 import { lineChart, PALETTE } from "../charts.js";
 
 const MODEL_COLOURS = { compromise: "#555555", median: "#8B4513", nash: "#6A3D9A", eum: "#B22222" };
@@ -69,7 +69,8 @@ export function renderIssueForecast(container, issue, info) {
     container.append(el("h4", {}, "Moves that mattered"));
     container.append(el("ol", { class: "moves" }, moves.slice(0, 3).map(([round, m]) =>
       el("li", {}, el("strong", {}, `Round ${round}: ${nameOf(m.actor)} ${fmt(m.from)} → ${fmt(m.to)}. `),
-        moveReason(nameOf, m) + "."))));
+        // A run stored before moves carried their reason shows the kind instead.
+        (m.reason || `${m.kind} (no reason recorded)`) + "."))));
     if (moves.length > 3) {
       const all = moves.slice().sort((a, b) => a[0] - b[0]);
       container.append(el("details", {}, el("summary", {}, `All ${moves.length} accepted offers, by round`),
