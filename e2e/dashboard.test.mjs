@@ -1,9 +1,11 @@
 // End-to-end test of the dashboard and the HTML report in a real browser: Debian's Chromium,
-// headless, driven by playwright-core. Starts `detente serve` on a free loopback port, loads
-// the Istanbul scenario, runs a forecast, changes a salience, re-runs and checks the chart
-// changed, opens the package-deal, delay and Monte Carlo views, saves the edited scenario, tries a broken file, checks
-// the phone-width layout and the keyboard path, opens a generated report (forecasts, package deal,
-// cost of delay, Monte Carlo, sensitivity), takes screenshots into
+// headless, driven by playwright-core. Saves three runs with the CLI into a run store, starts
+// `detente serve --db` on a free loopback port, loads the Istanbul scenario, runs a forecast,
+// changes a salience, re-runs and checks the chart changed, opens the package-deal and delay
+// views, runs Monte Carlo (with and without extra noise, and a malformed noise setting) and
+// sensitivity jobs, saves the edited scenario, tries a broken file, opens the stored runs, checks
+// the phone-width layout and the keyboard path, opens a generated report offline (forecasts,
+// package deal, cost of delay, Monte Carlo, sensitivity), takes screenshots into
 // docs/screenshots/, and fails on any console error.
 //
 // Environment: DETENTE_BIN (default ../target/release/detente), CHROMIUM (default
