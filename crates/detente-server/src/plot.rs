@@ -205,6 +205,14 @@ impl Canvas {
         );
     }
 
+    /// Vertical grid lines at `values` from `top` to `bottom`, each labelled below the plot.
+    fn x_grid(&mut self, sx: Axis, (top, bottom): (f64, f64), values: &[f64], digits: usize) {
+        for &v in values {
+            self.line((sx.at(v), top), (sx.at(v), bottom), GRID, "");
+            self.text((sx.at(v), bottom + 16.0), "middle", FG, &num(v, digits));
+        }
+    }
+
     /// A label along the y axis, written bottom to top, centred on `(x, y)`.
     fn y_label(&mut self, x: f64, y: f64, text: &str) {
         let _ = writeln!(
@@ -563,10 +571,7 @@ fn frontier(s: &Scenario, b: &BargainOut) -> Option<String> {
         c.line((l, sy.at(v)), (w - r, sy.at(v)), GRID, "");
         c.text((l - 6.0, sy.at(v) + 4.0), "end", FG, &num(v, 2));
     }
-    for v in ticks(x0, x1, 5) {
-        c.line((sx.at(v), t), (sx.at(v), h - bm), GRID, "");
-        c.text((sx.at(v), h - bm + 16.0), "middle", FG, &num(v, 2));
-    }
+    c.x_grid(sx, (t, h - bm), &ticks(x0, x1, 5), 2);
     c.text(
         ((l + w - r) / 2.0, h - 8.0),
         "middle",
@@ -667,10 +672,7 @@ fn bands(s: &Scenario, mc: &MonteCarloResult, issue: &str) -> Option<String> {
         mc.trials
     );
     let mut c = Canvas::new(w, h, &title);
-    for v in ticks(x0, x1, 6) {
-        c.line((sx.at(v), t), (sx.at(v), h - b), GRID, "");
-        c.text((sx.at(v), h - b + 16.0), "middle", FG, &num(v, 0));
-    }
+    c.x_grid(sx, (t, h - b), &ticks(x0, x1, 6), 0);
     c.text(
         ((l + w - r) / 2.0, h - 22.0),
         "middle",
@@ -769,10 +771,7 @@ fn tornado(s: &Scenario, m: &MetricSensitivity, top: usize) -> Option<String> {
     };
     let title = format!("{label}: inputs that move it most");
     let mut c = Canvas::new(w, h, &title);
-    for v in ticks(x0, x1, 6) {
-        c.line((sx.at(v), t), (sx.at(v), h - b), GRID, "");
-        c.text((sx.at(v), h - b + 16.0), "middle", FG, &num(v, digits));
-    }
+    c.x_grid(sx, (t, h - b), &ticks(x0, x1, 6), digits);
     c.text(
         ((l + w - r) / 2.0, h - 22.0),
         "middle",
