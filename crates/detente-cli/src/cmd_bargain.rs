@@ -7,11 +7,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
+use detente_analysis::AnalysisConfig;
 use detente_core::Scenario;
-use detente_models::bargain::{
-    Domain, Loss, NashWeights, Package, PackageConfig, Problem, Solution, SolveConfig,
-    from_scenario, genius, solve,
-};
+use detente_models::bargain::{Loss, NashWeights, PackageConfig, Problem, Solution, genius};
 use miette::Report;
 use serde::Serialize;
 
@@ -116,63 +114,7 @@ pub fn input_error(file: &Path, e: impl std::fmt::Display) -> Failure {
     Failure::Input(Report::msg(format!("{}: {e}", file.display())))
 }
 
-/// One issue's value in a package, with the nearest anchor label (scenarios) or the value label
-/// (GENIUS).
-#[derive(Debug, Clone, Serialize)]
-pub struct IssueValue {
-    /// Issue id (scenario) or name (GENIUS).
-    pub issue: String,
-    /// The value on the issue's scale, where it has one.
-    pub value: Option<f64>,
-    /// The value's label: the nearest anchor for scenarios, the item name for GENIUS.
-    pub label: Option<String>,
-}
-
-/// Spells a package out issue by issue.
-pub fn describe_package(
-    domain: &Domain,
-    scenario: Option<&Scenario>,
-    package: &Package,
-) -> Vec<IssueValue> {
-    domain
-        .issues()
-        .iter()
-        .zip(&package.0)
-        .enumerate()
-        .map(|(k, (issue, &v))| {
-            let value = issue.values.get(v);
-            let number = value.and_then(|x| x.number);
-            let label = match (scenario, number) {
-                (Some(s), Some(x)) => s.issues.get(k).and_then(|i| i.nearest_anchor(x)).map(|a| {
-                    if a.at == x {
-                        a.label.clone()
-                    } else {
-                        format!("near {}: {}", fmt_num(a.at), a.label)
-                    }
-                }),
-                _ => value.map(|x| x.label.clone()),
-            };
-            IssueValue {
-                issue: scenario
-                    .and_then(|s| s.issues.get(k))
-                    .map_or_else(|| issue.name.clone(), |i| i.id.clone()),
-                value: number,
-                label,
-            }
-        })
-        .collect()
-}
-
-/// A number with at most two decimals and no trailing zeros.
-pub fn fmt_num(x: f64) -> String {
-    let s = format!("{x:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" {
-        "0".to_owned()
-    } else {
-        s.to_owned()
-    }
-}
+pub use detente_analysis::{IssueValue, describe_package, fmt_num};
 
 /// A utility with three decimals.
 pub fn fmt_u(x: f64) -> String {
@@ -252,19 +194,22 @@ struct BargainOut<'a> {
 /// Runs `detente bargain`.
 pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let quiet = args.package.format != Format::Table;
-    let (problem, scenario) = if args.file.is_dir() {
-        (load_genius(&args.file)?, None)
+    let config = AnalysisConfig {
+        package: args.package.package(),
+        ..AnalysisConfig::default()
+    }
+    .with_nash_weights(args.package.nash_weights());
+    let (problem, solutions, scenario) = if args.file.is_dir() {
+        let problem = load_genius(&args.file)?;
+        let solutions = detente_analysis::solve_problem(&problem, &config)
+            .map_err(|e| input_error(&args.file, e))?;
+        (problem, solutions, None)
     } else {
         let parsed = load_scenario(&args.file, quiet)?;
-        let problem = from_scenario(&parsed.scenario, &args.package.package())
+        let (problem, solutions) = detente_analysis::package_problem(&parsed.scenario, &config)
             .map_err(|e| input_error(&args.file, e))?;
-        (problem, Some(parsed.scenario))
+        (problem, solutions, Some(parsed.scenario))
     };
-    let config = SolveConfig {
-        nash_weights: args.package.nash_weights(),
-        ..SolveConfig::default()
-    };
-    let solutions = solve(&problem, &config).map_err(|e| input_error(&args.file, e))?;
     let parties: Vec<String> = problem.parties().iter().map(|p| p.name.clone()).collect();
     let domain = problem.domain();
     let named: Vec<(&'static str, &Option<Solution>)> = vec![

@@ -9,9 +9,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::ValueEnum;
+use detente_analysis::{AnalysisConfig, AnalysisError, Selection};
 use detente_core::Scenario;
-use detente_models::bargain::{PackageConfig, SolveConfig};
-use detente_models::dynamics::DynamicsConfig;
+use detente_models::bargain::PackageConfig;
 use detente_models::forecast::{ForecastConfig, Model};
 use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
 use detente_sim::shocks::{DEFAULT_SHOCKS, shocks};
@@ -164,54 +164,37 @@ fn targets(common: &SimCommon, scenario: &Scenario) -> Result<Vec<Target>, Failu
             common.package_step
         )));
     }
-    let all = common.model.contains(&TargetArg::All);
-    let mut models: Vec<Model> = Model::ALL
-        .into_iter()
-        .filter(|m| {
-            all || common.model.iter().any(|t| {
-                matches!(
-                    (t, m),
-                    (TargetArg::Compromise, Model::Compromise)
-                        | (TargetArg::Median, Model::Median)
-                        | (TargetArg::Nash, Model::Nash)
-                        | (TargetArg::Eum, Model::Eum)
-                )
+    let selection = Selection {
+        all: common.model.contains(&TargetArg::All),
+        spatial: common
+            .model
+            .iter()
+            .filter_map(|t| match t {
+                TargetArg::Compromise => Some(Model::Compromise),
+                TargetArg::Median => Some(Model::Median),
+                TargetArg::Nash => Some(Model::Nash),
+                TargetArg::Eum => Some(Model::Eum),
+                TargetArg::All | TargetArg::Package | TargetArg::Delay => None,
             })
-        })
-        .collect();
-    models.dedup();
-    let mut out = Vec::new();
-    if !models.is_empty() {
-        out.push(Target::Spatial(ForecastConfig {
-            models,
-            ..ForecastConfig::default()
-        }));
-    }
-    if all || common.model.contains(&TargetArg::Package) {
-        out.push(Target::Package {
-            package: PackageConfig {
-                step: common.package_step,
-                ..PackageConfig::default()
-            },
-            // Counting every rational package is not needed for "does a ZOPA exist".
-            solve: SolveConfig {
-                zopa_count_limit: 0,
-                ..SolveConfig::default()
-            },
-        });
-    }
-    if common.model.contains(&TargetArg::Delay) || (all && scenario.time.is_some()) {
-        out.push(Target::Delay(DynamicsConfig {
-            package: PackageConfig {
-                step: common.package_step,
-                ..PackageConfig::default()
-            },
-            months: common.months,
-            levers: common.lever.clone(),
-            ..DynamicsConfig::default()
-        }));
-    }
-    Ok(out)
+            .collect(),
+        package: common.model.contains(&TargetArg::Package),
+        delay: common.model.contains(&TargetArg::Delay),
+    };
+    let config = AnalysisConfig {
+        package: PackageConfig {
+            step: common.package_step,
+            ..PackageConfig::default()
+        },
+        months: common.months,
+        levers: common.lever.clone(),
+        ..AnalysisConfig::default()
+    };
+    config.targets(scenario, &selection).map_err(|e| match e {
+        AnalysisError::NoTime => input(format!(
+            "{e}\n  help: add a `[time]` section (docs/scenario-format.md, \"Time\") or leave `delay` out of --model"
+        )),
+        other => input(other.to_string()),
+    })
 }
 
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {

@@ -7,14 +7,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use detente_models::bargain::{PackageConfig, SolveConfig, from_scenario, solve};
-use detente_models::dynamics::{DynamicsConfig, delay, levers};
-use detente_models::forecast::{ForecastConfig, forecast};
-use detente_server::bargain_out::BargainOut;
+use detente_analysis::{AnalysisConfig, AnalysisError, analyze};
+use detente_models::bargain::PackageConfig;
 use detente_server::plot::plots;
 use detente_server::report::{ReportInput, html, markdown};
-use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
-use detente_sim::{MonteCarloConfig, Target, montecarlo};
 use miette::Report;
 
 use crate::Failure;
@@ -71,65 +67,39 @@ pub struct ReportArgs {
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let parsed = load_scenario(&args.file, false)?;
     let scenario = &parsed.scenario;
-    let result = forecast(scenario, &ForecastConfig::default());
-    let package = PackageConfig {
-        step: args.step,
-        ..PackageConfig::default()
-    };
-    let bargain = from_scenario(scenario, &package)
-        .and_then(|problem| {
-            solve(&problem, &SolveConfig::default())
-                .map(|s| BargainOut::new(&scenario.meta.title, &package, &problem, &s))
-        })
-        .map_err(|e| e.to_string());
-    // The delay model and the levers need the scenario's `[time]` section; without it they
-    // would model defaults nobody chose, so the section is left out.
-    let dynamics = DynamicsConfig {
-        package: package.clone(),
+    let mut config = AnalysisConfig {
+        package: PackageConfig {
+            step: args.step,
+            ..PackageConfig::default()
+        },
         months: args.months,
-        ..DynamicsConfig::default()
+        ..AnalysisConfig::default()
     };
-    let delay_report = scenario
-        .time
+    config.parts.montecarlo = args.trials > 0;
+    config.parts.sensitivity = !args.no_sensitivity;
+    config.montecarlo.trials = args.trials;
+    config.montecarlo.seed = args.seed;
+    config.sensitivity.trials = args.sensitivity_trials;
+    config.sensitivity.seed = args.seed;
+    let analysis = analyze(scenario, &config);
+    let mc = analysis.montecarlo.transpose().map_err(sim_error)?;
+    let sens = analysis.sensitivity.transpose().map_err(sim_error)?;
+    let bargain = analysis
+        .packages
         .as_ref()
-        .map(|_| delay(scenario, &dynamics).map_err(|e| e.to_string()));
-    let levers_report = match &scenario.time {
-        Some(time) if !time.levers.is_empty() => levers(scenario, &dynamics).ok(),
-        _ => None,
-    };
-    // Monte Carlo and sensitivity of the spatial models only: package bargaining in every trial
-    // would make a report take minutes (`detente montecarlo --model package` does that).
-    let targets = [Target::Spatial(ForecastConfig::default())];
-    let mc = if args.trials == 0 {
-        None
-    } else {
-        let config = MonteCarloConfig {
-            trials: args.trials,
-            seed: args.seed,
-            ..MonteCarloConfig::default()
-        };
-        Some(montecarlo(scenario, &targets, &config, &|_| {}).map_err(sim_error)?)
-    };
-    let sens = if args.no_sensitivity {
-        None
-    } else {
-        let config = SensitivityConfig {
-            trials: args.sensitivity_trials,
-            seed: args.seed,
-            ..SensitivityConfig::default()
-        };
-        Some(sensitivity(scenario, &targets, &config, &|_| {}).map_err(sim_error)?)
-    };
+        .map(|r| r.as_ref().map_err(ToString::to_string));
     let file = args.file.display().to_string();
     let input = ReportInput {
         file: &file,
         scenario,
-        forecast: &result,
-        bargain: bargain.as_ref().map_err(Clone::clone),
-        delay: delay_report
+        forecast: &analysis.forecast,
+        bargain: bargain.unwrap_or_else(|| Err("not run".to_owned())),
+        delay: analysis
+            .delay
             .as_ref()
-            .map(|d| d.as_ref().map_err(Clone::clone)),
-        levers: levers_report.as_ref(),
+            .map(|d| d.as_ref().map_err(ToString::to_string)),
+        // As before the facade: a lever comparison that fails is left out of the report.
+        levers: analysis.levers.as_ref().and_then(|l| l.as_ref().ok()),
         montecarlo: mc.as_ref(),
         sensitivity: sens.as_ref(),
     };
@@ -158,7 +128,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-fn sim_error(e: detente_sim::TargetError) -> Failure {
+fn sim_error(e: AnalysisError) -> Failure {
     Failure::Input(Report::msg(format!(
         "{e}\n  help: pass --trials 0 and --no-sensitivity to leave the uncertainty sections out"
     )))

@@ -14,7 +14,6 @@
 pub mod api;
 mod assets;
 mod auth;
-pub mod bargain_out;
 mod config;
 mod error;
 mod input;

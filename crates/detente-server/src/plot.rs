@@ -20,8 +20,8 @@ use detente_models::forecast::{IssueForecast, Model};
 use detente_sim::MonteCarloResult;
 use detente_sim::sensitivity::MetricSensitivity;
 
-use crate::bargain_out::BargainOut;
 use crate::report::{ReportInput, esc};
+use detente_analysis::Packages as BargainOut;
 
 /// Okabe-Ito followed by four of Paul Tol's muted colours, as the dashboard's `PALETTE`.
 const PALETTE: [&str; 12] = [

@@ -23,7 +23,7 @@ use detente_sim::sensitivity::Sensitivity;
 use serde::Serialize;
 
 use crate::assets;
-use crate::bargain_out::BargainOut;
+use detente_analysis::Packages as BargainOut;
 
 /// What a report shows.
 #[derive(Debug)]
@@ -493,7 +493,12 @@ fn md_sensitivity(md: &mut String, s: &Scenario, sens: &Sensitivity) {
     }
 }
 
-fn solutions(b: &BargainOut) -> [(&'static str, Option<&crate::bargain_out::SolutionOut>); 4] {
+fn solutions(
+    b: &BargainOut,
+) -> [(
+    &'static str,
+    Option<&detente_analysis::packages::SolutionOut>,
+); 4] {
     [
         ("Nash", b.solutions.nash.as_ref()),
         ("Kalai-Smorodinsky", b.solutions.kalai_smorodinsky.as_ref()),

@@ -50,13 +50,18 @@ pub enum KsRule {
 }
 
 /// Exponents of the Nash product.
+///
+/// The default is [`NashWeights::PartyWeights`], the one default of every front end (CLI,
+/// API, report, Monte Carlo, delay model). For GENIUS and GeniusWeb domains every party's weight
+/// is 1, so the default there is the symmetric Nash product that GENIUS and NegMAS compute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NashWeights {
-    /// Symmetric Nash: every exponent 1 (the default, as GENIUS and NegMAS).
-    #[default]
+    /// Symmetric Nash: every exponent 1, whatever the parties' weights.
     Equal,
-    /// Each party's [`super::Party::weight`] (capability for scenarios), normalised to mean 1.
+    /// Each party's [`super::Party::weight`] (capability for scenarios, 1 for GENIUS domains),
+    /// normalised to mean 1 (the default).
+    #[default]
     PartyWeights,
 }
 
@@ -79,7 +84,7 @@ impl Default for SolveConfig {
     fn default() -> Self {
         Self {
             frontier: FrontierConfig::default(),
-            nash_weights: NashWeights::Equal,
+            nash_weights: NashWeights::default(),
             ks_rule: KsRule::MaxMinRatio,
             tie_tolerance: 1e-12,
             zopa_count_limit: 1_000_000,

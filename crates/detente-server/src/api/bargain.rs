@@ -8,16 +8,14 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
+use detente_analysis::{AnalysisConfig, AnalysisError};
 use detente_core::Scenario;
-use detente_models::bargain::{
-    BargainError, FrontierConfig, Loss, NashWeights, PackageConfig, SolveConfig, from_scenario,
-    solve,
-};
+use detente_models::bargain::{BargainError, FrontierConfig, Loss, PackageConfig, SolveConfig};
 
 use super::{AppState, on_posted_scenario, query};
-use crate::bargain_out::BargainOut;
 use crate::config::Limits;
 use crate::error::ApiError;
+use detente_analysis::Packages as BargainOut;
 
 /// Builds the package configuration from the query, checking it against the limits.
 pub(crate) fn config(
@@ -77,24 +75,21 @@ pub(crate) fn run(
     limits: &Limits,
 ) -> Result<BargainOut, ApiError> {
     check_problem(scenario, config, limits)?;
-    let solve_config = SolveConfig {
-        frontier: FrontierConfig {
-            max_candidates: limits.frontier_candidates,
+    let analysis = AnalysisConfig {
+        package: config.clone(),
+        ..AnalysisConfig::default()
+    }
+    .with_frontier(FrontierConfig {
+        max_candidates: limits.frontier_candidates,
+    });
+    let analysis = AnalysisConfig {
+        solve: SolveConfig {
+            zopa_count_limit: limits.zopa_enumeration,
+            ..analysis.solve
         },
-        zopa_count_limit: limits.zopa_enumeration,
-        // Weighted by capability, as `detente bargain` and `detente delay` are by default, so
-        // the dashboard, the report and the CLI show the same Nash package for a scenario.
-        nash_weights: NashWeights::PartyWeights,
-        ..SolveConfig::default()
+        ..analysis
     };
-    let problem = from_scenario(scenario, config).map_err(model_error)?;
-    let solutions = solve(&problem, &solve_config).map_err(model_error)?;
-    Ok(BargainOut::new(
-        &scenario.meta.title,
-        config,
-        &problem,
-        &solutions,
-    ))
+    detente_analysis::packages(scenario, &analysis).map_err(analysis_error)
 }
 
 /// Checks the limits a package problem of `scenario` under `config` must respect: grid points
@@ -172,6 +167,17 @@ pub(crate) fn model_error(e: BargainError) -> ApiError {
             message: format!("bargaining needs at least two parties, found {found}"),
             help: "name them with ?parties=a,b or give two actors the role `principal`".to_owned(),
         },
+        other => ApiError::Unprocessable {
+            message: other.to_string(),
+            help: "check the parties (?parties=a,b) and the grid step (?step=5)".to_owned(),
+        },
+    }
+}
+
+/// Maps an analysis error of the package models to a response.
+pub(crate) fn analysis_error(e: AnalysisError) -> ApiError {
+    match e {
+        AnalysisError::Bargain(e) => model_error(e),
         other => ApiError::Unprocessable {
             message: other.to_string(),
             help: "check the parties (?parties=a,b) and the grid step (?step=5)".to_owned(),

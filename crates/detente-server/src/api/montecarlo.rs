@@ -23,10 +23,10 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
+use detente_analysis::{AnalysisConfig, Selection};
 use detente_core::Scenario;
-use detente_models::bargain::{FrontierConfig, SolveConfig};
+use detente_models::bargain::FrontierConfig;
 use detente_models::dynamics::DynamicsConfig;
-use detente_models::forecast::{ForecastConfig, Model};
 use detente_sim::{MonteCarloConfig, Noise, Target, TargetError};
 use serde::Serialize;
 use tokio::sync::{Notify, Semaphore};
@@ -546,60 +546,12 @@ fn targets(
 ) -> Result<Vec<Target>, ApiError> {
     let help =
         "use model=all or a comma-separated list of compromise, median, nash, eum, package, delay";
-    let mut spatial = Vec::new();
-    let (mut all, mut package, mut delay) = (false, false, false);
-    for name in request
-        .models
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        match name {
-            "all" => all = true,
-            "package" => package = true,
-            "delay" => delay = true,
-            other => spatial.push(other.parse::<Model>().map_err(|_| {
-                ApiError::bad_request(
-                    format!(
-                        "model: unknown model `{}`",
-                        other.chars().take(64).collect::<String>()
-                    ),
-                    help,
-                )
-            })?),
-        }
-    }
-    if !all && !package && !delay && spatial.is_empty() {
+    let selection = Selection::parse(request.models.split(','))
+        .map_err(|e| ApiError::bad_request(format!("model: {e}"), help))?;
+    if selection.is_empty() {
         return Err(ApiError::bad_request("model: no model named", help));
     }
-    let mut models: Vec<Model> = Model::ALL
-        .into_iter()
-        .filter(|m| all || spatial.contains(m))
-        .collect();
-    models.dedup();
-    let frontier = FrontierConfig {
-        max_candidates: limits.frontier_candidates,
-    };
-    let mut out = Vec::new();
-    if !models.is_empty() {
-        out.push(Target::Spatial(ForecastConfig {
-            models,
-            ..ForecastConfig::default()
-        }));
-    }
-    if all || package {
-        bargain::check_problem(scenario, &request.dynamics.package, limits)?;
-        out.push(Target::Package {
-            package: request.dynamics.package.clone(),
-            // Counting every rational package is not needed for "does a ZOPA exist".
-            solve: SolveConfig {
-                zopa_count_limit: 0,
-                frontier,
-                ..SolveConfig::default()
-            },
-        });
-    }
-    if delay && scenario.time.is_none() {
+    if selection.delay && scenario.time.is_none() {
         // As `POST /api/delay`: without `[time]` the delay model would run on defaults nobody chose.
         return Err(ApiError::Unprocessable {
             message: "model `delay` needs the scenario's `[time]` section, and it has none"
@@ -608,11 +560,13 @@ fn targets(
                 .to_owned(),
         });
     }
-    if delay || (all && scenario.time.is_some()) {
+    if selection.runs_package() {
+        bargain::check_problem(scenario, &request.dynamics.package, limits)?;
+    }
+    if selection.runs_delay(scenario) {
         // The checks of `POST /api/delay`: the horizon (`months` or `[time] horizon`) against
         // the `months` limit, and the package problem with this step.
         delay::check(scenario, &request.dynamics, limits, false)?;
-        out.push(Target::Delay(request.dynamics.clone()));
     } else if request.delay_options {
         // `model=all` on a scenario without `[time]`: the months and levers would be ignored.
         return Err(ApiError::Unprocessable {
@@ -620,7 +574,21 @@ fn targets(
             help: "leave out months and levers, or add a `[time]` section (docs/scenario-format.md, \"Time\")".to_owned(),
         });
     }
-    Ok(out)
+    let config = AnalysisConfig {
+        package: request.dynamics.package.clone(),
+        months: request.dynamics.months,
+        levers: request.dynamics.levers.clone(),
+        ..AnalysisConfig::default()
+    }
+    .with_frontier(FrontierConfig {
+        max_candidates: limits.frontier_candidates,
+    });
+    config
+        .targets(scenario, &selection)
+        .map_err(|e| ApiError::Unprocessable {
+            message: e.to_string(),
+            help: help.to_owned(),
+        })
 }
 
 pub(crate) async fn start(

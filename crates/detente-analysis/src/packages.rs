@@ -1,12 +1,16 @@
-//! The JSON form of a package-bargaining result (schema `detente.api.bargain/1`), shared by
-//! `POST /api/bargain`, the dashboard and the reports.
+//! Package bargaining as positions: the typed result of the package models (schema
+//! `detente.api.bargain/1`), shared by `POST /api/bargain`, the dashboard and the reports.
 //!
 //! `detente_models::bargain` reports packages as value indices into its grid; this view writes
 //! each package as the positions it sets on each issue's own scale, names the parties, and keeps
 //! everything else (frontier, the four solutions, disagreement and ideal points, zone of
-//! agreement) as the model computed it.
+//! agreement) as the model computed it. [`describe_package`] spells a package out issue by issue
+//! with the scenario's anchor labels.
 
-use detente_models::bargain::{Loss, Package, PackageConfig, Problem, Solution, Solutions, Zopa};
+use detente_core::Scenario;
+use detente_models::bargain::{
+    Domain, Loss, Package, PackageConfig, Problem, Solution, Solutions, Zopa,
+};
 use serde::Serialize;
 
 /// Version tag of the JSON schema.
@@ -78,7 +82,7 @@ pub struct ConfigOut {
 
 /// A whole package-bargaining result.
 #[derive(Debug, Clone, Serialize)]
-pub struct BargainOut {
+pub struct Packages {
     /// [`SCHEMA`].
     pub schema: &'static str,
     /// Scenario title.
@@ -129,7 +133,7 @@ fn solution(problem: &Problem, s: Option<&Solution>) -> Option<SolutionOut> {
     })
 }
 
-impl BargainOut {
+impl Packages {
     /// Builds the view of `solutions` for `problem`.
     pub fn new(
         title: &str,
@@ -186,5 +190,64 @@ impl BargainOut {
             },
             zopa: solutions.zopa.clone(),
         }
+    }
+}
+
+/// One issue's value in a package, with its label: the scenario's anchor at or around the value
+/// (scenarios), or the value's own name (GENIUS domains).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueValue {
+    /// Issue id (scenario) or name (GENIUS).
+    pub issue: String,
+    /// The value on the issue's scale, where it has one.
+    pub value: Option<f64>,
+    /// The value's label: the nearest anchor for scenarios, the item name for GENIUS.
+    pub label: Option<String>,
+}
+
+/// Spells `package` out issue by issue, labelling each value with the scenario's nearest anchor
+/// (`scenario` given) or the domain's own value name.
+pub fn describe_package(
+    domain: &Domain,
+    scenario: Option<&Scenario>,
+    package: &Package,
+) -> Vec<IssueValue> {
+    domain
+        .issues()
+        .iter()
+        .zip(&package.0)
+        .enumerate()
+        .map(|(k, (issue, &v))| {
+            let value = issue.values.get(v);
+            let number = value.and_then(|x| x.number);
+            let label = match (scenario, number) {
+                (Some(s), Some(x)) => s.issues.get(k).and_then(|i| i.nearest_anchor(x)).map(|a| {
+                    if a.at == x {
+                        a.label.clone()
+                    } else {
+                        format!("near {}: {}", fmt_num(a.at), a.label)
+                    }
+                }),
+                _ => value.map(|x| x.label.clone()),
+            };
+            IssueValue {
+                issue: scenario
+                    .and_then(|s| s.issues.get(k))
+                    .map_or_else(|| issue.name.clone(), |i| i.id.clone()),
+                value: number,
+                label,
+            }
+        })
+        .collect()
+}
+
+/// A number with at most two decimals and no trailing zeros (`-0` printed as `0`).
+pub fn fmt_num(x: f64) -> String {
+    let s = format!("{x:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
     }
 }
