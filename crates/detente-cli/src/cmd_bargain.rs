@@ -45,11 +45,20 @@ pub enum NashArg {
     Equal,
 }
 
+impl From<NashWeights> for NashArg {
+    fn from(weights: NashWeights) -> Self {
+        match weights {
+            NashWeights::PartyWeights => NashArg::Capability,
+            NashWeights::Equal => NashArg::Equal,
+        }
+    }
+}
+
 /// Options shared by `bargain`, `delay` and `levers`.
 #[derive(Debug, clap::Args)]
 pub struct PackageArgs {
     /// Grid spacing on each issue's scale, in scale points.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = PackageConfig::default().step)]
     pub step: f64,
     /// Shape of the per-issue loss.
     #[arg(long, value_enum, default_value_t = LossArg::Quadratic)]
@@ -58,7 +67,7 @@ pub struct PackageArgs {
     #[arg(long, value_delimiter = ',')]
     pub parties: Vec<String>,
     /// Weights of the Nash product.
-    #[arg(long, value_enum, default_value_t = NashArg::Capability)]
+    #[arg(long, value_enum, default_value_t = NashArg::from(NashWeights::default()))]
     pub nash: NashArg,
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = Format::Table)]

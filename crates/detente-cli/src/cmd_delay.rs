@@ -140,7 +140,7 @@ fn save(
         seed: None,
         started,
         finished: crate::cmd_runs::now_ms(),
-        result: serde_json::to_value(&doc).unwrap_or_default(),
+        result: crate::cmd_runs::to_json(&doc)?,
         values,
         eum_rounds: Vec::new(),
         aggregates: Vec::new(),

@@ -65,7 +65,7 @@ pub struct SimCommon {
     #[arg(long, short, value_enum, default_value_t = SimFormat::Table)]
     pub format: SimFormat,
     /// Grid step of package bargaining (and of the delay model's packages) on each issue's scale.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = PackageConfig::default().step)]
     pub package_step: f64,
     /// Delay model: months to look ahead (default: the scenario's `[time] horizon`, else 24).
     #[arg(long)]
@@ -87,7 +87,7 @@ pub struct MonteCarloArgs {
     #[command(flatten)]
     common: SimCommon,
     /// Number of trials.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = MonteCarloConfig::default().trials)]
     trials: u64,
     /// Master seed; the same seed gives the same output on any number of threads.
     #[arg(long, default_value_t = 0)]
@@ -139,7 +139,7 @@ pub struct SensitivityArgs {
     #[command(flatten)]
     common: SimCommon,
     /// Trials of the regression (standardised regression coefficients); 0 skips it.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = SensitivityConfig::default().trials)]
     trials: u64,
     /// Master seed of the regression sample.
     #[arg(long, default_value_t = 0)]
@@ -305,15 +305,17 @@ pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), 
         let aggregates = result
             .metrics
             .iter()
-            .map(|m| detente_store::Aggregate {
-                metric: m.metric.key.clone(),
-                mean: m.summary.mean,
-                p05: m.summary.p05,
-                median: m.summary.median,
-                p95: m.summary.p95,
-                summary: serde_json::to_value(m).unwrap_or_default(),
+            .map(|m| {
+                Ok(detente_store::Aggregate {
+                    metric: m.metric.key.clone(),
+                    mean: m.summary.mean,
+                    p05: m.summary.p05,
+                    median: m.summary.median,
+                    p95: m.summary.p95,
+                    summary: crate::cmd_runs::to_json(m)?,
+                })
             })
-            .collect();
+            .collect::<Result<_, Failure>>()?;
         common.save.save_run(SaveRequest {
             kind: "montecarlo",
             file: &common.file,
@@ -323,7 +325,7 @@ pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), 
             seed: Some(args.seed),
             started,
             finished,
-            result: serde_json::to_value(&result).unwrap_or_default(),
+            result: crate::cmd_runs::to_json(&result)?,
             values,
             eum_rounds: Vec::new(),
             aggregates,
@@ -481,7 +483,7 @@ pub fn run_shocks(args: &ShocksArgs, out: &mut dyn Write) -> Result<(), Failure>
             seed: None,
             started,
             finished,
-            result: serde_json::to_value(&table).unwrap_or_default(),
+            result: crate::cmd_runs::to_json(&table)?,
             values,
             eum_rounds: Vec::new(),
             aggregates: Vec::new(),
@@ -571,7 +573,7 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
             seed: Some(args.seed),
             started,
             finished,
-            result: serde_json::to_value(&result).unwrap_or_default(),
+            result: crate::cmd_runs::to_json(&result)?,
             values: result
                 .metrics
                 .iter()

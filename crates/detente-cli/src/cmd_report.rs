@@ -9,8 +9,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use detente_analysis::{AnalysisConfig, AnalysisError, analyze};
 use detente_models::bargain::PackageConfig;
-use detente_server::plot::plots;
-use detente_server::report::{ReportInput, html, markdown};
+use detente_report::{ReportInput, html, markdown, plots};
 use miette::Report;
 
 use crate::Failure;
@@ -37,18 +36,18 @@ pub struct ReportArgs {
     #[arg(long, short, value_enum, default_value_t = ReportFormat::Html)]
     format: ReportFormat,
     /// Grid step of the package-bargaining and delay models.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = PackageConfig::default().step)]
     step: f64,
     /// Monte Carlo trials of the spatial forecasts (the scenario's own sd/range); 0 leaves the
     /// section out.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = detente_sim::MonteCarloConfig::default().trials)]
     trials: u64,
     /// Master seed of the Monte Carlo and of the sensitivity regression.
     #[arg(long, default_value_t = 0)]
     seed: u64,
     /// Sensitivity of the spatial forecasts: regression trials after the tornado (0 = tornado
     /// only). The default matches `detente sensitivity`: about 15 draws per input on Istanbul.
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = detente_sim::sensitivity::SensitivityConfig::default().trials)]
     sensitivity_trials: u64,
     /// Leave the sensitivity section out.
     #[arg(long)]

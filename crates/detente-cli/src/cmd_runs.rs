@@ -134,7 +134,7 @@ pub fn save_forecast(
                     round: r.round as i64,
                     median: r.median,
                     mean: r.mean,
-                    state: serde_json::to_value(r).unwrap_or_default(),
+                    state: to_json(r)?,
                 });
             }
         }
@@ -153,12 +153,22 @@ pub fn save_forecast(
         seed: None,
         started,
         finished: now_ms(),
-        result: serde_json::to_value(result).unwrap_or_default(),
+        result: to_json(result)?,
         values,
         eum_rounds,
         aggregates: Vec::new(),
     })?;
     Ok(())
+}
+
+/// `value` as JSON for the run store. A value that cannot be serialised (a map with non-string
+/// keys, say) fails the save with a message instead of being stored as `null`.
+pub fn to_json(value: &impl serde::Serialize) -> Result<serde_json::Value, Failure> {
+    serde_json::to_value(value).map_err(|e| {
+        Failure::Internal(miette::Report::msg(format!(
+            "cannot turn the result into JSON for the run store ({e}); nothing was saved"
+        )))
+    })
 }
 
 /// `detente runs`.

@@ -14,22 +14,9 @@ use crate::Failure;
 
 const STRIP_WIDTH: usize = 61;
 
-/// Short text for how the EUM run ended.
+/// Short text for how the EUM run ended (the model's one wording).
 pub fn termination(t: &Termination) -> String {
-    match t {
-        Termination::FixedPoint { round } => {
-            format!("converged: no position moved in round {round}")
-        }
-        Termination::Cycle {
-            first_round,
-            period,
-        } => {
-            format!("cycles: positions repeat every {period} round(s) from round {first_round}")
-        }
-        Termination::RoundCap { rounds } => {
-            format!("still moving after the cap of {rounds} rounds")
-        }
-    }
+    t.to_string()
 }
 
 fn fmt_pos(x: f64) -> String {
@@ -296,28 +283,19 @@ fn eum_summary(out: &mut dyn Write, scenario: &Scenario, eum: &EumForecast) -> R
         eum.point.position,
         eum.mean
     )?;
-    let mut moves: Vec<(usize, &EumMove)> = eum
-        .rounds
-        .iter()
-        .flat_map(|r| r.moves.iter().map(move |m| (r.round, m)))
-        .collect();
-    if moves.is_empty() {
+    if eum.biggest_moves.is_empty() {
         writeln!(
             out,
             "  No actor accepted an offer: every actor holds its position."
         )?;
         return Ok(());
     }
-    moves.sort_by(|a, b| {
-        (b.1.to - b.1.from)
-            .abs()
-            .total_cmp(&(a.1.to - a.1.from).abs())
-            .then(a.0.cmp(&b.0))
-    });
     writeln!(out, "  Biggest moves:")?;
-    for (round, m) in moves.iter().take(3) {
+    for ranked in &eum.biggest_moves {
+        let m = &ranked.change;
         let text = format!(
-            "  - round {round}: {} {:.1} -> {:.1}. {}.",
+            "  - round {}: {} {:.1} -> {:.1}. {}.",
+            ranked.round,
             name_of(scenario, &m.actor),
             m.from,
             m.to,

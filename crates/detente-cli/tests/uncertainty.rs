@@ -104,27 +104,6 @@ fn bad_noise_and_threads_exit_2() {
 }
 
 #[test]
-fn shocks_and_sensitivity_tables() {
-    let dir = tempfile::tempdir().unwrap();
-    let shocks = stdout(
-        detente(dir.path())
-            .arg("shocks")
-            .arg(istanbul())
-            .args(["--model", "compromise"]),
-    );
-    assert!(shocks.contains("ceasefire/compromise"), "{shocks}");
-    assert!(shocks.contains("russia drop"), "{shocks}");
-    let sens = stdout(
-        detente(dir.path())
-            .arg("sensitivity")
-            .arg(istanbul())
-            .args(["--model", "compromise", "--trials", "300"]),
-    );
-    assert!(sens.contains("swing"), "{sens}");
-    assert!(sens.contains("R²"), "{sens}");
-}
-
-#[test]
 fn save_then_list_show_compare_export() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = dir.path().join("s.toml");

@@ -390,6 +390,28 @@ pub enum Termination {
     },
 }
 
+impl std::fmt::Display for Termination {
+    /// The one wording of how a run ended, shared by the terminal report, the HTML and Markdown
+    /// reports and (through the forecast JSON's `ended`) the dashboard.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Termination::FixedPoint { round } => {
+                write!(f, "converged: no position moved in round {round}")
+            }
+            Termination::Cycle {
+                first_round,
+                period,
+            } => write!(
+                f,
+                "cycles: positions repeat every {period} round(s) from round {first_round}"
+            ),
+            Termination::RoundCap { rounds } => {
+                write!(f, "still moving after the cap of {rounds} rounds")
+            }
+        }
+    }
+}
+
 /// The result of a run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EumResult {

@@ -203,8 +203,51 @@ pub struct EumForecast {
     pub preset: EumPreset,
     /// Fixed point, cycle or round cap.
     pub termination: Termination,
+    /// How the run ended, in words: the one sentence every report and the dashboard print
+    /// (`termination`'s [`std::fmt::Display`]).
+    pub ended: String,
     /// Round 0 (initial) to the last round.
     pub rounds: Vec<EumRoundOut>,
+    /// The largest moves of the run, at most [`BIGGEST_MOVES`], largest first (ties: earlier
+    /// round first, then the order within the round): the ones every report shows.
+    pub biggest_moves: Vec<RankedMove>,
+}
+
+/// How many moves [`EumForecast::biggest_moves`] keeps.
+pub const BIGGEST_MOVES: usize = 3;
+
+/// One accepted offer with the round it was accepted in.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedMove {
+    /// The round.
+    pub round: usize,
+    /// The move.
+    #[serde(flatten)]
+    pub change: EumMove,
+}
+
+/// The `n` largest moves of `rounds` (by distance moved), largest first; ties keep the earlier
+/// round first, then the order within the round.
+pub fn biggest_moves(rounds: &[EumRoundOut], n: usize) -> Vec<RankedMove> {
+    let mut moves: Vec<(usize, &EumMove)> = rounds
+        .iter()
+        .flat_map(|r| r.moves.iter().map(move |m| (r.round, m)))
+        .collect();
+    // A stable sort keeps the order within a round for equal distances.
+    moves.sort_by(|a, b| {
+        (b.1.to - b.1.from)
+            .abs()
+            .total_cmp(&(a.1.to - a.1.from).abs())
+            .then(a.0.cmp(&b.0))
+    });
+    moves
+        .into_iter()
+        .take(n)
+        .map(|(round, m)| RankedMove {
+            round,
+            change: m.clone(),
+        })
+        .collect()
 }
 
 /// Every model's forecast on one issue.
@@ -372,7 +415,7 @@ fn run_eum(
             .and_then(|s| scenario.actor(s.actor))
             .map_or_else(|| "?".to_owned(), |a| a.name.clone())
     };
-    let rounds = result
+    let rounds: Vec<EumRoundOut> = result
         .rounds
         .iter()
         .map(|r| EumRoundOut {
@@ -417,6 +460,8 @@ fn run_eum(
         mean: result.forecast_mean,
         preset: config.eum_preset,
         termination: result.outcome,
+        ended: result.outcome.to_string(),
+        biggest_moves: biggest_moves(&rounds, BIGGEST_MOVES),
         rounds,
     })
 }

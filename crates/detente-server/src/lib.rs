@@ -1,5 +1,5 @@
-//! `detente serve`: the JSON API and the dashboard, and the self-contained HTML and Markdown
-//! reports of `detente report`.
+//! `detente serve`: the JSON API and the dashboard (its files come from `detente_report`, which
+//! also writes the HTML and Markdown reports of `detente report`).
 //!
 //! [`router`] builds the whole service (API under `/api/`, dashboard at `/`, assets under
 //! `/assets/`) from a [`ServerConfig`]; [`serve`] runs it on a listener. Every request is bounded
@@ -12,15 +12,12 @@
 //! comes from `detente_models`.
 
 pub mod api;
-mod assets;
 mod auth;
 mod config;
 mod error;
 mod input;
 mod job;
 pub mod montecarlo;
-pub mod plot;
-pub mod report;
 pub mod sensitivity;
 
 use std::any::Any;
@@ -43,11 +40,11 @@ pub use job::Jobs;
 pub const ISTANBUL: &str = api::scenarios_istanbul();
 
 async fn index() -> Html<&'static str> {
-    Html(assets::INDEX)
+    Html(detente_report::assets::INDEX)
 }
 
 async fn asset(Path(path): Path<String>) -> Response {
-    match assets::find(&path) {
+    match detente_report::assets::find(&path) {
         Some(a) => ([(header::CONTENT_TYPE, a.content_type)], a.text).into_response(),
         None => ApiError::NotFound {
             path: format!("/assets/{}", path.chars().take(200).collect::<String>()),

@@ -57,19 +57,27 @@ async fn validate_returns_counts_warnings_and_a_toml_that_round_trips() {
 
 #[tokio::test]
 async fn validate_reports_warnings_with_their_line() {
-    // A salience of 0 for a principal is legal but suspicious enough to warn about, if the core
-    // warns about it; whatever the core warns about must come back with path and help.
-    let parsed = detente_core::parse("request.toml", ISTANBUL).unwrap();
-    let reply = post_toml(&app(), "/api/validate", ISTANBUL).await;
-    for (w, out) in parsed
-        .warnings
-        .iter()
-        .zip(reply.json["warnings"].as_array().unwrap())
-    {
-        assert_eq!(out["path"], w.finding().path.to_string());
-        assert_eq!(out["message"], w.finding().message);
-        assert_eq!(out["severity"], "warning");
-    }
+    // Istanbul has no warnings, so add an actor that takes no position anywhere: the core warns
+    // about exactly that, and the warning must come back with its path, message and line.
+    let text = format!(
+        "{ISTANBUL}\n[[actors]]\nid = \"idle\"\nname = \"Idle\"\ncapability = 1\nrole = \"observer\"\n"
+    );
+    let parsed = detente_core::parse("request.toml", &text).unwrap();
+    assert_eq!(parsed.warnings.len(), 1, "the fixture must warn once");
+    let reply = post_toml(&app(), "/api/validate", &text).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let warnings = reply.json["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{}", reply.text);
+    let (w, out) = (&parsed.warnings[0], &warnings[0]);
+    assert_eq!(out["path"], w.finding().path.to_string());
+    assert_eq!(
+        out["message"],
+        "actor `idle` takes no position on any issue"
+    );
+    assert_eq!(out["severity"], "warning");
+    // The `id = "idle"` line of the appended actor.
+    let line = text.lines().position(|l| l == "id = \"idle\"").unwrap() + 1;
+    assert_eq!(out["line"], line, "{}", reply.text);
 }
 
 #[tokio::test]

@@ -45,14 +45,6 @@ export const MODEL_NAMES = {
   eum: "Expected utility (EUM)",
 };
 
-export function termination(t) {
-  if (!t) return "";
-  if (t.FixedPoint) return `converged (no move in round ${t.FixedPoint.round})`;
-  if (t.Cycle) return `cycles every ${t.Cycle.period} round(s) from round ${t.Cycle.first_round}`;
-  if (t.RoundCap) return `still moving after ${t.RoundCap.rounds} rounds`;
-  return "";
-}
-
 // A label for a Monte Carlo or sensitivity metric key: "ceasefire/eum" reads
 // "Ceasefire before talks: Expected utility (EUM)"; other keys are shown as they are.
 export function metricLabel(issueName) {

@@ -17,7 +17,7 @@ use std::fmt::Write as _;
 
 use detente_core::Scenario;
 use detente_models::dynamics::{DelayReport, LeversReport};
-use detente_models::forecast::{EumMove, Forecast, IssueForecast, Model};
+use detente_models::forecast::{Forecast, IssueForecast, Model};
 use detente_sim::MonteCarloResult;
 use detente_sim::sensitivity::Sensitivity;
 use serde::Serialize;
@@ -53,38 +53,6 @@ fn name_of<'a>(scenario: &'a Scenario, id: &'a str) -> &'a str {
         .iter()
         .find(|a| a.id == id)
         .map_or(id, |a| a.name.as_str())
-}
-
-/// The biggest moves of an issue's EUM run: `(round, move)`, largest first, at most `n`.
-pub fn biggest_moves(issue: &IssueForecast, n: usize) -> Vec<(usize, &EumMove)> {
-    let Some(eum) = &issue.eum else {
-        return Vec::new();
-    };
-    let mut moves: Vec<(usize, &EumMove)> = eum
-        .rounds
-        .iter()
-        .flat_map(|r| r.moves.iter().map(move |m| (r.round, m)))
-        .collect();
-    moves.sort_by(|a, b| {
-        (b.1.to - b.1.from)
-            .abs()
-            .total_cmp(&(a.1.to - a.1.from).abs())
-            .then(a.0.cmp(&b.0))
-    });
-    moves.truncate(n);
-    moves
-}
-
-fn termination(t: &detente_models::eum::Termination) -> String {
-    use detente_models::eum::Termination;
-    match t {
-        Termination::FixedPoint { round } => format!("converged (no move in round {round})"),
-        Termination::Cycle {
-            first_round,
-            period,
-        } => format!("cycles every {period} round(s) from round {first_round}"),
-        Termination::RoundCap { rounds } => format!("still moving after {rounds} rounds"),
-    }
 }
 
 fn cell(issue: &IssueForecast, model: Model) -> String {
@@ -142,20 +110,18 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
             let _ = writeln!(
                 md,
                 "EUM ({:?} preset): {}; final median {:.1}, mean {:.1}.\n",
-                eum.preset,
-                termination(&eum.termination),
-                eum.point.position,
-                eum.mean
+                eum.preset, eum.ended, eum.point.position, eum.mean
             );
         }
-        let moves = biggest_moves(issue, 3);
+        let moves = issue.eum.as_ref().map_or(&[][..], |e| &e.biggest_moves[..]);
         if moves.is_empty() && issue.eum.is_some() {
             let _ = writeln!(
                 md,
                 "No actor accepted an offer: every actor holds its position."
             );
         }
-        for (round, m) in moves {
+        for ranked in moves {
+            let (round, m) = (ranked.round, &ranked.change);
             let _ = writeln!(
                 md,
                 "- Round {round}: {} {:.1} → {:.1}. {}.",

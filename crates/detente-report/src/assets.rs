@@ -1,7 +1,7 @@
 //! The dashboard's static files, embedded in the binary at build time.
 //!
 //! The dashboard is plain HTML, CSS and ES modules with hand-drawn SVG charts: no build step and
-//! no Node.js. The same chart module is inlined into HTML reports (see [`crate::report`]).
+//! no Node.js. The same chart module is inlined into HTML reports (see [`crate::html`]).
 
 /// One embedded file: URL path under `/assets/`, content type, text.
 pub struct Asset {

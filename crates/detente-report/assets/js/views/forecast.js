@@ -2,7 +2,7 @@
 // (lines, with the model forecasts as dashed levels), and the moves that mattered with their
 // reasons. Used by the dashboard and by the HTML report.
 
-import { el, fmt, nearestAnchor, termination, MODEL_NAMES } from "../format.js";
+import { el, fmt, nearestAnchor, MODEL_NAMES } from "../format.js";
 import { lineChart, PALETTE } from "../charts.js";
 
 const MODEL_COLOURS = { compromise: "#555555", median: "#8B4513", nash: "#6A3D9A", eum: "#B22222" };
@@ -56,23 +56,26 @@ export function renderIssueForecast(container, issue, info) {
     levels,
   });
   container.append(el("figure", { class: "chart-box", "data-chart": "eum-rounds" }, chart,
-    el("figcaption", {}, `EUM (${eum.preset} preset): ${termination(eum.termination)}; ` +
+    // `ended` is the model's own sentence (a run stored before it existed shows none).
+    el("figcaption", {}, `EUM (${eum.preset} preset)${eum.ended ? ": " + eum.ended : ""}; ` +
       `final median ${fmt(eum.position)} ${nearestAnchor(info.anchors, eum.position) ? "(" + nearestAnchor(info.anchors, eum.position) + ")" : ""}, mean ${fmt(eum.mean)}. ` +
       "Solid lines: each actor's position after each round; dashed: each model's forecast.")));
 
+  // The ranking of moves is the model's (`biggest_moves`); this view only lists them. A run
+  // stored before the ranking existed shows the full list below and no ranking.
   const moves = [];
   for (const r of eum.rounds) for (const m of r.moves) moves.push([r.round, m]);
-  moves.sort((a, b) => Math.abs(b[1].to - b[1].from) - Math.abs(a[1].to - a[1].from) || a[0] - b[0]);
+  const biggest = (eum.biggest_moves || []).map((m) => [m.round, m]);
   if (moves.length === 0) {
     container.append(el("p", { class: "note" }, "No actor accepted an offer: every actor holds its position."));
   } else {
     container.append(el("h4", {}, "Moves that mattered"));
-    container.append(el("ol", { class: "moves" }, moves.slice(0, 3).map(([round, m]) =>
+    container.append(el("ol", { class: "moves" }, biggest.map(([round, m]) =>
       el("li", {}, el("strong", {}, `Round ${round}: ${nameOf(m.actor)} ${fmt(m.from)} → ${fmt(m.to)}. `),
         // A run stored before moves carried their reason shows the kind instead.
         (m.reason || `${m.kind} (no reason recorded)`) + "."))));
-    if (moves.length > 3) {
-      const all = moves.slice().sort((a, b) => a[0] - b[0]);
+    if (moves.length > biggest.length) {
+      const all = moves;
       container.append(el("details", {}, el("summary", {}, `All ${moves.length} accepted offers, by round`),
         el("div", { class: "table-wrap" }, el("table", { class: "trace" },
           el("thead", {}, el("tr", {}, ["round", "actor", "toward", "kind", "from", "to"].map((h) =>

@@ -6,7 +6,7 @@
 //! issue, the two-party Pareto frontier with the four solutions, utilities by month with the
 //! ripeness month, Monte Carlo bands per issue, and a sensitivity tornado per forecast. The
 //! layout constants and colours follow the JavaScript so both read the same; the numbers come
-//! from the results the caller computed, as in [`crate::report`].
+//! from the results the caller computed, as in [`crate::html`].
 //!
 //! Each file is a complete SVG document (`xmlns`, `viewBox`, a white background, fonts and
 //! colours as attributes) with a `<title>` and, per series or mark, a `<title>` tooltip. Text is
@@ -20,7 +20,7 @@ use detente_models::forecast::{IssueForecast, Model};
 use detente_sim::MonteCarloResult;
 use detente_sim::sensitivity::MetricSensitivity;
 
-use crate::report::{ReportInput, esc};
+use crate::html::{ReportInput, esc};
 use detente_analysis::Packages as BargainOut;
 
 /// Okabe-Ito followed by four of Paul Tol's muted colours, as the dashboard's `PALETTE`.
