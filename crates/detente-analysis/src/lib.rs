@@ -3,7 +3,7 @@
 //! Every front end (the `detente` CLI, the HTTP API and dashboard, the reports and the Python
 //! package) is a thin shell over this crate: it builds an [`AnalysisConfig`] (whose
 //! [`Default`] holds every modelling default once), calls [`analyze`] or one of the per-part
-//! functions ([`packages`], [`delay`], [`levers`], [`montecarlo`], [`sensitivity`]) and prints
+//! functions ([`packages()`], [`delay`], [`levers`], [`montecarlo`], [`sensitivity`]) and prints
 //! or serves the typed result. No front end sets a modelling default of its own, so one scenario
 //! gives one answer wherever it is asked: the Nash package of `detente report`, `detente
 //! bargain`, `POST /api/bargain` and the package Monte Carlo is the same package.
@@ -246,7 +246,7 @@ pub fn packages(scenario: &Scenario, config: &AnalysisConfig) -> Result<Packages
 }
 
 /// The package problem of `scenario` (its grid, parties and utilities) and its solutions, as
-/// the models report them (packages as grid indices); [`packages`] is the same as positions.
+/// the models report them (packages as grid indices); [`packages()`] is the same as positions.
 pub fn package_problem(
     scenario: &Scenario,
     config: &AnalysisConfig,
