@@ -17,8 +17,7 @@ mod config;
 mod error;
 mod input;
 mod job;
-pub mod montecarlo;
-pub mod sensitivity;
+mod jobs;
 
 use std::any::Any;
 use std::sync::Arc;

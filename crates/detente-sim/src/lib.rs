@@ -28,6 +28,7 @@ mod aggregate;
 pub mod montecarlo;
 mod perturb;
 mod rng;
+mod runner;
 pub mod sensitivity;
 pub mod shocks;
 mod target;
@@ -38,6 +39,7 @@ pub use montecarlo::{
 };
 pub use perturb::{Noise, NoiseError, perturb};
 pub use rng::{normal, trial_rng, uniform};
+pub use runner::{MonteCarloRun, Runner, SensitivityRun};
 pub use target::{Metric, MetricKind, Target, TargetError};
 
 /// Version tag of the Monte Carlo JSON schema.

@@ -39,7 +39,7 @@ pub struct AppState {
     pub runs_db: Option<Arc<std::path::PathBuf>>,
 }
 
-pub use montecarlo::{JobOut, JobTable};
+pub use crate::jobs::{JobOut, JobTable};
 
 /// Every API route: method, path and handler.
 pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {

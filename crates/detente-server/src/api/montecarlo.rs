@@ -5,19 +5,11 @@
 //! blocks of trials) or drops a finished one. The query takes the options of
 //! `detente montecarlo` ([`SIM_PARAMS`]), which `POST /api/sensitivity` shares.
 //!
-//! This module also holds the [`JobTable`] both kinds of job live in. Jobs are bounded: at most
-//! `jobs` are held at once (queued, running, or finished and kept); at most `background_jobs`
-//! run at once, each also holding one of the `concurrent_jobs` slots the other endpoints use, and
-//! a job waits as `queued` for both; a running job stops after `job_wall_time_ms` (counted from
-//! when it started running), and a finished job is dropped `job_lifetime_ms` after it ended. The
-//! scenario is parsed and every target checked on it before the job is created, so a bad
-//! scenario, option or lever gets its 4xx at once rather than a failed job.
+//! Jobs live in the [`crate::jobs::JobTable`]. The scenario is parsed and every target checked
+//! on it before the job is created, so a bad scenario, option or lever gets its 4xx at once
+//! rather than a failed job.
 
 use std::collections::BTreeMap;
-use std::panic::AssertUnwindSafe;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
 
 use axum::Json;
 use axum::body::Body;
@@ -27,322 +19,12 @@ use detente_analysis::{AnalysisConfig, Selection};
 use detente_core::Scenario;
 use detente_models::bargain::FrontierConfig;
 use detente_models::dynamics::DynamicsConfig;
-use detente_sim::{MonteCarloConfig, Noise, Target, TargetError};
-use serde::Serialize;
-use tokio::sync::{Notify, Semaphore};
+use detente_sim::{MonteCarloConfig, MonteCarloRun, Noise, Target, TargetError};
 
 use super::{AppState, bargain, delay, on_posted_scenario, query};
 use crate::config::Limits;
 use crate::error::ApiError;
-use crate::job::Jobs;
-
-/// The kinds of background job, which name a job's `kind` and prefix its id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum JobKind {
-    /// `POST /api/montecarlo`, ids `mc-N`.
-    MonteCarlo,
-    /// `POST /api/sensitivity`, ids `sa-N`.
-    Sensitivity,
-}
-
-impl JobKind {
-    fn name(self) -> &'static str {
-        match self {
-            JobKind::MonteCarlo => "montecarlo",
-            JobKind::Sensitivity => "sensitivity",
-        }
-    }
-
-    fn prefix(self) -> &'static str {
-        match self {
-            JobKind::MonteCarlo => "mc",
-            JobKind::Sensitivity => "sa",
-        }
-    }
-}
-
-/// How a job stands.
-#[derive(Debug, Clone)]
-enum Outcome {
-    Queued,
-    Running,
-    Done(Box<serde_json::Value>),
-    Cancelled,
-    TimedOut,
-    Failed(String),
-}
-
-#[derive(Debug)]
-pub(crate) struct Job {
-    id: String,
-    kind: JobKind,
-    total: u64,
-    done: AtomicU64,
-    cancel: AtomicBool,
-    /// Wakes a queued job's waiting task when the job is cancelled, so it leaves the queue.
-    wake: Notify,
-    outcome: Mutex<(Outcome, Option<Instant>)>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A poisoned lock only means a thread panicked while holding it; the data (a job's outcome
-    // or the table) is still consistent enough to report.
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-impl Job {
-    fn finish(&self, outcome: Outcome) {
-        *lock(&self.outcome) = (outcome, Some(Instant::now()));
-    }
-
-    /// Moves a queued job to running; `false` when it was cancelled meanwhile and must not run.
-    fn begin(&self) -> bool {
-        let mut outcome = lock(&self.outcome);
-        if matches!(outcome.0, Outcome::Queued) && outcome.1.is_none() {
-            outcome.0 = Outcome::Running;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// Asks the job to stop: a queued job ends as cancelled at once, a running one stops
-    /// between two blocks. Returns whether the job had already finished.
-    fn cancel(&self) -> bool {
-        let mut outcome = lock(&self.outcome);
-        if outcome.1.is_some() {
-            return true;
-        }
-        self.cancel.store(true, Ordering::Relaxed);
-        if matches!(outcome.0, Outcome::Queued) {
-            *outcome = (Outcome::Cancelled, Some(Instant::now()));
-        }
-        drop(outcome);
-        // `notify_one` keeps a permit when nobody waits yet, so the wake-up is not lost if the
-        // job's task has not reached its wait.
-        self.wake.notify_one();
-        false
-    }
-
-    pub(crate) fn view(&self) -> JobOut {
-        let (outcome, _) = lock(&self.outcome).clone();
-        let (status, result, error) = match outcome {
-            Outcome::Queued => ("queued", None, None),
-            Outcome::Running => ("running", None, None),
-            Outcome::Done(v) => ("done", Some(v), None),
-            Outcome::Cancelled => ("cancelled", None, None),
-            Outcome::TimedOut => (
-                "timed_out",
-                None,
-                Some(
-                    "the job ran out of its wall-time budget (limit `job_wall_time_ms`)".to_owned(),
-                ),
-            ),
-            Outcome::Failed(e) => ("failed", None, Some(e)),
-        };
-        JobOut {
-            id: self.id.clone(),
-            kind: self.kind.name(),
-            status,
-            done: self.done.load(Ordering::Relaxed),
-            total: self.total,
-            result,
-            error,
-        }
-    }
-}
-
-/// The JSON of a job.
-#[derive(Debug, Serialize)]
-pub struct JobOut {
-    id: String,
-    /// `montecarlo` or `sensitivity`.
-    kind: &'static str,
-    /// `queued`, `running`, `done`, `cancelled`, `timed_out` or `failed`.
-    status: &'static str,
-    done: u64,
-    total: u64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    result: Option<Box<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
-}
-
-/// What the job table needs from a job's result: JSON when it completed, `None` when it stopped
-/// early, or a message when it failed.
-pub(crate) fn job_result<T: Serialize, E: std::fmt::Display>(
-    result: Result<Option<T>, E>,
-) -> Result<Option<serde_json::Value>, String> {
-    match result {
-        Ok(Some(r)) => serde_json::to_value(&r)
-            .map(Some)
-            .map_err(|e| format!("could not write the result: {e}")),
-        Ok(None) => Ok(None),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// The background jobs, bounded in number, in how many run at once, and in lifetime.
-#[derive(Debug, Clone)]
-pub struct JobTable {
-    next: Arc<AtomicU64>,
-    jobs: Arc<Mutex<BTreeMap<String, Arc<Job>>>>,
-    /// One permit per running background job (`background_jobs`).
-    background: Arc<Semaphore>,
-    /// The model slots a running job also holds (`concurrent_jobs`).
-    pool: Jobs,
-    limits: Arc<Limits>,
-}
-
-impl JobTable {
-    /// An empty table under `limits`, whose running jobs take their slots from `pool`.
-    pub fn new(limits: Arc<Limits>, pool: Jobs) -> Self {
-        Self {
-            next: Arc::new(AtomicU64::new(1)),
-            jobs: Arc::new(Mutex::new(BTreeMap::new())),
-            background: Arc::new(Semaphore::new(limits.background_jobs)),
-            pool,
-            limits,
-        }
-    }
-
-    /// Drops finished jobs older than the lifetime.
-    fn sweep(&self, jobs: &mut BTreeMap<String, Arc<Job>>) {
-        let lifetime = self.limits.job_lifetime;
-        jobs.retain(|_, job| match lock(&job.outcome).1 {
-            Some(ended) => ended.elapsed() < lifetime,
-            None => true,
-        });
-    }
-
-    fn get(&self, id: &str) -> Result<Arc<Job>, ApiError> {
-        let mut jobs = lock(&self.jobs);
-        self.sweep(&mut jobs);
-        jobs.get(id).cloned().ok_or_else(|| ApiError::UnknownJob {
-            id: id.chars().take(64).collect(),
-        })
-    }
-
-    /// Creates a job of `total` trials and starts its task: unless a background permit and a
-    /// model slot are both free at once (then the job starts `running`), it is `queued` and
-    /// waits for a background permit, then for a model slot; it then runs `work` on the blocking
-    /// pool with the progress counter and the stop check (cancelled, or over the wall-time
-    /// budget counted from there). Must be called on the tokio runtime.
-    ///
-    /// # Errors
-    /// The `jobs` limit (429).
-    pub(crate) fn start<F>(&self, kind: JobKind, total: u64, work: F) -> Result<Arc<Job>, ApiError>
-    where
-        F: FnOnce(&AtomicU64, &dyn Fn() -> bool) -> Result<Option<serde_json::Value>, String>
-            + Send
-            + 'static,
-    {
-        // Taking free permits here, rather than in the task, lets the 202 say `running` when
-        // nothing is in the way, which is what a client that only polls while `running` (the
-        // dashboard before it knew `queued`) expects.
-        let ready = Arc::clone(&self.background)
-            .try_acquire_owned()
-            .ok()
-            .and_then(|permit| self.pool.try_slot().map(|slot| (permit, slot)));
-        let job = {
-            let mut jobs = lock(&self.jobs);
-            self.sweep(&mut jobs);
-            if jobs.len() >= self.limits.jobs {
-                return Err(ApiError::Limit {
-                    limit: "jobs",
-                    value: self.limits.jobs as u64,
-                    what: format!("a new job with {} jobs held", jobs.len()),
-                    status: StatusCode::TOO_MANY_REQUESTS,
-                });
-            }
-            let id = format!(
-                "{}-{}",
-                kind.prefix(),
-                self.next.fetch_add(1, Ordering::Relaxed)
-            );
-            let job = Arc::new(Job {
-                id: id.clone(),
-                kind,
-                total,
-                done: AtomicU64::new(0),
-                cancel: AtomicBool::new(false),
-                wake: Notify::new(),
-                outcome: Mutex::new((
-                    if ready.is_some() {
-                        Outcome::Running
-                    } else {
-                        Outcome::Queued
-                    },
-                    None,
-                )),
-            });
-            jobs.insert(id, Arc::clone(&job));
-            job
-        };
-        let budget = self.limits.job_wall_time;
-        let background = Arc::clone(&self.background);
-        let pool = self.pool.clone();
-        let worker = Arc::clone(&job);
-        tokio::spawn(async move {
-            let permits = match ready {
-                Some(permits) => permits,
-                None => {
-                    // The background permit first, so that queued jobs never take model slots
-                    // from the interactive endpoints while they wait.
-                    let wait = async {
-                        let permit = background.acquire_owned().await.ok()?;
-                        let slot = pool.slot().await.ok()?;
-                        Some((permit, slot))
-                    };
-                    let permits = tokio::select! {
-                        () = worker.wake.notified() => None,
-                        permits = wait => permits,
-                    };
-                    let Some(permits) = permits else {
-                        // Cancelled while queued (`Job::cancel` has already recorded it), or
-                        // the semaphores were closed, which the server never does.
-                        if !worker.cancel.load(Ordering::Relaxed) {
-                            worker.finish(Outcome::Failed("the job pool was closed".to_owned()));
-                        }
-                        return;
-                    };
-                    if !worker.begin() {
-                        return;
-                    }
-                    permits
-                }
-            };
-            tokio::task::spawn_blocking(move || {
-                let started = Instant::now();
-                let timed_out = AtomicBool::new(false);
-                let stop = || {
-                    if started.elapsed() > budget {
-                        timed_out.store(true, Ordering::Relaxed);
-                        return true;
-                    }
-                    worker.cancel.load(Ordering::Relaxed)
-                };
-                // A panic in the library must end the job as failed, not leave it `running`
-                // for ever and holding its place in the table.
-                let ran = std::panic::catch_unwind(AssertUnwindSafe(|| work(&worker.done, &stop)));
-                let outcome = match ran {
-                    Ok(Ok(Some(result))) => Outcome::Done(Box::new(result)),
-                    Ok(Ok(None)) if timed_out.load(Ordering::Relaxed) => Outcome::TimedOut,
-                    Ok(Ok(None)) => Outcome::Cancelled,
-                    Ok(Err(e)) => Outcome::Failed(e),
-                    Err(_) => Outcome::Failed(
-                        "the job panicked; this is a bug in detente, please report it".to_owned(),
-                    ),
-                };
-                // Free the permit and the slot before reporting the end, so a client that sees
-                // the job finished also finds its slots free.
-                drop(permits);
-                worker.finish(outcome);
-            });
-        });
-        Ok(job)
-    }
-}
+use crate::jobs::{JobKind, JobOut};
 
 /// The query parameters of `POST /api/montecarlo` and `POST /api/sensitivity`.
 pub(crate) const SIM_PARAMS: &[&str] = &[
@@ -614,13 +296,11 @@ pub(crate) async fn start(
         noise: request.noise,
         ..MonteCarloConfig::default()
     };
-    let job = state
-        .mc
-        .start(JobKind::MonteCarlo, config.trials, move |done, stop| {
-            job_result(crate::montecarlo::run(
-                &scenario, &targets, &config, done, stop,
-            ))
-        })?;
+    let job = state.mc.start_run(
+        JobKind::MonteCarlo,
+        scenario,
+        MonteCarloRun { targets, config },
+    )?;
     Ok((StatusCode::ACCEPTED, Json(job.view())))
 }
 
@@ -630,7 +310,7 @@ pub(crate) async fn status(
     Path(id): Path<String>,
 ) -> Result<Json<JobOut>, ApiError> {
     query(&uri, &[])?;
-    Ok(Json(state.mc.get(&id)?.view()))
+    Ok(Json(state.mc.view(&id)?))
 }
 
 pub(crate) async fn cancel(
@@ -639,9 +319,5 @@ pub(crate) async fn cancel(
     Path(id): Path<String>,
 ) -> Result<Json<JobOut>, ApiError> {
     query(&uri, &[])?;
-    let job = state.mc.get(&id)?;
-    if job.cancel() {
-        lock(&state.mc.jobs).remove(&job.id);
-    }
-    Ok(Json(job.view()))
+    Ok(Json(state.mc.cancel(&id)?))
 }

@@ -15,11 +15,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use detente_sim::sensitivity::SensitivityConfig;
 
-use super::montecarlo::{
-    JobKind, JobOut, SIM_PARAMS, SimDefaults, SimRequest, job_result, prepare,
-};
+use detente_sim::SensitivityRun;
+
+use super::montecarlo::{SIM_PARAMS, SimDefaults, SimRequest, prepare};
 use super::{AppState, query};
 use crate::error::ApiError;
+use crate::jobs::{JobKind, JobOut};
 
 pub(crate) async fn start(
     State(state): State<AppState>,
@@ -47,12 +48,10 @@ pub(crate) async fn start(
         noise: request.noise,
         ..SensitivityConfig::default()
     };
-    let job = state
-        .mc
-        .start(JobKind::Sensitivity, config.trials, move |done, stop| {
-            job_result(crate::sensitivity::run(
-                &scenario, &targets, &config, done, stop,
-            ))
-        })?;
+    let job = state.mc.start_run(
+        JobKind::Sensitivity,
+        scenario,
+        SensitivityRun { targets, config },
+    )?;
     Ok((StatusCode::ACCEPTED, Json(job.view())))
 }
