@@ -366,17 +366,6 @@ fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     for note in &imported.notes {
         eprintln!("note: {note}");
     }
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, toml).map_err(|e| {
-                Failure::Input(Report::msg(format!(
-                    "cannot write `{}`: {e}",
-                    path.display()
-                )))
-            })?;
-            eprintln!("wrote {}", path.display());
-        }
-        None => out.write_all(toml.as_bytes())?,
-    }
+    crate::output::write_to(args.output.as_deref(), &toml, out)?;
     Ok(())
 }

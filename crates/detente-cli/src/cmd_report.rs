@@ -112,18 +112,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
         ReportFormat::Html => html(&input),
         ReportFormat::Md => markdown(&input),
     };
-    match &args.output {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| {
-                Failure::Input(Report::msg(format!(
-                    "cannot write `{}`: {e}\n  help: check that the folder exists and is writable",
-                    path.display()
-                )))
-            })?;
-            eprintln!("wrote {}", path.display());
-        }
-        None => out.write_all(text.as_bytes())?,
-    }
+    crate::output::write_to(args.output.as_deref(), &text, out)?;
     Ok(())
 }
 

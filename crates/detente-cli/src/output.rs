@@ -99,3 +99,24 @@ pub fn csv(
     w.flush()?;
     Ok(())
 }
+
+/// Writes `text` to the file the user named with `-o` (saying so on stderr), or to `out`.
+pub fn write_to(
+    path: Option<&std::path::Path>,
+    text: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<(), crate::Failure> {
+    match path {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| {
+                crate::Failure::Input(miette::Report::msg(format!(
+                    "cannot write `{}`: {e}\n  help: check that the folder exists and is writable",
+                    path.display()
+                )))
+            })?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(())
+}

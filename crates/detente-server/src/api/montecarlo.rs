@@ -19,7 +19,7 @@ use detente_analysis::{AnalysisConfig, Selection};
 use detente_core::Scenario;
 use detente_models::bargain::FrontierConfig;
 use detente_models::dynamics::DynamicsConfig;
-use detente_sim::{MonteCarloConfig, MonteCarloRun, Noise, Target, TargetError};
+use detente_sim::{MonteCarloConfig, MonteCarloRun, Noise, Runner, Target, TargetError};
 
 use super::{AppState, bargain, delay, on_posted_scenario, query};
 use crate::config::Limits;
@@ -279,28 +279,49 @@ pub(crate) async fn start(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<JobOut>), ApiError> {
-    let params = query(&uri, SIM_PARAMS)?;
-    let request = SimRequest::from_query(
-        &params,
-        &state.limits,
-        SimDefaults {
-            models: "all",
-            trials: MonteCarloConfig::default().trials,
-            min_trials: 1,
-        },
-    )?;
-    let (scenario, targets) = prepare(&state, &headers, body, &request).await?;
-    let config = MonteCarloConfig {
-        trials: request.trials,
-        seed: request.seed,
-        noise: request.noise,
-        ..MonteCarloConfig::default()
+    let defaults = SimDefaults {
+        models: "all",
+        trials: MonteCarloConfig::default().trials,
+        min_trials: 1,
     };
-    let job = state.mc.start_run(
+    start_job(
+        &state,
+        &uri,
+        &headers,
+        body,
+        defaults,
         JobKind::MonteCarlo,
-        scenario,
-        MonteCarloRun { targets, config },
-    )?;
+        |targets, request| MonteCarloRun {
+            targets,
+            config: MonteCarloConfig {
+                trials: request.trials,
+                seed: request.seed,
+                noise: request.noise.clone(),
+                ..MonteCarloConfig::default()
+            },
+        },
+    )
+    .await
+}
+
+/// The steps every simulation endpoint shares: read the options ([`SIM_PARAMS`], with the
+/// endpoint's `defaults`), read and check the scenario and its targets ([`prepare`]), then start
+/// the job that `runner` builds from the targets and the options.
+pub(crate) async fn start_job<R: Runner + 'static>(
+    state: &AppState,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: Body,
+    defaults: SimDefaults,
+    kind: JobKind,
+    runner: impl FnOnce(Vec<Target>, &SimRequest) -> R,
+) -> Result<(StatusCode, Json<JobOut>), ApiError> {
+    let params = query(uri, SIM_PARAMS)?;
+    let request = SimRequest::from_query(&params, &state.limits, defaults)?;
+    let (scenario, targets) = prepare(state, headers, body, &request).await?;
+    let job = state
+        .mc
+        .start_run(kind, scenario, runner(targets, &request))?;
     Ok((StatusCode::ACCEPTED, Json(job.view())))
 }
 

@@ -17,8 +17,8 @@ use detente_sim::sensitivity::SensitivityConfig;
 
 use detente_sim::SensitivityRun;
 
-use super::montecarlo::{SIM_PARAMS, SimDefaults, SimRequest, prepare};
-use super::{AppState, query};
+use super::AppState;
+use super::montecarlo::{SimDefaults, start_job};
 use crate::error::ApiError;
 use crate::jobs::{JobKind, JobOut};
 
@@ -28,30 +28,30 @@ pub(crate) async fn start(
     headers: HeaderMap,
     body: Body,
 ) -> Result<(StatusCode, Json<JobOut>), ApiError> {
-    let params = query(&uri, SIM_PARAMS)?;
-    let request = SimRequest::from_query(
-        &params,
-        &state.limits,
-        SimDefaults {
-            // The spatial models only: the tornado runs every target twice per input (over a
-            // hundred inputs on the Istanbul scenario), which is quick for them but long for
-            // package bargaining and the delay model, so those are asked for by name.
-            models: "compromise,median,nash,eum",
-            trials: SensitivityConfig::default().trials,
-            min_trials: 0,
-        },
-    )?;
-    let (scenario, targets) = prepare(&state, &headers, body, &request).await?;
-    let config = SensitivityConfig {
-        trials: request.trials,
-        seed: request.seed,
-        noise: request.noise,
-        ..SensitivityConfig::default()
+    let defaults = SimDefaults {
+        // The spatial models only: the tornado runs every target twice per input (over a
+        // hundred inputs on the Istanbul scenario), which is quick for them but long for
+        // package bargaining and the delay model, so those are asked for by name.
+        models: "compromise,median,nash,eum",
+        trials: SensitivityConfig::default().trials,
+        min_trials: 0,
     };
-    let job = state.mc.start_run(
+    start_job(
+        &state,
+        &uri,
+        &headers,
+        body,
+        defaults,
         JobKind::Sensitivity,
-        scenario,
-        SensitivityRun { targets, config },
-    )?;
-    Ok((StatusCode::ACCEPTED, Json(job.view())))
+        |targets, request| SensitivityRun {
+            targets,
+            config: SensitivityConfig {
+                trials: request.trials,
+                seed: request.seed,
+                noise: request.noise.clone(),
+                ..SensitivityConfig::default()
+            },
+        },
+    )
+    .await
 }
