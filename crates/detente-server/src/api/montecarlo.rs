@@ -296,7 +296,7 @@ pub(crate) async fn start(
             config: MonteCarloConfig {
                 trials: request.trials,
                 seed: request.seed,
-                noise: request.noise.clone(),
+                noise: request.noise,
                 ..MonteCarloConfig::default()
             },
         },

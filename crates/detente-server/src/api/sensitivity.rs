@@ -48,7 +48,7 @@ pub(crate) async fn start(
             config: SensitivityConfig {
                 trials: request.trials,
                 seed: request.seed,
-                noise: request.noise.clone(),
+                noise: request.noise,
                 ..SensitivityConfig::default()
             },
         },
