@@ -36,7 +36,7 @@
 pub mod packages;
 mod targets;
 
-pub use packages::{IssueValue, Packages, describe_package, fmt_num};
+pub use packages::{IssueValue, Packages, ProblemKind, describe_package, fmt_num};
 pub use targets::{Selection, UnknownModel};
 
 use detente_core::Scenario;
@@ -238,10 +238,10 @@ pub fn analyze(scenario: &Scenario, config: &AnalysisConfig) -> Analysis {
 pub fn packages(scenario: &Scenario, config: &AnalysisConfig) -> Result<Packages, AnalysisError> {
     let (problem, solutions) = package_problem(scenario, config)?;
     Ok(Packages::new(
-        &scenario.meta.title,
-        &config.package,
         &problem,
         &solutions,
+        Some((scenario, &config.package)),
+        config.solve.nash_weights,
     ))
 }
 

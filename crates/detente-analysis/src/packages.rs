@@ -1,5 +1,9 @@
 //! Package bargaining as positions: the typed result of the package models (schema
-//! `detente.api.bargain/1`), shared by `POST /api/bargain`, the dashboard and the reports.
+//! `detente.bargain/2`), the one JSON document of `detente bargain --format json`,
+//! `POST /api/bargain`, the dashboard and the reports. It replaces `detente.bargain/1` (the
+//! CLI's) and `detente.api.bargain/1` (the API's): it keeps every field of the API's document,
+//! which the dashboard reads, and adds what the CLI's had (the kind of problem, the Nash
+//! weights, the size of the package space, and the labels of each solution's values).
 //!
 //! `detente_models::bargain` reports packages as value indices into its grid; this view writes
 //! each package as the positions it sets on each issue's own scale, names the parties, and keeps
@@ -9,12 +13,12 @@
 
 use detente_core::Scenario;
 use detente_models::bargain::{
-    Domain, Loss, Package, PackageConfig, Problem, Solution, Solutions, Zopa,
+    Domain, Loss, NashWeights, Package, PackageConfig, Problem, Solution, Solutions, Zopa,
 };
 use serde::Serialize;
 
 /// Version tag of the JSON schema.
-pub const SCHEMA: &str = "detente.api.bargain/1";
+pub const SCHEMA: &str = "detente.bargain/2";
 
 /// A bargaining party.
 #[derive(Debug, Clone, Serialize)]
@@ -37,8 +41,12 @@ pub struct IssueOut {
 /// A package and what each party gets from it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PointOut {
-    /// Position on each issue, in issue order.
+    /// Position on each issue, in issue order (`null` for a GENIUS value with no number).
     pub package: Vec<f64>,
+    /// Each value's label (the scenario's anchor, or the GENIUS value's name); given for the
+    /// status quo, left out on frontier points to keep the document small.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<Option<String>>>,
     /// Utility of each party, in party order.
     pub utilities: Vec<f64>,
 }
@@ -48,6 +56,8 @@ pub struct PointOut {
 pub struct SolutionOut {
     /// Position on each issue.
     pub package: Vec<f64>,
+    /// Each value's label: the scenario's anchor at or near it, or the GENIUS value's name.
+    pub labels: Vec<Option<String>>,
     /// Utility of each party.
     pub utilities: Vec<f64>,
     /// Gain over disagreement of each party.
@@ -71,13 +81,26 @@ pub struct SolutionsOut {
     pub utilitarian: Option<SolutionOut>,
 }
 
-/// The grid and loss the problem was built with.
+/// The grid and loss the problem was built with (scenarios; `null` for GENIUS domains, whose
+/// values and utilities are given), and the Nash weights.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConfigOut {
     /// Grid step on each issue's scale.
-    pub step: f64,
+    pub step: Option<f64>,
     /// Loss shape.
-    pub loss: Loss,
+    pub loss: Option<Loss>,
+    /// Exponents of the Nash product.
+    pub nash_weights: NashWeights,
+}
+
+/// Where a package problem came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemKind {
+    /// A detente scenario on a grid.
+    Scenario,
+    /// A GENIUS or GeniusWeb domain with its profiles.
+    Genius,
 }
 
 /// A whole package-bargaining result.
@@ -85,14 +108,18 @@ pub struct ConfigOut {
 pub struct Packages {
     /// [`SCHEMA`].
     pub schema: &'static str,
-    /// Scenario title.
+    /// Scenario title, or the GENIUS domain's name.
     pub title: String,
-    /// How the scenario was discretised.
+    /// A scenario or a GENIUS domain.
+    pub kind: ProblemKind,
+    /// How the scenario was discretised, and the Nash weights.
     pub config: ConfigOut,
     /// The parties, in the order of every utility vector.
     pub parties: Vec<PartyOut>,
     /// The issues, in the order of every package.
     pub issues: Vec<IssueOut>,
+    /// The number of packages (a decimal string: it may exceed 2^64).
+    pub space_size: String,
     /// The status-quo package and its utilities.
     pub status_quo: Option<PointOut>,
     /// Disagreement point.
@@ -123,9 +150,25 @@ fn positions(problem: &Problem, package: &Package) -> Vec<f64> {
         .collect()
 }
 
-fn solution(problem: &Problem, s: Option<&Solution>) -> Option<SolutionOut> {
+fn labels(
+    problem: &Problem,
+    scenario: Option<&Scenario>,
+    package: &Package,
+) -> Vec<Option<String>> {
+    describe_package(problem.domain(), scenario, package)
+        .into_iter()
+        .map(|v| v.label)
+        .collect()
+}
+
+fn solution(
+    problem: &Problem,
+    scenario: Option<&Scenario>,
+    s: Option<&Solution>,
+) -> Option<SolutionOut> {
     s.map(|s| SolutionOut {
         package: positions(problem, &s.package),
+        labels: labels(problem, scenario, &s.package),
         utilities: s.utilities.clone(),
         gains: s.gains.clone(),
         objective: s.objective,
@@ -134,19 +177,37 @@ fn solution(problem: &Problem, s: Option<&Solution>) -> Option<SolutionOut> {
 }
 
 impl Packages {
-    /// Builds the view of `solutions` for `problem`.
+    /// Builds the view of `solutions` for `problem`: from a scenario (with the package config it
+    /// was built with) or, with `scenario` `None`, from a GENIUS domain.
     pub fn new(
-        title: &str,
-        config: &PackageConfig,
         problem: &Problem,
         solutions: &Solutions,
+        scenario: Option<(&Scenario, &PackageConfig)>,
+        nash_weights: NashWeights,
     ) -> Self {
+        let (title, kind, step, loss) = match scenario {
+            Some((s, config)) => (
+                s.meta.title.clone(),
+                ProblemKind::Scenario,
+                Some(config.step),
+                Some(config.loss),
+            ),
+            None => (
+                problem.domain().name().to_owned(),
+                ProblemKind::Genius,
+                None,
+                None,
+            ),
+        };
+        let scenario = scenario.map(|(s, _)| s);
         Self {
             schema: SCHEMA,
-            title: title.to_owned(),
+            title,
+            kind,
             config: ConfigOut {
-                step: config.step,
-                loss: config.loss,
+                step,
+                loss,
+                nash_weights,
             },
             parties: problem
                 .parties()
@@ -165,9 +226,11 @@ impl Packages {
                     grid_points: i.values.len(),
                 })
                 .collect(),
+            space_size: problem.domain().size().to_string(),
             status_quo: problem.status_quo().and_then(|sq| {
                 problem.utilities(sq).map(|utilities| PointOut {
                     package: positions(problem, sq),
+                    labels: Some(labels(problem, scenario, sq)),
                     utilities,
                 })
             }),
@@ -179,14 +242,19 @@ impl Packages {
                 .iter()
                 .map(|p| PointOut {
                     package: positions(problem, &p.package),
+                    labels: None,
                     utilities: p.utilities.clone(),
                 })
                 .collect(),
             solutions: SolutionsOut {
-                nash: solution(problem, solutions.nash.as_ref()),
-                kalai_smorodinsky: solution(problem, solutions.kalai_smorodinsky.as_ref()),
-                egalitarian: solution(problem, solutions.egalitarian.as_ref()),
-                utilitarian: solution(problem, solutions.utilitarian.as_ref()),
+                nash: solution(problem, scenario, solutions.nash.as_ref()),
+                kalai_smorodinsky: solution(
+                    problem,
+                    scenario,
+                    solutions.kalai_smorodinsky.as_ref(),
+                ),
+                egalitarian: solution(problem, scenario, solutions.egalitarian.as_ref()),
+                utilitarian: solution(problem, scenario, solutions.utilitarian.as_ref()),
             },
             zopa: solutions.zopa.clone(),
         }

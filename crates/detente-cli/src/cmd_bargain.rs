@@ -7,11 +7,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
-use detente_analysis::AnalysisConfig;
+use detente_analysis::{AnalysisConfig, Packages};
 use detente_core::Scenario;
 use detente_models::bargain::{Loss, NashWeights, PackageConfig, Problem, Solution, genius};
 use miette::Report;
-use serde::Serialize;
 
 use crate::Failure;
 use crate::input::{load_scenario, read_text};
@@ -172,7 +171,8 @@ pub fn party_name(scenario: Option<&Scenario>, id: &str) -> String {
         .unwrap_or_else(|| id.to_owned())
 }
 
-#[derive(Debug, Serialize)]
+/// A solution as the table and the CSV print it.
+#[derive(Debug)]
 struct SolutionOut {
     solution: &'static str,
     package: Vec<IssueValue>,
@@ -181,16 +181,11 @@ struct SolutionOut {
     ties: usize,
 }
 
-#[derive(Debug, Serialize)]
+/// What the table and the CSV print (the JSON is [`Packages`], the API's document).
+#[derive(Debug)]
 struct BargainOut<'a> {
-    schema: &'static str,
-    source: String,
-    kind: &'static str,
     parties: Vec<String>,
     issues: Vec<String>,
-    step: Option<f64>,
-    loss: Option<&'static str>,
-    nash_weights: &'static str,
     space_size: String,
     disagreement: Vec<f64>,
     status_quo: Option<Vec<IssueValue>>,
@@ -240,24 +235,8 @@ pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
         })
         .collect();
     let result = BargainOut {
-        schema: "detente.bargain/1",
-        source: args.file.display().to_string(),
-        kind: if scenario.is_some() {
-            "scenario"
-        } else {
-            "genius"
-        },
         parties: parties.clone(),
         issues: domain.issues().iter().map(|i| i.name.clone()).collect(),
-        step: scenario.as_ref().map(|_| args.package.step),
-        loss: scenario.as_ref().map(|_| match args.package.loss {
-            LossArg::Linear => "linear",
-            LossArg::Quadratic => "quadratic",
-        }),
-        nash_weights: match args.package.nash {
-            NashArg::Capability => "capability",
-            NashArg::Equal => "equal",
-        },
         space_size: domain.size().to_string(),
         disagreement: solutions.frontier.disagreement.clone(),
         status_quo: problem
@@ -270,7 +249,14 @@ pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
     };
     match args.package.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &result)
+            // The one package-bargaining document, as `POST /api/bargain` answers it.
+            let document = Packages::new(
+                &problem,
+                &solutions,
+                scenario.as_ref().map(|s| (s, &config.package)),
+                config.solve.nash_weights,
+            );
+            serde_json::to_writer_pretty(&mut *out, &document)
                 .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             writeln!(out)?;
         }

@@ -56,24 +56,12 @@ fn expected() -> Vec<(String, f64)> {
 
 /// The Nash package of `detente bargain --format json`.
 fn from_bargain() -> Vec<(String, f64)> {
-    let json: Value = serde_json::from_str(&stdout(&["bargain", "--format", "json"])).unwrap();
-    let nash = json["solutions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["solution"] == "nash")
-        .unwrap();
-    nash["package"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| {
-            (
-                v["issue"].as_str().unwrap().to_owned(),
-                v["value"].as_f64().unwrap(),
-            )
-        })
-        .collect()
+    nash_of(&cli_bargain())
+}
+
+/// The document of `detente bargain --format json`.
+fn cli_bargain() -> Value {
+    serde_json::from_str(&stdout(&["bargain", "--format", "json"])).unwrap()
 }
 
 /// The "Nash" row of the package table in `detente report --format md`.
@@ -131,8 +119,8 @@ fn from_montecarlo() -> Vec<(String, f64)> {
         .collect()
 }
 
-/// The Nash package of `POST /api/bargain` from a real `detente serve` on loopback.
-fn from_api() -> Vec<(String, f64)> {
+/// The document `POST /api/bargain` answers, from a real `detente serve` on loopback.
+fn api_bargain() -> Value {
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("detente"))
         .args(["serve", "--port", "0"])
         .env_remove("DETENTE_TOKEN")
@@ -163,7 +151,11 @@ fn from_api() -> Vec<(String, f64)> {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-    let json: Value = serde_json::from_str(reply.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    serde_json::from_str(reply.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+}
+
+/// The Nash package of a `detente.bargain/2` document.
+fn nash_of(json: &Value) -> Vec<(String, f64)> {
     let issues = json["issues"].as_array().unwrap();
     let package = json["solutions"]["nash"]["package"].as_array().unwrap();
     issues
@@ -177,14 +169,18 @@ fn from_api() -> Vec<(String, f64)> {
 fn every_front_end_shows_the_same_nash_package() {
     let expected = expected();
     assert_eq!(expected.len(), 8, "one value per Istanbul issue");
+    let api = api_bargain();
     for (front_end, got) in [
         ("detente bargain", from_bargain()),
         ("detente report", from_report()),
         ("detente montecarlo --model package", from_montecarlo()),
-        ("POST /api/bargain", from_api()),
+        ("POST /api/bargain", nash_of(&api)),
     ] {
         assert_eq!(got, expected, "{front_end}");
     }
+    // Not only the Nash package: the CLI and the API give one document, field for field.
+    assert_eq!(api["schema"], "detente.bargain/2");
+    assert_eq!(cli_bargain(), api);
 }
 
 #[test]

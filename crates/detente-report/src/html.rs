@@ -143,8 +143,8 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
                 md,
                 "Parties: {}. Grid step {}, {:?} loss; {} packages on the rational Pareto frontier.\n",
                 parties.join(", "),
-                b.config.step,
-                b.config.loss,
+                b.config.step.unwrap_or_default(),
+                b.config.loss.unwrap_or_default(),
                 b.frontier.len()
             );
             let mut header = String::from("| solution |");

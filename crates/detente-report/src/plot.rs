@@ -823,7 +823,6 @@ fn tornado(s: &Scenario, m: &MetricSensitivity, top: usize) -> Option<String> {
 mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
 
-    use detente_models::bargain::{PackageConfig, SolveConfig, from_scenario, solve};
     use detente_models::dynamics::DynamicsConfig;
     use detente_models::forecast::{Forecast, ForecastConfig, forecast};
     use detente_sim::sensitivity::{Sensitivity, SensitivityConfig, sensitivity};
@@ -845,10 +844,7 @@ mod tests {
     fn results(text: &str) -> Results {
         let scenario = detente_core::parse("x.toml", text).unwrap().scenario;
         let forecast = forecast(&scenario, &ForecastConfig::default());
-        let package = PackageConfig::default();
-        let problem = from_scenario(&scenario, &package).unwrap();
-        let solved = solve(&problem, &SolveConfig::default()).unwrap();
-        let bargain = BargainOut::new(&scenario.meta.title, &package, &problem, &solved);
+        let bargain = detente_analysis::packages(&scenario, &Default::default()).unwrap();
         let delay = detente_models::dynamics::delay(&scenario, &DynamicsConfig::default()).unwrap();
         let targets = [Target::Spatial(ForecastConfig::default())];
         let config = MonteCarloConfig {

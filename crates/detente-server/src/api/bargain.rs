@@ -1,6 +1,6 @@
 //! `POST /api/bargain?step=..&loss=..&parties=..`: package bargaining over all issues of the
 //! posted scenario: the rational Pareto frontier, the Nash, Kalai-Smorodinsky, egalitarian and
-//! utilitarian packages and the zone of agreement (schema `detente.api.bargain/1`).
+//! utilitarian packages and the zone of agreement (schema `detente.bargain/2`).
 
 use std::collections::BTreeMap;
 

@@ -152,7 +152,7 @@ async fn bargain_equals_the_library_solutions() {
     )
     .unwrap();
     let j = &reply.json;
-    assert_eq!(j["schema"], "detente.api.bargain/1");
+    assert_eq!(j["schema"], "detente.bargain/2");
     assert_eq!(j["parties"][0]["id"], "russia");
     assert_eq!(j["parties"][1]["id"], "ukraine");
     assert_eq!(
