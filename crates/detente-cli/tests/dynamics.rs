@@ -271,3 +271,62 @@ fn delay_save_stores_the_month_table() {
     assert!(values.contains("delay/month-0/"), "{values}");
     assert_eq!(run["result"]["ripeness"], 3);
 }
+
+/// Issue #12 regression: a scenario with none of `[[time.beliefs]]`, `[[time.audience_costs]]`
+/// or `[time.enforcement]` gives exactly the `delay` and `levers` output it gave before the
+/// bargaining-while-fighting model existed. The files under `tests/data/r12` were written by the
+/// binary at commit 4e3113f (before any change for issue 12); the Istanbul files are compared
+/// with the scenario's `[time]` extensions removed (see [`strip_fighting`]).
+#[test]
+fn r12_outputs_without_fighting_terms_are_unchanged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/r12");
+    let tmp = tempfile::tempdir().unwrap();
+    let stripped = tmp.path().join("istanbul-2025.toml");
+    std::fs::write(
+        &stripped,
+        strip_fighting(&std::fs::read_to_string(istanbul()).unwrap()),
+    )
+    .unwrap();
+    for (name, file) in [("istanbul", stripped), ("drift", drift())] {
+        for command in ["delay", "levers"] {
+            for format in ["table", "json", "csv"] {
+                let out = detente()
+                    .arg(command)
+                    .arg(&file)
+                    .args(["--format", format])
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{name} {command} {format}");
+                let want =
+                    std::fs::read_to_string(dir.join(format!("{name}-{command}.{format}"))).unwrap();
+                assert_eq!(
+                    String::from_utf8(out.stdout).unwrap(),
+                    want,
+                    "{name} {command} --format {format}"
+                );
+            }
+        }
+    }
+}
+
+/// The Istanbul scenario without the issue-12 sections: every `[[time.beliefs]]`,
+/// `[[time.audience_costs]]` and `[time.enforcement]` (and its terms) block removed. Keys the old
+/// model ignores (a drift's `sd`, `[time] lookahead`) may stay.
+fn strip_fighting(text: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            skipping = trimmed.starts_with("[[time.beliefs]]")
+                || trimmed.starts_with("[[time.audience_costs]]")
+                || trimmed.starts_with("[time.enforcement]")
+                || trimmed.starts_with("[[time.enforcement.");
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
