@@ -127,6 +127,7 @@ fn close(a: f64, b: f64) -> bool {
 /// - The front does not move (`z = 0`). Month 1: posterior mean `(25/100 + 0/100)/(2/100) =
 ///   12.5`; `W = 0.525`: `x > 52.5` and `x < 47.5`; none.
 /// - Month 2: `25/3`; `W = 0.58333 − 0.1 = 0.48333`: `x ∈ (48.33, 51.67)`; the grid point 50.
+///
 /// So the deal comes in month 2, on 50; under complete information it would come in month 0.
 #[test]
 fn r12_mutual_optimism_delays_two_months_by_hand() {
