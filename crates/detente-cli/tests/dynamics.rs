@@ -310,18 +310,30 @@ fn r12_outputs_without_fighting_terms_are_unchanged() {
 }
 
 /// The Istanbul scenario without the issue-12 sections: every `[[time.beliefs]]`,
-/// `[[time.audience_costs]]` and `[time.enforcement]` (and its terms) block removed. Keys the old
+/// `[[time.audience_costs]]` and `[time.enforcement]` (and its terms) block removed, and the
+/// levers that act only on them (`cards-on-table`, `face-saving`, `guarantees`). Keys the old
 /// model ignores (a drift's `sd`, `[time] lookahead`) may stay.
 fn strip_fighting(text: &str) -> String {
+    const NEW_LEVERS: [&str; 3] = ["cards-on-table", "face-saving", "guarantees"];
+    let lines: Vec<&str> = text.lines().collect();
     let mut out = String::new();
     let mut skipping = false;
-    for line in text.lines() {
+    for (k, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.starts_with('[') {
+            let new_lever = trimmed.starts_with("[[time.levers]]")
+                && lines.get(k + 1).is_some_and(|next| {
+                    NEW_LEVERS
+                        .iter()
+                        .any(|id| next.trim() == format!("id = \"{id}\""))
+                });
+            let lever_part = trimmed.starts_with("[[time.levers.effects]]");
             skipping = trimmed.starts_with("[[time.beliefs]]")
                 || trimmed.starts_with("[[time.audience_costs]]")
                 || trimmed.starts_with("[time.enforcement]")
-                || trimmed.starts_with("[[time.enforcement.");
+                || trimmed.starts_with("[[time.enforcement.")
+                || new_lever
+                || (lever_part && skipping);
         }
         if !skipping {
             out.push_str(line);
