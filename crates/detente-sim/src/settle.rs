@@ -694,3 +694,40 @@ pub fn belief_sensitivity(
     }
     Ok(cells)
 }
+
+/// The divergence factors of [`settlement_report`]'s belief sensitivity.
+pub const DIVERGENCE: [f64; 5] = [0.0, 0.5, 1.0, 2.0, 4.0];
+/// The prior-sd factors of [`settlement_report`]'s belief sensitivity.
+pub const SPREAD: [f64; 3] = [0.5, 1.0, 2.0];
+
+/// What `detente delay` shows of the settlement: the forecast and, when the scenario has
+/// beliefs, its sensitivity to them ([`DIVERGENCE`] × [`SPREAD`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettlementReport {
+    /// The forecast.
+    #[serde(flatten)]
+    pub forecast: Settlement,
+    /// One cell per divergence and spread factor, divergence-major (empty without beliefs).
+    pub belief_sensitivity: Vec<BeliefCell>,
+}
+
+/// [`settle`] plus, when the scenario has beliefs, [`belief_sensitivity`] on the default grid.
+pub fn settlement_report(
+    scenario: &Scenario,
+    config: &SettleConfig,
+) -> Result<SettlementReport, DynamicsError> {
+    let forecast = settle(scenario, config)?;
+    let has_beliefs = scenario
+        .time
+        .as_ref()
+        .is_some_and(|t| !t.beliefs.is_empty());
+    let belief_sensitivity = if has_beliefs {
+        belief_sensitivity(scenario, config, &DIVERGENCE, &SPREAD)?
+    } else {
+        Vec::new()
+    };
+    Ok(SettlementReport {
+        forecast,
+        belief_sensitivity,
+    })
+}
