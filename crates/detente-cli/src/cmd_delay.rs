@@ -1,13 +1,17 @@
 //! `detente delay FILE`: the month-by-month cost of delay (status-quo drift, disagreement values,
 //! the Nash deal, each party's cost of waiting, whether a zone of agreement exists), the ripeness
 //! month, and the alternating-offers equilibrium. Every number comes from
-//! `detente_models::dynamics`.
+//! `detente_models::dynamics`. When the scenario's `[time]` gives beliefs, audience costs or
+//! enforcement, a second part answers "when" under uncertainty: the settlement forecast of
+//! `detente_sim::settle` (P(deal by month), median deal month, terms, who moves most, and the
+//! sensitivity to the beliefs); without them the output is exactly the older one.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use detente_core::Scenario;
 use detente_models::dynamics::{Deal, DelayReport, DynamicsConfig, Spe, delay};
+use detente_sim::settle::{SettleConfig, SettlementReport, settlement_report};
 use miette::Report;
 use serde::Serialize;
 
@@ -35,7 +39,72 @@ pub struct DelayArgs {
     #[command(flatten)]
     pub package: PackageArgs,
     #[command(flatten)]
+    pub settle: SettleArgs,
+    #[command(flatten)]
     pub save: crate::cmd_runs::SaveArgs,
+}
+
+/// Options of the settlement forecast, read only when the scenario's `[time]` gives beliefs,
+/// audience costs or enforcement.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SettleArgs {
+    /// Trials of the settlement forecast (bargaining while fighting).
+    #[arg(long, default_value_t = 1000)]
+    pub trials: u64,
+    /// Master seed of the settlement forecast.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Relative (log-scale) sd of each drift's true rate in the settlement forecast.
+    #[arg(long, default_value_t = 0.0)]
+    pub rate_noise: f64,
+    /// Copies of the scenario drawn from its positions' own sd/range (0: as written).
+    #[arg(long, default_value_t = 20)]
+    pub position_draws: usize,
+}
+
+/// The most trials the settlement forecast runs.
+const MAX_TRIALS: u64 = 1_000_000;
+/// The most position copies.
+const MAX_POSITION_DRAWS: usize = 1000;
+
+impl SettleArgs {
+    /// The settlement config for `dynamics`, or a usage error naming the bad option.
+    pub fn config(&self, dynamics: DynamicsConfig) -> Result<SettleConfig, Failure> {
+        if !(1..=MAX_TRIALS).contains(&self.trials) {
+            return Err(Failure::Input(Report::msg(format!(
+                "--trials {} is outside 1..={MAX_TRIALS}\n  help: give the number of Monte Carlo trials, e.g. --trials 1000",
+                self.trials
+            ))));
+        }
+        if !(self.rate_noise.is_finite() && self.rate_noise >= 0.0) {
+            return Err(Failure::Input(Report::msg(format!(
+                "--rate-noise {} is not a number >= 0\n  help: give the relative sd of the true drift rate, e.g. --rate-noise 0.3 (0: the analyst's rate)",
+                self.rate_noise
+            ))));
+        }
+        if self.position_draws > MAX_POSITION_DRAWS {
+            return Err(Failure::Input(Report::msg(format!(
+                "--position-draws {} is above {MAX_POSITION_DRAWS}\n  help: give the number of scenario copies drawn from the positions' sd/range, e.g. 20 (0: positions as written)",
+                self.position_draws
+            ))));
+        }
+        Ok(SettleConfig {
+            dynamics,
+            trials: self.trials,
+            seed: self.seed,
+            rate_noise: self.rate_noise,
+            position_draws: self.position_draws,
+            ..SettleConfig::default()
+        })
+    }
+}
+
+/// Whether the scenario gives any input of the bargaining-while-fighting model.
+pub fn fighting(scenario: &Scenario) -> bool {
+    scenario
+        .time
+        .as_ref()
+        .is_some_and(detente_core::Time::has_fighting_terms)
 }
 
 /// The dynamics config of the shared options.
@@ -59,6 +128,8 @@ struct DelayOut<'a> {
     title: &'a str,
     #[serde(flatten)]
     report: &'a DelayReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    settlement: Option<&'a SettlementReport>,
 }
 
 /// Runs `detente delay`.
@@ -71,8 +142,14 @@ pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
     };
     let started = crate::cmd_runs::now_ms();
     let report = delay(scenario, &config).map_err(|e| input_error(&args.file, e))?;
+    let settlement = if fighting(scenario) {
+        let settle = args.settle.config(config)?;
+        Some(settlement_report(scenario, &settle).map_err(|e| input_error(&args.file, e))?)
+    } else {
+        None
+    };
     if args.save.save {
-        save(args, scenario, &report, started)?;
+        save(args, scenario, &report, settlement.as_ref(), started)?;
     }
     match args.package.format {
         Format::Json => {
@@ -80,13 +157,19 @@ pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
                 schema: "detente.delay/1",
                 title: &scenario.meta.title,
                 report: &report,
+                settlement: settlement.as_ref(),
             };
             serde_json::to_writer_pretty(&mut *out, &doc)
                 .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             writeln!(out)?;
         }
-        Format::Csv => csv(out, &report)?,
-        Format::Table => table(out, scenario, &args.package, &report)?,
+        Format::Csv => csv(out, &report, settlement.as_ref())?,
+        Format::Table => {
+            table(out, scenario, &args.package, &report)?;
+            if let Some(s) = &settlement {
+                write_settlement(out, scenario, s)?;
+            }
+        }
     }
     Ok(())
 }
@@ -94,16 +177,22 @@ pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
 /// Stores the run: the whole month-by-month table (the `detente.delay/1` document) as the result,
 /// and as headline values the ripeness month, and per party and month the no-deal value, the
 /// Nash deal's utility and the cost of delay, so `detente runs compare` can line two runs up.
+///
+/// With a settlement forecast, the document carries it (`settlement`) and the values add the
+/// median deal month (`settle/median-month`, missing when not within the horizon) and
+/// `settle/p-deal-by/month-<m>` for every month.
 fn save(
     args: &DelayArgs,
     scenario: &detente_core::Scenario,
     report: &DelayReport,
+    settlement: Option<&SettlementReport>,
     started: i64,
 ) -> Result<(), Failure> {
     let doc = DelayOut {
         schema: "detente.delay/1",
         title: &scenario.meta.title,
         report,
+        settlement,
     };
     let mut values = vec![(
         "delay/ripeness-month".to_owned(),
@@ -123,6 +212,15 @@ fn save(
             ));
         }
     }
+    if let Some(s) = settlement {
+        values.push((
+            "settle/median-month".to_owned(),
+            s.forecast.median_month.map(f64::from),
+        ));
+        for m in &s.forecast.by_month {
+            values.push((format!("settle/p-deal-by/month-{}", m.month), Some(m.p)));
+        }
+    }
     args.save.save_run(crate::cmd_runs::SaveRequest {
         kind: "delay",
         file: &args.file,
@@ -136,8 +234,13 @@ fn save(
             "parties": args.package.parties,
             "loss": format!("{:?}", args.package.loss).to_lowercase(),
             "nash": format!("{:?}", args.package.nash).to_lowercase(),
+            "settlement": settlement.map(|_| serde_json::json!({
+                "trials": args.settle.trials,
+                "rate_noise": args.settle.rate_noise,
+                "position_draws": args.settle.position_draws,
+            })),
         }),
-        seed: None,
+        seed: settlement.map(|_| args.settle.seed),
         started,
         finished: crate::cmd_runs::now_ms(),
         result: crate::cmd_runs::to_json(&doc)?,
@@ -148,7 +251,11 @@ fn save(
     Ok(())
 }
 
-fn csv(out: &mut dyn Write, r: &DelayReport) -> Result<(), Failure> {
+fn csv(
+    out: &mut dyn Write,
+    r: &DelayReport,
+    settlement: Option<&SettlementReport>,
+) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     let mut header = vec!["month".to_owned()];
     header.extend(r.issues.iter().map(|i| format!("status_quo_{i}")));
@@ -159,6 +266,9 @@ fn csv(out: &mut dyn Write, r: &DelayReport) -> Result<(), Failure> {
     header.extend(r.parties.iter().map(|p| format!("nash_utility_{p}")));
     header.extend(r.parties.iter().map(|p| format!("cost_of_delay_{p}")));
     header.push("ripe".to_owned());
+    if settlement.is_some() {
+        header.extend(["p_deal_by_month", "p_deal_lo", "p_deal_hi"].map(str::to_owned));
+    }
     w.write_record(&header).map_err(csv_error)?;
     for m in &r.months {
         let mut row = vec![m.month.to_string()];
@@ -181,6 +291,12 @@ fn csv(out: &mut dyn Write, r: &DelayReport) -> Result<(), Failure> {
             None => row.extend(std::iter::repeat_n(String::new(), r.parties.len())),
         }
         row.push(m.ripe.to_string());
+        if let Some(s) = settlement {
+            match s.forecast.by_month.get(m.month as usize) {
+                Some(b) => row.extend([b.p, b.lo, b.hi].map(|x| format!("{x:.6}"))),
+                None => row.extend(std::iter::repeat_n(String::new(), 3)),
+            }
+        }
         w.write_record(&row).map_err(csv_error)?;
     }
     w.flush()?;
@@ -513,4 +629,161 @@ fn write_drift(out: &mut dyn Write, scenario: &Scenario, r: &DelayReport) -> std
         writeln!(out, "The status quo does not move within the horizon.")?;
     }
     writeln!(out)
+}
+
+/// The settlement forecast as text: the curve, the median month, the terms, who moves most and
+/// the belief sensitivity.
+fn write_settlement(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    s: &SettlementReport,
+) -> std::io::Result<()> {
+    let f = &s.forecast;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "When a deal comes: bargaining while fighting ({} trials, seed {}).",
+        f.trials, f.seed
+    )?;
+    writeln!(
+        out,
+        "Each trial draws the front's monthly moves (the drift's sd){}{}; every party values fighting on by its own belief about the front ({} months ahead), learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds. A deal comes in the first month in which some package beats every party's own value of fighting on; its terms are that month's Nash package.",
+        if f.rate_noise > 0.0 {
+            format!(
+                ", the true drift rate (relative sd {})",
+                fmt_num(f.rate_noise)
+            )
+        } else {
+            String::new()
+        },
+        if f.position_draws > 0 {
+            format!(
+                " and the positions' own sd/range ({} scenario copies)",
+                f.position_draws
+            )
+        } else {
+            String::new()
+        },
+        scenario.time.as_ref().map_or(0, |t| t.lookahead),
+    )?;
+    writeln!(out)?;
+    writeln!(out, "P(deal by month), with a 95% interval:")?;
+    for b in &f.by_month {
+        let bar: String = "#".repeat((b.p * 40.0).round() as usize);
+        writeln!(
+            out,
+            "  {:>5}  {:.3}  [{:.3}, {:.3}]  {bar}",
+            b.month, b.p, b.lo, b.hi
+        )?;
+    }
+    let month = |m: Option<u32>| {
+        m.map_or_else(
+            || "not within the horizon".to_owned(),
+            |m| format!("month {m}"),
+        )
+    };
+    writeln!(
+        out,
+        "Median deal month: {} (quartiles: {} and {}). P(deal within the horizon of {} months): {:.3}.",
+        month(f.median_month),
+        month(f.quartile_months[0]),
+        month(f.quartile_months[1]),
+        f.horizon,
+        f.p_deal
+    )?;
+    if let Some(h) = f.mean_holds {
+        writeln!(out, "Mean chance the deal holds: {h:.3}.")?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Terms over the trials with a deal (scale points; SQ = today's status quo):"
+    )?;
+    writeln!(
+        out,
+        "  {:<40} {:>5} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5}",
+        "issue", "SQ", "mean", "p5", "p25", "p50", "p75", "p95"
+    )?;
+    for (t, issue) in f.terms.iter().zip(&scenario.issues) {
+        let name: String = issue.name.chars().take(40).collect();
+        match (t.mean, t.percentiles) {
+            (Some(mean), Some(p)) => writeln!(
+                out,
+                "  {name:<40} {:>5} {:>6} {:>5} {:>5} {:>5} {:>5} {:>5}",
+                fmt_num(t.status_quo),
+                fmt_num(mean),
+                fmt_num(p[0]),
+                fmt_num(p[1]),
+                fmt_num(p[2]),
+                fmt_num(p[3]),
+                fmt_num(p[4])
+            )?,
+            _ => writeln!(
+                out,
+                "  {name:<40} {:>5}  no deal in any trial",
+                fmt_num(t.status_quo)
+            )?,
+        }
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Who moves most: salience-weighted mean distance from each actor's position (scale points):"
+    )?;
+    writeln!(
+        out,
+        "  {:<44} {:>8} {:>14}",
+        "actor", "to deal", "to today's SQ"
+    )?;
+    for m in &f.movers {
+        let name: String = party_name(Some(scenario), &m.actor)
+            .chars()
+            .take(44)
+            .collect();
+        writeln!(
+            out,
+            "  {name:<44} {:>8} {:>14}",
+            if m.to_deal.is_nan() {
+                "-".to_owned()
+            } else {
+                format!("{:.1}", m.to_deal)
+            },
+            format!("{:.1}", m.to_status_quo)
+        )?;
+    }
+    if !s.belief_sensitivity.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "How much the answer hangs on the beliefs: every belief's offset from the analyst's drift scaled by d (0 = correct beliefs, 1 = as written), its prior sd by g. Each cell: median deal month; P(deal within 6 / 12 / 24 months)."
+        )?;
+        let spreads: Vec<f64> = {
+            let mut v: Vec<f64> = s.belief_sensitivity.iter().map(|c| c.spread).collect();
+            v.dedup();
+            v.truncate(
+                s.belief_sensitivity
+                    .iter()
+                    .filter(|c| c.divergence == s.belief_sensitivity[0].divergence)
+                    .count(),
+            );
+            v
+        };
+        let mut head = format!("  {:>5}", "d \\ g");
+        for g in &spreads {
+            head.push_str(&format!(" | {:^28}", fmt_num(*g)));
+        }
+        writeln!(out, "{head}")?;
+        for row in s.belief_sensitivity.chunks(spreads.len().max(1)) {
+            let mut line = format!("  {:>5}", fmt_num(row[0].divergence));
+            for c in row {
+                let m = c
+                    .median_month
+                    .map_or_else(|| "none".to_owned(), |m| format!("m{m}"));
+                let ps: Vec<String> = c.windows.iter().map(|(_, p)| format!("{p:.2}")).collect();
+                line.push_str(&format!(" | {:>5} {:<22}", m, ps.join(" / ")));
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+    }
+    Ok(())
 }

@@ -1,12 +1,16 @@
 //! `detente levers FILE`: the baseline against each lever of the scenario's `[time]` section and
 //! each pair of levers: how the ripeness month, the Nash deal and the parties' utilities move,
-//! largest effect first. Every number comes from `detente_models::dynamics::levers`.
+//! largest effect first. Every number comes from `detente_models::dynamics::levers`. When the
+//! scenario gives beliefs, audience costs or enforcement, a second table shows each lever's and
+//! pair's shift of the settlement forecast (`detente_sim::settle::settle_levers`): the median
+//! deal month and P(deal within 6, 12 and 24 months), with intervals, and the change in terms.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use detente_core::Scenario;
 use detente_models::dynamics::{LeversReport, Variant, levers};
+use detente_sim::settle::{LeverSettlement, SettleLevers, settle_levers};
 use miette::Report;
 use serde::Serialize;
 
@@ -14,7 +18,7 @@ use crate::Failure;
 use crate::cmd_bargain::{
     Format, PackageArgs, csv_error, fmt_num, fmt_signed, fmt_u, input_error, party_name,
 };
-use crate::cmd_delay::config;
+use crate::cmd_delay::{SettleArgs, config, fighting};
 use crate::input::load_scenario;
 
 /// `detente levers`.
@@ -30,6 +34,8 @@ pub struct LeversArgs {
     pub first_proposer: Option<String>,
     #[command(flatten)]
     pub package: PackageArgs,
+    #[command(flatten)]
+    pub settle: SettleArgs,
 }
 
 #[derive(Serialize)]
@@ -38,6 +44,8 @@ struct LeversOut<'a> {
     title: &'a str,
     #[serde(flatten)]
     report: &'a LeversReport,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    settlement: Option<&'a SettleLevers>,
 }
 
 /// Runs `detente levers`.
@@ -52,24 +60,45 @@ pub fn run(args: &LeversArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     let config = config(&args.package, args.months, args.first_proposer.clone());
     let report = levers(scenario, &config).map_err(|e| input_error(&args.file, e))?;
+    let settlement = if fighting(scenario) {
+        let settle = args.settle.config(config)?;
+        Some(settle_levers(scenario, &settle).map_err(|e| input_error(&args.file, e))?)
+    } else {
+        None
+    };
     match args.package.format {
         Format::Json => {
             let doc = LeversOut {
                 schema: "detente.levers/1",
                 title: &scenario.meta.title,
                 report: &report,
+                settlement: settlement.as_ref(),
             };
             serde_json::to_writer_pretty(&mut *out, &doc)
                 .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             writeln!(out)?;
         }
-        Format::Csv => csv(out, &report)?,
-        Format::Table => table(out, scenario, &report)?,
+        Format::Csv => csv(out, &report, settlement.as_ref())?,
+        Format::Table => {
+            table(out, scenario, &report)?;
+            if let Some(s) = &settlement {
+                write_settlement(out, &report, s)?;
+            }
+        }
     }
     Ok(())
 }
 
-fn csv(out: &mut dyn Write, r: &LeversReport) -> Result<(), Failure> {
+/// The settlement variant with exactly these levers.
+fn find<'a>(s: &'a SettleLevers, levers: &[String]) -> Option<&'a LeverSettlement> {
+    s.variants.iter().find(|v| v.levers == levers)
+}
+
+fn csv(
+    out: &mut dyn Write,
+    r: &LeversReport,
+    settlement: Option<&SettleLevers>,
+) -> Result<(), Failure> {
     let mut w = csv::Writer::from_writer(out);
     let mut header: Vec<String> = ["levers", "ripeness", "ripeness_shift", "deal_month"]
         .map(str::to_owned)
@@ -79,6 +108,14 @@ fn csv(out: &mut dyn Write, r: &LeversReport) -> Result<(), Failure> {
     header.extend(r.parties.iter().map(|p| format!("utility_shift_{p}")));
     header.push("spe_month".to_owned());
     header.extend(r.parties.iter().map(|p| format!("spe_utility_{p}")));
+    if let Some(s) = settlement {
+        header.push("settle_median_month".to_owned());
+        header.push("settle_median_shift".to_owned());
+        for (w, _) in &s.baseline_windows {
+            header.push(format!("settle_p_within_{w}"));
+            header.push(format!("settle_p_within_{w}_shift"));
+        }
+    }
     w.write_record(&header).map_err(csv_error)?;
     for v in std::iter::once(&r.baseline).chain(&r.variants) {
         let mut row = vec![
@@ -112,6 +149,24 @@ fn csv(out: &mut dyn Write, r: &LeversReport) -> Result<(), Failure> {
                 row.extend(s.utilities.iter().map(|x| format!("{x:.6}")));
             }
             None => row.extend(std::iter::repeat_n(String::new(), 1 + r.parties.len())),
+        }
+        if let Some(s) = settlement {
+            let month = |m: Option<u32>| m.map_or_else(String::new, |m| m.to_string());
+            if v.levers.is_empty() {
+                row.push(month(s.baseline.median_month));
+                row.push("0".to_owned());
+                for (_, p) in &s.baseline_windows {
+                    row.push(format!("{p:.6}"));
+                    row.push(format!("{:.6}", 0.0));
+                }
+            } else if let Some(x) = find(s, &v.levers) {
+                row.push(month(x.median_month));
+                row.push(x.median_shift.to_string());
+                for w in &x.windows {
+                    row.push(format!("{:.6}", w.p));
+                    row.push(format!("{:.6}", w.shift));
+                }
+            }
         }
         w.write_record(&row).map_err(csv_error)?;
     }
@@ -315,5 +370,98 @@ fn deal_moves(
         (None, Some(_)) => "a deal appears".to_owned(),
         (Some(_), None) => "no deal".to_owned(),
         (None, None) => "no deal either way".to_owned(),
+    }
+}
+
+/// The lever table of the settlement forecast.
+fn write_settlement(
+    out: &mut dyn Write,
+    r: &LeversReport,
+    s: &SettleLevers,
+) -> std::io::Result<()> {
+    let base = &s.baseline;
+    let month = |m: Option<u32>| m.map_or_else(|| "none".to_owned(), |m| format!("month {m}"));
+    writeln!(out)?;
+    writeln!(
+        out,
+        "When a deal comes, lever by lever: bargaining while fighting ({} trials, seed {}, the same draws for every lever).",
+        base.trials, base.seed
+    )?;
+    let windows: Vec<String> = s
+        .baseline_windows
+        .iter()
+        .map(|(w, p)| format!("{w} months {p:.2}"))
+        .collect();
+    writeln!(
+        out,
+        "Baseline: median deal month {}; P(deal within {}).",
+        month(base.median_month),
+        windows.join(", ")
+    )?;
+    writeln!(
+        out,
+        "Shifts against the baseline with 95% intervals (median: paired bootstrap, a month never reached counts as {}; P: paired normal). Terms: the issue whose median term moves most.",
+        base.horizon + 1
+    )?;
+    writeln!(out)?;
+    let mut head = format!(
+        "{:<52} | {:>10} | {:>14}",
+        "levers", "median", "shift [95%]"
+    );
+    for (w, _) in &s.baseline_windows {
+        head.push_str(&format!(" | {:^22}", format!("ΔP within {w}")));
+    }
+    head.push_str(" | terms");
+    writeln!(out, "{head}")?;
+    for v in &s.variants {
+        let name: String = v
+            .levers
+            .iter()
+            .map(|id| {
+                r.lever_names
+                    .iter()
+                    .find(|(l, _)| l == id)
+                    .map_or_else(|| id.clone(), |(_, n)| n.clone())
+            })
+            .collect::<Vec<_>>()
+            .join(" + ")
+            .chars()
+            .take(52)
+            .collect();
+        let mut line = format!(
+            "{name:<52} | {:>10} | {:>14}",
+            month(v.median_month),
+            format!(
+                "{:+} [{:+}, {:+}]",
+                v.median_shift, v.median_shift_interval[0], v.median_shift_interval[1]
+            )
+        );
+        for w in &v.windows {
+            line.push_str(&format!(
+                " | {:^22}",
+                format!("{:+.2} [{:+.2}, {:+.2}]", w.shift, w.lo, w.hi)
+            ));
+        }
+        let terms = v
+            .terms_shift
+            .iter()
+            .zip(&r.issues)
+            .filter_map(|(d, id)| d.map(|d| (d, id)))
+            .max_by(|a, b| a.0.abs().total_cmp(&b.0.abs()));
+        line.push_str(&match terms {
+            Some((d, id)) if d.abs() > 0.0 => format!(" | {id} {}", fmt_signed_points(d)),
+            Some(_) => " | unchanged".to_owned(),
+            None => " | -".to_owned(),
+        });
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn fmt_signed_points(x: f64) -> String {
+    if x > 0.0 {
+        format!("+{}", fmt_num(x))
+    } else {
+        fmt_num(x)
     }
 }

@@ -124,7 +124,10 @@ fn delay_on_the_hand_computed_drift_scenario() {
 
 #[test]
 fn delay_istanbul_reports_every_month_and_the_game() {
-    let doc = json(&["delay"], &istanbul());
+    let doc = json(
+        &["delay", "--trials", "50", "--position-draws", "0"],
+        &istanbul(),
+    );
     let months = doc["months"].as_array().unwrap();
     assert_eq!(months.len(), 25);
     // Territory drifts half a point a month toward Russia's side.
@@ -136,6 +139,7 @@ fn delay_istanbul_reports_every_month_and_the_game() {
         .arg("delay")
         .arg(istanbul())
         .args(["--months", "6", "--format", "csv"])
+        .args(FAST)
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -144,6 +148,7 @@ fn delay_istanbul_reports_every_month_and_the_game() {
     detente()
         .arg("delay")
         .arg(istanbul())
+        .args(FAST)
         .assert()
         .success()
         .stdout(predicate::str::contains("Ripeness:"))
@@ -154,10 +159,14 @@ fn delay_istanbul_reports_every_month_and_the_game() {
 
 #[test]
 fn levers_istanbul_lists_singles_and_pairs() {
-    let doc = json(&["levers"], &istanbul());
+    let doc = json(
+        &["levers", "--trials", "50", "--position-draws", "0"],
+        &istanbul(),
+    );
     assert_eq!(doc["schema"], "detente.levers/1");
-    // Six levers: six singles and fifteen pairs.
-    assert_eq!(doc["variants"].as_array().unwrap().len(), 21);
+    // Nine levers (three of them, from issue 12, act only on the settlement forecast): nine
+    // singles and 36 pairs.
+    assert_eq!(doc["variants"].as_array().unwrap().len(), 45);
     detente()
         .arg("levers")
         .arg(drift())
@@ -270,4 +279,270 @@ fn delay_save_stores_the_month_table() {
     assert!(values.contains("delay/ripeness-month"), "{values}");
     assert!(values.contains("delay/month-0/"), "{values}");
     assert_eq!(run["result"]["ripeness"], 3);
+}
+
+/// Issue #12 regression: a scenario with none of `[[time.beliefs]]`, `[[time.audience_costs]]`
+/// or `[time.enforcement]` gives exactly the `delay` and `levers` output it gave before the
+/// bargaining-while-fighting model existed. The files under `tests/data/r12` were written by the
+/// binary at commit 4e3113f (before any change for issue 12); the Istanbul files are compared
+/// with the scenario's `[time]` extensions removed (see [`strip_fighting`]).
+#[test]
+fn r12_outputs_without_fighting_terms_are_unchanged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/r12");
+    let tmp = tempfile::tempdir().unwrap();
+    let stripped = tmp.path().join("istanbul-2025.toml");
+    std::fs::write(
+        &stripped,
+        strip_fighting(&std::fs::read_to_string(istanbul()).unwrap()),
+    )
+    .unwrap();
+    for (name, file) in [("istanbul", stripped), ("drift", drift())] {
+        for command in ["delay", "levers"] {
+            for format in ["table", "json", "csv"] {
+                let out = detente()
+                    .arg(command)
+                    .arg(&file)
+                    .args(["--format", format])
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{name} {command} {format}");
+                let want = std::fs::read_to_string(dir.join(format!("{name}-{command}.{format}")))
+                    .unwrap();
+                assert_eq!(
+                    String::from_utf8(out.stdout).unwrap(),
+                    want,
+                    "{name} {command} --format {format}"
+                );
+            }
+        }
+    }
+}
+
+/// The Istanbul scenario without the issue-12 sections: every `[[time.beliefs]]`,
+/// `[[time.audience_costs]]` and `[time.enforcement]` (and its terms) block removed, and the
+/// levers that act only on them (`cards-on-table`, `face-saving`, `guarantees`). Keys the old
+/// model ignores (a drift's `sd`, `[time] lookahead`) may stay.
+fn strip_fighting(text: &str) -> String {
+    const NEW_LEVERS: [&str; 3] = ["cards-on-table", "face-saving", "guarantees"];
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    let mut skipping = false;
+    for (k, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[') {
+            let new_lever = trimmed.starts_with("[[time.levers]]")
+                && lines.get(k + 1).is_some_and(|next| {
+                    NEW_LEVERS
+                        .iter()
+                        .any(|id| next.trim() == format!("id = \"{id}\""))
+                });
+            let lever_part = trimmed.starts_with("[[time.levers.effects]]");
+            skipping = trimmed.starts_with("[[time.beliefs]]")
+                || trimmed.starts_with("[[time.audience_costs]]")
+                || trimmed.starts_with("[time.enforcement]")
+                || trimmed.starts_with("[[time.enforcement.")
+                || new_lever
+                || (lever_part && skipping);
+        }
+        if !skipping {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn optimism() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/optimism.toml")
+}
+
+const FAST: [&str; 4] = ["--trials", "200", "--position-draws", "0"];
+
+/// Issue 12: `delay` on the hand-worked optimism case gives the settlement curve. Month 0 never
+/// has a zone (by hand: `W = 0.65` for both, no package gives both more); month 1 can only have
+/// one when the front moved enough toward one side for the other to settle; by month 6 with
+/// five observations the means are within ±25/6 of the truth plus noise, and the JSON, CSV and
+/// table agree on the curve.
+#[test]
+fn r12_delay_settlement_on_the_optimism_case() {
+    let mut args = vec!["delay", "--step", "10", "--loss", "linear"];
+    args.extend(FAST);
+    let doc = json(&args, &optimism());
+    let s = &doc["settlement"];
+    assert_eq!(s["schema"], "detente.settlement/1");
+    let curve: Vec<f64> = s["by_month"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["p"].as_f64().unwrap())
+        .collect();
+    assert_eq!(curve.len(), 7);
+    assert_eq!(curve[0], 0.0);
+    assert!(curve.windows(2).all(|w| w[0] <= w[1]), "{curve:?}");
+    assert!(curve[6] > 0.9, "{curve:?}");
+    assert_eq!(s["belief_sensitivity"].as_array().unwrap().len(), 15);
+    // Correct beliefs (divergence 0) settle at once in every cell.
+    assert_eq!(s["belief_sensitivity"][0]["median_month"], 0);
+    let out = detente()
+        .arg("delay")
+        .arg(optimism())
+        .args(["--step", "10", "--loss", "linear", "--format", "csv"])
+        .args(FAST)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .ends_with("ripe,p_deal_by_month,p_deal_lo,p_deal_hi")
+    );
+    let last: f64 = text
+        .lines()
+        .last()
+        .unwrap()
+        .split(',')
+        .nth_back(2)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(last, curve[6]);
+    detente()
+        .arg("delay")
+        .arg(optimism())
+        .args(["--step", "10", "--loss", "linear"])
+        .args(FAST)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "When a deal comes: bargaining while fighting (200 trials, seed 1).",
+        ))
+        .stdout(predicate::str::contains(
+            "How much the answer hangs on the beliefs",
+        ));
+}
+
+/// Issue 12: `levers` adds the settlement table. The truce freezes the front for good, so both
+/// parties expect the line to stay at 50 whatever they believed about the drift: `W = 0.4` each
+/// and the deal is immediate. A news blackout stops learning, so the optimists keep `W = 0.65`
+/// and never settle (median "none", P within 6 down). Sobering A (its believed drift moved to
+/// the truth) lets the deal come earlier.
+#[test]
+fn r12_levers_settlement_on_the_optimism_case() {
+    let mut args = vec!["levers", "--step", "10", "--loss", "linear"];
+    args.extend(FAST);
+    let doc = json(&args, &optimism());
+    let s = &doc["settlement"];
+    let variants = s["variants"].as_array().unwrap();
+    assert_eq!(variants.len(), 6);
+    let find = |id: &str| {
+        variants
+            .iter()
+            .find(|v| v["levers"].as_array().unwrap().len() == 1 && v["levers"][0] == id)
+            .unwrap()
+    };
+    let truce = find("truce");
+    assert_eq!(truce["median_month"], 0);
+    assert!(truce["median_shift"].as_i64().unwrap() < 0);
+    let blackout = find("blackout");
+    assert!(blackout["median_month"].is_null());
+    assert!(blackout["median_shift"].as_i64().unwrap() > 0);
+    assert!(blackout["windows"][0]["shift"].as_f64().unwrap() < 0.0);
+    let sober = find("sober");
+    assert!(sober["median_shift"].as_i64().unwrap() < 0, "{sober}");
+    detente()
+        .arg("levers")
+        .arg(optimism())
+        .args(FAST)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "When a deal comes, lever by lever",
+        ));
+}
+
+/// Issue 12 on Istanbul: the settlement sections are there in every format (the reading of the
+/// numbers is in the README, "Reading a delay forecast").
+#[test]
+fn r12_istanbul_settlement_sections() {
+    let mut args = vec!["delay"];
+    args.extend(FAST);
+    let doc = json(&args, &istanbul());
+    assert_eq!(doc["settlement"]["by_month"].as_array().unwrap().len(), 25);
+    assert_eq!(doc["settlement"]["terms"].as_array().unwrap().len(), 8);
+    assert_eq!(doc["settlement"]["movers"].as_array().unwrap().len(), 10);
+    let mut args = vec!["levers"];
+    args.extend(FAST);
+    let doc = json(&args, &istanbul());
+    // Nine levers: nine singles and 36 pairs.
+    assert_eq!(doc["settlement"]["variants"].as_array().unwrap().len(), 45);
+}
+
+/// Issue 12: bad settlement options and bad belief input exit 2 with the fix.
+#[test]
+fn r12_bad_input() {
+    detente()
+        .arg("delay")
+        .arg(optimism())
+        .args(["--trials", "0"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--trials 0 is outside"));
+    detente()
+        .arg("delay")
+        .arg(optimism())
+        .arg("--rate-noise=-1")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "--rate-noise -1 is not a number >= 0",
+        ));
+    detente()
+        .arg("delay")
+        .arg(optimism())
+        .args(["--lever", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown lever `nope`"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.toml");
+    let text = std::fs::read_to_string(optimism())
+        .unwrap()
+        .replace("drift = -25\nsd = 10", "drift = -25\nsd = 0");
+    std::fs::write(&bad, text).unwrap();
+    detente()
+        .arg("delay")
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("time.beliefs[1].sd"))
+        .stderr(predicate::str::contains("greater than 0"));
+}
+
+/// Issue 12: `delay --save` stores the settlement with the table, and its headline values.
+#[test]
+fn r12_delay_save_stores_the_settlement() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("runs.db");
+    detente()
+        .arg("delay")
+        .arg(optimism())
+        .args(FAST)
+        .args(["--save", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
+    let out = detente()
+        .args(["runs", "export", "1", "--format", "json", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let run: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        run["result"]["settlement"]["schema"],
+        "detente.settlement/1"
+    );
+    let values = run["values"].to_string();
+    assert!(values.contains("settle/p-deal-by/month-6"), "{values}");
+    assert_eq!(run["seed"], "1");
 }

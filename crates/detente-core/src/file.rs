@@ -180,6 +180,106 @@ pub struct TimeFile {
     /// `[[time.levers]]`: named, dated what-if changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levers: Vec<LeverFile>,
+    /// Months of fighting a party looks ahead when it values fighting on (default 12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookahead: Option<i64>,
+    /// Reason for the look-ahead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookahead_why: Option<String>,
+    /// `[[time.beliefs]]`: a party's own belief about an issue's drift.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub beliefs: Vec<BeliefFile>,
+    /// `[[time.audience_costs]]`: public commitments a party pays to cross.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub audience_costs: Vec<AudienceCostFile>,
+    /// `[time.enforcement]`: the chance a deal holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforcement: Option<EnforcementFile>,
+}
+
+/// `[[time.beliefs]]`: what one party believes about the monthly drift of one issue.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BeliefFile {
+    /// Actor id.
+    pub actor: String,
+    /// Issue id; the issue must have a `[[time.drift]]`.
+    pub issue: String,
+    /// The party's prior mean of the monthly drift, in scale points (signed).
+    pub drift: f64,
+    /// The party's uncertainty about that mean (prior sd, > 0).
+    pub sd: f64,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// Which side of an audience-cost line counts as crossing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AcrossFile {
+    /// Values above the line.
+    Above,
+    /// Values below the line.
+    Below,
+}
+
+/// `[[time.audience_costs]]`: a public commitment on one issue.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudienceCostFile {
+    /// Actor id.
+    pub actor: String,
+    /// Issue id.
+    pub issue: String,
+    /// The committed line, a point on the issue's scale.
+    pub line: f64,
+    /// Which side of the line a package must not reach (`above` or `below`).
+    pub across: AcrossFile,
+    /// Utility points the party loses by signing a package across the line (0..=1).
+    pub cost: f64,
+    /// Monthly factor by which the cost shrinks, in (0, 1] (default 1: no decay).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decay: Option<f64>,
+    /// First month the commitment no longer binds (absent: it binds to the horizon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// `[time.enforcement]`: the chance a deal holds.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnforcementFile {
+    /// Chance (0..=1) a deal holds with none of the terms below.
+    pub holds: f64,
+    /// Chance lost per scale point of monthly drift (the power shift), summed over issues.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_drift_point: Option<f64>,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// `[[time.enforcement.terms]]`: issue values that make a deal hold better or worse.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terms: Vec<EnforcementTermFile>,
+}
+
+/// `[[time.enforcement.terms]]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnforcementTermFile {
+    /// Issue id.
+    pub issue: String,
+    /// The point on the scale where the term counts in full.
+    pub at: f64,
+    /// Change in the chance of holding at `at` (signed, -1..=1); it falls linearly to 0 one
+    /// scale width away.
+    pub change: f64,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// `[[time.drift]]`.
@@ -193,6 +293,9 @@ pub struct DriftFile {
     /// Point on the scale where drift stops.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<f64>,
+    /// Monthly noise of the front around `per_month`, in scale points (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd: Option<f64>,
     /// Source or judgement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
@@ -245,6 +348,14 @@ pub enum EffectKindFile {
     ScaleCapability,
     /// `issue`'s status quo moves by `points` once, at month `from`.
     MoveStatusQuo,
+    /// `actor`'s believed drift of `issue` moves by `per_month`.
+    ShiftBelief,
+    /// Parties learn nothing from the front (on `issue`, or every issue when absent).
+    StopLearning,
+    /// `actor`'s audience costs (on `issue`, or all when absent) are multiplied by `factor`.
+    ScaleAudienceCost,
+    /// The chance a deal holds changes by `probability`.
+    ShiftEnforcement,
 }
 
 /// `[[time.levers.effects]]`: one change; which keys apply depends on `kind`.
@@ -274,6 +385,9 @@ pub struct EffectFile {
     /// Scale points (`move-status-quo`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<f64>,
+    /// Change in the chance a deal holds (`shift-enforcement`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
 }
 
 impl ScenarioFile {

@@ -16,13 +16,15 @@ mod validate;
 
 pub use diagnostic::{FieldPath, Finding, Located, ScenarioError, Segment, Severity, Source};
 pub use file::{
-    ActorFile, ActorTimeFile, AnchorFile, DecisionRuleFile, DriftFile, EffectFile, EffectKindFile,
+    AcrossFile, ActorFile, ActorTimeFile, AnchorFile, AudienceCostFile, BeliefFile,
+    DecisionRuleFile, DriftFile, EffectFile, EffectKindFile, EnforcementFile, EnforcementTermFile,
     IssueFile, LeverFile, MetaFile, PositionFile, RoleFile, ScenarioFile, TimeFile,
 };
 pub use parse::{Format, MAX_SCENARIO_BYTES, Parsed, parse};
 pub use scenario::{
-    Actor, ActorIndex, ActorTime, Anchor, Capability, DEFAULT_HORIZON, DecisionRule, Drift, Effect,
-    EffectKind, Issue, IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale,
-    Scenario, Time, Uncertainty,
+    Actor, ActorIndex, ActorTime, Anchor, AudienceCost, Belief, Capability, DEFAULT_HORIZON,
+    DEFAULT_LOOKAHEAD, DecisionRule, Drift, Effect, EffectKind, Enforcement, EnforcementTerm,
+    Issue, IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale, Scenario,
+    Time, Uncertainty,
 };
 pub use validate::{FORMAT_VERSION, Validated, validate};

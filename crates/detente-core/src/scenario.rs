@@ -265,6 +265,9 @@ pub const DEFAULT_HORIZON: u32 = 24;
 /// The longest horizon accepted, in months (50 years).
 pub const MAX_HORIZON: u32 = 600;
 
+/// Months of fighting a party looks ahead when it values fighting on, when `[time]` gives none.
+pub const DEFAULT_LOOKAHEAD: u32 = 12;
+
 /// How the world moves month by month while no deal is struck (`[time]`).
 ///
 /// **Invariants** (established by the parser): every issue and actor index is in range; at most
@@ -282,6 +285,14 @@ pub struct Time {
     pub actors: Vec<ActorTime>,
     /// Named what-if changes, in file order.
     pub levers: Vec<Lever>,
+    /// Months of fighting a party looks ahead when it values fighting on.
+    pub lookahead: u32,
+    /// Parties' own beliefs about drift, at most one per (actor, issue), in file order.
+    pub beliefs: Vec<Belief>,
+    /// Public commitments, in file order.
+    pub audience_costs: Vec<AudienceCost>,
+    /// The chance a deal holds, when the file models it.
+    pub enforcement: Option<Enforcement>,
 }
 
 impl Default for Time {
@@ -292,6 +303,10 @@ impl Default for Time {
             drift: Vec::new(),
             actors: Vec::new(),
             levers: Vec::new(),
+            lookahead: DEFAULT_LOOKAHEAD,
+            beliefs: Vec::new(),
+            audience_costs: Vec::new(),
+            enforcement: None,
         }
     }
 }
@@ -311,6 +326,104 @@ impl Time {
     pub fn lever(&self, id: &str) -> Option<&Lever> {
         self.levers.iter().find(|l| l.id == id)
     }
+
+    /// `actor`'s belief about the drift of `issue`, if it holds its own.
+    pub fn belief(&self, actor: ActorIndex, issue: IssueIndex) -> Option<&Belief> {
+        self.beliefs
+            .iter()
+            .find(|b| b.actor == actor && b.issue == issue)
+    }
+
+    /// Whether the section gives any of beliefs, audience costs or enforcement: the inputs of
+    /// the bargaining-while-fighting model. Without them that model adds nothing to the
+    /// complete-information one, and the commands print only the old sections.
+    pub fn has_fighting_terms(&self) -> bool {
+        !self.beliefs.is_empty() || !self.audience_costs.is_empty() || self.enforcement.is_some()
+    }
+}
+
+/// A party's own belief about an issue's monthly drift: a normal prior on the drift's mean.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Belief {
+    /// The party.
+    pub actor: ActorIndex,
+    /// The drifting issue.
+    pub issue: IssueIndex,
+    /// Prior mean of the monthly drift, scale points (signed).
+    pub drift: f64,
+    /// Prior sd of that mean, scale points, > 0.
+    pub sd: f64,
+    /// Source or judgement.
+    pub why: Option<String>,
+}
+
+/// A public commitment: `actor` pays `cost` utility points for signing a package whose value
+/// on `issue` lies across `line`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AudienceCost {
+    /// The party.
+    pub actor: ActorIndex,
+    /// The issue.
+    pub issue: IssueIndex,
+    /// The committed line, on the issue's scale.
+    pub line: f64,
+    /// `true`: values above the line cross it; `false`: values below.
+    pub above: bool,
+    /// Cost in utility points, in `0..=1`.
+    pub cost: f64,
+    /// Monthly factor in `(0, 1]`: the cost in month `t` is `cost · decay^t`.
+    pub decay: f64,
+    /// First month it no longer binds.
+    pub until: Option<u32>,
+    /// Source or judgement.
+    pub why: Option<String>,
+}
+
+impl AudienceCost {
+    /// Whether `value` lies across the line (strictly).
+    pub fn crossed(&self, value: f64) -> bool {
+        if self.above {
+            value > self.line
+        } else {
+            value < self.line
+        }
+    }
+
+    /// The cost in `month` before levers: `cost · decay^month`, 0 from `until` on.
+    pub fn at(&self, month: u32) -> f64 {
+        if self.until.is_some_and(|u| month >= u) {
+            0.0
+        } else {
+            self.cost * self.decay.powi(month.min(i32::MAX as u32) as i32)
+        }
+    }
+}
+
+/// The chance a deal holds (Powell 2006): a base chance, terms on issue values, and a loss per
+/// scale point of monthly drift.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Enforcement {
+    /// Chance a deal holds with none of the terms, in `0..=1`.
+    pub holds: f64,
+    /// Chance lost per scale point of monthly drift, `>= 0`.
+    pub per_drift_point: f64,
+    /// Source or judgement.
+    pub why: Option<String>,
+    /// Issue terms.
+    pub terms: Vec<EnforcementTerm>,
+}
+
+/// One issue term of [`Enforcement`]: `change · max(0, 1 − |x − at| / width)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnforcementTerm {
+    /// The issue.
+    pub issue: IssueIndex,
+    /// Where the term counts in full, on the scale.
+    pub at: f64,
+    /// Signed change in the chance of holding at `at`, in `-1..=1`.
+    pub change: f64,
+    /// Source or judgement.
+    pub why: Option<String>,
 }
 
 /// Drift of one issue's status quo.
@@ -322,6 +435,8 @@ pub struct Drift {
     pub per_month: f64,
     /// Point on the scale where the drift stops; on the scale.
     pub cap: Option<f64>,
+    /// Monthly noise of the front around the rate, scale points, `>= 0` (0: none).
+    pub sd: f64,
     /// Source or judgement.
     pub why: Option<String>,
 }
@@ -406,6 +521,37 @@ pub enum EffectKind {
         issue: IssueIndex,
         /// Signed move in scale points.
         points: f64,
+    },
+    /// `actor`'s believed drift of `issue` moves by `per_month` scale points (the fighting
+    /// model only).
+    ShiftBelief {
+        /// The party.
+        actor: ActorIndex,
+        /// The drifting issue.
+        issue: IssueIndex,
+        /// Signed change of the believed monthly drift.
+        per_month: f64,
+    },
+    /// Parties observe nothing from the front on `issue` (or every issue), so they learn
+    /// nothing (the fighting model only).
+    StopLearning {
+        /// The issue, or every issue.
+        issue: Option<IssueIndex>,
+    },
+    /// `actor`'s audience costs on `issue` (or all its audience costs) are multiplied by
+    /// `factor` (`>= 0`; 0 removes them).
+    ScaleAudienceCost {
+        /// The party.
+        actor: ActorIndex,
+        /// The issue, or every issue.
+        issue: Option<IssueIndex>,
+        /// The multiplier.
+        factor: f64,
+    },
+    /// The chance a deal holds changes by `probability` (the result is kept in `0..=1`).
+    ShiftEnforcement {
+        /// Signed change.
+        probability: f64,
     },
 }
 

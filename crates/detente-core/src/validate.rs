@@ -4,6 +4,8 @@
 //! instead of stopping at the first, and each problem names its field path and the fix. Spans are
 //! attached later by [`crate::parse`], which knows the source text.
 
+mod fighting;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::{FieldPath, Finding};
@@ -571,6 +573,7 @@ impl Checker {
                 );
             }
             let mut ok = self.scale_step(&dpath.key("per_month"), d.per_month, scale, "drift");
+            ok &= self.drift_sd(&dpath.key("sd"), d.sd, scale);
             if let Some(cap) = d.cap
                 && let Some(scale) = scale
             {
@@ -609,6 +612,7 @@ impl Checker {
                     issue,
                     per_month: d.per_month,
                     cap: d.cap,
+                    sd: d.sd.unwrap_or(0.0),
                     why: d.why.clone(),
                 });
             }
@@ -719,12 +723,17 @@ impl Checker {
             });
         }
 
+        let fighting = self.fighting(path, time, &refs);
         Time {
             horizon,
             horizon_why: time.horizon_why.clone(),
             drift,
             actors,
             levers,
+            lookahead: fighting.lookahead,
+            beliefs: fighting.beliefs,
+            audience_costs: fighting.audience_costs,
+            enforcement: fighting.enforcement,
         }
     }
 
@@ -784,6 +793,10 @@ impl Checker {
             EffectKindFile::AddCost => "add-cost",
             EffectKindFile::ScaleCapability => "scale-capability",
             EffectKindFile::MoveStatusQuo => "move-status-quo",
+            EffectKindFile::ShiftBelief => "shift-belief",
+            EffectKindFile::StopLearning => "stop-learning",
+            EffectKindFile::ScaleAudienceCost => "scale-audience-cost",
+            EffectKindFile::ShiftEnforcement => "shift-enforcement",
         };
         // Which keys each kind reads; a key given to a kind that ignores it is an error, so a
         // misplaced number never passes silently.
@@ -793,13 +806,18 @@ impl Checker {
             EffectKindFile::AddCost => (false, true, &["actor", "per_month"]),
             EffectKindFile::ScaleCapability => (false, true, &["actor", "factor"]),
             EffectKindFile::MoveStatusQuo => (true, false, &["issue", "points"]),
+            EffectKindFile::ShiftBelief => (true, true, &["actor", "issue", "per_month"]),
+            EffectKindFile::StopLearning => (false, false, &["issue"]),
+            EffectKindFile::ScaleAudienceCost => (false, true, &["actor", "issue", "factor"]),
+            EffectKindFile::ShiftEnforcement => (false, false, &["probability"]),
         };
-        let given: [(&str, bool); 5] = [
+        let given: [(&str, bool); 6] = [
             ("issue", e.issue.is_some()),
             ("actor", e.actor.is_some()),
             ("per_month", e.per_month.is_some()),
             ("factor", e.factor.is_some()),
             ("points", e.points.is_some()),
+            ("probability", e.probability.is_some()),
         ];
         for (key, present) in given {
             if present && !uses.contains(&key) {
@@ -863,7 +881,7 @@ impl Checker {
         let scale = issue.and_then(|(_, s)| s);
         if let Some(x) = e.per_month {
             match e.kind {
-                EffectKindFile::DriftRate => {
+                EffectKindFile::DriftRate | EffectKindFile::ShiftBelief => {
                     ok &= self.scale_step(&path.key("per_month"), x, scale, "drift")
                 }
                 EffectKindFile::AddCost if !(x.is_finite() && (-1.0..=1.0).contains(&x)) => {
@@ -878,6 +896,10 @@ impl Checker {
             }
         }
         if let Some(f) = e.factor
+            && e.kind == EffectKindFile::ScaleAudienceCost
+        {
+            ok &= self.audience_factor(&path.key("factor"), f);
+        } else if let Some(f) = e.factor
             && !(f.is_finite() && f > 0.0)
         {
             ok = false;
@@ -889,6 +911,9 @@ impl Checker {
         }
         if let Some(p) = e.points {
             ok &= self.scale_step(&path.key("points"), p, scale, "move");
+        }
+        if let Some(p) = e.probability {
+            ok &= self.probability_change(&path.key("probability"), p);
         }
         if !ok {
             return None;
@@ -912,6 +937,22 @@ impl Checker {
             EffectKindFile::MoveStatusQuo => EffectKind::MoveStatusQuo {
                 issue: issue?.0,
                 points: e.points?,
+            },
+            EffectKindFile::ShiftBelief => EffectKind::ShiftBelief {
+                actor: actor?,
+                issue: issue?.0,
+                per_month: e.per_month?,
+            },
+            EffectKindFile::StopLearning => EffectKind::StopLearning {
+                issue: issue.map(|(i, _)| i),
+            },
+            EffectKindFile::ScaleAudienceCost => EffectKind::ScaleAudienceCost {
+                actor: actor?,
+                issue: issue.map(|(i, _)| i),
+                factor: e.factor?,
+            },
+            EffectKindFile::ShiftEnforcement => EffectKind::ShiftEnforcement {
+                probability: e.probability?,
             },
         };
         Some(Effect { from, until, kind })

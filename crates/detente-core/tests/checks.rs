@@ -912,3 +912,267 @@ fn time_warnings() {
         )],
     );
 }
+
+/// `timed()` plus the sections of the bargaining-while-fighting model (issue 12); the new lines
+/// are 65 to 91, numbered in the comments.
+fn fought() -> String {
+    format!(
+        "{}{}",
+        timed(),
+        r#"
+[[time.beliefs]]
+actor = "a"
+issue = "i"
+drift = 3
+sd = 1
+why = "w"
+
+[[time.audience_costs]]
+actor = "b"
+issue = "i"
+line = 50
+across = "above"
+cost = 0.05
+decay = 0.9
+why = "w"
+
+[time.enforcement]
+holds = 0.8
+per_drift_point = 0.05
+why = "w"
+
+  [[time.enforcement.terms]]
+  issue = "i"
+  at = 0
+  change = 0.1
+  why = "w"
+"#
+    )
+}
+
+/// `fought()` with each `(line, text)` replaced (one-based line numbers of the original).
+fn edit_fought(edits: &[(usize, &str)]) -> String {
+    let text = fought();
+    let mut lines: Vec<&str> = text.lines().collect();
+    for &(line, with) in edits {
+        assert!(
+            line >= 1 && line <= lines.len(),
+            "line {line} is not in fought()"
+        );
+        lines[line - 1] = with;
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn r12_fighting_sections_are_valid_and_read() {
+    let text = fought();
+    assert_eq!(text.lines().nth(65), Some("[[time.beliefs]]"));
+    assert_eq!(text.lines().nth(90), Some("  why = \"w\""));
+    let parsed = check_warnings("fought.toml", &text, &[]);
+    let time = parsed.scenario.time.unwrap();
+    assert!(time.has_fighting_terms());
+    assert_eq!(time.lookahead, detente_core::DEFAULT_LOOKAHEAD);
+    assert_eq!(time.drift[0].sd, 0.0);
+    let b = &time.beliefs[0];
+    assert_eq!((b.actor.0, b.issue.0, b.drift, b.sd), (0, 0, 3.0, 1.0));
+    let a = &time.audience_costs[0];
+    assert_eq!((a.actor.0, a.line, a.above, a.cost), (1, 50.0, true, 0.05));
+    assert!(a.crossed(50.5) && !a.crossed(50.0));
+    // 0.05 · 0.9² = 0.0405.
+    assert!((a.at(2) - 0.0405).abs() < 1e-15);
+    let e = time.enforcement.unwrap();
+    assert_eq!((e.holds, e.per_drift_point), (0.8, 0.05));
+    assert_eq!((e.terms[0].at, e.terms[0].change), (0.0, 0.1));
+    // The older sections alone have no fighting terms.
+    let old = parse("time.toml", &timed()).unwrap().scenario.time.unwrap();
+    assert!(!old.has_fighting_terms());
+    // A drift sd and a look-ahead are read.
+    let text = edit_fought(&[
+        (37, "horizon = 12\nlookahead = 6"),
+        (42, "cap = 80\nsd = 1.5"),
+    ]);
+    let time = parse("sd.toml", &text).unwrap().scenario.time.unwrap();
+    assert_eq!((time.lookahead, time.drift[0].sd), (6, 1.5));
+}
+
+#[test]
+fn r12_fighting_errors() {
+    check(
+        "belief-sd.toml",
+        &edit_fought(&[(70, "sd = 0")]),
+        &[at(
+            "time.beliefs[0].sd",
+            "belief sd 0 is not a positive number",
+            70,
+        )],
+    );
+    check(
+        "belief-sd-negative.toml",
+        &edit_fought(&[(70, "sd = -2")]),
+        &[at("time.beliefs[0].sd", "belief sd -2", 70)],
+    );
+    check(
+        "belief-actor.toml",
+        &edit_fought(&[(67, "actor = \"z\"")]),
+        &[at("time.beliefs[0].actor", "unknown actor `z`", 67)],
+    );
+    check(
+        "belief-issue.toml",
+        &edit_fought(&[(68, "issue = \"q\"")]),
+        &[at("time.beliefs[0].issue", "unknown issue `q`", 68)],
+    );
+    check(
+        "belief-no-drift.toml",
+        &edit_fought(&[(39, ""), (40, ""), (41, ""), (42, ""), (43, "")]),
+        &[at(
+            "time.beliefs[0].issue",
+            "issue `i` has no `[[time.drift]]`",
+            68,
+        )],
+    );
+    check(
+        "belief-drift.toml",
+        &edit_fought(&[(69, "drift = 500")]),
+        &[at("time.beliefs[0].drift", "believed drift of 500", 69)],
+    );
+    check(
+        "belief-twice.toml",
+        &edit_fought(&[(
+            71,
+            "why = \"w\"\n[[time.beliefs]]\nactor = \"a\"\nissue = \"i\"\ndrift = 1\nsd = 1\nwhy = \"w\"",
+        )]),
+        &[at(
+            "time.beliefs[1].actor",
+            "actor `a` has two beliefs about `i` (0 and 1)",
+            73,
+        )],
+    );
+    check(
+        "audience-line.toml",
+        &edit_fought(&[(76, "line = 150")]),
+        &[at(
+            "time.audience_costs[0].line",
+            "line 150 is outside the scale [0, 100]",
+            76,
+        )],
+    );
+    check(
+        "audience-cost.toml",
+        &edit_fought(&[(78, "cost = 2")]),
+        &[at(
+            "time.audience_costs[0].cost",
+            "audience cost 2 is outside 0..=1",
+            78,
+        )],
+    );
+    check(
+        "audience-decay.toml",
+        &edit_fought(&[(79, "decay = 0")]),
+        &[at(
+            "time.audience_costs[0].decay",
+            "decay 0 is outside (0, 1]",
+            79,
+        )],
+    );
+    check(
+        "audience-until.toml",
+        &edit_fought(&[(79, "decay = 0.9\nuntil = 0")]),
+        &[at(
+            "time.audience_costs[0].until",
+            "month 0 is outside 1..=600",
+            80,
+        )],
+    );
+    check(
+        "audience-actor.toml",
+        &edit_fought(&[(74, "actor = \"nobody\"")]),
+        &[at(
+            "time.audience_costs[0].actor",
+            "unknown actor `nobody`",
+            74,
+        )],
+    );
+    check(
+        "enforcement-holds.toml",
+        &edit_fought(&[(83, "holds = 1.5")]),
+        &[at(
+            "time.enforcement.holds",
+            "chance 1.5 is outside 0..=1",
+            83,
+        )],
+    );
+    check(
+        "enforcement-per-drift.toml",
+        &edit_fought(&[(84, "per_drift_point = -0.1")]),
+        &[at(
+            "time.enforcement.per_drift_point",
+            "-0.1 is outside 0..=1",
+            84,
+        )],
+    );
+    check(
+        "enforcement-at.toml",
+        &edit_fought(&[(89, "  at = 101")]),
+        &[at(
+            "time.enforcement.terms[0].at",
+            "point 101 is outside the scale",
+            89,
+        )],
+    );
+    check(
+        "enforcement-change.toml",
+        &edit_fought(&[(90, "  change = 2")]),
+        &[at(
+            "time.enforcement.terms[0].change",
+            "change in probability 2 is outside -1..=1",
+            90,
+        )],
+    );
+    check(
+        "lookahead.toml",
+        &edit_fought(&[(37, "horizon = 12\nlookahead = 601")]),
+        &[at("time.lookahead", "lookahead 601 is outside 1..=600", 38)],
+    );
+    check(
+        "drift-sd.toml",
+        &edit_fought(&[(42, "cap = 80\nsd = -1")]),
+        &[at("time.drift[0].sd", "drift sd -1 is not a number", 43)],
+    );
+    check(
+        "shift-enforcement.toml",
+        &edit_fought(&[(
+            64,
+            "  per_month = 0.02\n\n  [[time.levers.effects]]\n  kind = \"shift-enforcement\"\n  probability = 3",
+        )]),
+        &[at(
+            "time.levers[0].effects[2].probability",
+            "change in probability 3",
+            68,
+        )],
+    );
+    check(
+        "shift-belief-needs.toml",
+        &edit_fought(&[(
+            64,
+            "  per_month = 0.02\n\n  [[time.levers.effects]]\n  kind = \"shift-belief\"\n  actor = \"a\"\n  per_month = 1",
+        )]),
+        &[at(
+            "time.levers[0].effects[2].kind",
+            "an effect of kind `shift-belief` needs `issue`",
+            67,
+        )],
+    );
+    check(
+        "audience-factor.toml",
+        &edit_fought(&[(
+            64,
+            "  per_month = 0.02\n\n  [[time.levers.effects]]\n  kind = \"scale-audience-cost\"\n  actor = \"b\"\n  factor = -1",
+        )]),
+        &[at(
+            "time.levers[0].effects[2].factor",
+            "audience-cost factor -1 is not a number >= 0",
+            69,
+        )],
+    );
+}

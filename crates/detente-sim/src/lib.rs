@@ -19,6 +19,10 @@
 //! the ripe month's Nash deal). Each target turns a scenario into named scalar [`Metric`]s; a
 //! new model joins by adding a `Target` variant.
 //!
+//! [`settle`] answers "when": a Monte Carlo over the bargaining-while-fighting model (beliefs
+//! that differ and learn from the front, audience costs, enforcement), giving `P(deal by month)`,
+//! the median deal month, the terms and each lever's shift of them.
+//!
 //! **Determinism.** Every random draw comes from ChaCha8 seeded by the master seed with the trial
 //! number `k` as its stream ([`trial_rng`]), and aggregates are folded in trial order, so results
 //! are bit-identical for any thread count and any block size. Nothing here reads the clock, the
@@ -30,6 +34,7 @@ mod perturb;
 mod rng;
 mod runner;
 pub mod sensitivity;
+pub mod settle;
 pub mod shocks;
 mod target;
 

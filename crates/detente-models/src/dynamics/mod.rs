@@ -74,6 +74,12 @@
 //! in *International Conflict Resolution after the Cold War* (the ripeness idea). Fearon, J. D.
 //! (1995), "Rationalist explanations for war", *International Organization* 49(3) (costs of
 //! fighting create a bargaining range).
+//!
+//! The [`fighting`] submodule drops the complete-information assumption: parties with their own
+//! beliefs about the front, learning while fighting, audience costs and enforcement, one Monte
+//! Carlo trial at a time.
+
+pub mod fighting;
 
 use detente_core::{ActorIndex, EffectKind, Scenario, Time};
 use serde::Serialize;

@@ -1,0 +1,293 @@
+//! Checks of the `[time]` keys read only by the bargaining-while-fighting model (issue 12):
+//! `lookahead`, a drift's `sd`, `[[time.beliefs]]`, `[[time.audience_costs]]` and
+//! `[time.enforcement]`, and the numbers of the lever effects that act on them. Kept apart from
+//! the rest of `validate.rs` so the older checks read as before.
+
+use std::collections::BTreeMap;
+
+use super::{Checker, Refs};
+use crate::diagnostic::FieldPath;
+use crate::file::{AcrossFile, TimeFile};
+use crate::scenario::{
+    AudienceCost, Belief, DEFAULT_LOOKAHEAD, Enforcement, EnforcementTerm, MAX_HORIZON, Scale,
+};
+
+/// The validated fighting-model part of `[time]`.
+pub(super) struct Fighting {
+    pub(super) lookahead: u32,
+    pub(super) beliefs: Vec<Belief>,
+    pub(super) audience_costs: Vec<AudienceCost>,
+    pub(super) enforcement: Option<Enforcement>,
+}
+
+impl Checker {
+    /// Checks `lookahead`, `[[time.beliefs]]`, `[[time.audience_costs]]` and
+    /// `[time.enforcement]`.
+    pub(super) fn fighting(
+        &mut self,
+        path: &FieldPath,
+        time: &TimeFile,
+        refs: &Refs<'_>,
+    ) -> Fighting {
+        let lookahead = match time.lookahead {
+            None => DEFAULT_LOOKAHEAD,
+            Some(l) if l >= 1 && l <= i64::from(MAX_HORIZON) => l as u32,
+            Some(l) => {
+                self.error(
+                    path.key("lookahead"),
+                    format!("lookahead {l} is outside 1..={MAX_HORIZON} months"),
+                    format!(
+                        "give the months of fighting a party weighs when it values fighting on, from 1 to {MAX_HORIZON}, e.g. `lookahead = 12`"
+                    ),
+                );
+                DEFAULT_LOOKAHEAD
+            }
+        };
+
+        let mut beliefs = Vec::new();
+        let mut seen = BTreeMap::new();
+        for (k, b) in time.beliefs.iter().enumerate() {
+            let bpath = path.key("beliefs").index(k);
+            let actor = self.actor_ref(&bpath.key("actor"), &b.actor, refs);
+            let issue = self.issue_ref(&bpath.key("issue"), &b.issue, refs);
+            let mut ok = actor.is_some() && issue.is_some();
+            let scale = issue.and_then(|(_, s)| s);
+            if issue.is_some() && !time.drift.iter().any(|d| d.issue == b.issue) {
+                ok = false;
+                self.error(
+                    bpath.key("issue"),
+                    format!("issue `{}` has no `[[time.drift]]`, so there is nothing to believe about", b.issue),
+                    format!(
+                        "add a `[[time.drift]]` for `{}` (the analyst's process the parties learn about), or put the belief on a drifting issue",
+                        b.issue
+                    ),
+                );
+            }
+            if let (Some(a), Some((i, _))) = (actor, issue)
+                && let Some(first) = seen.insert((a, i), k)
+            {
+                ok = false;
+                self.error(
+                    bpath.key("actor"),
+                    format!(
+                        "actor `{}` has two beliefs about `{}` ({first} and {k})",
+                        b.actor, b.issue
+                    ),
+                    "keep one `[[time.beliefs]]` per actor and issue; to change a belief later, use a lever with `kind = \"shift-belief\"`",
+                );
+            }
+            ok &= self.scale_step(&bpath.key("drift"), b.drift, scale, "believed drift");
+            let width = scale.map_or(f64::INFINITY, Scale::width);
+            if !(b.sd.is_finite() && b.sd > 0.0 && b.sd <= width) {
+                ok = false;
+                self.error(
+                    bpath.key("sd"),
+                    format!("belief sd {} is not a positive number within the scale's width ({width})", b.sd),
+                    "give the party's uncertainty about the monthly drift in scale points, greater than 0 (a party sure of the drift is one without a belief entry), e.g. `sd = 0.5`",
+                );
+            }
+            self.why_warning(
+                &bpath.key("actor"),
+                b.why.as_deref(),
+                &format!("belief of `{}` about `{}`", b.actor, b.issue),
+            );
+            if ok && let (Some(actor), Some((issue, _))) = (actor, issue) {
+                beliefs.push(Belief {
+                    actor,
+                    issue,
+                    drift: b.drift,
+                    sd: b.sd,
+                    why: b.why.clone(),
+                });
+            }
+        }
+
+        let mut audience_costs = Vec::new();
+        for (k, a) in time.audience_costs.iter().enumerate() {
+            let apath = path.key("audience_costs").index(k);
+            let actor = self.actor_ref(&apath.key("actor"), &a.actor, refs);
+            let issue = self.issue_ref(&apath.key("issue"), &a.issue, refs);
+            let mut ok = actor.is_some() && issue.is_some();
+            if let Some(scale) = issue.and_then(|(_, s)| s)
+                && !(a.line.is_finite() && scale.contains(a.line))
+            {
+                ok = false;
+                self.error(
+                    apath.key("line"),
+                    format!(
+                        "line {} is outside the scale [{}, {}]",
+                        a.line,
+                        scale.min(),
+                        scale.max()
+                    ),
+                    "put the committed line on the issue's scale; `across` says which side of it the party has ruled out",
+                );
+            }
+            if !(a.cost.is_finite() && (0.0..=1.0).contains(&a.cost)) {
+                ok = false;
+                self.error(
+                    apath.key("cost"),
+                    format!("audience cost {} is outside 0..=1 utility points", a.cost),
+                    "give what signing a package across the line costs the party, in package utility points, e.g. 0.05",
+                );
+            }
+            let decay = a.decay.unwrap_or(1.0);
+            if !(decay.is_finite() && decay > 0.0 && decay <= 1.0) {
+                ok = false;
+                self.error(
+                    apath.key("decay"),
+                    format!("decay {decay} is outside (0, 1]"),
+                    "give the share of the cost left after each month, e.g. 0.9; 1 means the commitment does not fade",
+                );
+            }
+            let until = match a.until {
+                None => None,
+                Some(u) if u >= 1 && u <= i64::from(MAX_HORIZON) => Some(u as u32),
+                Some(u) => {
+                    ok = false;
+                    self.error(
+                        apath.key("until"),
+                        format!("month {u} is outside 1..={MAX_HORIZON}"),
+                        "give the first month the commitment no longer binds, from 1 (a commitment that never binds needs no entry)",
+                    );
+                    None
+                }
+            };
+            self.why_warning(
+                &apath.key("actor"),
+                a.why.as_deref(),
+                &format!("audience cost of `{}` on `{}`", a.actor, a.issue),
+            );
+            if ok && let (Some(actor), Some((issue, _))) = (actor, issue) {
+                audience_costs.push(AudienceCost {
+                    actor,
+                    issue,
+                    line: a.line,
+                    above: a.across == AcrossFile::Above,
+                    cost: a.cost,
+                    decay,
+                    until,
+                    why: a.why.clone(),
+                });
+            }
+        }
+
+        let enforcement = time.enforcement.as_ref().and_then(|e| {
+            let epath = path.key("enforcement");
+            let mut ok = true;
+            if !(e.holds.is_finite() && (0.0..=1.0).contains(&e.holds)) {
+                ok = false;
+                self.error(
+                    epath.key("holds"),
+                    format!("chance {} is outside 0..=1", e.holds),
+                    "give the chance that a deal holds without any of the terms, e.g. 0.7",
+                );
+            }
+            let per = e.per_drift_point.unwrap_or(0.0);
+            if !(per.is_finite() && (0.0..=1.0).contains(&per)) {
+                ok = false;
+                self.error(
+                    epath.key("per_drift_point"),
+                    format!("{per} is outside 0..=1"),
+                    "give the chance of holding lost per scale point of monthly drift, e.g. 0.05",
+                );
+            }
+            self.why_warning(&epath.key("holds"), e.why.as_deref(), "enforcement");
+            let mut terms = Vec::new();
+            for (k, t) in e.terms.iter().enumerate() {
+                let tpath = epath.key("terms").index(k);
+                let issue = self.issue_ref(&tpath.key("issue"), &t.issue, refs);
+                let mut term_ok = issue.is_some();
+                if let Some(scale) = issue.and_then(|(_, s)| s)
+                    && !(t.at.is_finite() && scale.contains(t.at))
+                {
+                    term_ok = false;
+                    self.error(
+                        tpath.key("at"),
+                        format!(
+                            "point {} is outside the scale [{}, {}]",
+                            t.at,
+                            scale.min(),
+                            scale.max()
+                        ),
+                        "put `at`, where the term counts in full, on the issue's scale",
+                    );
+                }
+                term_ok &= self.probability_change(&tpath.key("change"), t.change);
+                self.why_warning(
+                    &tpath.key("issue"),
+                    t.why.as_deref(),
+                    &format!("enforcement term on `{}`", t.issue),
+                );
+                ok &= term_ok;
+                if let Some((issue, _)) = issue {
+                    terms.push(EnforcementTerm {
+                        issue,
+                        at: t.at,
+                        change: t.change,
+                        why: t.why.clone(),
+                    });
+                }
+            }
+            ok.then(|| Enforcement {
+                holds: e.holds,
+                per_drift_point: per,
+                why: e.why.clone(),
+                terms,
+            })
+        });
+
+        Fighting {
+            lookahead,
+            beliefs,
+            audience_costs,
+            enforcement,
+        }
+    }
+
+    /// Checks a drift's `sd`: finite, `>= 0`, within the scale's width.
+    pub(super) fn drift_sd(
+        &mut self,
+        path: &FieldPath,
+        sd: Option<f64>,
+        scale: Option<Scale>,
+    ) -> bool {
+        let Some(sd) = sd else { return true };
+        let width = scale.map_or(f64::INFINITY, Scale::width);
+        if sd.is_finite() && sd >= 0.0 && sd <= width {
+            return true;
+        }
+        self.error(
+            path.clone(),
+            format!("drift sd {sd} is not a number in 0..={width}"),
+            "give the monthly noise of the front in scale points, 0 or more, e.g. `sd = 1`",
+        );
+        false
+    }
+
+    /// Checks a `scale-audience-cost` factor: finite and `>= 0`.
+    pub(super) fn audience_factor(&mut self, path: &FieldPath, f: f64) -> bool {
+        if f.is_finite() && f >= 0.0 {
+            return true;
+        }
+        self.error(
+            path.clone(),
+            format!("audience-cost factor {f} is not a number >= 0"),
+            "give a multiplier of the audience cost, e.g. 0 to remove it or 0.5 to halve it",
+        );
+        false
+    }
+
+    /// Checks a signed change of a probability: finite, in `-1..=1`.
+    pub(super) fn probability_change(&mut self, path: &FieldPath, p: f64) -> bool {
+        if p.is_finite() && (-1.0..=1.0).contains(&p) {
+            return true;
+        }
+        self.error(
+            path.clone(),
+            format!("change in probability {p} is outside -1..=1"),
+            "give a signed change in the chance that a deal holds, e.g. 0.1",
+        );
+        false
+    }
+}

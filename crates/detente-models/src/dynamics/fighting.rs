@@ -1,0 +1,649 @@
+//! Bargaining while fighting: parties that disagree about the war, learn from the front, pay to
+//! break public commitments and discount deals that may not hold. One Monte Carlo trial, month by
+//! month, as a pure function of the trial's drawn front (the draws live in `detente-sim`).
+//!
+//! # What it models
+//! The complete-information model of the parent module cannot explain delay: when every party
+//! knows every number, costly fighting leaves a bargaining range and rational parties settle at
+//! once (Fearon 1995). This module adds the three rationalist reasons for delay that the
+//! literature and the Istanbul seed name, each optional and each driven by its own `[time]`
+//! section (see `docs/scenario-format.md`):
+//!
+//! - **Mutual optimism and learning** (`[[time.beliefs]]`; Fearon 1995, Slantchev 2003, Smith &
+//!   Stam 2004, Powell 2004). The front of a drifting issue moves each month by
+//!   `y_j(t) = r_j + Δ_j(t) + σ_j z_j(t)`: `r_j` the trial's true drift rate, `Δ_j(t)` the
+//!   change levers make (a `drift-rate` lever's rate minus the base rate), `σ_j` the drift's
+//!   `sd` and `z_j(t)` a standard normal draw; a `stop-drift` lever makes `y = 0`. A party with a
+//!   belief holds a normal prior `r_j ~ N(m₀, s₀²)`; each month every party sees `y_j(t)` (unless
+//!   the drift or learning is stopped) and updates by the normal-normal conjugate rule on
+//!   `y_j(t) − Δ_j(t)`: after `n` observations with sum `S`, the posterior precision is
+//!   `1/s₀² + n/σ²` and the posterior mean `(m₀/s₀² + S/σ²) / (1/s₀² + n/σ²)`. With `σ = 0` one
+//!   observation reveals `r_j`. A party without a belief knows `r_j` (the analyst's process,
+//!   held as a correct belief). Smith & Stam's and Slantchev's point follows: fighting is the
+//!   information that makes beliefs converge, so the zone of agreement opens as they do.
+//! - **Value of fighting on.** In month `t` party `i` expects the front to follow its believed
+//!   mean path: `x̂(t) = SQ(t)` and `x̂(s+1) = step(x̂(s), m_ij(t) + b_ij(t) + Δ_j(s))` for
+//!   `s = t..t+L−1`, with `m_ij(t)` its posterior mean, `b_ij(t)` the `shift-belief` levers
+//!   active in month `t`, `step` the parent module's capped, clamped step and `L` the
+//!   scenario's `lookahead`. Its value of fighting on is
+//!   `W_i(t) = δ_i^L u_i(x̂(t+L)) − Σ_{s<L} δ_i^s c_i(t+s)`: the line it expects after `L` more
+//!   months, valued as a settlement there, minus the costs of getting there (the one-party
+//!   version of Fearon's `p − c`). We evaluate the utility at the mean path (certainty
+//!   equivalent, risk-neutral about the line) and use a rolling window of `L` months instead of
+//!   the horizon so that no artificial war end pulls the parties together near the horizon.
+//! - **Audience costs** (`[[time.audience_costs]]`; Fearon 1994). Signing a package whose value
+//!   on the issue lies across the committed line costs the party `A · decay^t · f(t)` utility
+//!   points (0 from `until` on), `f(t)` the product of its active `scale-audience-cost` levers.
+//! - **Enforcement** (`[time.enforcement]`; Powell 2006, war as a commitment problem). A deal
+//!   holds with probability `p(x, t) = clamp(holds + Σ_k change_k · max(0, 1 − |x_k − at_k| /
+//!   width_k) − per_drift_point · Σ_j |r_j + Δ_j(t)| + e(t), 0, 1)`, `e(t)` the active
+//!   `shift-enforcement` levers: guarantees on the ground raise it, a front that shifts power
+//!   fast lowers it (the rising side cannot promise not to press on; a stopped drift removes
+//!   the penalty). A deal that breaks returns the party to fighting on.
+//!
+//! A deal's value to party `i` in month `t` is `V_i(x, t) = p(x,t) u_i(x) + (1 − p(x,t)) W_i(t)
+//! − A_i(x, t)`. The **zone of agreement** in month `t` is the set of frontier packages with
+//! `V_i > W_i` for every party; mutual optimism (high `W` on both sides) empties it and learning
+//! reopens it. The **deal month** of a trial is the first month whose zone is non-empty; the
+//! **terms** are that month's Nash package over the zone, maximising
+//! `Σ_i w_i ln(V_i − W_i)` with the parent module's Nash weights (capability scaled by levers,
+//! or equal). Zartman's ripeness is the special case: the deal comes when each side's own
+//! prospects of fighting on fall below what a deal gives it.
+//!
+//! # Assumptions
+//! Parties observe the front's move, not the true rate, and know the noise `σ` and the levers'
+//! schedule (a lever is common knowledge when it acts). Beliefs differ only about drift means;
+//! costs and utilities are common knowledge. The observation is the process move before the
+//! cap (the cap is where the analyst lets the line stop, not a signal). Packages are searched
+//! only on the Pareto frontier of utilities (computed once); when enforcement terms make `p`
+//! vary across packages, a package off that frontier could give more, which we ignore. A party
+//! values fighting on and deals with its own belief; it does not reason about the other side's
+//! belief or signal with its offers (no screening: we chose Powell's 2004 learning-by-fighting
+//! over the signalling models because it needs only the front as data). A deal, once in the
+//! zone, is struck that month: no one holds out for better terms within the zone.
+//!
+//! # Parameters
+//! The scenario's `[time]` section (drift with `sd`, costs, discounts, `lookahead`, beliefs,
+//! audience costs, enforcement, levers) and [`super::DynamicsConfig`] (package grid, Nash
+//! weights, horizon, levers). The trial's draws come in a [`TrialDraw`].
+//!
+//! # References
+//! Fearon, J. D. (1994), "Domestic political audiences and the escalation of international
+//! disputes", *APSR* 88(3). Fearon, J. D. (1995), "Rationalist explanations for war", *IO*
+//! 49(3). Slantchev, B. L. (2003), "The principle of convergence in wartime negotiations",
+//! *APSR* 97(4). Smith, A., Stam, A. C. (2004), "Bargaining and the nature of war", *JCR*
+//! 48(6). Powell, R. (2004), "Bargaining and learning while fighting", *AJPS* 48(2). Powell, R.
+//! (2006), "War as a commitment problem", *IO* 60(1). Zartman, I. W. (2000), "Ripeness: the
+//! hurting stalemate and beyond".
+
+use detente_core::{EffectKind, Scenario, Time};
+use serde::Serialize;
+
+use super::{DynamicsConfig, DynamicsError, Prepared, TOL, path};
+use crate::bargain::NashWeights;
+
+/// One trial's random inputs: the true drift rates and the front's noise.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrialDraw {
+    /// True base rate of each `[[time.drift]]` entry, in file order (the analyst's `per_month`
+    /// when the rate is not drawn).
+    pub rate: Vec<f64>,
+    /// Standard normal draws `z[t][j]` for months `0..horizon`, drift order; missing entries
+    /// count as 0.
+    pub noise: Vec<Vec<f64>>,
+}
+
+impl TrialDraw {
+    /// The draw with no noise: every rate the analyst's, the front exactly on its mean path.
+    pub fn mean(time: &Time) -> Self {
+        Self {
+            rate: time.drift.iter().map(|d| d.per_month).collect(),
+            noise: Vec::new(),
+        }
+    }
+}
+
+/// One month of a traced trial.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FightMonth {
+    /// Month number.
+    pub month: u32,
+    /// Status quo on each issue, issue order.
+    pub status_quo: Vec<f64>,
+    /// Each party's posterior mean of each drift, `[party][drift]`.
+    pub believed_drift: Vec<Vec<f64>>,
+    /// Each party's posterior sd of each drift (0 when it knows the rate).
+    pub belief_sd: Vec<Vec<f64>>,
+    /// Each party's value of fighting on, `W_i(t)`.
+    pub fight_value: Vec<f64>,
+    /// Whether the zone of agreement is non-empty.
+    pub zone: bool,
+}
+
+/// What one trial gives.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrialOutcome {
+    /// The first month with a non-empty zone, if any within the horizon.
+    pub deal_month: Option<u32>,
+    /// The terms on each issue's scale, issue order.
+    pub terms: Option<Vec<f64>>,
+    /// Each party's utility of the terms.
+    pub utilities: Option<Vec<f64>>,
+    /// The chance the deal holds.
+    pub holds: Option<f64>,
+    /// Month by month, when asked for.
+    pub months: Vec<FightMonth>,
+}
+
+/// A drifting issue with its lever schedule.
+#[derive(Debug, Clone)]
+struct DriftLine {
+    issue: usize,
+    base: f64,
+    cap: Option<f64>,
+    sd: f64,
+    /// `Δ(t)`, months `0..horizon+L`.
+    delta: Vec<f64>,
+    /// Drift stopped in month `t`.
+    stopped: Vec<bool>,
+    /// Learning stopped in month `t`.
+    deaf: Vec<bool>,
+}
+
+/// A scenario and lever set, ready for many trials.
+#[derive(Debug, Clone)]
+pub struct Fight<'a> {
+    scenario: &'a Scenario,
+    prepared: &'a Prepared,
+    horizon: u32,
+    lookahead: u32,
+    drifts: Vec<DriftLine>,
+    /// Prior `(m₀, s₀)` per party per drift (`None`: knows the rate).
+    priors: Vec<Vec<Option<(f64, f64)>>>,
+    /// `b_ij(t)`, `[t][party][drift]`.
+    belief_shift: Vec<Vec<Vec<f64>>>,
+    /// One-time status-quo moves `[t][issue]`, months `0..=horizon+L`.
+    moved: Vec<Vec<f64>>,
+    cost: Vec<Vec<f64>>,
+    weights: Vec<Vec<f64>>,
+    discount: Vec<f64>,
+    /// Issue values of every frontier point.
+    values: Vec<Vec<f64>>,
+    /// Audience cost of every frontier point, `[t][party][point]`, only when any exists.
+    audience: Option<Vec<Vec<Vec<f64>>>>,
+    /// Issue-term part of `p` for every frontier point.
+    term_p: Option<Vec<f64>>,
+    /// `holds − per_drift · Σ|rate| + shifts` is computed per trial; these are its parts.
+    enforcement: Option<(f64, f64, Vec<f64>)>,
+}
+
+impl<'a> Fight<'a> {
+    /// Prepares `scenario` under `config` (its levers and horizon) for trials.
+    pub fn new(
+        scenario: &'a Scenario,
+        prepared: &'a Prepared,
+        config: &DynamicsConfig,
+    ) -> Result<Self, DynamicsError> {
+        let default_time = Time::default();
+        let time = scenario.time.as_ref().unwrap_or(&default_time);
+        let horizon = config.months.unwrap_or(time.horizon);
+        if !(1..=detente_core::MAX_HORIZON).contains(&horizon) {
+            return Err(DynamicsError::Horizon { months: horizon });
+        }
+        let levers = config
+            .levers
+            .iter()
+            .map(|id| {
+                time.lever(id).ok_or_else(|| DynamicsError::UnknownLever {
+                    id: id.clone(),
+                    known: if time.levers.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        time.levers
+                            .iter()
+                            .map(|l| l.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let effects: Vec<&detente_core::Effect> =
+            levers.iter().flat_map(|l| l.effects.iter()).collect();
+        let lookahead = time.lookahead;
+        let last = horizon + lookahead;
+        let base = path(scenario, time, prepared, &levers, last);
+        let n = prepared.actors.len();
+        let months = last as usize + 1;
+
+        let drifts: Vec<DriftLine> = time
+            .drift
+            .iter()
+            .map(|d| {
+                let k = d.issue.0;
+                let mut delta = Vec::with_capacity(months);
+                let mut stopped = Vec::with_capacity(months);
+                let mut deaf = Vec::with_capacity(months);
+                for t in 0..=last {
+                    let mut rate = d.per_month;
+                    let mut stop = false;
+                    let mut quiet = false;
+                    for e in effects.iter().filter(|e| e.active(t)) {
+                        match e.kind {
+                            EffectKind::DriftRate { issue, per_month } if issue.0 == k => {
+                                rate = per_month;
+                            }
+                            EffectKind::StopDrift { issue } if issue.is_none_or(|i| i.0 == k) => {
+                                stop = true;
+                            }
+                            EffectKind::StopLearning { issue }
+                                if issue.is_none_or(|i| i.0 == k) =>
+                            {
+                                quiet = true;
+                            }
+                            _ => {}
+                        }
+                    }
+                    delta.push(rate - d.per_month);
+                    stopped.push(stop);
+                    // A frozen front tells nobody anything.
+                    deaf.push(stop || quiet);
+                }
+                DriftLine {
+                    issue: k,
+                    base: d.per_month,
+                    cap: d.cap,
+                    sd: d.sd,
+                    delta,
+                    stopped,
+                    deaf,
+                }
+            })
+            .collect();
+        let priors: Vec<Vec<Option<(f64, f64)>>> = prepared
+            .actors
+            .iter()
+            .map(|&a| {
+                time.drift
+                    .iter()
+                    .map(|d| time.belief(a, d.issue).map(|b| (b.drift, b.sd)))
+                    .collect()
+            })
+            .collect();
+        let belief_shift = (0..=last)
+            .map(|t| {
+                prepared
+                    .actors
+                    .iter()
+                    .map(|&a| {
+                        drifts
+                            .iter()
+                            .map(|d| {
+                                effects
+                                    .iter()
+                                    .filter(|e| e.active(t))
+                                    .map(|e| match e.kind {
+                                        EffectKind::ShiftBelief {
+                                            actor,
+                                            issue,
+                                            per_month,
+                                        } if actor == a && issue.0 == d.issue => per_month,
+                                        _ => 0.0,
+                                    })
+                                    .sum()
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        let moved = (0..=last)
+            .map(|t| {
+                (0..scenario.issues.len())
+                    .map(|k| {
+                        effects
+                            .iter()
+                            .filter(|e| e.from == t)
+                            .map(|e| match e.kind {
+                                EffectKind::MoveStatusQuo { issue, points } if issue.0 == k => {
+                                    points
+                                }
+                                _ => 0.0,
+                            })
+                            .sum()
+                    })
+                    .collect()
+            })
+            .collect();
+        let discount = prepared
+            .actors
+            .iter()
+            .map(|&a| time.actor(a).map_or(1.0, |a| a.discount))
+            .collect();
+        let weights = base
+            .capability
+            .iter()
+            .map(|w| match config.nash_weights {
+                NashWeights::Equal => vec![1.0; n],
+                NashWeights::PartyWeights => {
+                    let mean = w.iter().sum::<f64>() / n as f64;
+                    w.iter().map(|x| x / mean).collect()
+                }
+            })
+            .collect();
+        let values: Vec<Vec<f64>> = prepared
+            .frontier
+            .iter()
+            .map(|p| prepared.deal(&p.package, &p.utilities, &[]).values)
+            .collect();
+        let audience = (!time.audience_costs.is_empty()).then(|| {
+            (0..=horizon)
+                .map(|t| {
+                    prepared
+                        .actors
+                        .iter()
+                        .map(|&a| {
+                            let own: Vec<(&detente_core::AudienceCost, f64)> = time
+                                .audience_costs
+                                .iter()
+                                .filter(|c| c.actor == a)
+                                .map(|c| {
+                                    let factor: f64 = effects
+                                        .iter()
+                                        .filter(|e| e.active(t))
+                                        .map(|e| match e.kind {
+                                            EffectKind::ScaleAudienceCost {
+                                                actor,
+                                                issue,
+                                                factor,
+                                            } if actor == a
+                                                && issue.is_none_or(|i| i == c.issue) =>
+                                            {
+                                                factor
+                                            }
+                                            _ => 1.0,
+                                        })
+                                        .product();
+                                    (c, c.at(t) * factor)
+                                })
+                                .collect();
+                            values
+                                .iter()
+                                .map(|v| {
+                                    own.iter()
+                                        .filter(|(c, _)| c.crossed(v[c.issue.0]))
+                                        .map(|(_, cost)| cost)
+                                        .sum()
+                                })
+                                .collect()
+                        })
+                        .collect()
+                })
+                .collect()
+        });
+        let term_p = time.enforcement.as_ref().map(|e| {
+            values
+                .iter()
+                .map(|v| {
+                    e.terms
+                        .iter()
+                        .map(|term| {
+                            let width = scenario
+                                .issues
+                                .get(term.issue.0)
+                                .map_or(f64::INFINITY, |i| i.scale.width());
+                            term.change * (1.0 - (v[term.issue.0] - term.at).abs() / width).max(0.0)
+                        })
+                        .sum()
+                })
+                .collect()
+        });
+        let enforcement = time.enforcement.as_ref().map(|e| {
+            let shift = (0..=horizon)
+                .map(|t| {
+                    effects
+                        .iter()
+                        .filter(|e| e.active(t))
+                        .map(|e| match e.kind {
+                            EffectKind::ShiftEnforcement { probability } => probability,
+                            _ => 0.0,
+                        })
+                        .sum()
+                })
+                .collect();
+            (e.holds, e.per_drift_point, shift)
+        });
+        Ok(Self {
+            scenario,
+            prepared,
+            horizon,
+            lookahead,
+            drifts,
+            priors,
+            belief_shift,
+            moved,
+            cost: base.cost,
+            weights,
+            discount,
+            values,
+            audience,
+            term_p,
+            enforcement,
+        })
+    }
+
+    /// Months modelled: `0..=horizon`.
+    pub fn horizon(&self) -> u32 {
+        self.horizon
+    }
+
+    /// The number of `[[time.drift]]` entries (the width of a [`TrialDraw`]'s noise rows).
+    pub fn drifts(&self) -> usize {
+        self.drifts.len()
+    }
+
+    /// Whether drift `j` has front noise (`sd > 0`), so a trial needs draws for it.
+    pub fn noisy(&self, j: usize) -> bool {
+        self.drifts.get(j).is_some_and(|d| d.sd > 0.0)
+    }
+
+    /// One capped, clamped step of issue `k` (drift `d`) from `x` by `y`, plus the month's move.
+    fn step(&self, d: &DriftLine, x: f64, y: f64, moved: f64) -> f64 {
+        let stepped = match d.cap {
+            Some(cap) if d.base > 0.0 && y > 0.0 => {
+                if x < cap {
+                    (x + y).min(cap)
+                } else {
+                    x
+                }
+            }
+            Some(cap) if d.base < 0.0 && y < 0.0 => {
+                if x > cap {
+                    (x + y).max(cap)
+                } else {
+                    x
+                }
+            }
+            _ => x + y,
+        };
+        self.scenario.issues[d.issue].scale.clamp(stepped + moved)
+    }
+
+    /// Runs one trial; `trace` keeps the month-by-month table.
+    pub fn run(&self, draw: &TrialDraw, trace: bool) -> TrialOutcome {
+        let n = self.prepared.actors.len();
+        let nd = self.drifts.len();
+        let issues = &self.scenario.issues;
+        let mut x: Vec<f64> = (0..issues.len())
+            .map(|k| {
+                issues[k]
+                    .scale
+                    .clamp(issues[k].status_quo + self.moved[0][k])
+            })
+            .collect();
+        let rate = |j: usize| draw.rate.get(j).copied().unwrap_or(self.drifts[j].base);
+        // Sufficient statistics of the observations: count and sum, per drift.
+        let mut seen = vec![0u32; nd];
+        let mut sum = vec![0.0f64; nd];
+        let mut months = Vec::new();
+        let mut believed = vec![vec![0.0; nd]; n];
+        let mut sds = vec![vec![0.0; nd]; n];
+        let mut fight = vec![0.0; n];
+        let mut gain = vec![0.0; n];
+        for t in 0..=self.horizon {
+            let tu = t as usize;
+            for i in 0..n {
+                for j in 0..nd {
+                    let (m, s) = self.posterior(i, j, rate(j), seen[j], sum[j]);
+                    believed[i][j] = m;
+                    sds[i][j] = s;
+                }
+                fight[i] = self.fight_value(i, t, &x, &believed[i]);
+            }
+            // The chance a deal holds, before issue terms.
+            let p0 = self.enforcement.as_ref().map(|(holds, per, shift)| {
+                let moving: f64 = (0..nd)
+                    .filter(|&j| !self.drifts[j].stopped[tu])
+                    .map(|j| (rate(j) + self.drifts[j].delta[tu]).abs())
+                    .sum();
+                holds - per * moving + shift[tu]
+            });
+            let mut best: Option<(usize, f64, f64)> = None;
+            for (q, point) in self.prepared.frontier.iter().enumerate() {
+                let p = match (p0, &self.term_p) {
+                    (Some(p0), Some(terms)) => (p0 + terms[q]).clamp(0.0, 1.0),
+                    _ => 1.0,
+                };
+                let mut ok = true;
+                for i in 0..n {
+                    let a = self.audience.as_ref().map_or(0.0, |a| a[tu][i][q]);
+                    gain[i] = p * (point.utilities[i] - fight[i]) - a;
+                    if gain[i] <= TOL {
+                        ok = false;
+                        break;
+                    }
+                }
+                if ok {
+                    let score: f64 = (0..n).map(|i| self.weights[tu][i] * gain[i].ln()).sum();
+                    if best.is_none_or(|(_, s, _)| score > s) {
+                        best = Some((q, score, p));
+                    }
+                }
+            }
+            if trace {
+                months.push(FightMonth {
+                    month: t,
+                    status_quo: x.clone(),
+                    believed_drift: believed.clone(),
+                    belief_sd: sds.clone(),
+                    fight_value: fight.clone(),
+                    zone: best.is_some(),
+                });
+            }
+            if let Some((q, _, p)) = best {
+                return TrialOutcome {
+                    deal_month: Some(t),
+                    terms: Some(self.values[q].clone()),
+                    utilities: Some(self.prepared.frontier[q].utilities.clone()),
+                    holds: Some(p),
+                    months,
+                };
+            }
+            if t == self.horizon {
+                break;
+            }
+            // The front moves in month t; everyone sees it unless learning is stopped.
+            let moved = &self.moved[tu + 1];
+            let mut stepped = vec![false; issues.len()];
+            for (j, d) in self.drifts.iter().enumerate() {
+                let z = draw
+                    .noise
+                    .get(tu)
+                    .and_then(|row| row.get(j))
+                    .copied()
+                    .unwrap_or(0.0);
+                if d.stopped[tu] {
+                    x[d.issue] = issues[d.issue].scale.clamp(x[d.issue] + moved[d.issue]);
+                } else {
+                    let y = rate(j) + d.delta[tu] + d.sd * z;
+                    x[d.issue] = self.step(d, x[d.issue], y, moved[d.issue]);
+                    if !d.deaf[tu] {
+                        seen[j] += 1;
+                        sum[j] += y - d.delta[tu];
+                    }
+                }
+                stepped[d.issue] = true;
+            }
+            for (k, xk) in x.iter_mut().enumerate() {
+                if !stepped[k] {
+                    *xk = issues[k].scale.clamp(*xk + moved[k]);
+                }
+            }
+        }
+        TrialOutcome {
+            deal_month: None,
+            terms: None,
+            utilities: None,
+            holds: None,
+            months,
+        }
+    }
+
+    /// Party `i`'s posterior `(mean, sd)` of drift `j` after `n` observations summing to `sum`;
+    /// a party without a belief knows `rate`.
+    fn posterior(&self, i: usize, j: usize, rate: f64, n: u32, sum: f64) -> (f64, f64) {
+        let Some((m0, s0)) = self.priors[i][j] else {
+            return (rate, 0.0);
+        };
+        conjugate(m0, s0, self.drifts[j].sd, n, sum)
+    }
+
+    /// `W_i(t)`: the believed line after `L` months, discounted, minus the costs on the way.
+    fn fight_value(&self, i: usize, t: u32, x: &[f64], believed: &[f64]) -> f64 {
+        let mut line = x.to_vec();
+        let delta = self.discount[i];
+        let mut value = 0.0;
+        let mut factor = 1.0;
+        let tu = t as usize;
+        for s in tu..tu + self.lookahead as usize {
+            value -= factor * self.cost[s][i];
+            factor *= delta;
+            let moved = &self.moved[s + 1];
+            let mut stepped = vec![false; line.len()];
+            for (j, d) in self.drifts.iter().enumerate() {
+                if d.stopped[s] {
+                    line[d.issue] = self.scenario.issues[d.issue]
+                        .scale
+                        .clamp(line[d.issue] + moved[d.issue]);
+                } else {
+                    let y = believed[j] + self.belief_shift[tu][i][j] + d.delta[s];
+                    line[d.issue] = self.step(d, line[d.issue], y, moved[d.issue]);
+                }
+                stepped[d.issue] = true;
+            }
+            for (k, xk) in line.iter_mut().enumerate() {
+                if !stepped[k] {
+                    *xk = self.scenario.issues[k].scale.clamp(*xk + moved[k]);
+                }
+            }
+        }
+        value + factor * self.prepared.utility_at(self.scenario, i, &line)
+    }
+}
+
+/// The normal-normal conjugate posterior `(mean, sd)` of a drift mean with prior `N(m0, s0²)`
+/// after `n` observations with sum `sum` and noise sd `sigma`. With `sigma = 0` one observation
+/// reveals the mean exactly.
+pub fn conjugate(m0: f64, s0: f64, sigma: f64, n: u32, sum: f64) -> (f64, f64) {
+    if n == 0 {
+        return (m0, s0);
+    }
+    if sigma <= 0.0 {
+        return (sum / f64::from(n), 0.0);
+    }
+    let prior = 1.0 / (s0 * s0);
+    let data = f64::from(n) / (sigma * sigma);
+    let precision = prior + data;
+    let mean = (m0 * prior + sum / (sigma * sigma)) / precision;
+    (mean, precision.sqrt().recip())
+}

@@ -1,0 +1,256 @@
+//! Bargaining while fighting (`detente_models::dynamics::fighting`, issue 12): hand-worked
+//! cases, the conjugate update against its closed form, and the property that more divergent
+//! priors never bring a deal earlier.
+//!
+//! Every hand case is one issue `land` on `[0, 100]`, status quo 50, party `a` at 100 and `b` at
+//! 0 with salience 1, linear loss on a grid of 10 points, so `u_a(x) = x/100` and
+//! `u_b(x) = 1 − x/100` exactly; costs 0.1 a month, no discounting, a look-ahead of one month
+//! (`W_i(t) = u_i(SQ(t) + m_i(t)) − 0.1`), equal capabilities (so the Nash weights are equal).
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
+use detente_core::{Scenario, parse};
+use detente_models::bargain::{Loss, PackageConfig};
+use detente_models::dynamics::fighting::{Fight, TrialDraw, conjugate};
+use detente_models::dynamics::{DynamicsConfig, Prepared};
+use proptest::prelude::*;
+
+fn scenario(horizon: u32, cost: f64, sd: f64, extra: &str) -> Scenario {
+    let text = format!(
+        r#"
+[scenario]
+title = "Fighting"
+
+[[actors]]
+id = "a"
+name = "A"
+capability = 50
+role = "principal"
+
+[[actors]]
+id = "b"
+name = "B"
+capability = 50
+role = "principal"
+
+[[issues]]
+id = "land"
+name = "Land"
+scale = [0, 100]
+status_quo = 50
+  [[issues.positions]]
+  actor = "a"
+  position = 100
+  salience = 1
+  why = "w"
+  [[issues.positions]]
+  actor = "b"
+  position = 0
+  salience = 1
+  why = "w"
+
+[time]
+horizon = {horizon}
+lookahead = 1
+
+[[time.drift]]
+issue = "land"
+per_month = 0
+sd = {sd}
+why = "w"
+
+[[time.actors]]
+actor = "a"
+cost_per_month = {cost}
+why = "w"
+
+[[time.actors]]
+actor = "b"
+cost_per_month = {cost}
+why = "w"
+{extra}
+"#
+    );
+    parse("fighting.toml", &text).unwrap().scenario
+}
+
+fn beliefs(a: f64, b: f64, sd: f64) -> String {
+    format!(
+        r#"
+[[time.beliefs]]
+actor = "a"
+issue = "land"
+drift = {a}
+sd = {sd}
+why = "w"
+
+[[time.beliefs]]
+actor = "b"
+issue = "land"
+drift = {b}
+sd = {sd}
+why = "w"
+"#
+    )
+}
+
+fn config() -> DynamicsConfig {
+    DynamicsConfig {
+        package: PackageConfig {
+            step: 10.0,
+            loss: Loss::Linear,
+            ..PackageConfig::default()
+        },
+        ..DynamicsConfig::default()
+    }
+}
+
+/// Runs one trial with front noise `z` (one value per month).
+fn run(s: &Scenario, z: &[f64]) -> detente_models::dynamics::fighting::TrialOutcome {
+    let config = config();
+    let prepared = Prepared::new(s, &config).unwrap();
+    let fight = Fight::new(s, &prepared, &config).unwrap();
+    let draw = TrialDraw {
+        rate: vec![0.0],
+        noise: z.iter().map(|z| vec![*z]).collect(),
+    };
+    fight.run(&draw, true)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+/// Mutual optimism, two parties, by hand. True drift 0, noise sd 10; `a` believes +25 a month,
+/// `b` −25, both with prior sd 10, so prior and one observation weigh the same.
+/// - Month 0: `m = ±25`; `W_a = u_a(75) − 0.1 = 0.65`, `W_b = u_b(25) − 0.1 = 0.65`: a package
+///   needs `x > 65` and `x < 35`; none.
+/// - The front does not move (`z = 0`). Month 1: posterior mean `(25/100 + 0/100)/(2/100) =
+///   12.5`; `W = 0.525`: `x > 52.5` and `x < 47.5`; none.
+/// - Month 2: `25/3`; `W = 0.58333 − 0.1 = 0.48333`: `x ∈ (48.33, 51.67)`; the grid point 50.
+///
+/// So the deal comes in month 2, on 50; under complete information it would come in month 0.
+#[test]
+fn r12_mutual_optimism_delays_two_months_by_hand() {
+    let s = scenario(2, 0.1, 10.0, &beliefs(25.0, -25.0, 10.0));
+    let out = run(&s, &[0.0, 0.0]);
+    assert_eq!(out.deal_month, Some(2));
+    assert_eq!(out.terms.as_deref(), Some(&[50.0][..]));
+    let w: Vec<f64> = out.months.iter().map(|m| m.fight_value[0]).collect();
+    assert!(close(w[0], 0.65) && close(w[1], 0.525) && close(w[2], 0.4 + 0.25 / 3.0));
+    assert!(close(out.months[1].believed_drift[1][0], -12.5));
+    assert!(close(out.months[1].belief_sd[0][0], (50.0f64).sqrt()));
+    assert_eq!(
+        out.months.iter().map(|m| m.zone).collect::<Vec<_>>(),
+        [false, false, true]
+    );
+
+    // A noisy front: month 0 moves +10 (z = 1), month 1 moves −10 (z = −1). Month 1: the line
+    // is at 60, a's mean (25 + 10)/2 = 17.5, b's (−25 + 10)/2 = −7.5; W_a = 0.775 − 0.1 =
+    // 0.675 (x > 67.5), W_b = 1 − 0.525 − 0.1 = 0.375 (x < 62.5): none. Month 2: the line is
+    // back at 50, the sum of observations 0, so month 2 is as above: a deal on 50.
+    let out = run(&s, &[1.0, -1.0]);
+    assert_eq!(out.months[1].status_quo, vec![60.0]);
+    assert!(close(out.months[1].believed_drift[0][0], 17.5));
+    assert!(close(out.months[1].fight_value[0], 0.675));
+    assert!(close(out.months[1].fight_value[1], 0.375));
+    assert_eq!(out.deal_month, Some(2));
+
+    // More optimism (±40): month 2's means are ±40/3, W = 0.6333: no deal within the horizon.
+    let s = scenario(2, 0.1, 10.0, &beliefs(40.0, -40.0, 10.0));
+    let out = run(&s, &[0.0, 0.0]);
+    assert_eq!(out.deal_month, None);
+    assert!(out.terms.is_none());
+}
+
+/// Identical beliefs leave a bargaining range (Fearon 1995), so the deal is immediate. Correct
+/// beliefs (no belief entries): `W = u(50) − 0.1 = 0.4` for both, zone `x ∈ (40, 60)`, Nash at
+/// 50. A shared wrong belief (+20 for both): `W_a = 0.7 − 0.1 = 0.6`, `W_b = 0.3 − 0.1 = 0.2`,
+/// zone `x ∈ (60, 80)`, and the equal-weight Nash product `(x/100 − 0.6)(0.8 − x/100)` peaks at
+/// 70.
+#[test]
+fn r12_identical_beliefs_agree_at_once() {
+    let out = run(&scenario(6, 0.1, 10.0, ""), &[]);
+    assert_eq!(out.deal_month, Some(0));
+    assert_eq!(out.terms.as_deref(), Some(&[50.0][..]));
+    let out = run(&scenario(6, 0.1, 10.0, &beliefs(20.0, 20.0, 5.0)), &[]);
+    assert_eq!(out.deal_month, Some(0));
+    assert_eq!(out.terms.as_deref(), Some(&[70.0][..]));
+}
+
+/// Audience costs and enforcement by hand, with correct beliefs (`W = 0.4` every month).
+/// `b` has committed not to go above 45 at a cost of 0.3 halving each month: at 50 its gain is
+/// `0.1 − 0.3`, `0.1 − 0.15`, `0.1 − 0.075 > 0` in months 0, 1, 2, and at 40 or below `a`
+/// gains nothing; so the deal comes in month 2, on 50. With a cost of 0.03 that never decays
+/// the deal is at once; if it holds only with probability 0.5 the gain is `0.5 · 0.1 − 0.03 =
+/// 0.02 > 0`, still at once, and with 0.2 it is `0.02 − 0.03 < 0`: never.
+#[test]
+fn r12_audience_costs_and_enforcement_by_hand() {
+    let commitment = |cost: f64, decay: f64| {
+        format!(
+            "\n[[time.audience_costs]]\nactor = \"b\"\nissue = \"land\"\nline = 45\nacross = \"above\"\ncost = {cost}\ndecay = {decay}\nwhy = \"w\"\n"
+        )
+    };
+    let out = run(&scenario(4, 0.1, 10.0, &commitment(0.3, 0.5)), &[]);
+    assert_eq!(out.deal_month, Some(2));
+    assert_eq!(out.terms.as_deref(), Some(&[50.0][..]));
+    let out = run(&scenario(4, 0.1, 10.0, &commitment(0.03, 1.0)), &[]);
+    assert_eq!(out.deal_month, Some(0));
+    let holds = |p: f64| {
+        format!(
+            "{}\n[time.enforcement]\nholds = {p}\nwhy = \"w\"\n",
+            commitment(0.03, 1.0)
+        )
+    };
+    let out = run(&scenario(4, 0.1, 10.0, &holds(0.5)), &[]);
+    assert_eq!(out.deal_month, Some(0));
+    assert_eq!(out.holds, Some(0.5));
+    let out = run(&scenario(4, 0.1, 10.0, &holds(0.2)), &[]);
+    assert_eq!(out.deal_month, None);
+}
+
+/// The conjugate update against its closed form, computed two ways: one batch update with the
+/// sufficient statistics, and Bayes' rule applied one observation at a time (each posterior the
+/// next prior). Closed form for prior `N(2, 3²)`, noise sd 4 and observations 1, −3, 5.5:
+/// precision `1/9 + 3/16 = 43/144`, mean `(2/9 + 3.5/16) / (43/144) = (32 + 31.5)/43 =
+/// 63.5/43`, sd `sqrt(144/43)`.
+#[test]
+fn r12_conjugate_update_matches_closed_form() {
+    let obs = [1.0, -3.0, 5.5];
+    let (m, s) = conjugate(2.0, 3.0, 4.0, 3, obs.iter().sum());
+    assert!(close(m, 63.5 / 43.0), "{m}");
+    assert!(close(s, (144.0f64 / 43.0).sqrt()), "{s}");
+    let (mut m1, mut s1) = (2.0, 3.0);
+    for y in obs {
+        (m1, s1) = conjugate(m1, s1, 4.0, 1, y);
+    }
+    assert!(close(m1, m) && close(s1, s));
+    // No observation: the prior. No noise: the data alone.
+    assert_eq!(conjugate(2.0, 3.0, 4.0, 0, 0.0), (2.0, 3.0));
+    assert_eq!(conjugate(2.0, 3.0, 0.0, 2, 7.0), (3.5, 0.0));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// All else fixed (costs, noise, the drawn front, prior sds), moving each party's prior
+    /// further toward its own side (`a` up, `b` down; divergence factor `f` on the offsets) never
+    /// brings the deal earlier: each party's value of fighting on rises with its optimism, so
+    /// the zone can only shrink. So P(deal by month m) never rises with divergence.
+    #[test]
+    fn r12_more_divergent_priors_never_bring_the_deal_earlier(
+        cost in 0.01f64..0.2,
+        sd in 0.0f64..15.0,
+        prior_sd in 0.5f64..20.0,
+        off_a in 0.0f64..20.0,
+        off_b in 0.0f64..20.0,
+        f in 0.0f64..2.0,
+        more in 0.0f64..2.0,
+        z in proptest::collection::vec(-2.0f64..2.0, 8),
+    ) {
+        let month = |factor: f64| {
+            let s = scenario(8, cost, sd, &beliefs(factor * off_a, -factor * off_b, prior_sd));
+            run(&s, &z).deal_month.map_or(u32::MAX, |m| m)
+        };
+        prop_assert!(month(f + more) >= month(f));
+    }
+}

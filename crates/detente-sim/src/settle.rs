@@ -1,0 +1,733 @@
+//! When talks settle: a seeded Monte Carlo over the bargaining-while-fighting model
+//! ([`detente_models::dynamics::fighting`]), its lever comparison, and a sensitivity of the
+//! answer to the parties' beliefs.
+//!
+//! # Method
+//! Trial `k` draws from [`trial_rng`]`(seed, k)`, in this order: for each `[[time.drift]]` entry
+//! in file order, its true rate `r · exp(σ_r Z)` when [`SettleConfig::rate_noise`] `σ_r > 0`
+//! (log-normal: the front keeps its direction, `r` is the median; held within the scale's
+//! width); then for each month `0..horizon` and each drift with `sd > 0`, one standard normal
+//! `z` (the front's noise). Inputs without noise consume no draws. The scenario's own `sd` and
+//! `range` on positions enter through [`SettleConfig::position_draws`] `G` perturbed copies of
+//! the scenario (copy `g` drawn by [`crate::perturb`] from `trial_rng(seed ^ POSITIONS, g)`),
+//! each prepared once (its Pareto frontier is the costly part); trial `k` uses copy `k mod G`.
+//! This nested design trades some independence between trials for a frontier search per copy
+//! instead of per trial; `G = 0` keeps the positions as written.
+//!
+//! Trials run in parallel (rayon) and come back in trial order, so every output is
+//! bit-identical for any thread count (tested). Lever variants reuse the same draws (common
+//! random numbers), so a lever's shift is not blurred by sampling noise of its own.
+//!
+//! # Outputs
+//! - `P(deal by month m)` for every month `0..=horizon`, with a 95% normal interval
+//!   `p ± 1.96 sqrt(p(1−p)/n)` clipped to `[0, 1]`.
+//! - The median deal month: the first month with `P(deal by m) ≥ 0.5`, or none ("not within the
+//!   horizon"); quartiles likewise.
+//! - The terms, issue by issue, over trials with a deal: mean and the 5th, 25th, 50th, 75th and
+//!   95th percentiles (nearest rank).
+//! - Who moves most: for every actor, the salience-weighted mean distance in scale points
+//!   between its position and the terms (over trials with a deal), next to the same distance
+//!   for today's status quo; sorted by the first.
+//! - For levers ([`settle_levers`]): each lever and each pair against the baseline: the shift
+//!   of the median deal month (a month never reached counts as `horizon + 1`) with a 95%
+//!   paired percentile-bootstrap interval (trials resampled with replacement, the same
+//!   resample for both runs, `bootstrap` replicates drawn from `trial_rng(seed ^ BOOTSTRAP,
+//!   v)` for variant `v`), the shift of `P(deal within 6, 12, 24 months)` (windows up to the
+//!   horizon) with a paired normal interval on the per-trial differences, and the change of
+//!   the median terms issue by issue.
+//! - [`belief_sensitivity`]: the same run with every belief's prior mean moved toward or away
+//!   from the analyst's rate (`r + d (m₀ − r)`, divergence `d`) and its prior sd scaled by `g`.
+//!
+//! # Assumptions
+//! Those of the model; the draws are independent across drifts and months; positions' draws are
+//! those of [`crate::perturb`] with no extra noise.
+
+use detente_core::{Scenario, Time};
+use detente_models::dynamics::fighting::{Fight, TrialDraw, TrialOutcome};
+use detente_models::dynamics::{DynamicsConfig, DynamicsError, Prepared};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::perturb::{Noise, perturb};
+use crate::rng::{normal, trial_rng, uniform};
+
+/// Version tag of the settlement JSON object.
+pub const SETTLEMENT_SCHEMA: &str = "detente.settlement/1";
+
+/// Mixed into the seed for the position copies, so they never share a stream with a trial.
+const POSITIONS: u64 = 0x5C3A_A11D_0000_0001;
+/// Mixed into the seed for the bootstrap.
+const BOOTSTRAP: u64 = 0xB007_57A9_0000_0002;
+/// The windows of the lever table, in months.
+pub const WINDOWS: [u32; 3] = [6, 12, 24];
+
+/// Options of a settlement run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettleConfig {
+    /// Package, weights, horizon and levers of the model.
+    pub dynamics: DynamicsConfig,
+    /// Number of trials.
+    pub trials: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Relative (log-scale) sd of each drift's true rate (0: the analyst's rate).
+    pub rate_noise: f64,
+    /// Perturbed copies of the scenario's positions (0: positions as written).
+    pub position_draws: usize,
+    /// Bootstrap replicates of the lever intervals.
+    pub bootstrap: usize,
+}
+
+impl Default for SettleConfig {
+    fn default() -> Self {
+        Self {
+            dynamics: DynamicsConfig::default(),
+            trials: 2000,
+            seed: 1,
+            rate_noise: 0.0,
+            position_draws: 0,
+            bootstrap: 200,
+        }
+    }
+}
+
+/// `P(deal by month)` with its interval.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ByMonth {
+    /// Month.
+    pub month: u32,
+    /// Share of trials with a deal in this month or earlier.
+    pub p: f64,
+    /// Lower end of the 95% interval.
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+}
+
+/// The distribution of one issue's terms over trials with a deal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IssueTerms {
+    /// Issue id.
+    pub issue: String,
+    /// Today's status quo.
+    pub status_quo: f64,
+    /// Mean (`None` without any deal).
+    pub mean: Option<f64>,
+    /// 5th, 25th, 50th, 75th and 95th percentiles.
+    pub percentiles: Option<[f64; 5]>,
+}
+
+/// How far an actor's position lies from the terms.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mover {
+    /// Actor id.
+    pub actor: String,
+    /// Salience-weighted mean distance, scale points, from its position to the terms.
+    pub to_deal: f64,
+    /// The same from its position to today's status quo.
+    pub to_status_quo: f64,
+}
+
+/// The result of [`settle`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Settlement {
+    /// Schema tag.
+    pub schema: &'static str,
+    /// Party ids.
+    pub parties: Vec<String>,
+    /// Issue ids.
+    pub issues: Vec<String>,
+    /// Months `0..=horizon`.
+    pub horizon: u32,
+    /// Lever ids applied.
+    pub levers: Vec<String>,
+    /// Trials run.
+    pub trials: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Relative sd of the true drift rates.
+    pub rate_noise: f64,
+    /// Position copies (0: as written).
+    pub position_draws: usize,
+    /// `P(deal by month m)`, months `0..=horizon`.
+    pub by_month: Vec<ByMonth>,
+    /// First month with `P(deal by m) ≥ 0.5`; `None`: not within the horizon.
+    pub median_month: Option<u32>,
+    /// First months with `P ≥ 0.25` and `P ≥ 0.75`.
+    pub quartile_months: [Option<u32>; 2],
+    /// Share of trials with a deal within the horizon.
+    pub p_deal: f64,
+    /// Terms issue by issue.
+    pub terms: Vec<IssueTerms>,
+    /// Every actor with a position, the farthest from the terms first.
+    pub movers: Vec<Mover>,
+    /// Mean chance the deal holds, over trials with a deal (with `[time.enforcement]`).
+    pub mean_holds: Option<f64>,
+}
+
+/// One trial's outcome kept for aggregation.
+#[derive(Debug, Clone, PartialEq)]
+struct Kept {
+    month: Option<u32>,
+    terms: Option<Vec<f64>>,
+    holds: Option<f64>,
+    copy: usize,
+}
+
+/// The scenario copies and their prepared problems.
+struct Copies {
+    scenarios: Vec<Scenario>,
+    prepared: Vec<Prepared>,
+}
+
+fn copies(scenario: &Scenario, config: &SettleConfig) -> Result<Copies, DynamicsError> {
+    let scenarios: Vec<Scenario> = if config.position_draws == 0 {
+        vec![scenario.clone()]
+    } else {
+        (0..config.position_draws)
+            .map(|g| {
+                let mut rng = trial_rng(config.seed ^ POSITIONS, g as u64);
+                perturb(scenario, &Noise::default(), &mut rng)
+            })
+            .collect()
+    };
+    let prepared = scenarios
+        .par_iter()
+        .map(|s| Prepared::new(s, &config.dynamics))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Copies {
+        scenarios,
+        prepared,
+    })
+}
+
+/// Trial `k`'s draws (see the module docs for the order).
+fn draw(time: &Time, horizon: u32, config: &SettleConfig, scales: &[f64], k: u64) -> TrialDraw {
+    let mut rng = trial_rng(config.seed, k);
+    let rate = time
+        .drift
+        .iter()
+        .map(|d| {
+            if config.rate_noise > 0.0 {
+                let width = scales.get(d.issue.0).copied().unwrap_or(f64::INFINITY);
+                (d.per_month * (config.rate_noise * normal(&mut rng)).exp()).clamp(-width, width)
+            } else {
+                d.per_month
+            }
+        })
+        .collect();
+    let noisy = time.drift.iter().any(|d| d.sd > 0.0);
+    let noise = if noisy {
+        (0..horizon)
+            .map(|_| {
+                time.drift
+                    .iter()
+                    .map(|d| if d.sd > 0.0 { normal(&mut rng) } else { 0.0 })
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    TrialDraw { rate, noise }
+}
+
+/// Runs every trial of one lever set.
+fn trials(
+    base: &Scenario,
+    copies: &Copies,
+    config: &SettleConfig,
+    levers: &[String],
+) -> Result<(u32, Vec<Kept>), DynamicsError> {
+    let dynamics = DynamicsConfig {
+        levers: levers.to_vec(),
+        ..config.dynamics.clone()
+    };
+    let fights = copies
+        .scenarios
+        .iter()
+        .zip(&copies.prepared)
+        .map(|(s, p)| Fight::new(s, p, &dynamics))
+        .collect::<Result<Vec<_>, _>>()?;
+    let horizon = fights.first().map_or(0, Fight::horizon);
+    let default_time = Time::default();
+    let time = base.time.as_ref().unwrap_or(&default_time);
+    let scales: Vec<f64> = base.issues.iter().map(|i| i.scale.width()).collect();
+    let kept = (0..config.trials)
+        .into_par_iter()
+        .map(|k| {
+            let copy = (k % fights.len().max(1) as u64) as usize;
+            let draw = draw(time, horizon, config, &scales, k);
+            let out: TrialOutcome = fights[copy].run(&draw, false);
+            Kept {
+                month: out.deal_month,
+                terms: out.terms,
+                holds: out.holds,
+                copy,
+            }
+        })
+        .collect();
+    Ok((horizon, kept))
+}
+
+/// Nearest-rank percentile of sorted values.
+fn rank(sorted: &[f64], q: f64) -> f64 {
+    let n = sorted.len();
+    let i = ((q * n as f64).ceil() as usize).clamp(1, n) - 1;
+    sorted[i]
+}
+
+/// `P(deal by m)` for `m = 0..=horizon`.
+fn by_month(kept: &[Kept], horizon: u32) -> Vec<f64> {
+    let n = kept.len().max(1) as f64;
+    let mut counts = vec![0u64; horizon as usize + 1];
+    for k in kept {
+        if let Some(m) = k.month {
+            counts[m as usize] += 1;
+        }
+    }
+    let mut acc = 0u64;
+    counts
+        .iter()
+        .map(|c| {
+            acc += c;
+            acc as f64 / n
+        })
+        .collect()
+}
+
+fn first_at(p: &[f64], level: f64) -> Option<u32> {
+    p.iter().position(|&x| x >= level).map(|m| m as u32)
+}
+
+fn summarise(
+    base: &Scenario,
+    copies: &Copies,
+    config: &SettleConfig,
+    levers: &[String],
+    horizon: u32,
+    kept: &[Kept],
+) -> Settlement {
+    let p = by_month(kept, horizon);
+    let n = kept.len().max(1) as f64;
+    let by_month = p
+        .iter()
+        .enumerate()
+        .map(|(m, &p)| {
+            let half = 1.96 * (p * (1.0 - p) / n).sqrt();
+            ByMonth {
+                month: m as u32,
+                p,
+                lo: (p - half).max(0.0),
+                hi: (p + half).min(1.0),
+            }
+        })
+        .collect();
+    let deals: Vec<&Kept> = kept.iter().filter(|k| k.terms.is_some()).collect();
+    let terms = base
+        .issues
+        .iter()
+        .enumerate()
+        .map(|(i, issue)| {
+            let mut xs: Vec<f64> = deals
+                .iter()
+                .filter_map(|k| k.terms.as_ref().map(|t| t[i]))
+                .collect();
+            xs.sort_by(f64::total_cmp);
+            IssueTerms {
+                issue: issue.id.clone(),
+                status_quo: issue.status_quo,
+                mean: (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64),
+                percentiles: (!xs.is_empty()).then(|| {
+                    [
+                        rank(&xs, 0.05),
+                        rank(&xs, 0.25),
+                        rank(&xs, 0.5),
+                        rank(&xs, 0.75),
+                        rank(&xs, 0.95),
+                    ]
+                }),
+            }
+        })
+        .collect();
+    // Distances use each trial's own positions (its scenario copy) against its terms.
+    let distance = |s: &Scenario, actor: usize, x: &dyn Fn(usize) -> f64| -> Option<f64> {
+        let mut w = 0.0;
+        let mut d = 0.0;
+        for (k, issue) in s.issues.iter().enumerate() {
+            if let Some(p) = issue.position_of(detente_core::ActorIndex(actor)) {
+                w += p.salience.get();
+                d += p.salience.get() * (x(k) - p.position).abs();
+            }
+        }
+        (w > 0.0).then(|| d / w)
+    };
+    let mut movers: Vec<Mover> = (0..base.actors.len())
+        .filter_map(|a| {
+            let now = distance(base, a, &|k| base.issues[k].status_quo)?;
+            let to_deal = if deals.is_empty() {
+                f64::NAN
+            } else {
+                deals
+                    .iter()
+                    .filter_map(|k| {
+                        let t = k.terms.as_ref()?;
+                        distance(&copies.scenarios[k.copy], a, &|i| t[i])
+                    })
+                    .sum::<f64>()
+                    / deals.len() as f64
+            };
+            Some(Mover {
+                actor: base.actors[a].id.clone(),
+                to_deal,
+                to_status_quo: now,
+            })
+        })
+        .collect();
+    movers.sort_by(|a, b| b.to_deal.total_cmp(&a.to_deal));
+    let holds: Vec<f64> = deals.iter().filter_map(|k| k.holds).collect();
+    Settlement {
+        schema: SETTLEMENT_SCHEMA,
+        parties: copies
+            .prepared
+            .first()
+            .map(|p| {
+                p.problem()
+                    .parties()
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        issues: base.issues.iter().map(|i| i.id.clone()).collect(),
+        horizon,
+        levers: levers.to_vec(),
+        trials: config.trials,
+        seed: config.seed,
+        rate_noise: config.rate_noise,
+        position_draws: config.position_draws,
+        median_month: first_at(&p, 0.5),
+        quartile_months: [first_at(&p, 0.25), first_at(&p, 0.75)],
+        p_deal: p.last().copied().unwrap_or(0.0),
+        by_month,
+        terms,
+        movers,
+        mean_holds: (!holds.is_empty()).then(|| holds.iter().sum::<f64>() / holds.len() as f64),
+    }
+}
+
+/// The settlement forecast of `scenario` with `config.dynamics.levers` applied.
+pub fn settle(scenario: &Scenario, config: &SettleConfig) -> Result<Settlement, DynamicsError> {
+    let copies = copies(scenario, config)?;
+    let levers = config.dynamics.levers.clone();
+    let (horizon, kept) = trials(scenario, &copies, config, &levers)?;
+    Ok(summarise(
+        scenario, &copies, config, &levers, horizon, &kept,
+    ))
+}
+
+/// A window's probability against the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowShift {
+    /// Months.
+    pub months: u32,
+    /// `P(deal within months)` under the variant.
+    pub p: f64,
+    /// Minus the baseline's.
+    pub shift: f64,
+    /// 95% interval of the shift (paired normal).
+    pub lo: f64,
+    /// Upper end.
+    pub hi: f64,
+}
+
+/// One lever set against the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeverSettlement {
+    /// Lever ids.
+    pub levers: Vec<String>,
+    /// Median deal month under the variant.
+    pub median_month: Option<u32>,
+    /// Its shift against the baseline (a month never reached counts as `horizon + 1`).
+    pub median_shift: i64,
+    /// 95% bootstrap interval of the shift.
+    pub median_shift_interval: [i64; 2],
+    /// The windows of [`WINDOWS`] up to the horizon.
+    pub windows: Vec<WindowShift>,
+    /// Change of the median terms per issue (`None` when either run has no deal).
+    pub terms_shift: Vec<Option<f64>>,
+    /// The variant's full forecast.
+    pub settlement: Settlement,
+}
+
+/// The result of [`settle_levers`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettleLevers {
+    /// Schema tag.
+    pub schema: &'static str,
+    /// No levers applied.
+    pub baseline: Settlement,
+    /// `P(deal within w)` of the baseline for each window.
+    pub baseline_windows: Vec<(u32, f64)>,
+    /// Each lever and each pair, largest shift of the median month first, then of
+    /// `P(deal within 12 months)` (or the widest window), file order among ties.
+    pub variants: Vec<LeverSettlement>,
+}
+
+fn median_of_months(months: &[Option<u32>], horizon: u32, idx: &[usize]) -> i64 {
+    let mut counts = vec![0u64; horizon as usize + 2];
+    for &i in idx {
+        counts[months[i].map_or(horizon as usize + 1, |m| m as usize)] += 1;
+    }
+    let n = idx.len() as f64;
+    let mut acc = 0u64;
+    for (m, c) in counts.iter().enumerate() {
+        acc += c;
+        if acc as f64 / n >= 0.5 && m <= horizon as usize {
+            return m as i64;
+        }
+    }
+    i64::from(horizon) + 1
+}
+
+/// The baseline against each lever of the scenario and each pair, on common random numbers.
+pub fn settle_levers(
+    scenario: &Scenario,
+    config: &SettleConfig,
+) -> Result<SettleLevers, DynamicsError> {
+    let copies = copies(scenario, config)?;
+    let (horizon, base_kept) = trials(scenario, &copies, config, &[])?;
+    let baseline = summarise(scenario, &copies, config, &[], horizon, &base_kept);
+    let ids: Vec<String> = scenario
+        .time
+        .as_ref()
+        .map(|t| t.levers.iter().map(|l| l.id.clone()).collect())
+        .unwrap_or_default();
+    let mut sets: Vec<Vec<String>> = ids.iter().map(|id| vec![id.clone()]).collect();
+    for a in 0..ids.len() {
+        for b in a + 1..ids.len() {
+            sets.push(vec![ids[a].clone(), ids[b].clone()]);
+        }
+    }
+    let windows: Vec<u32> = WINDOWS.into_iter().filter(|&w| w <= horizon).collect();
+    let within = |kept: &[Kept], w: u32| -> Vec<f64> {
+        kept.iter()
+            .map(|k| {
+                if k.month.is_some_and(|m| m <= w) {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    };
+    let n = base_kept.len();
+    let base_months: Vec<Option<u32>> = base_kept.iter().map(|k| k.month).collect();
+    let all: Vec<usize> = (0..n).collect();
+    let base_median = median_of_months(&base_months, horizon, &all);
+    let median_terms = |s: &Settlement| -> Vec<Option<f64>> {
+        s.terms
+            .iter()
+            .map(|t| t.percentiles.map(|p| p[2]))
+            .collect()
+    };
+    let base_terms = median_terms(&baseline);
+    let mut variants = Vec::with_capacity(sets.len());
+    for (v, set) in sets.into_iter().enumerate() {
+        let (_, kept) = trials(scenario, &copies, config, &set)?;
+        let settlement = summarise(scenario, &copies, config, &set, horizon, &kept);
+        let months: Vec<Option<u32>> = kept.iter().map(|k| k.month).collect();
+        let median = median_of_months(&months, horizon, &all);
+        // Paired bootstrap of the median shift.
+        let mut rng = trial_rng(config.seed ^ BOOTSTRAP, v as u64);
+        let mut shifts: Vec<i64> = (0..config.bootstrap)
+            .map(|_| {
+                let idx: Vec<usize> = (0..n)
+                    .map(|_| ((uniform(&mut rng) * n as f64) as usize).min(n.saturating_sub(1)))
+                    .collect();
+                median_of_months(&months, horizon, &idx)
+                    - median_of_months(&base_months, horizon, &idx)
+            })
+            .collect();
+        shifts.sort_unstable();
+        let interval = if shifts.is_empty() {
+            [median - base_median; 2]
+        } else {
+            let at = |q: f64| {
+                let i = ((q * shifts.len() as f64).ceil() as usize).clamp(1, shifts.len()) - 1;
+                shifts[i]
+            };
+            [at(0.025), at(0.975)]
+        };
+        let windows = windows
+            .iter()
+            .map(|&w| {
+                let a = within(&kept, w);
+                let b = within(&base_kept, w);
+                let d: Vec<f64> = a.iter().zip(&b).map(|(x, y)| x - y).collect();
+                let m = n.max(1) as f64;
+                let mean = d.iter().sum::<f64>() / m;
+                let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (m - 1.0).max(1.0);
+                let half = 1.96 * (var / m).sqrt();
+                WindowShift {
+                    months: w,
+                    p: a.iter().sum::<f64>() / m,
+                    shift: mean,
+                    lo: mean - half,
+                    hi: mean + half,
+                }
+            })
+            .collect();
+        let terms_shift = median_terms(&settlement)
+            .iter()
+            .zip(&base_terms)
+            .map(|(a, b)| Some((*a)? - (*b)?))
+            .collect();
+        variants.push(LeverSettlement {
+            levers: set,
+            median_month: settlement.median_month,
+            median_shift: median - base_median,
+            median_shift_interval: interval,
+            windows,
+            terms_shift,
+            settlement,
+        });
+    }
+    let key = |v: &LeverSettlement| {
+        v.windows
+            .iter()
+            .find(|w| w.months == 12)
+            .or(v.windows.last())
+            .map_or(0.0, |w| w.shift.abs())
+    };
+    variants.sort_by(|a, b| {
+        b.median_shift
+            .abs()
+            .cmp(&a.median_shift.abs())
+            .then(key(b).total_cmp(&key(a)))
+    });
+    let baseline_windows = windows
+        .iter()
+        .map(|&w| {
+            (
+                w,
+                within(&base_kept, w).iter().sum::<f64>() / n.max(1) as f64,
+            )
+        })
+        .collect();
+    Ok(SettleLevers {
+        schema: "detente.settlement-levers/1",
+        baseline,
+        baseline_windows,
+        variants,
+    })
+}
+
+/// One cell of [`belief_sensitivity`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BeliefCell {
+    /// Factor on every belief's offset from the analyst's rate (1 = as written).
+    pub divergence: f64,
+    /// Factor on every belief's prior sd (1 = as written).
+    pub spread: f64,
+    /// Median deal month.
+    pub median_month: Option<u32>,
+    /// `P(deal within w)` for the windows up to the horizon.
+    pub windows: Vec<(u32, f64)>,
+    /// `P(deal within the horizon)`.
+    pub p_deal: f64,
+}
+
+/// The settlement forecast with every belief's offset from the analyst's rate scaled by each
+/// `divergence` factor and its prior sd by each `spread` factor (same draws in every cell).
+pub fn belief_sensitivity(
+    scenario: &Scenario,
+    config: &SettleConfig,
+    divergence: &[f64],
+    spread: &[f64],
+) -> Result<Vec<BeliefCell>, DynamicsError> {
+    let copies = copies(scenario, config)?;
+    let levers = config.dynamics.levers.clone();
+    let mut cells = Vec::new();
+    for &d in divergence {
+        for &g in spread {
+            let adjust = |s: &Scenario| {
+                let mut s = s.clone();
+                if let Some(time) = &mut s.time {
+                    let rates: Vec<(usize, f64)> = time
+                        .drift
+                        .iter()
+                        .map(|x| (x.issue.0, x.per_month))
+                        .collect();
+                    for b in &mut time.beliefs {
+                        let r = rates
+                            .iter()
+                            .find(|(i, _)| *i == b.issue.0)
+                            .map_or(0.0, |x| x.1);
+                        b.drift = r + d * (b.drift - r);
+                        b.sd *= g;
+                    }
+                }
+                s
+            };
+            // Beliefs do not enter the package problem, so the prepared frontiers are reused.
+            let cell = Copies {
+                scenarios: copies.scenarios.iter().map(adjust).collect(),
+                prepared: copies.prepared.clone(),
+            };
+            let base = adjust(scenario);
+            let (horizon, kept) = trials(&base, &cell, config, &levers)?;
+            let out = summarise(&base, &cell, config, &levers, horizon, &kept);
+            let windows = WINDOWS
+                .into_iter()
+                .filter(|&w| w <= out.horizon)
+                .map(|w| (w, out.by_month[w as usize].p))
+                .collect();
+            cells.push(BeliefCell {
+                divergence: d,
+                spread: g,
+                median_month: out.median_month,
+                windows,
+                p_deal: out.p_deal,
+            });
+        }
+    }
+    Ok(cells)
+}
+
+/// The divergence factors of [`settlement_report`]'s belief sensitivity.
+pub const DIVERGENCE: [f64; 5] = [0.0, 0.5, 1.0, 2.0, 4.0];
+/// The prior-sd factors of [`settlement_report`]'s belief sensitivity.
+pub const SPREAD: [f64; 3] = [0.5, 1.0, 2.0];
+
+/// What `detente delay` shows of the settlement: the forecast and, when the scenario has
+/// beliefs, its sensitivity to them ([`DIVERGENCE`] × [`SPREAD`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SettlementReport {
+    /// The forecast.
+    #[serde(flatten)]
+    pub forecast: Settlement,
+    /// One cell per divergence and spread factor, divergence-major (empty without beliefs).
+    pub belief_sensitivity: Vec<BeliefCell>,
+}
+
+/// [`settle`] plus, when the scenario has beliefs, [`belief_sensitivity`] on the default grid.
+pub fn settlement_report(
+    scenario: &Scenario,
+    config: &SettleConfig,
+) -> Result<SettlementReport, DynamicsError> {
+    let forecast = settle(scenario, config)?;
+    let has_beliefs = scenario
+        .time
+        .as_ref()
+        .is_some_and(|t| !t.beliefs.is_empty());
+    let belief_sensitivity = if has_beliefs {
+        belief_sensitivity(scenario, config, &DIVERGENCE, &SPREAD)?
+    } else {
+        Vec::new()
+    };
+    Ok(SettlementReport {
+        forecast,
+        belief_sensitivity,
+    })
+}
