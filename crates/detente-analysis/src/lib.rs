@@ -47,6 +47,9 @@ use detente_models::bargain::{
 use detente_models::dynamics::{DelayReport, DynamicsConfig, DynamicsError, LeversReport};
 use detente_models::forecast::{Forecast, ForecastConfig};
 use detente_sim::sensitivity::{Sensitivity, SensitivityConfig};
+use detente_sim::settle::{
+    SettleConfig, SettleLevers, SettlementReport, settle_levers, settlement_report,
+};
 use detente_sim::{MonteCarloConfig, MonteCarloResult, Target, TargetError};
 use serde::Serialize;
 use thiserror::Error;
@@ -104,6 +107,9 @@ pub struct AnalysisConfig {
     pub montecarlo: MonteCarloConfig,
     /// Sensitivity options, used when [`Parts::sensitivity`] is set.
     pub sensitivity: SensitivityConfig,
+    /// Settlement forecast options (trials, seed, rate noise, position draws, bootstrap); its
+    /// model options come from [`AnalysisConfig::dynamics`].
+    pub settle: SettleConfig,
 }
 
 /// Which parts of an analysis to run. The uncertainty parts take seconds, not milliseconds, so
@@ -116,6 +122,9 @@ pub struct Parts {
     pub delay: bool,
     /// The lever comparison (scenarios that declare levers).
     pub levers: bool,
+    /// The settlement forecast of bargaining while fighting (scenarios whose `[time]` gives
+    /// beliefs, audience costs or enforcement), and with [`Parts::levers`] its lever table.
+    pub settlement: bool,
     /// Monte Carlo bands of the per-issue forecasts.
     pub montecarlo: bool,
     /// Sensitivity tornados of the per-issue forecasts.
@@ -128,6 +137,7 @@ impl Default for Parts {
             packages: true,
             delay: true,
             levers: true,
+            settlement: true,
             montecarlo: false,
             sensitivity: false,
         }
@@ -155,6 +165,15 @@ impl AnalysisConfig {
         SolveConfig {
             zopa_count_limit: 0,
             ..self.solve
+        }
+    }
+
+    /// The settlement forecast's options: [`AnalysisConfig::settle`] with this config's model
+    /// options.
+    pub fn settle_config(&self) -> SettleConfig {
+        SettleConfig {
+            dynamics: self.dynamics(),
+            ..self.settle.clone()
         }
     }
 
@@ -193,6 +212,11 @@ pub struct Analysis {
     pub delay: Option<Result<DelayReport, AnalysisError>>,
     /// Each lever and pair of levers against the baseline.
     pub levers: Option<Result<LeversReport, AnalysisError>>,
+    /// When a deal comes under bargaining while fighting: P(deal by month), the median deal
+    /// month, the terms and who moves, with the sensitivity to the beliefs.
+    pub settlement: Option<Result<SettlementReport, AnalysisError>>,
+    /// Each lever's and pair's shift of the settlement forecast.
+    pub settlement_levers: Option<Result<SettleLevers, AnalysisError>>,
     /// Monte Carlo bands of the per-issue forecasts.
     pub montecarlo: Option<Result<MonteCarloResult, AnalysisError>>,
     /// Sensitivity tornados of the per-issue forecasts.
@@ -216,6 +240,12 @@ pub fn analyze(scenario: &Scenario, config: &AnalysisConfig) -> Analysis {
         delay: (parts.delay && time.is_some()).then(|| delay(scenario, config)),
         levers: (parts.levers && time.is_some_and(|t| !t.levers.is_empty()))
             .then(|| levers(scenario, config)),
+        settlement: (parts.settlement && fights(scenario)).then(|| settlement(scenario, config)),
+        settlement_levers: (parts.settlement
+            && parts.levers
+            && fights(scenario)
+            && time.is_some_and(|t| !t.levers.is_empty()))
+        .then(|| settlement_levers(scenario, config)),
         montecarlo: parts
             .montecarlo
             .then(|| detente_sim::montecarlo(scenario, &spatial, &config.montecarlo, &|_| {}))
@@ -282,6 +312,35 @@ pub fn levers(scenario: &Scenario, config: &AnalysisConfig) -> Result<LeversRepo
         scenario,
         &config.dynamics(),
     )?)
+}
+
+/// Whether `scenario` has terms of bargaining while fighting (beliefs, audience costs or
+/// enforcement in its `[time]` section), the settlement forecast's inputs. Without them the
+/// complete-information delay model says all there is (a deal is possible at once or never).
+pub fn fights(scenario: &Scenario) -> bool {
+    scenario
+        .time
+        .as_ref()
+        .is_some_and(detente_core::Time::has_fighting_terms)
+}
+
+/// The settlement forecast: a seeded Monte Carlo of bargaining while fighting
+/// (`detente_sim::settle`), with its sensitivity to the parties' beliefs.
+pub fn settlement(
+    scenario: &Scenario,
+    config: &AnalysisConfig,
+) -> Result<SettlementReport, AnalysisError> {
+    check_step(config.package.step)?;
+    Ok(settlement_report(scenario, &config.settle_config())?)
+}
+
+/// Each lever's and pair's shift of the settlement forecast, on common random numbers.
+pub fn settlement_levers(
+    scenario: &Scenario,
+    config: &AnalysisConfig,
+) -> Result<SettleLevers, AnalysisError> {
+    check_step(config.package.step)?;
+    Ok(settle_levers(scenario, &config.settle_config())?)
 }
 
 /// A seeded Monte Carlo of `targets`; `progress` gets the trials done after each block and

@@ -9,9 +9,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use detente_analysis::AnalysisConfig;
 use detente_core::Scenario;
-use detente_models::dynamics::{Deal, DelayReport, DynamicsConfig, Spe, delay};
-use detente_sim::settle::{SettleConfig, SettlementReport, settlement_report};
+use detente_models::dynamics::{Deal, DelayReport, Spe};
+use detente_sim::settle::{SettleConfig, SettlementReport};
 use miette::Report;
 use serde::Serialize;
 
@@ -49,16 +50,16 @@ pub struct DelayArgs {
 #[derive(Debug, Clone, clap::Args)]
 pub struct SettleArgs {
     /// Trials of the settlement forecast (bargaining while fighting).
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = SettleConfig::default().trials)]
     pub trials: u64,
     /// Master seed of the settlement forecast.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = SettleConfig::default().seed)]
     pub seed: u64,
     /// Relative (log-scale) sd of each drift's true rate in the settlement forecast.
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = SettleConfig::default().rate_noise)]
     pub rate_noise: f64,
     /// Copies of the scenario drawn from its positions' own sd/range (0: as written).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = SettleConfig::default().position_draws)]
     pub position_draws: usize,
 }
 
@@ -68,8 +69,8 @@ const MAX_TRIALS: u64 = 1_000_000;
 const MAX_POSITION_DRAWS: usize = 1000;
 
 impl SettleArgs {
-    /// The settlement config for `dynamics`, or a usage error naming the bad option.
-    pub fn config(&self, dynamics: DynamicsConfig) -> Result<SettleConfig, Failure> {
+    /// The settlement options, or a usage error naming the bad option.
+    pub fn config(&self) -> Result<SettleConfig, Failure> {
         if !(1..=MAX_TRIALS).contains(&self.trials) {
             return Err(Failure::Input(Report::msg(format!(
                 "--trials {} is outside 1..={MAX_TRIALS}\n  help: give the number of Monte Carlo trials, e.g. --trials 1000",
@@ -89,7 +90,6 @@ impl SettleArgs {
             ))));
         }
         Ok(SettleConfig {
-            dynamics,
             trials: self.trials,
             seed: self.seed,
             rate_noise: self.rate_noise,
@@ -99,27 +99,21 @@ impl SettleArgs {
     }
 }
 
-/// Whether the scenario gives any input of the bargaining-while-fighting model.
-pub fn fighting(scenario: &Scenario) -> bool {
-    scenario
-        .time
-        .as_ref()
-        .is_some_and(detente_core::Time::has_fighting_terms)
-}
-
-/// The dynamics config of the shared options.
+/// The analysis config of the options `delay` and `levers` share.
 pub fn config(
     package: &PackageArgs,
     months: Option<u32>,
     first_proposer: Option<String>,
-) -> DynamicsConfig {
-    DynamicsConfig {
+    settle: &SettleArgs,
+) -> Result<AnalysisConfig, Failure> {
+    Ok(AnalysisConfig {
         package: package.package(),
-        nash_weights: package.nash_weights(),
         months,
         first_proposer,
-        ..DynamicsConfig::default()
+        settle: settle.config()?,
+        ..AnalysisConfig::default()
     }
+    .with_nash_weights(package.nash_weights()))
 }
 
 #[derive(Serialize)]
@@ -136,15 +130,23 @@ struct DelayOut<'a> {
 pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let parsed = load_scenario(&args.file, args.package.format != Format::Table)?;
     let scenario = &parsed.scenario;
-    let config = DynamicsConfig {
+    let config = AnalysisConfig {
         levers: args.lever.clone(),
-        ..config(&args.package, args.months, args.first_proposer.clone())
+        ..config(
+            &args.package,
+            args.months,
+            args.first_proposer.clone(),
+            &args.settle,
+        )?
     };
     let started = crate::cmd_runs::now_ms();
-    let report = delay(scenario, &config).map_err(|e| input_error(&args.file, e))?;
-    let settlement = if fighting(scenario) {
-        let settle = args.settle.config(config)?;
-        Some(settlement_report(scenario, &settle).map_err(|e| input_error(&args.file, e))?)
+    let report =
+        detente_analysis::delay(scenario, &config).map_err(|e| input_error(&args.file, e))?;
+    let settlement = if detente_analysis::fights(scenario) {
+        Some(
+            detente_analysis::settlement(scenario, &config)
+                .map_err(|e| input_error(&args.file, e))?,
+        )
     } else {
         None
     };

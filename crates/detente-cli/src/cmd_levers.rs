@@ -9,8 +9,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use detente_core::Scenario;
-use detente_models::dynamics::{LeversReport, Variant, levers};
-use detente_sim::settle::{LeverSettlement, SettleLevers, settle_levers};
+use detente_models::dynamics::{LeversReport, Variant};
+use detente_sim::settle::{LeverSettlement, SettleLevers};
 use miette::Report;
 use serde::Serialize;
 
@@ -18,7 +18,7 @@ use crate::Failure;
 use crate::cmd_bargain::{
     Format, PackageArgs, csv_error, fmt_num, fmt_signed, fmt_u, input_error, party_name,
 };
-use crate::cmd_delay::{SettleArgs, config, fighting};
+use crate::cmd_delay::{SettleArgs, config};
 use crate::input::load_scenario;
 
 /// `detente levers`.
@@ -58,11 +58,19 @@ pub fn run(args: &LeversArgs, out: &mut dyn Write) -> Result<(), Failure> {
             args.file.display()
         ))));
     }
-    let config = config(&args.package, args.months, args.first_proposer.clone());
-    let report = levers(scenario, &config).map_err(|e| input_error(&args.file, e))?;
-    let settlement = if fighting(scenario) {
-        let settle = args.settle.config(config)?;
-        Some(settle_levers(scenario, &settle).map_err(|e| input_error(&args.file, e))?)
+    let config = config(
+        &args.package,
+        args.months,
+        args.first_proposer.clone(),
+        &args.settle,
+    )?;
+    let report =
+        detente_analysis::levers(scenario, &config).map_err(|e| input_error(&args.file, e))?;
+    let settlement = if detente_analysis::fights(scenario) {
+        Some(
+            detente_analysis::settlement_levers(scenario, &config)
+                .map_err(|e| input_error(&args.file, e))?,
+        )
     } else {
         None
     };

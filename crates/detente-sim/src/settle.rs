@@ -82,10 +82,10 @@ impl Default for SettleConfig {
     fn default() -> Self {
         Self {
             dynamics: DynamicsConfig::default(),
-            trials: 2000,
+            trials: 1000,
             seed: 1,
             rate_noise: 0.0,
-            position_draws: 0,
+            position_draws: 20,
             bootstrap: 200,
         }
     }

@@ -110,6 +110,7 @@ why = "w"
 fn linear() -> SettleConfig {
     let mut config = SettleConfig {
         trials: 400,
+        position_draws: 0,
         ..SettleConfig::default()
     };
     config.dynamics.package.step = 10.0;
