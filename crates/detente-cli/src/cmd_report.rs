@@ -99,6 +99,14 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
             .map(|d| d.as_ref().map_err(ToString::to_string)),
         // As before the facade: a lever comparison that fails is left out of the report.
         levers: analysis.levers.as_ref().and_then(|l| l.as_ref().ok()),
+        settlement: analysis
+            .settlement
+            .as_ref()
+            .map(|r| r.as_ref().map_err(ToString::to_string)),
+        settlement_levers: analysis
+            .settlement_levers
+            .as_ref()
+            .and_then(|l| l.as_ref().ok()),
         montecarlo: mc.as_ref(),
         sensitivity: sens.as_ref(),
     };

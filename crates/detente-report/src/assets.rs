@@ -39,6 +39,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("js/views/forecast.js", JS),
     asset!("js/views/bargain.js", JS),
     asset!("js/views/delay.js", JS),
+    asset!("js/views/settlement.js", JS),
     asset!("js/views/montecarlo.js", JS),
     asset!("js/views/sensitivity.js", JS),
     asset!("js/views/runs.js", JS),

@@ -20,6 +20,7 @@ use detente_models::dynamics::{DelayReport, LeversReport};
 use detente_models::forecast::{Forecast, IssueForecast, Model};
 use detente_sim::MonteCarloResult;
 use detente_sim::sensitivity::Sensitivity;
+use detente_sim::settle::{SettleLevers, SettlementReport};
 use serde::Serialize;
 
 use crate::assets;
@@ -41,6 +42,11 @@ pub struct ReportInput<'a> {
     pub delay: Option<Result<&'a DelayReport, String>>,
     /// The lever comparison, when the scenario declares levers and it ran.
     pub levers: Option<&'a LeversReport>,
+    /// When a deal comes under bargaining while fighting, or why it could not run; `None` when
+    /// the scenario gives no beliefs, audience costs or enforcement.
+    pub settlement: Option<Result<&'a SettlementReport, String>>,
+    /// Each lever's shift of the settlement forecast, when it ran.
+    pub settlement_levers: Option<&'a SettleLevers>,
     /// Monte Carlo bands, when run.
     pub montecarlo: Option<&'a MonteCarloResult>,
     /// Sensitivity tornados, when run.
@@ -199,6 +205,9 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
     }
     if let Some(delay) = &input.delay {
         md_delay(&mut md, s, delay, input.levers);
+    }
+    if let Some(settlement) = &input.settlement {
+        crate::settlement::markdown(&mut md, s, settlement, input.settlement_levers);
     }
     if let Some(mc) = input.montecarlo {
         md_montecarlo(&mut md, s, mc);
@@ -509,6 +518,10 @@ struct ReportData<'a> {
     bargain_error: Option<&'a str>,
     delay: Option<&'a DelayReport>,
     levers: Option<&'a LeversReport>,
+    settlement: Option<&'a SettlementReport>,
+    settlement_levers: Option<&'a SettleLevers>,
+    /// Lever ids with their names, for the lever lines.
+    settlement_lever_names: Vec<(&'a str, &'a str)>,
     montecarlo: Option<&'a MonteCarloResult>,
     sensitivity: Option<&'a Sensitivity>,
 }
@@ -550,6 +563,7 @@ fn inline_modules() -> String {
         "js/views/forecast.js",
         "js/views/bargain.js",
         "js/views/delay.js",
+        "js/views/settlement.js",
         "js/views/montecarlo.js",
         "js/views/sensitivity.js",
         "js/report.js",
@@ -607,6 +621,21 @@ pub fn html(input: &ReportInput<'_>) -> String {
         bargain_error: input.bargain.as_ref().err().map(String::as_str),
         delay: input.delay.as_ref().and_then(|d| d.as_ref().ok().copied()),
         levers: input.levers,
+        settlement: input
+            .settlement
+            .as_ref()
+            .and_then(|r| r.as_ref().ok().copied()),
+        settlement_levers: input.settlement_levers,
+        settlement_lever_names: s
+            .time
+            .as_ref()
+            .map(|t| {
+                t.levers
+                    .iter()
+                    .map(|l| (l.id.as_str(), l.name.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default(),
         montecarlo: input.montecarlo,
         sensitivity: sensitivity.as_ref(),
     };
@@ -673,6 +702,9 @@ pub fn html(input: &ReportInput<'_>) -> String {
     }
     if let Some(delay) = &input.delay {
         html_delay(&mut h, delay);
+    }
+    if let Some(settlement) = &input.settlement {
+        crate::settlement::html(&mut h, s, settlement, input.settlement_levers);
     }
     if let Some(mc) = input.montecarlo {
         html_montecarlo(&mut h, s, mc);

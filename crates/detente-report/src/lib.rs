@@ -13,6 +13,7 @@
 pub mod assets;
 mod html;
 mod plot;
+mod settlement;
 
 pub use html::{ReportInput, html, markdown};
 pub use plot::{Plot, plots};

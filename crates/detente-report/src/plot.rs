@@ -19,6 +19,7 @@ use detente_models::dynamics::DelayReport;
 use detente_models::forecast::{IssueForecast, Model};
 use detente_sim::MonteCarloResult;
 use detente_sim::sensitivity::MetricSensitivity;
+use detente_sim::settle::Settlement;
 
 use crate::html::{ReportInput, esc};
 use detente_analysis::Packages as BargainOut;
@@ -72,6 +73,12 @@ pub fn plots(input: &ReportInput<'_>) -> Vec<Plot> {
         out.push(Plot {
             file: "delay.svg".to_owned(),
             svg: delay(s, d),
+        });
+    }
+    if let Some(Ok(r)) = &input.settlement {
+        out.push(Plot {
+            file: "settlement.svg".to_owned(),
+            svg: settlement(&r.forecast),
         });
     }
     if let Some(mc) = input.montecarlo {
@@ -505,6 +512,59 @@ fn delay(s: &Scenario, d: &DelayReport) -> String {
     })
 }
 
+/// P(deal by month) with its 95% interval and the median deal month (the dashboard's
+/// settlement view).
+fn settlement(f: &Settlement) -> String {
+    let curve = |pick: fn(&detente_sim::settle::ByMonth) -> f64| -> Vec<(f64, f64)> {
+        f.by_month
+            .iter()
+            .map(|b| (f64::from(b.month), pick(b)))
+            .collect()
+    };
+    let colour = PALETTE[0];
+    let series = vec![
+        Series {
+            name: "P(deal by month)".to_owned(),
+            colour,
+            dashed: false,
+            points: curve(|b| b.p),
+        },
+        Series {
+            name: "95% interval, low".to_owned(),
+            colour,
+            dashed: true,
+            points: curve(|b| b.lo),
+        },
+        Series {
+            name: "95% interval, high".to_owned(),
+            colour,
+            dashed: true,
+            points: curve(|b| b.hi),
+        },
+    ];
+    let marks = f
+        .median_month
+        .map(|m| Level {
+            name: format!("median deal month ({m})"),
+            colour: "#000000",
+            at: f64::from(m),
+        })
+        .into_iter()
+        .collect();
+    line_chart(LineOpts {
+        title: "P(deal by month)".to_owned(),
+        x_label: "month",
+        y_label: "share of trials with a deal",
+        x: (0.0, f64::from(f.horizon.max(1))),
+        y: (0.0, 1.0),
+        y_digits: 1,
+        x_name: "month",
+        series,
+        levels: Vec::new(),
+        marks,
+    })
+}
+
 /// The two-party rational Pareto frontier with the four solutions and the disagreement point.
 fn frontier(s: &Scenario, b: &BargainOut) -> Option<String> {
     if b.parties.len() != 2 || b.frontier.is_empty() {
@@ -826,6 +886,7 @@ mod tests {
     use detente_models::dynamics::DynamicsConfig;
     use detente_models::forecast::{Forecast, ForecastConfig, forecast};
     use detente_sim::sensitivity::{Sensitivity, SensitivityConfig, sensitivity};
+    use detente_sim::settle::{SettleConfig, SettlementReport, settlement_report};
     use detente_sim::{MonteCarloConfig, Target, montecarlo};
 
     use super::*;
@@ -837,6 +898,7 @@ mod tests {
         forecast: Forecast,
         bargain: BargainOut,
         delay: DelayReport,
+        settlement: SettlementReport,
         mc: MonteCarloResult,
         sens: Sensitivity,
     }
@@ -857,11 +919,18 @@ mod tests {
             ..SensitivityConfig::default()
         };
         let sens = sensitivity(&scenario, &targets, &config, &|_| {}).unwrap();
+        let settle = SettleConfig {
+            trials: 100,
+            position_draws: 0,
+            ..SettleConfig::default()
+        };
+        let settlement = settlement_report(&scenario, &settle).unwrap();
         Results {
             scenario,
             forecast,
             bargain,
             delay,
+            settlement,
             mc,
             sens,
         }
@@ -875,6 +944,8 @@ mod tests {
             bargain: Ok(&r.bargain),
             delay: Some(Ok(&r.delay)),
             levers: None,
+            settlement: Some(Ok(&r.settlement)),
+            settlement_levers: None,
             montecarlo: Some(&r.mc),
             sensitivity: Some(&r.sens),
         })
@@ -902,15 +973,15 @@ mod tests {
     fn every_chart_is_a_well_formed_svg_with_a_title() {
         let r = results(ISTANBUL);
         let plots = all(&r);
-        // 8 EUM charts, the frontier, the delay chart, 8 band charts, and a tornado for every
-        // forecast some input moves.
+        // 8 EUM charts, the frontier, the delay chart, the settlement chart, 8 band charts, and
+        // a tornado for every forecast some input moves.
         let moved = r
             .sens
             .metrics
             .iter()
             .filter(|m| m.tornado.iter().any(|b| b.swing > 0.0))
             .count();
-        assert_eq!(plots.len(), 8 + 1 + 1 + 8 + moved);
+        assert_eq!(plots.len(), 8 + 1 + 1 + 1 + 8 + moved);
         for p in &plots {
             let doc =
                 roxmltree::Document::parse(&p.svg).unwrap_or_else(|e| panic!("{}: {e}", p.file));
@@ -986,6 +1057,23 @@ mod tests {
             doc.descendants()
                 .any(|n| n.text() == Some(&format!("ripe (month {ripe})")))
         );
+    }
+
+    #[test]
+    fn the_settlement_chart_draws_p_deal_by_month_and_marks_the_median() {
+        let r = results(ISTANBUL);
+        let plots = all(&r);
+        let doc = find(&plots, "settlement.svg");
+        // The curve and its two interval lines, one point per month.
+        assert_eq!(count(&doc, "g", "series"), 3);
+        let f = &r.settlement.forecast;
+        assert_eq!(f.by_month.len(), f.horizon as usize + 1);
+        if let Some(m) = f.median_month {
+            assert!(
+                doc.descendants()
+                    .any(|n| n.text() == Some(&format!("median deal month ({m})")))
+            );
+        }
     }
 
     #[test]

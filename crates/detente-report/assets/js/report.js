@@ -3,6 +3,7 @@
 import { renderIssueForecast } from "./views/forecast.js";
 import { renderBargain } from "./views/bargain.js";
 import { renderDelay } from "./views/delay.js";
+import { renderSettlement } from "./views/settlement.js";
 import { renderMonteCarlo } from "./views/montecarlo.js";
 import { renderSensitivity } from "./views/sensitivity.js";
 import { metricLabel } from "./format.js";
@@ -23,6 +24,11 @@ function renderReport() {
   }
   if (data.delay) {
     renderDelay(document.getElementById("delay-view"), data.delay, data.levers, nameOf);
+  }
+  if (data.settlement) {
+    const levers = new Map((data.settlement_lever_names || []).map(([id, name]) => [id, name]));
+    renderSettlement(document.getElementById("settlement-view"), data.settlement,
+      data.settlement_levers, (ids) => ids.map((id) => levers.get(id) || id).join(" + "));
   }
   if (data.montecarlo) {
     renderMonteCarlo(document.getElementById("montecarlo-view"), data.montecarlo, issueName);
