@@ -157,6 +157,54 @@ mod tests {
         assert!(jobs.run(jobs.admit().unwrap(), || Ok(7)).await.unwrap() == 7);
     }
 
+    /// A request still waiting for a slot when its budget runs out leaves the queue with its
+    /// 504: when the slow run finally frees the slot, nobody stale takes it, and its admission
+    /// was returned at the 504, not when the slot came free.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_waiting_past_its_deadline_gives_up_its_place() {
+        let jobs = jobs(1, 2, 100);
+        let slow = {
+            let jobs = jobs.clone();
+            tokio::spawn(async move {
+                jobs.run(jobs.admit().unwrap(), || {
+                    std::thread::sleep(Duration::from_millis(600));
+                    Ok(())
+                })
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Waits for the slot the slow run holds, and runs out of budget while waiting.
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&ran);
+        let waited = jobs
+            .run(jobs.admit().unwrap(), move || {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(3_000));
+                Ok(())
+            })
+            .await;
+        assert!(
+            matches!(waited, Err(ApiError::Timeout { ms: 100 })),
+            "{waited:?}"
+        );
+        assert!(matches!(slow.await.unwrap(), Err(ApiError::Timeout { .. })));
+        // Both admissions are back at the 504s, while the slow run still holds the slot.
+        assert_eq!(jobs.admitted.available_permits(), 2);
+        assert!(jobs.try_slot().is_none());
+        // Once the slow run ends, the slot is free: the timed-out waiter did not take it.
+        let mut free = None;
+        for _ in 0..60 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            free = jobs.try_slot();
+            if free.is_some() {
+                break;
+            }
+        }
+        assert!(free.is_some(), "the slot never came free");
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
     #[tokio::test]
     async fn admission_is_bounded_and_released() {
         let jobs = jobs(1, 1, 5_000);

@@ -5,6 +5,7 @@
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 // mod soak;
+mod cancel;
 mod timeouts;
 
 use std::net::SocketAddr;
