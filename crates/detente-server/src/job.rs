@@ -7,9 +7,15 @@
 //! and one more gets 503 at once, so a flood of requests cannot make the server buffer an
 //! unbounded number of bodies. An admitted request then waits for one of `concurrent_jobs`
 //! slots and runs; waiting and running together must fit in the `wall_time` budget, or the
-//! client gets 504. The models have no cancellation hook, so a run that overstays its budget
-//! finishes in the background; it keeps its slot until then, which is what stops a stream of
-//! slow requests from piling up unbounded work.
+//! client gets 504. A request that is still waiting for a slot when its budget runs out, or whose
+//! client goes away (hyper then drops the request's future), leaves the queue at once and
+//! returns its admission: no stale waiter ever takes a slot (tested here and in
+//! `tests/sockets/cancel.rs`). The models have no cancellation hook, so a run that has *started*
+//! and overstays its budget finishes in the background; it keeps its slot until then, which is
+//! what stops a stream of slow requests from piling up unbounded work. A model that never ends
+//! (issue 16: Nash bisection on a scale whose tolerance underflows) therefore holds its slot and
+//! its blocking thread until the process ends; the fix for that is in the models (an iteration
+//! cap or a tolerance that cannot underflow), not here.
 //!
 //! Background jobs (`api::JobTable`) take the same slots through `Jobs::slot` while they run,
 //! so a long Monte Carlo run and the interactive endpoints share one bound on the work in
