@@ -149,36 +149,60 @@ impl AsyncWrite for Watched {
     }
 }
 
-/// Returns when the connection has overstayed its idle or header time.
-async fn watchdog(watch: Watch, header: Duration, idle: Duration) {
+/// Returns when the connection has overstayed its idle or header time, or when the server is
+/// shutting down (`stop` is true) while the connection is sending a request head.
+async fn watchdog(
+    watch: Watch,
+    header: Duration,
+    idle: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
-        let deadline = match watch.get() {
+        let phase = watch.get();
+        // hyper's graceful shutdown closes an idle connection itself, and one whose handler
+        // has returned once its response is written (closing it here could cut the response);
+        // a head still arriving it would wait for, up to the header timeout.
+        if *stop.borrow_and_update() && matches!(phase, Phase::Head(_)) {
+            return;
+        }
+        let deadline = match phase {
             Phase::Idle(since) => Some(since + idle),
             Phase::Head(since) => Some(since + header),
             // A busy connection is bounded by its handler.
             Phase::Busy(_) => None,
         };
-        match deadline {
-            Some(deadline) if deadline <= Instant::now() => return,
-            Some(deadline) => {
-                tokio::select! {
-                    () = tokio::time::sleep_until(deadline) => {}
-                    () = watch.0.1.notified() => {}
+        let sleep = async {
+            match deadline {
+                Some(deadline) => tokio::time::sleep_until(deadline).await,
+                None => std::future::pending().await,
+            }
+        };
+        if deadline.is_some_and(|d| d <= Instant::now()) {
+            return;
+        }
+        tokio::select! {
+            () = sleep => {}
+            () = watch.0.1.notified() => {}
+            changed = stop.changed() => {
+                // The sender is gone only when the server has stopped; close then too.
+                if changed.is_err() {
+                    return;
                 }
             }
-            None => watch.0.1.notified().await,
         }
     }
 }
 
 /// Serves one accepted connection until it ends, overstays a timeout, or the server shuts down
-/// (`graceful` lets a request in progress finish).
+/// (`stop` turns true): a connection with a request in progress then finishes it (`graceful`),
+/// any other is closed at once.
 pub(crate) fn spawn(
     stream: TcpStream,
     app: Router,
     header: Duration,
     idle: Duration,
     graceful: &GracefulShutdown,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let watch = Watch::new();
     let io = TokioIo::new(Watched {
@@ -206,7 +230,7 @@ pub(crate) fn spawn(
             // An I/O error on one connection (a reset, a malformed request) concerns only it.
             _ = connection => {}
             // Dropping the connection closes the socket.
-            () = watchdog(watch, header, idle) => {}
+            () = watchdog(watch, header, idle, stop) => {}
         }
     });
 }

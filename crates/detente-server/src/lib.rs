@@ -126,8 +126,9 @@ pub async fn serve(listener: tokio::net::TcpListener, config: ServerConfig) -> s
     .await
 }
 
-/// Serves `router(config)` on `listener` until `shutdown` completes, then stops accepting and
-/// waits for the requests in progress.
+/// Serves `router(config)` on `listener` until `shutdown` completes, then stops accepting, closes
+/// every connection without a request in progress (idle, or still sending its headers) and waits
+/// for the requests in progress.
 ///
 /// Each connection is served by hyper's HTTP/1 under the `header_timeout_ms` and
 /// `idle_timeout_ms` limits (see `conn.rs`); the body limits are the handlers'.
@@ -144,11 +145,14 @@ pub async fn serve_until(
     let idle = config.limits.idle_timeout;
     let app = router(config);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let (stop, stopping) = tokio::sync::watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => conn::spawn(stream, app.clone(), header, idle, &graceful),
+                Ok((stream, _)) => {
+                    conn::spawn(stream, app.clone(), header, idle, &graceful, stopping.clone());
+                }
                 // Out of file descriptors, or a connection reset before it was accepted: wait a
                 // little rather than spin, and go on.
                 Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
@@ -157,6 +161,9 @@ pub async fn serve_until(
         }
     }
     drop(listener);
+    // Connections without a request in progress close now (idle ones by hyper, those still
+    // sending a head by their watchdog); the others finish their request.
+    stop.send_replace(true);
     graceful.shutdown().await;
     Ok(())
 }

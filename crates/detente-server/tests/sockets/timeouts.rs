@@ -150,3 +150,70 @@ async fn a_trickled_body_gets_408_and_frees_its_admission() {
     let (status, body) = forecast(addr, Duration::from_secs(10)).await;
     assert_eq!(status, 200, "{body}");
 }
+
+/// At shutdown the server stops at once, not after the header or idle timeouts (10 s and 60 s
+/// here), even with an idle connection, a kept-alive one and one still sending its head open;
+/// a forecast whose handler was running gets its 200 first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_closes_idle_and_half_sent_connections_at_once() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(detente_server::serve_until(
+        listener,
+        detente_server::ServerConfig::default(),
+        async {
+            let _ = rx.await;
+        },
+    ));
+    let _idle = TcpStream::connect(addr).await.unwrap();
+    let mut head = TcpStream::connect(addr).await.unwrap();
+    head.write_all(b"GET /api/health HTTP/1.1\r\n")
+        .await
+        .unwrap();
+    let mut kept = TcpStream::connect(addr).await.unwrap();
+    kept.write_all(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 8192];
+    let n = tokio::time::timeout(Duration::from_secs(5), kept.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(parse(&buf[..n]).0, 200);
+    // A forecast whose handler is running (reading its body) when the signal comes.
+    let mut in_flight = TcpStream::connect(addr).await.unwrap();
+    let (first, rest) = SMALL.split_at(SMALL.len() / 2);
+    in_flight
+        .write_all(
+            format!(
+                "POST /api/forecast HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/toml\r\nContent-Length: {}\r\n\r\n{first}",
+                SMALL.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let start = Instant::now();
+    tx.send(()).unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !server.is_finished(),
+        "the server must wait for the request in progress"
+    );
+    in_flight.write_all(rest.as_bytes()).await.unwrap();
+    let (bytes, _) =
+        read_until_closed(&mut in_flight, Instant::now(), Duration::from_secs(10)).await;
+    let (status, body) = parse(&bytes);
+    assert_eq!(status, 200, "{body}");
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server did not stop within 5 s")
+        .unwrap()
+        .unwrap();
+    println!(
+        "server stopped {:?} after the shutdown signal",
+        start.elapsed()
+    );
+}
