@@ -59,6 +59,17 @@ pub struct Limits {
     /// Model requests admitted at once (running or waiting); one more gets 503
     /// (`queued_requests`).
     pub queued_requests: usize,
+    /// How long a connection may take to send a request's headers, counted from its first byte
+    /// (`header_timeout_ms`); the connection is then closed.
+    pub header_timeout: Duration,
+    /// How long a model request may take to send its whole body, counted from when the handler
+    /// starts reading it; the request then gets 408 and gives up its admission
+    /// (`body_timeout_ms`).
+    pub body_timeout: Duration,
+    /// How long a connection may wait with no request in progress (just opened, or after a
+    /// response) before the first byte of its next request; it is then closed
+    /// (`idle_timeout_ms`).
+    pub idle_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -83,6 +94,9 @@ impl Default for Limits {
             wall_time: Duration::from_secs(10),
             concurrent_jobs: 4,
             queued_requests: 64,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -110,6 +124,9 @@ impl Limits {
             ("wall_time_ms", ms(self.wall_time)),
             ("concurrent_jobs", self.concurrent_jobs as u64),
             ("queued_requests", self.queued_requests as u64),
+            ("header_timeout_ms", ms(self.header_timeout)),
+            ("body_timeout_ms", ms(self.body_timeout)),
+            ("idle_timeout_ms", ms(self.idle_timeout)),
         ]
     }
 }

@@ -143,6 +143,12 @@ pub enum ApiError {
         /// The `wall_time_ms` limit.
         ms: u64,
     },
+    /// The request body did not arrive within its time limit.
+    #[error("the request body did not arrive within the limit `body_timeout_ms` of {ms} ms")]
+    BodyTimeout {
+        /// The `body_timeout_ms` limit.
+        ms: u64,
+    },
     /// A bug in detente.
     #[error("internal error: {0}")]
     Internal(String),
@@ -185,6 +191,7 @@ impl ApiError {
             }
             Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -205,6 +212,7 @@ impl ApiError {
             Self::Unprocessable { .. } => "unprocessable",
             Self::Busy { .. } => "busy",
             Self::Timeout { .. } => "timeout",
+            Self::BodyTimeout { .. } => "body_timeout",
             Self::Internal(_) => "internal",
         }
     }
@@ -239,6 +247,9 @@ impl ApiError {
             Self::Timeout { .. } => {
                 "ask for less work (fewer EUM rounds, a coarser grid) or use the command line".to_owned()
             }
+            Self::BodyTimeout { .. } => {
+                "send the whole body at once, as soon as the headers are sent".to_owned()
+            }
             Self::Internal(_) => "this is a bug in detente; please report it".to_owned(),
         }
     }
@@ -270,6 +281,7 @@ impl IntoResponse for ApiError {
             Self::Limit { limit, value, .. } => (Some(*limit), Some(*value)),
             Self::Busy { requests } => (Some("queued_requests"), Some(*requests as u64)),
             Self::Timeout { ms } => (Some("wall_time_ms"), Some(*ms)),
+            Self::BodyTimeout { ms } => (Some("body_timeout_ms"), Some(*ms)),
             _ => (None, None),
         };
         let findings = match &self {

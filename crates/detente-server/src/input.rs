@@ -2,8 +2,8 @@
 //! limits.
 //!
 //! The body is the scenario itself (TOML as `application/toml`, JSON as `application/json`); no
-//! request can name a file on the server. The body is read with a hard cap ([`read_body`], async,
-//! before any parsing), and parsing plus validation run with the model inside the job budget
+//! request can name a file on the server. The body is read with a hard cap and a time limit
+//! ([`read_body`], async, before any parsing), and parsing plus validation run with the model inside the job budget
 //! ([`parse_scenario`]).
 
 use axum::body::{Body, Bytes};
@@ -69,7 +69,7 @@ fn too_large(limits: &Limits, what: String) -> ApiError {
 ///
 /// # Errors
 /// 415 for a content type other than TOML or JSON, 413 over the size limit, 400 for a body that
-/// is not UTF-8 or breaks off.
+/// is not UTF-8 or breaks off, 408 when the body takes longer than `limits.body_timeout`.
 pub async fn read_body(
     headers: &HeaderMap,
     body: Body,
@@ -85,8 +85,17 @@ pub async fn read_body(
     {
         return Err(too_large(limits, format!("a body of {len} bytes")));
     }
-    let bytes: Bytes = axum::body::to_bytes(body, limits.body_bytes)
+    // The whole body must arrive within `body_timeout`: a client trickling it byte by byte
+    // would otherwise hold its admission (and with 64 such clients, every admission) for ever.
+    let read = tokio::time::timeout(
+        limits.body_timeout,
+        axum::body::to_bytes(body, limits.body_bytes),
+    );
+    let bytes: Bytes = read
         .await
+        .map_err(|_| ApiError::BodyTimeout {
+            ms: u64::try_from(limits.body_timeout.as_millis()).unwrap_or(u64::MAX),
+        })?
         .map_err(|e| {
             let inner = e.into_inner();
             if inner.is::<http_body_util::LengthLimitError>() {

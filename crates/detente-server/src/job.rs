@@ -7,9 +7,15 @@
 //! and one more gets 503 at once, so a flood of requests cannot make the server buffer an
 //! unbounded number of bodies. An admitted request then waits for one of `concurrent_jobs`
 //! slots and runs; waiting and running together must fit in the `wall_time` budget, or the
-//! client gets 504. The models have no cancellation hook, so a run that overstays its budget
-//! finishes in the background; it keeps its slot until then, which is what stops a stream of
-//! slow requests from piling up unbounded work.
+//! client gets 504. A request that is still waiting for a slot when its budget runs out, or whose
+//! client goes away (hyper then drops the request's future), leaves the queue at once and
+//! returns its admission: no stale waiter ever takes a slot (tested here and in
+//! `tests/sockets/cancel.rs`). The models have no cancellation hook, so a run that has *started*
+//! and overstays its budget finishes in the background; it keeps its slot until then, which is
+//! what stops a stream of slow requests from piling up unbounded work. A model that never ends
+//! (issue 16: Nash bisection on a scale whose tolerance underflows) therefore holds its slot and
+//! its blocking thread until the process ends; the fix for that is in the models (an iteration
+//! cap or a tolerance that cannot underflow), not here.
 //!
 //! Background jobs (`api::JobTable`) take the same slots through `Jobs::slot` while they run,
 //! so a long Monte Carlo run and the interactive endpoints share one bound on the work in
@@ -155,6 +161,54 @@ mod tests {
         // Once it finishes, the slot is free again.
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert!(jobs.run(jobs.admit().unwrap(), || Ok(7)).await.unwrap() == 7);
+    }
+
+    /// A request still waiting for a slot when its budget runs out leaves the queue with its
+    /// 504: when the slow run finally frees the slot, nobody stale takes it, and its admission
+    /// was returned at the 504, not when the slot came free.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_waiting_past_its_deadline_gives_up_its_place() {
+        let jobs = jobs(1, 2, 100);
+        let slow = {
+            let jobs = jobs.clone();
+            tokio::spawn(async move {
+                jobs.run(jobs.admit().unwrap(), || {
+                    std::thread::sleep(Duration::from_millis(600));
+                    Ok(())
+                })
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        // Waits for the slot the slow run holds, and runs out of budget while waiting.
+        let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&ran);
+        let waited = jobs
+            .run(jobs.admit().unwrap(), move || {
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+                std::thread::sleep(Duration::from_millis(3_000));
+                Ok(())
+            })
+            .await;
+        assert!(
+            matches!(waited, Err(ApiError::Timeout { ms: 100 })),
+            "{waited:?}"
+        );
+        assert!(matches!(slow.await.unwrap(), Err(ApiError::Timeout { .. })));
+        // Both admissions are back at the 504s, while the slow run still holds the slot.
+        assert_eq!(jobs.admitted.available_permits(), 2);
+        assert!(jobs.try_slot().is_none());
+        // Once the slow run ends, the slot is free: the timed-out waiter did not take it.
+        let mut free = None;
+        for _ in 0..60 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            free = jobs.try_slot();
+            if free.is_some() {
+                break;
+            }
+        }
+        assert!(free.is_some(), "the slot never came free");
+        assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
     }
 
     #[tokio::test]

@@ -10,6 +10,11 @@
 //! [`BLOCK`] trials and stops between two blocks when cancelled or out of time. The block size
 //! changes neither the draws (they depend only on `(seed, k)`) nor the fold (trial order), so a
 //! job's result equals the CLI's for the same seed (tested below).
+//!
+//! A cancelled or timed-out job frees its background permit and its model slot when its current
+//! block ends (tested in `tests/api/jobs.rs`); the stop check cannot reach inside a block, so a
+//! block whose model never returns (issue 16: the Nash bisection whose tolerance underflows)
+//! keeps the job `running` and its permits held until the models bound their own loops.
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;

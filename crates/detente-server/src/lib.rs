@@ -3,7 +3,7 @@
 //!
 //! [`router`] builds the whole service (API under `/api/`, dashboard at `/`, assets under
 //! `/assets/`) from a [`ServerConfig`]; [`serve`] runs it on a listener. Every request is bounded
-//! by the [`Limits`]; every failure is an [`ApiError`] with a JSON body.
+//! by the [`Limits`] (connections by the header and idle timeouts too); every failure is an [`ApiError`] with a JSON body.
 //!
 //! **Invariants:** the server never reads a path from a request (scenarios come as the body;
 //! the only scenario it serves is compiled in); it never panics on input (a panic anywhere in a
@@ -14,6 +14,7 @@
 pub mod api;
 mod auth;
 mod config;
+mod conn;
 mod error;
 mod input;
 mod job;
@@ -118,10 +119,51 @@ pub fn router(config: ServerConfig) -> Router {
 /// # Errors
 /// The listener's I/O error.
 pub async fn serve(listener: tokio::net::TcpListener, config: ServerConfig) -> std::io::Result<()> {
-    axum::serve(listener, router(config))
-        .with_graceful_shutdown(async {
-            // If the signal handler cannot be installed the server runs until killed.
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    serve_until(listener, config, async {
+        // If the signal handler cannot be installed the server runs until killed.
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}
+
+/// Serves `router(config)` on `listener` until `shutdown` completes, then stops accepting, closes
+/// every connection without a request in progress (idle, or still sending its headers) and waits
+/// for the requests in progress.
+///
+/// Each connection is served by hyper's HTTP/1 under the `header_timeout_ms` and
+/// `idle_timeout_ms` limits (see `conn.rs`); the body limits are the handlers'.
+///
+/// # Errors
+/// None so far: an error accepting one connection (a reset, too many open files) is waited out
+/// and the server goes on; the `Result` leaves room for listener errors.
+pub async fn serve_until(
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let header = config.limits.header_timeout;
+    let idle = config.limits.idle_timeout;
+    let app = router(config);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    conn::spawn(stream, app.clone(), header, idle, &graceful, stopping.clone());
+                }
+                // Out of file descriptors, or a connection reset before it was accepted: wait a
+                // little rather than spin, and go on.
+                Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            },
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    // Connections without a request in progress close now (idle ones by hyper, those still
+    // sending a head by their watchdog); the others finish their request.
+    stop.send_replace(true);
+    graceful.shutdown().await;
+    Ok(())
 }

@@ -4,7 +4,8 @@
 //! The path comes from the server's command line only; no request can name a file. The store is
 //! opened read-only for each request on the blocking pool (SQLite connections are not shared
 //! between threads, and a fresh read sees runs other `detente` commands saved meanwhile). A
-//! store that does not exist yet lists no runs.
+//! store that does not exist yet lists no runs. A run's scenario is shown by its file name only,
+//! never the path the CLI stored (which is often absolute).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -19,6 +20,15 @@ use crate::error::ApiError;
 #[derive(Debug, Serialize)]
 pub struct RunsOut {
     runs: Vec<RunSummary>,
+}
+
+/// The file name of a stored scenario path: the CLI stores the path it was given (often
+/// absolute), which would show the layout of the machine to every API client.
+fn file_name_only(path: &str) -> String {
+    path.rsplit(['/', '\\'])
+        .find(|part| !part.is_empty())
+        .unwrap_or("")
+        .to_owned()
 }
 
 fn store_error(e: StoreError) -> ApiError {
@@ -40,7 +50,12 @@ pub(crate) async fn list(
     let runs = state
         .jobs
         .run(ticket, move || match Store::open_read_only(&path) {
-            Ok(store) => store.list().map_err(store_error),
+            Ok(store) => store.list().map_err(store_error).map(|mut runs| {
+                for run in &mut runs {
+                    run.scenario_name = file_name_only(&run.scenario_name);
+                }
+                runs
+            }),
             Err(StoreError::Missing(_)) => Ok(Vec::new()),
             Err(e) => Err(store_error(e)),
         })
@@ -64,7 +79,10 @@ pub(crate) async fn show(
     let run = state
         .jobs
         .run(ticket, move || match Store::open_read_only(&path) {
-            Ok(store) => store.get(number).map_err(store_error),
+            Ok(store) => store.get(number).map_err(store_error).map(|mut run| {
+                run.summary.scenario_name = file_name_only(&run.summary.scenario_name);
+                run
+            }),
             Err(StoreError::Missing(_)) => Err(ApiError::UnknownRun {
                 id: number.to_string(),
             }),

@@ -142,3 +142,51 @@ async fn a_file_that_is_not_a_store_is_a_500_naming_it() {
         reply.text
     );
 }
+
+/// The CLI stores the scenario path it was given, often absolute; the API shows only the file
+/// name (Unix and Windows separators), while the store keeps what the CLI saved.
+#[tokio::test]
+async fn runs_never_show_the_absolute_path_of_a_cli_run() {
+    let db = TempDb::new("paths");
+    let paths = [
+        (
+            "/home/alice/secret-project/scenarios/istanbul.toml",
+            "istanbul.toml",
+        ),
+        ("C:\\Users\\bob\\talks\\geneva.toml", "geneva.toml"),
+        ("relative/dir/two-party.toml", "two-party.toml"),
+        ("plain.toml", "plain.toml"),
+    ];
+    let ids: Vec<i64> = {
+        let mut store = Store::open(&db.0).unwrap();
+        paths
+            .iter()
+            .map(|(path, _)| {
+                let mut r = run("forecast", None);
+                r.scenario_name = (*path).to_owned();
+                store.save(&r).unwrap()
+            })
+            .collect()
+    };
+    let app = app_with_db(&db.0);
+    let list = send(&app, get("/api/runs")).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text);
+    for (id, (path, name)) in ids.iter().zip(paths) {
+        let shown = list.json["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == *id)
+            .unwrap();
+        assert_eq!(shown["scenario_name"], name, "{}", list.text);
+        let one = send(&app, get(&format!("/api/runs/{id}"))).await;
+        assert_eq!(one.json["scenario_name"], name, "{}", one.text);
+        if path != name {
+            assert!(!list.text.contains(path), "{}", list.text);
+            assert!(!one.text.contains(path), "{}", one.text);
+        }
+    }
+    // The store itself still holds what the CLI saved.
+    let store = Store::open_read_only(&db.0).unwrap();
+    assert_eq!(store.get(ids[0]).unwrap().summary.scenario_name, paths[0].0);
+}
