@@ -123,6 +123,8 @@ mod config;
 mod engine;
 mod input;
 mod pce;
+#[cfg(test)]
+mod tests;
 
 use std::fmt;
 
