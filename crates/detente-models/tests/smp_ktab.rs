@@ -11,7 +11,8 @@ use std::path::PathBuf;
 
 use detente_models::smp::{
     BargainModel, BigRAdjust, BigRRange, InterVecBargain, PceModel, SmpConfig, SmpRun,
-    StateTransitions, ThirdPartyCommit, VictoryProbModel, VotingRule, parse_ktab_csv, run,
+    StateTransitions, ThirdPartyCommit, VictoryProbModel, VotingRule, parse_ktab_csv,
+    parse_ktab_xml, run,
 };
 use serde::Deserialize;
 
@@ -38,15 +39,23 @@ fn load(name: &str) -> (SmpRun, Reference) {
     load_run(name, &format!("{name}.smpc.json"))
 }
 
-/// Runs data set `name` with the parameters recorded in reference file `reference` (KTAB's enum
-/// indices, which are the positions in each option's `ALL` list).
+/// Runs data set `name` with the parameters recorded in reference file `reference`.
 fn load_run(name: &str, reference: &str) -> (SmpRun, Reference) {
     let csv = std::fs::read_to_string(data(&format!("{name}.csv"))).unwrap();
     let input = parse_ktab_csv(&format!("{name}.csv"), &csv).unwrap();
-    let reference: Reference =
-        serde_json::from_str(&std::fs::read_to_string(data(reference)).unwrap()).unwrap();
+    let reference = read_reference(reference);
+    (run(&input, &config_of(&reference)).unwrap(), reference)
+}
+
+fn read_reference(file: &str) -> Reference {
+    serde_json::from_str(&std::fs::read_to_string(data(file)).unwrap()).unwrap()
+}
+
+/// The configuration a reference run used: KTAB's enum indices are the positions in each
+/// option's `ALL` list.
+fn config_of(reference: &Reference) -> SmpConfig {
     let p = |key: &str| reference.parameters[key];
-    let config = SmpConfig {
+    SmpConfig {
         victory_prob_model: VictoryProbModel::ALL[p("VictoryProbModel")],
         pce_model: PceModel::ALL[p("PCEModel")],
         state_transitions: StateTransitions::ALL[p("StateTransitions")],
@@ -57,8 +66,7 @@ fn load_run(name: &str, reference: &str) -> (SmpRun, Reference) {
         inter_vec_bargain: InterVecBargain::ALL[p("InterVecBrgn")],
         bargain_model: BargainModel::ALL[p("BargnModel")],
         ..SmpConfig::ktab()
-    };
-    (run(&input, &config).unwrap(), reference)
+    }
 }
 
 /// Compares a run with smpc's: names, the number of states, every position of every actor in
@@ -227,4 +235,44 @@ fn soe_pol_comp_matches_ktab_2017_log() {
 #[test]
 fn dummy_data_3dim_matches_ktab_2017_log() {
     check_reflog("dummyData_3Dim");
+}
+
+/// KTAB's XML twin of dummyData_3Dim (`dummyData_3Dim.xml`, KTAB's own file) reads to the same
+/// actors as the CSV and so runs to the same, smpc-matching, history. (smpc itself refuses this
+/// file: its reader demands an `IdealAdjustment` element that KTAB's schema makes optional.)
+#[test]
+fn xml_twin_matches_csv() {
+    let csv = std::fs::read_to_string(data("dummyData_3Dim.csv")).unwrap();
+    let xml = std::fs::read_to_string(data("dummyData_3Dim.xml")).unwrap();
+    let from_csv = parse_ktab_csv("dummyData_3Dim.csv", &csv).unwrap();
+    let from_xml = parse_ktab_xml("dummyData_3Dim.xml", &xml).unwrap();
+    assert!(!from_xml.has_parameters);
+    assert_eq!(from_xml.seed, Some(3_707_583_219_545_544_125));
+    assert_eq!(from_xml.input.actors, from_csv.actors);
+    assert!(from_xml.input.ideal_adjustment.is_empty());
+    let a = run(&from_csv, &SmpConfig::ktab()).unwrap();
+    let b = run(&from_xml.input, &from_xml.config).unwrap();
+    assert_eq!(a.states, b.states);
+    let (_, theirs) = load("dummyData_3Dim");
+    assert_eq!(first_mismatch(&b, &theirs), None);
+}
+
+/// KTAB's `smpExample.xml` with two edits (see `tests/data/ktab/README.md`): Alice's empty first
+/// coordinate set to 52.8 (what KTAB's 2017 reference log shows for it) and deterministic
+/// transitions. It exercises what the CSV runs cannot: parameters read from the file
+/// (MarkovIncentive, PropCbc) and an ideal-adjustment matrix, so ideals lag behind positions.
+#[test]
+fn xml_with_ideal_adjustment_matches_smpc() {
+    let xml = std::fs::read_to_string(data("smpExampleDet.xml")).unwrap();
+    let parsed = parse_ktab_xml("smpExampleDet.xml", &xml).unwrap();
+    assert!(parsed.has_parameters);
+    assert_eq!(parsed.input.ideal_adjustment.len(), 6);
+    let ours = run(&parsed.input, &parsed.config).unwrap();
+    let theirs = read_reference("smpExampleDet.smpc.json");
+    assert_eq!(
+        parsed.config,
+        config_of(&theirs),
+        "parameters read from the XML"
+    );
+    assert_eq!(first_mismatch(&ours, &theirs), None);
 }

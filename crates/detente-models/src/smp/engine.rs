@@ -95,9 +95,11 @@ pub(crate) fn risk_from_prob(p: &[f64], range: BigRRange) -> Result<Vec<f64>, Sm
 
 /// A state: everyone's position, and what follows from it.
 pub(crate) struct State {
-    /// Position of actor `i` on dimension `k` at `i * d + k`, on 0..1. Ideals coincide with
-    /// positions (KTAB's identity accommodation).
+    /// Position of actor `i` on dimension `k` at `i * d + k`, on 0..1.
     pub pos: Vec<f64>,
+    /// Each actor's ideal, laid out as `pos`: where it judges positions from. Equal to `pos`
+    /// unless the scenario gives an ideal-adjustment (accommodation) matrix.
+    pub ideal: Vec<f64>,
     /// Risk attitude of each actor.
     pub risk: Vec<f64>,
     /// `a_util[(h * n + i) * n + j]`: `h`'s estimate of `i`'s utility for `j`'s position.
@@ -115,13 +117,24 @@ impl State {
         self.a_util[(h * n + i) * n + j]
     }
 
-    /// Builds the state for the given positions: distances, the risk-neutral election over all
-    /// actors' positions, risk attitudes and every actor's estimate of everyone's utilities.
-    pub fn new(actors: &Actors, pos: Vec<f64>, cfg: &SmpConfig) -> Result<Self, SmpError> {
+    #[inline]
+    pub fn ideal(&self, i: usize, d: usize) -> &[f64] {
+        &self.ideal[i * d..(i + 1) * d]
+    }
+
+    /// Builds the state for the given positions and ideals: distances, the risk-neutral election
+    /// over all actors' positions, risk attitudes and every actor's estimate of everyone's
+    /// utilities.
+    pub fn new(
+        actors: &Actors,
+        pos: Vec<f64>,
+        ideal: Vec<f64>,
+        cfg: &SmpConfig,
+    ) -> Result<Self, SmpError> {
         let (n, d) = (actors.n, actors.d);
         let mut vdiff = vec![0.0; n * n];
         for i in 0..n {
-            let pi = &pos[i * d..(i + 1) * d];
+            let pi = &ideal[i * d..(i + 1) * d];
             for j in 0..n {
                 vdiff[i * n + j] = weighted_distance(pi, &pos[j * d..(j + 1) * d], actors.sal(i));
             }
@@ -140,7 +153,12 @@ impl State {
                 }
             }
         }
-        Ok(Self { pos, risk, a_util })
+        Ok(Self {
+            pos,
+            ideal,
+            risk,
+            a_util,
+        })
     }
 
     /// `h`'s estimate of the probability that `i` beats `j` when `i` challenges, and of the
@@ -215,10 +233,11 @@ impl State {
         (phij, eu_chlg - eu_sq)
     }
 
-    /// Actor `i`'s utility for position `p` (its own saliences and risk attitude).
+    /// Actor `i`'s utility for position `p`, judged from its ideal with its own saliences and
+    /// risk attitude.
     #[inline]
     pub fn pos_util(&self, actors: &Actors, i: usize, p: &[f64]) -> f64 {
-        let sd = weighted_distance(self.pos(i, actors.d), p, actors.sal(i));
+        let sd = weighted_distance(self.ideal(i, actors.d), p, actors.sal(i));
         util(sd, self.risk[i])
     }
 
@@ -613,6 +632,29 @@ pub(crate) fn turn(
         bargains,
         choices,
     })
+}
+
+/// New ideals after a turn: actor `i`'s ideal moves to `sum_j a_ij x_j + (1 - sum_j a_ij) ideal_i`
+/// with `x` the new positions and `a` the accommodation matrix (row-major), summed in KTAB's
+/// order so that the identity matrix gives back the positions exactly.
+pub(crate) fn new_ideals(acc: &[f64], pos: &[f64], old: &[f64], n: usize, d: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n * d];
+    for i in 0..n {
+        let mut si = 0.0;
+        let row = &mut out[i * d..(i + 1) * d];
+        for j in 0..n {
+            let aij = acc[i * n + j];
+            si += aij;
+            for k in 0..d {
+                row[k] += aij * pos[j * d + k];
+            }
+        }
+        let lag = 1.0 - si.min(1.0);
+        for k in 0..d {
+            row[k] += lag * old[i * d + k];
+        }
+    }
+    out
 }
 
 /// Sum over actors of the Euclidean distance between their positions in two states.

@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::SmpError;
+use super::config::SmpConfig;
 
 /// One actor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +27,18 @@ pub struct SmpActor {
     pub salience: Vec<f64>,
 }
 
+/// One entry of KTAB's ideal-adjustment ("accommodation") matrix: after each turn, actor
+/// `adjusting` moves its ideal toward `reference`'s new position at this rate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct IdealAdjustment {
+    /// Index of the actor whose ideal moves.
+    pub adjusting: usize,
+    /// Index of the actor whose position it moves toward (itself: toward its own position).
+    pub reference: usize,
+    /// Rate in 0..=1.
+    pub rate: f64,
+}
+
 /// A scenario for the SMP: named dimensions and the actors.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SmpInput {
@@ -37,6 +50,28 @@ pub struct SmpInput {
     pub dimensions: Vec<String>,
     /// The actors, at least three.
     pub actors: Vec<SmpActor>,
+    /// Entries that replace those of the identity accommodation matrix (KTAB's default, under
+    /// which ideals equal positions); each actor's rates sum to at most 1, the rest of its ideal
+    /// staying where it was. Empty for KTAB CSV input.
+    pub ideal_adjustment: Vec<IdealAdjustment>,
+}
+
+impl SmpInput {
+    /// The accommodation matrix, row-major: the identity with the entries of
+    /// [`SmpInput::ideal_adjustment`] written over it.
+    pub fn accommodation(&self) -> Vec<f64> {
+        let n = self.actors.len();
+        let mut a = vec![0.0; n * n];
+        for i in 0..n {
+            a[i * n + i] = 1.0;
+        }
+        for e in &self.ideal_adjustment {
+            if e.adjusting < n && e.reference < n {
+                a[e.adjusting * n + e.reference] = e.rate;
+            }
+        }
+        a
+    }
 }
 
 /// KTAB's bounds on the number of actors.
@@ -126,6 +161,34 @@ impl SmpInput {
                     at("saliences"),
                     "saliences are all zero, so the actor has no weight in any vote".into(),
                     "give the actor a positive salience on at least one dimension, or remove it",
+                ));
+            }
+        }
+        for e in &self.ideal_adjustment {
+            if e.adjusting >= n || e.reference >= n {
+                return Err(err(
+                    "ideal adjustment".into(),
+                    format!("names actor {} of {n}", e.adjusting.max(e.reference) + 1),
+                    "name actors that exist",
+                ));
+            }
+            if !(0.0..=1.0).contains(&e.rate) {
+                return Err(err(
+                    format!("ideal adjustment of `{}`", self.actors[e.adjusting].name),
+                    format!("rate {} is outside 0..1", e.rate),
+                    "give adjustment rates between 0 and 1",
+                ));
+            }
+        }
+        let acc = self.accommodation();
+        for (i, a) in self.actors.iter().enumerate() {
+            let total: f64 = acc[i * n..(i + 1) * n].iter().sum();
+            if total > 1.0 + 1e-10 {
+                return Err(err(
+                    format!("ideal adjustment of `{}`", a.name),
+                    format!("rates sum to {total}, over 1"),
+                    "lower the actor's adjustment rates (its own included, 1 unless given) so they \
+                     sum to at most 1",
                 ));
             }
         }
@@ -321,6 +384,7 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
         description: f1[1].clone(),
         dimensions,
         actors,
+        ideal_adjustment: Vec::new(),
     };
     // Attach the actor's line to validation errors.
     input.validate(source).map_err(|e| match e {
@@ -347,6 +411,236 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
         other => other,
     })?;
     Ok(input)
+}
+
+/// The first child element of `n` named `name`.
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    n.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// The child elements of `n` named `name`.
+fn children<'a, 'i>(
+    n: roxmltree::Node<'a, 'i>,
+    name: &'static str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+    n.children()
+        .filter(move |c| c.is_element() && c.tag_name().name() == name)
+}
+
+/// A KTAB XML scenario: the SMP input, and the model parameters and seed it carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KtabXml {
+    /// Actors, dimensions and the ideal-adjustment matrix.
+    pub input: SmpInput,
+    /// KTAB's defaults with the file's `ModelParameters` applied, when it has them.
+    pub config: SmpConfig,
+    /// Whether the file has a `ModelParameters` element.
+    pub has_parameters: bool,
+    /// The file's `prngSeed`, if any (KTAB uses it for stochastic runs).
+    pub seed: Option<u64>,
+}
+
+/// Reads KTAB's XML scenario format (`smpSchema.xsd`): `Scenario` with `name`, `desc`,
+/// `prngSeed`, optional `ModelParameters` (all nine, by KTAB's names), `Dimensions/dName`,
+/// `Actors/Actor` (`name`, `description`, `capability`, `Position/dCoord` and
+/// `Salience/dSal` per dimension, on 0..100) and an optional `IdealAdjustment` of `iaPair`s
+/// (`adjustingIdeal`, `referencePos` by actor name, `adjust`).
+///
+/// Errors name the line and element and say what to write instead; the model's own rules
+/// ([`SmpInput::validate`]) apply as for CSV.
+pub fn parse_ktab_xml(source: &str, text: &str) -> Result<KtabXml, SmpError> {
+    let doc =
+        roxmltree::Document::parse(text.strip_prefix('\u{feff}').unwrap_or(text)).map_err(|e| {
+            SmpError::Input {
+                file: source.to_owned(),
+                line: Some(e.pos().row as usize),
+                field: "XML".into(),
+                message: format!("not well-formed XML: {e}"),
+                fix: "fix the XML syntax".into(),
+            }
+        })?;
+    let line = |n: roxmltree::Node| doc.text_pos_at(n.range().start).row as usize;
+    let err = |n: roxmltree::Node, field: &str, message: String, fix: &str| SmpError::Input {
+        file: source.to_owned(),
+        line: Some(line(n)),
+        field: field.to_owned(),
+        message,
+        fix: fix.to_owned(),
+    };
+    let root = doc.root_element();
+    if root.tag_name().name() != "Scenario" {
+        return Err(err(
+            root,
+            "Scenario",
+            format!(
+                "the root element is <{}>, not <Scenario>",
+                root.tag_name().name()
+            ),
+            "use KTAB's smpSchema.xsd layout, with <Scenario> at the root",
+        ));
+    }
+    let missing = |n: roxmltree::Node<'_, '_>, name: &str| {
+        err(
+            n,
+            name,
+            format!("<{}> has no <{name}>", n.tag_name().name()),
+            &format!("add a <{name}> element (see KTAB's smpSchema.xsd)"),
+        )
+    };
+    let required = |n, name: &'static str| child(n, name).ok_or_else(|| missing(n, name));
+    let text_of = |n: roxmltree::Node| n.text().unwrap_or("").trim().to_owned();
+    let number = |n: roxmltree::Node<'_, '_>| -> Result<f64, SmpError> {
+        let t = text_of(n);
+        t.parse::<f64>().map_err(|_| {
+            err(
+                n,
+                n.tag_name().name(),
+                if t.is_empty() {
+                    format!("<{}> is empty", n.tag_name().name())
+                } else {
+                    format!("`{t}` is not a number")
+                },
+                "write the value as a plain decimal number",
+            )
+        })
+    };
+    let name = child(root, "name").map(text_of).unwrap_or_default();
+    let description = child(root, "desc").map(text_of).unwrap_or_default();
+    let seed = match child(root, "prngSeed") {
+        Some(n) => Some(text_of(n).parse::<u64>().map_err(|_| {
+            err(
+                n,
+                "prngSeed",
+                format!("`{}` is not a whole number", text_of(n)),
+                "give the seed as a whole number below 2^64",
+            )
+        })?),
+        None => None,
+    };
+    let mut config = SmpConfig::ktab();
+    let params = child(root, "ModelParameters");
+    if let Some(p) = params {
+        for key in SmpConfig::PARAMETER_NAMES {
+            let n = required(p, key)?;
+            config.set(key, &text_of(n)).map_err(|e| {
+                err(
+                    n,
+                    key,
+                    e.to_string(),
+                    "use one of KTAB's names for this parameter",
+                )
+            })?;
+        }
+    }
+    let dims_el = required(root, "Dimensions")?;
+    let dimensions: Vec<String> = children(dims_el, "dName").map(text_of).collect();
+    if dimensions.is_empty() {
+        return Err(err(
+            dims_el,
+            "Dimensions",
+            "no <dName> elements".into(),
+            "name each dimension in a <dName>",
+        ));
+    }
+    let nd = dimensions.len();
+    let actors_el = required(root, "Actors")?;
+    let mut actors = Vec::new();
+    let mut actor_lines = Vec::new();
+    for a in children(actors_el, "Actor") {
+        let name = text_of(required(a, "name")?);
+        let description = child(a, "description").map(text_of).unwrap_or_default();
+        let capability = number(required(a, "capability")?)?;
+        let vec_of = |outer: &'static str, inner: &'static str| -> Result<Vec<f64>, SmpError> {
+            let o = required(a, outer)?;
+            let v = children(o, inner)
+                .map(number)
+                .collect::<Result<Vec<_>, _>>()?;
+            if v.len() != nd {
+                return Err(err(
+                    o,
+                    outer,
+                    format!(
+                        "actor `{name}` has {} <{inner}> values but the scenario has {nd} dimensions",
+                        v.len()
+                    ),
+                    "give one value per <dName>, in the same order",
+                ));
+            }
+            Ok(v)
+        };
+        let position = vec_of("Position", "dCoord")?;
+        let salience = vec_of("Salience", "dSal")?;
+        actor_lines.push(line(a));
+        actors.push(SmpActor {
+            name,
+            description,
+            capability,
+            position,
+            salience,
+        });
+    }
+    let mut ideal_adjustment = Vec::new();
+    if let Some(ia) = child(root, "IdealAdjustment") {
+        for pair in children(ia, "iaPair") {
+            let index = |tag: &'static str| -> Result<usize, SmpError> {
+                let n = required(pair, tag)?;
+                let who = text_of(n);
+                actors.iter().position(|a| a.name == who).ok_or_else(|| {
+                    err(
+                        n,
+                        tag,
+                        format!("no actor is named `{who}`"),
+                        "name an actor of <Actors>",
+                    )
+                })
+            };
+            ideal_adjustment.push(IdealAdjustment {
+                adjusting: index("adjustingIdeal")?,
+                reference: index("referencePos")?,
+                rate: number(required(pair, "adjust")?)?,
+            });
+        }
+    }
+    let input = SmpInput {
+        name,
+        description,
+        dimensions,
+        actors,
+        ideal_adjustment,
+    };
+    input.validate(source).map_err(|e| match e {
+        SmpError::Input {
+            file,
+            line: None,
+            field,
+            message,
+            fix,
+        } => {
+            let line = input
+                .actors
+                .iter()
+                .position(|a| {
+                    field.starts_with(&format!("actor `{}` ", a.name))
+                        || field.ends_with(&format!("of `{}`", a.name))
+                })
+                .map(|i| actor_lines[i]);
+            SmpError::Input {
+                file,
+                line,
+                field,
+                message,
+                fix,
+            }
+        }
+        other => other,
+    })?;
+    Ok(KtabXml {
+        input,
+        config,
+        has_parameters: params.is_some(),
+        seed,
+    })
 }
 
 #[cfg(test)]
@@ -385,5 +679,72 @@ mod tests {
         assert!(message(&nan).starts_with("x.csv:3: Power: `ten` is not a number"));
         let few = OK.replace("Demo,A demo,3,2", "Demo,A demo,4,2");
         assert!(message(&few).contains("declares 4 actors but the file has 3 actor lines"));
+    }
+
+    const XML: &str = "<Scenario><name>S</name><prngSeed>7</prngSeed>\n\
+        <ModelParameters><VictoryProbModel>Square</VictoryProbModel><PCEModel>Conditional</PCEModel>\
+        <StateTransitions>Deterministic</StateTransitions><VotingRule>Prop</VotingRule>\
+        <BigRAdjust>Half</BigRAdjust><BigRRange>Mid</BigRRange><ThirdPartyCommit>SemiCommit</ThirdPartyCommit>\
+        <InterVecBrgn>S2P2</InterVecBrgn><BargnModel>InitOnlyInterp</BargnModel></ModelParameters>\n\
+        <Dimensions><dName>D1</dName></Dimensions>\n<Actors>\n\
+        <Actor><name>A</name><description>a</description><capability>1</capability>\
+        <Position><dCoord>10</dCoord></Position><Salience><dSal>50</dSal></Salience></Actor>\n\
+        <Actor><name>B</name><description>b</description><capability>2</capability>\
+        <Position><dCoord>60</dCoord></Position><Salience><dSal>40</dSal></Salience></Actor>\n\
+        <Actor><name>C</name><description>c</description><capability>3</capability>\
+        <Position><dCoord>90</dCoord></Position><Salience><dSal>30</dSal></Salience></Actor>\n\
+        </Actors>\n<IdealAdjustment><iaPair><adjustingIdeal>A</adjustingIdeal>\
+        <referencePos>B</referencePos><adjust>0.2</adjust></iaPair></IdealAdjustment></Scenario>";
+
+    /// The identity with A's row adjusted: 0.8 toward itself and 0.2 toward B.
+    fn valid_xml() -> String {
+        XML.replace(
+            "</IdealAdjustment>",
+            "<iaPair><adjustingIdeal>A</adjustingIdeal><referencePos>A</referencePos>\
+             <adjust>0.8</adjust></iaPair></IdealAdjustment>",
+        )
+    }
+
+    #[test]
+    fn reads_ktab_xml() {
+        let x = parse_ktab_xml("s.xml", &valid_xml()).unwrap();
+        assert_eq!(x.seed, Some(7));
+        assert!(x.has_parameters);
+        assert_eq!(x.config.big_r_adjust, crate::smp::BigRAdjust::Half);
+        assert_eq!(x.input.actors[2].position, vec![90.0]);
+        assert_eq!(
+            x.input.accommodation(),
+            [0.8, 0.2, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0]
+        );
+    }
+
+    fn xml_message(text: &str) -> String {
+        parse_ktab_xml("s.xml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_xml_names_line_and_element() {
+        // A keeps its identity rate 1 toward itself, plus 0.2 toward B.
+        assert_eq!(
+            xml_message(XML),
+            "s.xml:5: ideal adjustment of `A`: rates sum to 1.2, over 1 (fix: lower the actor's \
+             adjustment rates (its own included, 1 unless given) so they sum to at most 1)"
+        );
+        assert!(xml_message("<Scenario><name>").starts_with("s.xml:1: XML: not well-formed XML"));
+        let xml = valid_xml();
+        let e = xml_message(&xml.replace("<dCoord>60</dCoord>", ""));
+        assert!(e.starts_with("s.xml:6: Position: actor `B` has 0 <dCoord> values but the scenario has 1 dimensions"), "{e}");
+        let e = xml_message(&xml.replace("<BigRAdjust>Half", "<BigRAdjust>Most"));
+        assert!(
+            e.starts_with("s.xml:2: BigRAdjust: unknown risk adjustment `Most`"),
+            "{e}"
+        );
+        let e = xml_message(&xml.replace("<referencePos>B", "<referencePos>Z"));
+        assert!(
+            e.starts_with("s.xml:9: referencePos: no actor is named `Z`"),
+            "{e}"
+        );
+        let e = xml_message(&xml.replace("<dSal>40</dSal>", "<dSal></dSal>"));
+        assert!(e.starts_with("s.xml:6: dSal: <dSal> is empty"), "{e}");
     }
 }

@@ -5,11 +5,12 @@
 //!
 //! Each actor `i` has a capability `c_i`, a position `x_i` in `[0, 100]^D` and a salience
 //! `s_ik` for each dimension `k` (attention; `sum_k s_ik <= 100`). Internally positions and
-//! saliences are divided by 100. One turn, from a state of positions (actors' ideals coincide
-//! with their current positions):
+//! saliences are divided by 100. Each actor also has an ideal, from which it judges positions;
+//! it starts at the actor's position. One turn, from a state of positions and ideals:
 //!
 //! 1. **Distance and utility.** Actor `i` sees position `y` at the salience-weighted distance
-//!    `d_i(y) = sqrt(sum_k (s_ik (x_ik - y_k))^2 / sum_k s_ik^2)` in `[0, 1]`, and values it at
+//!    `d_i(y) = sqrt(sum_k (s_ik (z_ik - y_k))^2 / sum_k s_ik^2)` from its ideal `z_i`, in
+//!    `[0, 1]`, and values it at
 //!    `u = (1 - d)(1 + d r)` for risk attitude `r`.
 //! 2. **Risk attitudes.** A risk-neutral (`r = 0`) probabilistic Condorcet election among all
 //!    actors' positions, each actor voting with weight `c_i` (see below), gives each position a
@@ -34,6 +35,9 @@
 //!    the options, all actors voting with weight `c`, gives each option a probability. `k`
 //!    adopts the most probable option ([`StateTransitions::Deterministic`]) or draws one.
 //!    All actors move at once.
+//! 6. **Ideals.** Each ideal moves toward the new positions by the accommodation matrix `A`:
+//!    `z_i <- sum_j A_ij x_j + (1 - sum_j A_ij) z_i`. `A` is the identity (ideals are the
+//!    current positions) unless a KTAB XML file gives an `IdealAdjustment`.
 //!
 //! **Probabilistic Condorcet election.** For options `a`, `b`, the coalition strength `C(a, b)`
 //! sums the positive votes for `a` over `b` (plus `1e-8`); `P[a beats b]` follows from the two
@@ -51,8 +55,9 @@
 //!
 //! # Assumptions
 //!
-//! - Actors' ideals equal their current positions every turn (KTAB's identity "accommodation"
-//!   matrix, the only one its CSV format expresses); they judge bargains from where they stand.
+//! - Unless told otherwise, actors' ideals are their current positions every turn (KTAB's
+//!   identity accommodation, the only one its CSV format expresses): they judge bargains from
+//!   where they stand, not from where they started.
 //! - Every actor sees all positions, capabilities and saliences; only risk attitudes are
 //!   estimated.
 //! - Ties between targets go to the lowest-numbered target; ties between options go to the
@@ -86,6 +91,7 @@
 //! | [`InterVecBargain`] | InterVecBrgn | S2P2 |
 //! | [`BargainModel`] | BargnModel | InitOnlyInterp |
 //! | position tolerance | posTol | 1e-3 (0..1 scale) |
+//! | accommodation ([`SmpInput::ideal_adjustment`]) | IdealAdjustment (XML) | identity |
 //! | [`StopRule`] | smpStopFn | 2..100 turns, ratio 0.02, floor 1e-4 |
 //!
 //! With these defaults the model reproduces KTAB's `smpc` turn by turn on KTAB's five example
@@ -134,7 +140,10 @@ pub use config::{
     BargainModel, BigRAdjust, BigRRange, InterVecBargain, ParseOptionError, PceModel, SmpConfig,
     StateTransitions, StopRule, ThirdPartyCommit, VictoryProbModel, VotingRule,
 };
-pub use input::{MAX_ACTORS, MIN_ACTORS, SmpActor, SmpInput, parse_ktab_csv};
+pub use input::{
+    IdealAdjustment, KtabXml, MAX_ACTORS, MIN_ACTORS, SmpActor, SmpInput, parse_ktab_csv,
+    parse_ktab_xml,
+};
 
 use engine::{Actors, BargainView, State};
 
@@ -322,7 +331,8 @@ pub fn run_with_draws(
     let max_turns = stop.max_turns.max(1);
     let min_turns = stop.min_turns.max(1);
 
-    let mut state = State::new(&actors, pos0, config)?;
+    let acc = input.accommodation();
+    let mut state = State::new(&actors, pos0.clone(), pos0, config)?;
     let mut states = vec![snapshot(
         &actors,
         &state,
@@ -377,7 +387,8 @@ pub fn run_with_draws(
             mv.reason = describe_move(&mv, &names, &input.dimensions);
             moves.push(mv);
         }
-        let next = State::new(&actors, out.new_pos, config)?;
+        let ideal = engine::new_ideals(&acc, &out.new_pos, &state.ideal, n, d);
+        let next = State::new(&actors, out.new_pos, ideal, config)?;
         history.push(next.pos.clone());
         states.push(snapshot(&actors, &next, config, t, challenges, moves)?);
         state = next;
