@@ -76,7 +76,7 @@ enum Command {
     Serve(crate::cmd_serve::ServeArgs),
     /// Write a self-contained HTML report (or --format md) of a scenario's forecasts and deals.
     Report(crate::cmd_report::ReportArgs),
-    /// KTAB's Spatial Model of Politics on a KTAB CSV, turn by turn (multi-dimensional).
+    /// KTAB's Spatial Model of Politics on a KTAB CSV or XML file, turn by turn (multi-dimensional).
     Smp(cmd_smp::SmpArgs),
 }
 

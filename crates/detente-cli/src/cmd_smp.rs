@@ -1,5 +1,6 @@
-//! `detente smp FILE.csv`: KTAB's Spatial Model of Politics on a KTAB CSV file, turn by turn,
-//! with every KTAB parameter settable by its KTAB name (`--set PCEModel=MarkovUniform`). Every
+//! `detente smp FILE`: KTAB's Spatial Model of Politics on a KTAB CSV or XML file, turn by turn,
+//! with every KTAB parameter settable by its KTAB name (`--set PCEModel=MarkovUniform`; an XML
+//! file's `ModelParameters` apply first). Every
 //! number comes from `detente_models::smp`; the table shows where actors started and ended, the
 //! most likely outcome, and (with `--moves`) each turn's moves in words.
 
@@ -8,7 +9,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use detente_models::smp::{
-    SmpConfig, SmpRun, StateTransitions, StopReason, parse_ktab_csv, run, run_with_draws,
+    SmpConfig, SmpRun, StateTransitions, StopReason, parse_ktab_csv, parse_ktab_xml, run,
+    run_with_draws,
 };
 use miette::Report;
 use serde::Serialize;
@@ -19,7 +21,8 @@ use crate::cmd_bargain::Format;
 /// `detente smp`.
 #[derive(Debug, clap::Args)]
 pub struct SmpArgs {
-    /// KTAB scenario CSV (`name, description, actors, dimensions`, a header, one line per actor).
+    /// KTAB scenario: a CSV (`name, description, actors, dimensions`, a header, one line per
+    /// actor) or an XML file in KTAB's smpSchema.xsd layout (`.xml`).
     pub file: PathBuf,
     /// Set a KTAB model parameter, `NAME=VALUE` with KTAB's names (repeatable): VictoryProbModel
     /// (Linear|Square|Quartic|Octic|Binary), PCEModel (Conditional|MarkovIncentive|
@@ -33,9 +36,10 @@ pub struct SmpArgs {
     /// Most turns (KTAB: 100).
     #[arg(long)]
     pub max_turns: Option<usize>,
-    /// Seed of the ChaCha8 generator for `StateTransitions=Stochastic`.
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    /// Seed of the ChaCha8 generator for `StateTransitions=Stochastic` (default: an XML file's
+    /// prngSeed, else 0; KTAB's own generator is not reproduced, so runs differ from KTAB's).
+    #[arg(long)]
+    pub seed: Option<u64>,
     /// Show every turn's moves in words (table format).
     #[arg(long)]
     pub moves: bool,
@@ -57,9 +61,9 @@ fn input(args: &SmpArgs, message: impl std::fmt::Display) -> Failure {
     Failure::Input(Report::msg(format!("{}: {message}", args.file.display())))
 }
 
-/// The parameters from `--set` and `--max-turns`.
-fn config(args: &SmpArgs) -> Result<SmpConfig, Failure> {
-    let mut config = SmpConfig::ktab();
+/// The parameters: `base` (KTAB's defaults, or an XML file's), then `--set` and `--max-turns`.
+fn config(args: &SmpArgs, base: SmpConfig) -> Result<SmpConfig, Failure> {
+    let mut config = base;
     for kv in &args.set {
         let Some((k, v)) = kv.split_once('=') else {
             return Err(Failure::Input(Report::msg(format!(
@@ -83,24 +87,24 @@ fn config(args: &SmpArgs) -> Result<SmpConfig, Failure> {
 
 /// Runs `detente smp`.
 pub fn run_smp(args: &SmpArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let config = config(args)?;
-    if args
-        .file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
-    {
-        return Err(input(
-            args,
-            "KTAB XML scenarios are not read yet\n  help: give the scenario as a KTAB CSV file \
-             (KTAB's SMPQ can export one)",
-        ));
-    }
     let text = std::fs::read_to_string(&args.file).map_err(|e| input(args, e))?;
     let name = args.file.display().to_string();
-    let scenario = parse_ktab_csv(&name, &text).map_err(|e| Failure::Input(Report::msg(e)))?;
+    let is_xml = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    let (scenario, base, file_seed) = if is_xml {
+        let x = parse_ktab_xml(&name, &text).map_err(|e| Failure::Input(Report::msg(e)))?;
+        (x.input, x.config, x.seed)
+    } else {
+        let s = parse_ktab_csv(&name, &text).map_err(|e| Failure::Input(Report::msg(e)))?;
+        (s, SmpConfig::ktab(), None)
+    };
+    let config = config(args, base)?;
     let stochastic = config.state_transitions == StateTransitions::Stochastic;
+    let seed = args.seed.or(file_seed).unwrap_or(0);
     let result = if stochastic {
-        let mut rng = detente_sim::trial_rng(args.seed, 0);
+        let mut rng = detente_sim::trial_rng(seed, 0);
         run_with_draws(&scenario, &config, &mut || detente_sim::uniform(&mut rng))
     } else {
         run(&scenario, &config)
@@ -111,7 +115,7 @@ pub fn run_smp(args: &SmpArgs, out: &mut dyn Write) -> Result<(), Failure> {
             let doc = SmpOut {
                 schema: "detente.smp/1",
                 file: name,
-                seed: stochastic.then_some(args.seed),
+                seed: stochastic.then_some(seed),
                 run: &result,
             };
             serde_json::to_writer_pretty(&mut *out, &doc)
@@ -283,7 +287,7 @@ mod tests {
             file: data(file),
             set: extra.iter().map(|s| (*s).to_owned()).collect(),
             max_turns: None,
-            seed: 0,
+            seed: None,
             moves: false,
             format: Format::Table,
         }
@@ -337,6 +341,20 @@ mod tests {
         assert!(csv.contains("\n0,SActor-00,Pstn1,75.79,"));
     }
 
+    /// An XML file's parameters apply, and `--set` overrides them.
+    #[test]
+    fn xml_with_parameters() {
+        let mut a = args("smpExampleDet.xml", &[]);
+        a.format = Format::Json;
+        let v: serde_json::Value = serde_json::from_str(&output(&a).unwrap()).unwrap();
+        assert_eq!(v["config"]["pce_model"], "MarkovIncentive");
+        assert_eq!(v["config"]["voting_rule"], "PropCbc");
+        assert_eq!(v["states"].as_array().unwrap().len(), 14);
+        a.set = vec!["PCEModel=Conditional".into()];
+        let v: serde_json::Value = serde_json::from_str(&output(&a).unwrap()).unwrap();
+        assert_eq!(v["config"]["pce_model"], "Conditional");
+    }
+
     #[test]
     fn moves_in_words() {
         let mut a = args("SOE-Pol-Comp.csv", &[]);
@@ -351,11 +369,11 @@ mod tests {
     fn stochastic_runs_repeat_with_a_seed() {
         let mut a = args("SOE-Pol-Comp.csv", &["StateTransitions=Stochastic"]);
         a.format = Format::Json;
-        a.seed = 11;
+        a.seed = Some(11);
         let x = output(&a).unwrap();
         assert_eq!(x, output(&a).unwrap());
         assert!(x.contains("\"seed\": 11"));
-        a.seed = 12;
+        a.seed = Some(12);
         assert_ne!(x, output(&a).unwrap());
     }
 
@@ -370,8 +388,6 @@ mod tests {
         assert!(e.contains("expected NAME=VALUE"), "{e}");
         let e = output(&args("missing.csv", &[])).unwrap_err();
         assert!(e.contains("missing.csv"), "{e}");
-        let e = output(&args("smpExample.xml", &[])).unwrap_err();
-        assert!(e.contains("KTAB XML scenarios are not read yet"), "{e}");
         let dir = std::env::temp_dir().join(format!("detente-smp-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let f = dir.join("bad.csv");
@@ -389,6 +405,15 @@ mod tests {
             ),
             "{e}"
         );
+        // KTAB's own smpExample.xml leaves Alice's first coordinate (line 32) empty.
+        let x = dir.join("empty.xml");
+        let xml = std::fs::read_to_string(data("smpExampleDet.xml"))
+            .unwrap()
+            .replacen("<dCoord>52.8</dCoord>", "<dCoord></dCoord>", 1);
+        std::fs::write(&x, xml).unwrap();
+        a.file = x;
+        let e = output(&a).unwrap_err();
+        assert!(e.contains("empty.xml:32: dCoord: <dCoord> is empty"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
