@@ -203,8 +203,9 @@ fn table(r: &SmpRun, moves: bool) -> String {
         StopReason::MaxTurns => format!("the limit of {} turns was reached", c.stop.max_turns),
     };
     let _ = writeln!(s, "stopped after {} turns: {why}", r.turns());
-    let last = r.last();
-    let first = &r.states[0];
+    let (Some(first), Some(last)) = (r.states.first(), r.last()) else {
+        return s;
+    };
     // The most likely outcome: the final position with the highest win probability.
     let mut best = 0;
     for (i, &p) in last.win_probability.iter().enumerate() {

@@ -281,10 +281,9 @@ impl SmpRun {
         self.states.len().saturating_sub(1)
     }
 
-    /// The final state.
-    pub fn last(&self) -> &SmpState {
-        // A run always holds at least the initial state and `min_turns >= 1` more.
-        &self.states[self.states.len() - 1]
+    /// The final state (`None` only for a hand-built run without states).
+    pub fn last(&self) -> Option<&SmpState> {
+        self.states.last()
     }
 }
 
