@@ -70,7 +70,7 @@ pub(crate) fn est_risk(rh: f64, ri: f64, adj: BigRAdjust) -> f64 {
 
 /// Risk attitudes from win probabilities: the lowest maps to the bottom of the range, the highest
 /// to +1 (winners are assumed comfortable, so risk averse).
-pub(crate) fn risk_from_prob(p: &[f64], range: BigRRange) -> Result<Vec<f64>, SmpError> {
+pub(crate) fn risk_from_prob(p: &[f64], range: BigRRange) -> Vec<f64> {
     let mut p_min = 1.0_f64;
     let mut p_max = 0.0_f64;
     for &x in p {
@@ -78,19 +78,18 @@ pub(crate) fn risk_from_prob(p: &[f64], range: BigRRange) -> Result<Vec<f64>, Sm
         p_max = if x > p_max { x } else { p_max };
     }
     if p_max <= p_min {
-        return Err(SmpError::Numerical(
-            "every position has the same risk-neutral win probability, so risk attitudes (which \
-             scale between the lowest and highest) are undefined; KTAB divides by zero here"
-                .into(),
-        ));
+        // Every position is equally likely (in practice: everyone holds the same position), so
+        // the scale has no width. KTAB divides by zero here; detente treats everyone as risk
+        // neutral, which lets a run that reaches consensus stop normally.
+        return vec![0.0; p.len()];
     }
-    Ok(p.iter()
+    p.iter()
         .map(|&x| match range {
             BigRRange::Min => (x - p_min) / (p_max - p_min),
             BigRRange::Mid => (3.0 * x - (p_max + 2.0 * p_min)) / (2.0 * (p_max - p_min)),
             BigRRange::Max => (2.0 * x - (p_max + p_min)) / (p_max - p_min),
         })
-        .collect())
+        .collect()
 }
 
 /// A state: everyone's position, and what follows from it.
@@ -142,7 +141,7 @@ impl State {
         let rn_util: Vec<f64> = vdiff.iter().map(|&sd| util(sd, 0.0)).collect();
         let c = coalitions(cfg.voting_rule, &actors.cap, &rn_util, n, n);
         let p = pce(cfg.pce_model, cfg.victory_prob_model, &c)?;
-        let risk = risk_from_prob(&p, cfg.big_r_range)?;
+        let risk = risk_from_prob(&p, cfg.big_r_range);
         let mut a_util = vec![0.0; n * n * n];
         for h in 0..n {
             for i in 0..n {

@@ -69,6 +69,9 @@
 //!   where KTAB's comment promises its estimate of the initiator's win probability; and the
 //!   power-weighted compromise weighs the receiver's view by the initiator's capability times
 //!   the receiver's salience.
+//! - When every position is equally likely (everyone holds the same position) the risk scale has
+//!   no width; KTAB divides by zero there, detente makes everyone risk neutral, so a run that
+//!   reaches consensus stops normally.
 //! - Stochastic transitions draw one uniform number per actor, in actor order, from a source
 //!   the caller supplies ([`run_with_draws`]); detente's callers use a seeded ChaCha generator.
 //!   KTAB draws from its own generator in parallel threads, so its stochastic runs are not

@@ -148,18 +148,29 @@ fn risk_attitudes_span_the_range() {
     }
 }
 
-/// Validation errors come back as errors, not panics: identical positions everywhere make the
-/// risk attitudes undefined.
+/// Everyone at one position: every position is equally likely, so KTAB's risk scale has no
+/// width (KTAB divides by zero); detente treats everyone as risk neutral, nobody gains from a
+/// challenge, and the run stops after the minimum two turns with nobody moving. Too few actors
+/// is an input error, not a panic.
 #[test]
-fn degenerate_input_is_an_error() {
+fn consensus_and_too_few_actors() {
     let mut input = soe_pol_comp();
     for a in &mut input.actors {
         a.position = vec![50.0, 50.0];
     }
-    assert!(matches!(
-        run(&input, &SmpConfig::ktab()),
-        Err(SmpError::Numerical(_))
-    ));
+    let r = run(&input, &SmpConfig::ktab()).unwrap();
+    assert_eq!(r.turns(), 2);
+    assert!(r.states.iter().all(|s| s.moves.is_empty()));
+    assert!(
+        r.states
+            .iter()
+            .all(|s| s.risk_attitude.iter().all(|&x| x == 0.0))
+    );
+    assert!(
+        r.states
+            .iter()
+            .all(|s| s.win_probability.iter().all(|&p| p == 1.0))
+    );
     input.actors.truncate(2);
     let e = run(&input, &SmpConfig::ktab()).unwrap_err().to_string();
     assert!(e.contains("the SMP needs 3 to 250"), "{e}");
