@@ -188,6 +188,12 @@ fn dummy_data_a040() {
     check("dummyData-a040");
 }
 
+/// Beyond the five: KTAB's six-dimensional example (27 actors).
+#[test]
+fn dummy_data_6dim() {
+    check("dummyData_6Dim");
+}
+
 /// KTAB's own committed reference logs (`examples/smp/doc/20170530_ref-<name>.txt`, from KTAB's
 /// developers in May 2017), reduced to their printed numbers by `extract_reflog.py`.
 #[derive(Deserialize)]

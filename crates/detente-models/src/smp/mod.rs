@@ -79,6 +79,11 @@
 //!
 //! # Parameters
 //!
+//! The scenario ([`SmpInput`]) comes from KTAB's CSV ([`parse_ktab_csv`]) or XML
+//! ([`parse_ktab_xml`], which also carries model parameters, a seed and the ideal-adjustment
+//! matrix); on the command line, `detente smp FILE`. [`run`] returns every state with its
+//! positions, win probabilities, risk attitudes, the challenges made and the moves in words.
+//!
 //! [`SmpConfig`] holds all nine KTAB model parameters plus the position tolerance and the
 //! stopping rule; [`SmpConfig::ktab`] (the `Default`) is KTAB's preset for CSV input:
 //!
