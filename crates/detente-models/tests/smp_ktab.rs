@@ -194,6 +194,12 @@ fn dummy_data_6dim() {
     check("dummyData_6Dim");
 }
 
+/// Beyond the five: KTAB's 80-actor example (smpc took 390 s on it here).
+#[test]
+fn dummy_data_a080() {
+    check("dummyData-a080");
+}
+
 /// KTAB's own committed reference logs (`examples/smp/doc/20170530_ref-<name>.txt`, from KTAB's
 /// developers in May 2017), reduced to their printed numbers by `extract_reflog.py`.
 #[derive(Deserialize)]
