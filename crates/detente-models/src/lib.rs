@@ -9,6 +9,7 @@
 //!   frontier and the Nash, Kalai-Smorodinsky, egalitarian and utilitarian solutions.
 //! - [`dynamics`]: time: status-quo drift, monthly costs, levers, the cost of delay, ripeness and
 //!   the alternating-offers game with a deadline.
+//! - [`smp`]: KTAB's Spatial Model of Politics, multi-dimensional, turn by turn.
 //! - [`forecast`]: runs the models on every issue of a scenario and names actors in the results.
 
 pub mod bargain;
@@ -18,4 +19,5 @@ pub mod eum;
 pub mod forecast;
 pub mod median;
 pub mod nash;
+pub mod smp;
 pub mod stance;
