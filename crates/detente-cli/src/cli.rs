@@ -11,8 +11,6 @@ use miette::Report;
 use crate::Failure;
 use crate::input::load_scenario;
 
-#[path = "cmd_smp.rs"]
-mod cmd_smp;
 use crate::{output, report};
 
 /// Forecast multi-party negotiations from a scenario file.
@@ -77,7 +75,7 @@ enum Command {
     /// Write a self-contained HTML report (or --format md) of a scenario's forecasts and deals.
     Report(crate::cmd_report::ReportArgs),
     /// KTAB's Spatial Model of Politics on a KTAB CSV or XML file, turn by turn (multi-dimensional).
-    Smp(cmd_smp::SmpArgs),
+    Smp(crate::cmd_smp::SmpArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -190,7 +188,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Runs(args) => crate::cmd_runs::run_runs(&args, out),
         Command::Serve(args) => crate::cmd_serve::run(&args, out),
         Command::Report(args) => crate::cmd_report::run(&args, out),
-        Command::Smp(args) => cmd_smp::run_smp(&args, out),
+        Command::Smp(args) => crate::cmd_smp::run_smp(&args, out),
         Command::Explain {
             file,
             issue,

@@ -14,6 +14,7 @@ mod cmd_negotiate;
 mod cmd_report;
 mod cmd_runs;
 mod cmd_serve;
+mod cmd_smp;
 mod input;
 mod output;
 mod report;

@@ -8,6 +8,7 @@ import { renderScenarioTable } from "./scenario-table.js";
 import { renderIssueForecast } from "./views/forecast.js";
 import { renderBargain } from "./views/bargain.js";
 import { renderDelay } from "./views/delay.js";
+import { renderSettlement } from "./views/settlement.js";
 import { renderMonteCarlo } from "./views/montecarlo.js";
 import { renderSensitivity } from "./views/sensitivity.js";
 import { renderRunsList, renderRun } from "./views/runs.js";
@@ -52,6 +53,7 @@ async function load(text, name) {
     state.bargain = null;
     state.delay = null;
     $("delay-view").replaceChildren();
+    $("settlement-view").replaceChildren();
     $("montecarlo-view").replaceChildren();
     $("sensitivity-view").replaceChildren();
     $("findings").replaceChildren();
@@ -140,6 +142,16 @@ async function runDelay(event) {
     const levers = time && time.levers && time.levers.length ? await api.levers(state.file, params) : null;
     const names = new Map(state.file.actors.map((a) => [a.id, a.name]));
     renderDelay($("delay-view"), state.delay, levers, (id) => names.get(id) || id);
+    // When the scenario has terms of bargaining while fighting, the settlement forecast: when
+    // a deal comes, and each lever's curve.
+    if (state.delay.settlement) {
+      const leverNames = new Map((time.levers || []).map((l) => [l.id, l.name]));
+      renderSettlement($("settlement-view"), state.delay.settlement,
+        levers ? levers.settlement : null,
+        (ids) => ids.map((id) => leverNames.get(id) || id).join(" + "));
+    } else {
+      $("settlement-view").replaceChildren();
+    }
     $("findings").replaceChildren();
     setStatus(`Delay modelled over ${state.delay.horizon} months: ripe ` +
       (state.delay.ripeness === null ? "never." : `in month ${state.delay.ripeness}.`));

@@ -3,6 +3,10 @@
 //! `detente delay --format json` (schema `detente.delay/1`) and `detente levers --format json`
 //! (schema `detente.levers/1`). Every number comes from `detente_models::dynamics`.
 //!
+//! For scenarios whose `[time]` gives beliefs, audience costs or enforcement, `delay` adds the
+//! settlement forecast (`settlement`: P(deal by month), median deal month, terms) and `levers`
+//! each lever's shift of it, with the library's defaults (`detente_analysis`), as the CLI.
+//!
 //! Both need the scenario's `[time]` section: without it the models would fall back on a
 //! default horizon with no drift, costs or levers, which answers a question nobody asked, so
 //! the server refuses with a 422 that says what to add.
@@ -13,12 +17,14 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
+use detente_analysis::{AnalysisConfig, AnalysisError};
 use detente_core::Scenario;
 use detente_models::bargain::FrontierConfig;
 use detente_models::dynamics::{
     DelayReport, DynamicsConfig, DynamicsError, LeversReport, delay as run_delay,
     levers as run_levers,
 };
+use detente_sim::settle::{SettleLevers, SettlementReport};
 use serde::Serialize;
 
 use super::{AppState, bargain, on_posted_scenario, query};
@@ -32,6 +38,9 @@ pub struct DelayOut {
     title: String,
     #[serde(flatten)]
     report: DelayReport,
+    /// The settlement forecast, for scenarios with terms of bargaining while fighting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    settlement: Option<SettlementReport>,
 }
 
 /// The `detente.levers/1` document.
@@ -41,6 +50,35 @@ pub struct LeversOut {
     title: String,
     #[serde(flatten)]
     report: LeversReport,
+    /// Each lever's shift of the settlement forecast, for scenarios with terms of bargaining
+    /// while fighting.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    settlement: Option<SettleLevers>,
+}
+
+/// The analysis config of a delay or levers request: the request's model options, the
+/// library's defaults for the settlement forecast (as `detente delay` and `detente levers`).
+fn analysis(config: &DynamicsConfig) -> AnalysisConfig {
+    AnalysisConfig {
+        package: config.package.clone(),
+        months: config.months,
+        levers: config.levers.clone(),
+        first_proposer: config.first_proposer.clone(),
+        ..AnalysisConfig::default()
+    }
+    .with_frontier(config.frontier)
+}
+
+/// An analysis error of the settlement forecast as a response.
+fn settle_error(e: AnalysisError) -> ApiError {
+    match e {
+        AnalysisError::Dynamics(e) => model_error(e),
+        other => ApiError::Unprocessable {
+            message: other.to_string(),
+            help: "check the scenario's `[time]` section (docs/scenario-format.md, Time)"
+                .to_owned(),
+        },
+    }
 }
 
 /// Builds the dynamics configuration from the query (`levers` only when `with_levers`),
@@ -177,10 +215,15 @@ pub(crate) fn delay_run(
 ) -> Result<DelayOut, ApiError> {
     check(scenario, config, limits, false)?;
     let report = run_delay(scenario, config).map_err(model_error)?;
+    let settlement = detente_analysis::fights(scenario)
+        .then(|| detente_analysis::settlement(scenario, &analysis(config)))
+        .transpose()
+        .map_err(settle_error)?;
     Ok(DelayOut {
         schema: "detente.delay/1",
         title: scenario.meta.title.clone(),
         report,
+        settlement,
     })
 }
 
@@ -192,10 +235,15 @@ pub(crate) fn levers_run(
 ) -> Result<LeversOut, ApiError> {
     check(scenario, config, limits, true)?;
     let report = run_levers(scenario, config).map_err(model_error)?;
+    let settlement = detente_analysis::fights(scenario)
+        .then(|| detente_analysis::settlement_levers(scenario, &analysis(config)))
+        .transpose()
+        .map_err(settle_error)?;
     Ok(LeversOut {
         schema: "detente.levers/1",
         title: scenario.meta.title.clone(),
         report,
+        settlement,
     })
 }
 
