@@ -17,6 +17,19 @@ fn through_text(v: &serde_json::Value) -> serde_json::Value {
     serde_json::from_str(&serde_json::to_string(v).unwrap()).unwrap()
 }
 
+/// The analysis config the server builds for a delay or levers request: the request's model
+/// options and the library's defaults for the settlement forecast.
+fn analysis(config: &DynamicsConfig) -> detente_analysis::AnalysisConfig {
+    detente_analysis::AnalysisConfig {
+        package: config.package.clone(),
+        months: config.months,
+        levers: config.levers.clone(),
+        first_proposer: config.first_proposer.clone(),
+        ..detente_analysis::AnalysisConfig::default()
+    }
+    .with_frontier(config.frontier)
+}
+
 fn frontier() -> FrontierConfig {
     FrontierConfig {
         max_candidates: Limits::default().frontier_candidates,
@@ -58,6 +71,13 @@ async fn delay_equals_the_library_delay() {
         let mut expected = serde_json::to_value(&report).unwrap();
         expected["schema"] = "detente.delay/1".into();
         expected["title"] = scenario.meta.title.clone().into();
+        // Istanbul has beliefs, audience costs and enforcement, so the settlement forecast
+        // comes with it, as the library gives it.
+        assert!(detente_analysis::fights(&scenario));
+        expected["settlement"] = serde_json::to_value(
+            detente_analysis::settlement(&scenario, &analysis(&config)).unwrap(),
+        )
+        .unwrap();
         assert_eq!(reply.json, through_text(&expected), "{uri}");
     }
     // The options reach the model: the two cases differ.
@@ -79,6 +99,10 @@ async fn levers_equals_the_library_levers() {
     let mut expected = serde_json::to_value(levers(&scenario, &config).unwrap()).unwrap();
     expected["schema"] = "detente.levers/1".into();
     expected["title"] = scenario.meta.title.clone().into();
+    expected["settlement"] = serde_json::to_value(
+        detente_analysis::settlement_levers(&scenario, &analysis(&config)).unwrap(),
+    )
+    .unwrap();
     assert_eq!(reply.json, through_text(&expected));
     assert_eq!(reply.json["horizon"], 12);
 }
