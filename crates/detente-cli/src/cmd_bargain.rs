@@ -198,7 +198,8 @@ pub fn write_package(
         .iter()
         .map(|v| issue_name(scenario, &v.issue).chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(60); // padding past 65,535 panics (issue 16); longer names just push the column
     for v in values {
         let name = issue_name(scenario, &v.issue);
         let value = v.value.map_or_else(String::new, fmt_num);
@@ -256,6 +257,7 @@ pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
         (load_genius(&args.file)?, None)
     } else {
         let parsed = load_scenario(&args.file, quiet)?;
+        crate::cli::check_parties(&parsed.scenario, &args.package.parties)?;
         let problem = from_scenario(&parsed.scenario, &args.package.package())
             .map_err(|e| input_error(&args.file, e))?;
         (problem, Some(parsed.scenario))

@@ -214,9 +214,12 @@ fn targets(common: &SimCommon, scenario: &Scenario) -> Result<Vec<Target>, Failu
     Ok(out)
 }
 
+/// Most worker threads (issue 16: `--threads 100000` spent 20 s spawning them).
+const MAX_THREADS: usize = 1024;
+
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
-    if threads == Some(0) {
-        return Err(input("--threads must be at least 1".to_owned()));
+    if threads == Some(0) || threads > Some(MAX_THREADS) {
+        return Err(input(format!("--threads must be from 1 to {MAX_THREADS}")));
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))

@@ -8,6 +8,19 @@ use miette::Report;
 
 use crate::Failure;
 
+/// A text cell made safe for spreadsheets: a cell that starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is read as a formula by Excel, LibreOffice and Google Sheets (issue 16:
+/// an anchor label `=HYPERLINK(...)` reached the CSV as a live formula), so such a cell gets a
+/// leading `'`, as OWASP's "CSV Injection" page advises. Only text cells go through this;
+/// numbers (which may start with `-`) are written as they are.
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
 /// Writes the forecast as pretty JSON.
 pub fn json(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
     serde_json::to_writer_pretty(&mut *out, forecast)
@@ -74,12 +87,12 @@ pub fn csv(
                 }),
             };
             let mut row = vec![
-                issue.issue.clone(),
+                text_cell(&issue.issue),
                 model.as_str().to_owned(),
                 point.position.to_string(),
-                point.anchor.clone().unwrap_or_default(),
+                text_cell(point.anchor.as_deref().unwrap_or_default()),
                 issue.status_quo.position.to_string(),
-                detail,
+                text_cell(&detail),
             ];
             if let Some(band) = band {
                 let key = format!("{}/{}", issue.issue, model.as_str());
