@@ -250,7 +250,10 @@ fn a_file_that_is_not_deu_is_named_so() {
     let e = detente_core::import::parse_deu("s.toml", &base()).unwrap_err();
     assert_eq!(e.total(), 1);
     assert!(
-        e.errors()[0].finding().message.contains("this is not a DEU file"),
+        e.errors()[0]
+            .finding()
+            .message
+            .contains("this is not a DEU file"),
         "{}",
         e.errors()[0]
     );
