@@ -403,3 +403,16 @@ fn example_tournament_config_runs() {
         .success()
         .stdout(predicate::str::contains("negotiations on 3 domain(s)"));
 }
+
+/// Utilities were printed to one decimal in `sensitivity` ("swing 0.0 (0.9 .. 0.8)").
+#[test]
+fn sensitivity_prints_utilities_to_three_decimals() {
+    detente()
+        .arg("sensitivity")
+        .arg(istanbul())
+        .args(["--model", "package", "--trials", "40", "--top", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"package/nash/russia  \(point 0\.\d{3}, ").unwrap())
+        .stdout(predicate::str::is_match(r"swing +0\.\d{3}  \(0\.\d{3} \.\. 0\.\d{3}\)").unwrap());
+}
