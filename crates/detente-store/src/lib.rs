@@ -250,7 +250,26 @@ fn not_a_database(path: &Path, e: &rusqlite::Error) -> StoreError {
 
 impl Store {
     /// Opens `path` for reading and writing, creating and migrating it as needed.
+    ///
+    /// Two processes creating one store at once can meet SQLite's "database is locked" where its
+    /// busy timeout does not apply (while the other switches the new file to WAL mode); the
+    /// whole opening is then retried, for up to about ten seconds.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut attempt = 0u32;
+        loop {
+            match Self::open_once(path) {
+                Err(e) if attempt < 100 && is_locked(&e) => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(
+                        10 + 5 * u64::from(attempt % 20),
+                    ));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -482,6 +501,18 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
         started_at_ms: r.get(7)?,
         finished_at_ms: r.get(8)?,
     })
+}
+
+/// Whether `e` is SQLite's transient "database is locked" / busy condition.
+fn is_locked(e: &StoreError) -> bool {
+    match e {
+        StoreError::NotADatabase { reason, .. } => reason.contains("locked"),
+        StoreError::Sql(e) => {
+            e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                || e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseLocked)
+        }
+        _ => false,
+    }
 }
 
 /// Whether an SQLite error message says the file could not be written or its WAL index not

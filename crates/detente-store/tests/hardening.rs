@@ -91,3 +91,47 @@ fn read_only_reader_sees_saved_runs() {
     let store = Store::open_read_only(&path).unwrap();
     assert_eq!(store.list().unwrap().len(), 1);
 }
+
+/// A valid store its reader may not write could not be read ("attempt to write a readonly
+/// database" / "unable to open database file", reported as "not a detente run store"): a WAL
+/// store needs its `-shm` index, which the reader cannot create. The folder is made unwritable
+/// with `chattr +i`, which binds root too; where the attribute cannot be set (another file
+/// system, no `chattr`), the folder is made read-only with permissions, and the test only runs
+/// when that really prevents writing (not as root).
+#[cfg(unix)]
+#[test]
+fn store_in_an_unwritable_folder_is_readable() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::Command;
+
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("ro");
+    std::fs::create_dir(&folder).unwrap();
+    let path = folder.join("detente.db");
+    Store::open(&path).unwrap().save(&run(1.0)).unwrap();
+    assert!(!folder.join("detente.db-shm").exists());
+
+    let chattr = Command::new("chattr")
+        .arg("+i")
+        .arg(&folder)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !chattr {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    let writable = std::fs::write(folder.join("probe"), "x").is_ok();
+    let listed = (!writable).then(|| Store::open_read_only(&path).map(|s| s.list()));
+    if chattr {
+        Command::new("chattr")
+            .arg("-i")
+            .arg(&folder)
+            .status()
+            .unwrap();
+    } else {
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    match listed {
+        Some(listed) => assert_eq!(listed.unwrap().unwrap().len(), 1),
+        None => eprintln!("skipped: the folder could not be made unwritable for this user"),
+    }
+}
