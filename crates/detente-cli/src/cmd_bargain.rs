@@ -380,7 +380,9 @@ fn table(
     writeln!(
         out,
         "There are {} possible packages. {} of them are Pareto-optimal (no other package is better for one party without being worse for another); {} of these give every party at least as much as no deal.",
-        r.space_size, r.frontier_size, r.rational_frontier_size
+        crate::output::thousands(&r.space_size),
+        crate::output::thousands(&r.frontier_size.to_string()),
+        crate::output::thousands(&r.rational_frontier_size.to_string())
     )?;
     writeln!(out)?;
     if let Some(sq) = &r.status_quo {
@@ -397,7 +399,10 @@ fn table(
     let zopa = r.zopa;
     if zopa.exists {
         let count = zopa.strict_count.map_or_else(String::new, |c| {
-            format!(" ({c} packages are strictly better for everyone)")
+            format!(
+                " ({} packages are strictly better for everyone)",
+                crate::output::thousands(&c.to_string())
+            )
         });
         writeln!(
             out,

@@ -298,7 +298,9 @@ fn write_negotiation(
     writeln!(
         out,
         "{}: {} outcomes, deadline {} rounds",
-        r.domain, r.outcomes, r.rounds
+        r.domain,
+        crate::output::thousands(&r.outcomes.to_string()),
+        crate::output::thousands(&r.rounds.to_string())
     )?;
     let issues: Vec<&str> = table
         .space

@@ -19,7 +19,7 @@ pub fn read_text(path: &Path) -> Result<String, Failure> {
     let shown = path.display();
     let meta = fs::metadata(path).map_err(|e| {
         Failure::Input(Report::msg(format!(
-            "cannot read `{shown}`: {e}\n  help: check the path; scenario files usually live under scenarios/"
+            "cannot read `{shown}`: {e}\n  help: check the path (the bundled scenario is scenarios/istanbul-2025.toml, an example tournament config examples/tournament.toml)"
         )))
     })?;
     if meta.is_dir() {

@@ -21,6 +21,23 @@ pub fn text_cell(text: &str) -> String {
     }
 }
 
+/// A whole number in decimal digits with a comma every three (`37822859361` →
+/// `37,822,859,361`), for counts people read (issue 16). Text that is not all digits is
+/// returned unchanged.
+pub fn thousands(digits: &str) -> String {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.to_owned();
+    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Writes the forecast as pretty JSON.
 pub fn json(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
     serde_json::to_writer_pretty(&mut *out, forecast)
@@ -111,4 +128,18 @@ pub fn csv(
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_separators_every_three_digits() {
+        assert_eq!(thousands("37822859361"), "37,822,859,361");
+        assert_eq!(thousands("100"), "100");
+        assert_eq!(thousands("1000"), "1,000");
+        assert_eq!(thousands("0"), "0");
+        assert_eq!(thousands("12ab"), "12ab");
+    }
 }

@@ -416,3 +416,14 @@ fn sensitivity_prints_utilities_to_three_decimals() {
         .stdout(predicate::str::is_match(r"package/nash/russia  \(point 0\.\d{3}, ").unwrap())
         .stdout(predicate::str::is_match(r"swing +0\.\d{3}  \(0\.\d{3} \.\. 0\.\d{3}\)").unwrap());
 }
+
+/// Package counts were printed without separators (`37822859361`).
+#[test]
+fn package_counts_have_thousands_separators() {
+    detente()
+        .arg("bargain")
+        .arg(istanbul())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"There are \d{1,3}(,\d{3})+ possible packages").unwrap());
+}
