@@ -289,13 +289,7 @@ pub fn describe_package(
             let value = issue.values.get(v);
             let number = value.and_then(|x| x.number);
             let label = match (scenario, number) {
-                (Some(s), Some(x)) => s.issues.get(k).and_then(|i| i.nearest_anchor(x)).map(|a| {
-                    if a.at == x {
-                        a.label.clone()
-                    } else {
-                        format!("near {}: {}", fmt_num(a.at), a.label)
-                    }
-                }),
+                (Some(s), Some(x)) => s.issues.get(k).and_then(|i| anchor_label(i, x)),
                 _ => value.map(|x| x.label.clone()),
             };
             IssueValue {
@@ -309,6 +303,43 @@ pub fn describe_package(
         .collect()
 }
 
+/// How close to an anchor (as a share of the scale's width) a value reads as "near" it.
+const NEAR: f64 = 0.05;
+
+/// The label of value `x` on `issue`: the anchor's own label when `x` is on it, "near A: ..."
+/// when `x` lies within [`NEAR`] of the scale's width of the nearest anchor `A`, "between A and
+/// B: ... / ..." when it lies farther between two anchors, and "near A: ..." beyond the
+/// outermost anchor. A value 30 points from the nearest anchor is not labelled as that anchor.
+fn anchor_label(issue: &detente_core::Issue, x: f64) -> Option<String> {
+    let nearest = issue.nearest_anchor(x)?;
+    if nearest.at == x {
+        return Some(nearest.label.clone());
+    }
+    if (nearest.at - x).abs() <= NEAR * issue.scale.width() {
+        return Some(format!("near {}: {}", fmt_num(nearest.at), nearest.label));
+    }
+    let below = issue
+        .anchors
+        .iter()
+        .filter(|a| a.at < x)
+        .max_by(|a, b| a.at.total_cmp(&b.at));
+    let above = issue
+        .anchors
+        .iter()
+        .filter(|a| a.at > x)
+        .min_by(|a, b| a.at.total_cmp(&b.at));
+    Some(match (below, above) {
+        (Some(lo), Some(hi)) => format!(
+            "between {} and {}: {} / {}",
+            fmt_num(lo.at),
+            fmt_num(hi.at),
+            lo.label,
+            hi.label
+        ),
+        _ => format!("near {}: {}", fmt_num(nearest.at), nearest.label),
+    })
+}
+
 /// A number with at most two decimals and no trailing zeros (`-0` printed as `0`).
 pub fn fmt_num(x: f64) -> String {
     let s = format!("{x:.2}");
@@ -317,5 +348,36 @@ pub fn fmt_num(x: f64) -> String {
         "0".to_owned()
     } else {
         s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use super::anchor_label;
+
+    const ISTANBUL: &str = include_str!("../../../scenarios/istanbul-2025.toml");
+
+    #[test]
+    fn a_value_between_anchors_is_not_labelled_as_the_nearest() {
+        // Territory's anchors: 0 (lines of 23 February 2022), 75 (front frozen), 83, 100.
+        let scenario = detente_core::parse("istanbul.toml", ISTANBUL)
+            .unwrap()
+            .scenario;
+        let territory = scenario.issue("territory").unwrap();
+        let at = |x: f64| anchor_label(territory, x).unwrap();
+        assert!(at(75.0).starts_with("Front line frozen"), "{}", at(75.0));
+        assert!(
+            at(77.0).starts_with("near 75: Front line frozen"),
+            "{}",
+            at(77.0)
+        );
+        let between = at(45.0);
+        assert!(
+            between.starts_with("between 0 and 75: Russia withdraws"),
+            "{between}"
+        );
+        assert!(between.contains(" / Front line frozen"), "{between}");
     }
 }

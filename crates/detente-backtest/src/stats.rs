@@ -52,6 +52,12 @@ pub fn metrics(errors: &[f64]) -> Metrics {
     }
 }
 
+/// Most bootstrap replicates [`ClusterBootstrap::new`] draws. Each replicate keeps one count
+/// per cluster, so the memory grows with the product; 100,000 replicates of the DEU data's
+/// proposals take tens of megabytes, and percentile intervals settle within a few thousand.
+/// (Issue 16: `--bootstrap 18446744073709551615` overflowed the allocation and panicked.)
+pub const MAX_REPLICATES: usize = 100_000;
+
 /// Multiplicity of each cluster in each bootstrap replicate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterBootstrap {
@@ -61,9 +67,10 @@ pub struct ClusterBootstrap {
 
 impl ClusterBootstrap {
     /// `replicates` resamples of `clusters` clusters with replacement, replicate `b` from a
-    /// ChaCha8 generator seeded with `seed` on stream `b`.
+    /// ChaCha8 generator seeded with `seed` on stream `b`. At most [`MAX_REPLICATES`] are
+    /// drawn (callers refuse larger counts; see [`Self::replicates`] for the number drawn).
     pub fn new(clusters: usize, replicates: usize, seed: u64) -> Self {
-        let draws = (0..replicates)
+        let draws = (0..replicates.min(MAX_REPLICATES))
             .into_par_iter()
             .map(|b| {
                 let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -153,6 +160,13 @@ mod tests {
 
     /// Same seed, same draws, whatever the thread pool; another seed, other draws; every
     /// replicate draws as many clusters as there are.
+    /// Issue 16: a replicate count near `usize::MAX` overflowed the allocation. It is capped.
+    #[test]
+    fn bootstrap_replicates_are_capped() {
+        let b = ClusterBootstrap::new(3, usize::MAX, 1);
+        assert_eq!(b.replicates(), MAX_REPLICATES);
+    }
+
     #[test]
     fn bootstrap_is_seeded() {
         let a = ClusterBootstrap::new(40, 64, 7);

@@ -80,9 +80,9 @@ enum Command {
 
 #[derive(Debug, clap::Args)]
 struct EumArgs {
-    /// Most EUM rounds to run (default: the preset's, 10 for scholz).
-    #[arg(long)]
-    rounds: Option<usize>,
+    /// Most EUM rounds to run (default: the preset's, 10 for scholz; at most 100,000).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    rounds: Option<u32>,
     /// EUM preset: `scholz` reproduces Scholz et al. (2011); `bdm` follows Bueno de Mesquita's
     /// published formulas.
     #[arg(long, value_enum, default_value_t = PresetArg::Scholz)]
@@ -96,7 +96,7 @@ impl EumArgs {
             PresetArg::Bdm => (EumPreset::Bdm, EumConfig::bdm()),
         };
         if let Some(rounds) = self.rounds {
-            config.max_rounds = rounds;
+            config.max_rounds = rounds as usize;
         }
         (preset, config)
     }
@@ -232,6 +232,35 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// Refuses `--parties` lists that name an actor twice or an actor the scenario does not have,
+/// listing the valid ids (issue 16: `--parties russia,russia` was accepted, an unknown id was
+/// reported without the choices).
+pub fn check_parties(scenario: &detente_core::Scenario, parties: &[String]) -> Result<(), Failure> {
+    for (k, id) in parties.iter().enumerate() {
+        if scenario.actor_index(id).is_none() {
+            return Err(unknown(
+                "actor",
+                id,
+                scenario.actors.iter().map(|a| a.id.as_str()),
+            ));
+        }
+        if parties[..k].contains(id) {
+            return Err(Failure::Input(Report::msg(format!(
+                "--parties names `{id}` twice
+  help: name each bargaining party once, e.g. --parties {}",
+                scenario
+                    .actors
+                    .iter()
+                    .take(2)
+                    .map(|a| a.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ))));
+        }
+    }
+    Ok(())
 }
 
 fn unknown<'a>(what: &str, id: &str, known: impl Iterator<Item = &'a str>) -> Failure {

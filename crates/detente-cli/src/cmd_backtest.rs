@@ -39,15 +39,15 @@ pub struct BacktestArgs {
     /// Output format.
     #[arg(long, short, value_enum, default_value_t = FormatArg::Table)]
     format: FormatArg,
-    /// Bootstrap replicates.
-    #[arg(long, default_value_t = 2000)]
-    bootstrap: usize,
+    /// Bootstrap replicates (1 to 100,000).
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    bootstrap: u32,
     /// Bootstrap seed.
     #[arg(long, default_value_t = 20_251_125)]
     seed: u64,
-    /// Cross-validation folds.
-    #[arg(long, default_value_t = 10)]
-    folds: usize,
+    /// Cross-validation folds (2 to 100).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(2..=100))]
+    folds: u32,
     /// Fold-assignment seeds, comma-separated; the first gives the reported figures.
     #[arg(long, value_delimiter = ',', default_value = "1,2,3,4,5")]
     cv_seeds: Vec<u64>,
@@ -147,9 +147,9 @@ pub fn run(args: &BacktestArgs, out: &mut dyn Write) -> Result<(), Failure> {
             ..VetoConfig::default()
         },
         models,
-        bootstrap_replicates: args.bootstrap,
+        bootstrap_replicates: args.bootstrap as usize,
         bootstrap_seed: args.seed,
-        folds: args.folds,
+        folds: args.folds as usize,
         cv_seeds: args.cv_seeds.clone(),
         limit: args.limit,
         ..BacktestConfig::default()

@@ -148,7 +148,8 @@ pub fn write_package(
         .iter()
         .map(|v| issue_name(scenario, &v.issue).chars().count())
         .max()
-        .unwrap_or(0);
+        .unwrap_or(0)
+        .min(60); // padding past 65,535 panics (issue 16); longer names just push the column
     for v in values {
         let name = issue_name(scenario, &v.issue);
         let value = v.value.map_or_else(String::new, fmt_num);
@@ -210,6 +211,7 @@ pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
         (problem, solutions, None)
     } else {
         let parsed = load_scenario(&args.file, quiet)?;
+        crate::cli::check_parties(&parsed.scenario, &args.package.parties)?;
         let (problem, solutions) = detente_analysis::package_problem(&parsed.scenario, &config)
             .map_err(|e| input_error(&args.file, e))?;
         (problem, solutions, Some(parsed.scenario))
@@ -318,7 +320,9 @@ fn table(
     writeln!(
         out,
         "There are {} possible packages. {} of them are Pareto-optimal (no other package is better for one party without being worse for another); {} of these give every party at least as much as no deal.",
-        r.space_size, r.frontier_size, r.rational_frontier_size
+        crate::output::thousands(&r.space_size),
+        crate::output::thousands(&r.frontier_size.to_string()),
+        crate::output::thousands(&r.rational_frontier_size.to_string())
     )?;
     writeln!(out)?;
     if let Some(sq) = &r.status_quo {
@@ -335,7 +339,10 @@ fn table(
     let zopa = r.zopa;
     if zopa.exists {
         let count = zopa.strict_count.map_or_else(String::new, |c| {
-            format!(" ({c} packages are strictly better for everyone)")
+            format!(
+                " ({} packages are strictly better for everyone)",
+                crate::output::thousands(&c.to_string())
+            )
         });
         writeln!(
             out,

@@ -129,6 +129,7 @@ struct DelayOut<'a> {
 /// Runs `detente delay`.
 pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let parsed = load_scenario(&args.file, args.package.format != Format::Table)?;
+    crate::cli::check_parties(&parsed.scenario, &args.package.parties)?;
     let scenario = &parsed.scenario;
     let config = AnalysisConfig {
         levers: args.lever.clone(),

@@ -51,6 +51,7 @@ struct LeversOut<'a> {
 /// Runs `detente levers`.
 pub fn run(args: &LeversArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let parsed = load_scenario(&args.file, args.package.format != Format::Table)?;
+    crate::cli::check_parties(&parsed.scenario, &args.package.parties)?;
     let scenario = &parsed.scenario;
     if scenario.time.as_ref().is_none_or(|t| t.levers.is_empty()) {
         return Err(Failure::Input(Report::msg(format!(

@@ -197,9 +197,12 @@ fn targets(common: &SimCommon, scenario: &Scenario) -> Result<Vec<Target>, Failu
     })
 }
 
+/// Most worker threads (issue 16: `--threads 100000` spent 20 s spawning them).
+const MAX_THREADS: usize = 1024;
+
 fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
-    if threads == Some(0) {
-        return Err(input("--threads must be at least 1".to_owned()));
+    if threads == Some(0) || threads > Some(MAX_THREADS) {
+        return Err(input(format!("--threads must be from 1 to {MAX_THREADS}")));
     }
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
@@ -243,6 +246,18 @@ fn json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), Failur
 
 fn fmt(x: Option<f64>) -> String {
     x.map_or_else(|| "-".to_owned(), |x| format!("{x:.1}"))
+}
+
+/// Like [`fmt`], with three decimals when the metric's point forecast `like` is under 10 in
+/// magnitude (utilities, probabilities, small scales): one decimal printed utility swings as
+/// "0.0 (0.9 .. 0.8)" (issue 16). All numbers of one metric share the precision.
+fn fmt_like(x: Option<f64>, like: Option<f64>) -> String {
+    let decimals = if like.is_some_and(|l| l.abs() < 10.0) {
+        3
+    } else {
+        1
+    };
+    x.map_or_else(|| "-".to_owned(), |x| format!("{x:.decimals$}"))
 }
 
 fn fmt_kind(x: Option<f64>, kind: detente_sim::MetricKind) -> String {
@@ -437,7 +452,11 @@ pub fn run_shocks(args: &ShocksArgs, out: &mut dyn Write) -> Result<(), Failure>
             let keys: Vec<&str> = table.baseline.iter().map(|(k, _)| k.as_str()).collect();
             let width = keys.iter().map(|k| k.len()).max().unwrap_or(8).max(8);
             for (i, key) in keys.iter().enumerate() {
-                write!(out, "{key:<width$} point {:>6}:", fmt(table.baseline[i].1))?;
+                write!(
+                    out,
+                    "{key:<width$} point {:>6}:",
+                    fmt_like(table.baseline[i].1, table.baseline[i].1)
+                )?;
                 let mut moves: Vec<(f64, String)> = table
                     .rows
                     .iter()
@@ -452,7 +471,12 @@ pub fn run_shocks(args: &ShocksArgs, out: &mut dyn Write) -> Result<(), Failure>
                     write!(out, " no shock moves it")?;
                 }
                 for (d, label) in moves.iter().take(4) {
-                    write!(out, "  {label} {d:+.1}")?;
+                    let sign = if *d >= 0.0 { "+" } else { "" };
+                    write!(
+                        out,
+                        "  {label} {sign}{}",
+                        fmt_like(Some(*d), table.baseline[i].1)
+                    )?;
                 }
                 if moves.len() > 4 {
                     write!(out, "  (+{} more)", moves.len() - 4)?;
@@ -531,7 +555,7 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
                     out,
                     "{}  (point {}, R² {})",
                     m.metric,
-                    fmt(m.baseline),
+                    fmt_like(m.baseline, m.baseline),
                     m.r_squared
                         .map_or_else(|| "-".to_owned(), |r| format!("{r:.2}"))
                 )?;
@@ -549,12 +573,12 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
                         .map_or_else(|| "     -".to_owned(), |s| format!("{:+6.2}", s.src));
                     writeln!(
                         out,
-                        "  {:<36} {:<20} swing {:>6.1}  ({} .. {})  SRC {src}",
+                        "  {:<36} {:<20} swing {:>6}  ({} .. {})  SRC {src}",
                         bar.input,
                         "#".repeat(len),
-                        bar.swing,
-                        fmt(bar.at_low),
-                        fmt(bar.at_high),
+                        fmt_like(Some(bar.swing), m.baseline),
+                        fmt_like(bar.at_low, m.baseline),
+                        fmt_like(bar.at_high, m.baseline),
                     )?;
                 }
                 if max == 0.0 {

@@ -43,9 +43,9 @@ pub struct NegotiateArgs {
     /// Two-party shorthand: the second party's negotiator (with `--a`).
     #[arg(long, requires = "a")]
     b: Option<String>,
-    /// Deadline in rounds.
-    #[arg(long, default_value_t = 100)]
-    rounds: usize,
+    /// Deadline in rounds (1 to 1,000,000).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    rounds: u32,
     /// Print every action.
     #[arg(long)]
     trace: bool,
@@ -124,6 +124,7 @@ fn load_table(path: &Path, step: f64, parties: &[String]) -> Result<(Table, bool
         Ok((table, false))
     } else {
         let parsed = load_scenario(path, true)?;
+        crate::cli::check_parties(&parsed.scenario, parties)?;
         let config = PackageConfig {
             step,
             parties: (!parties.is_empty()).then(|| parties.to_vec()),
@@ -238,7 +239,7 @@ pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Fa
         });
     }
     let config = ProtocolConfig {
-        deadline: Deadline::Rounds(args.rounds),
+        deadline: Deadline::Rounds(args.rounds as usize),
         trace: args.trace,
     };
     let session = protocol::run(&table.space, &mut seats, &config)
@@ -249,7 +250,7 @@ pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Fa
     let report = NegotiateReport {
         domain: &table.name,
         outcomes: table.space.len(),
-        rounds: args.rounds,
+        rounds: args.rounds as usize,
         parties: table
             .parties
             .iter()
@@ -297,7 +298,9 @@ fn write_negotiation(
     writeln!(
         out,
         "{}: {} outcomes, deadline {} rounds",
-        r.domain, r.outcomes, r.rounds
+        r.domain,
+        crate::output::thousands(&r.outcomes.to_string()),
+        crate::output::thousands(&r.rounds.to_string())
     )?;
     let issues: Vec<&str> = table
         .space
@@ -417,12 +420,12 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
                 for s in 0..r.agents.len() {
                     w.write_record([
                         r.job.to_string(),
-                        r.domain.clone(),
+                        crate::output::text_cell(&r.domain),
                         r.rotation.to_string(),
                         r.repetition.to_string(),
                         s.to_string(),
-                        r.agents[s].clone(),
-                        r.profiles[s].clone(),
+                        crate::output::text_cell(&r.agents[s]),
+                        crate::output::text_cell(&r.profiles[s]),
                         r.agreement.map_or_else(String::new, |o| o.to_string()),
                         r.round.to_string(),
                         r.utilities[s].to_string(),

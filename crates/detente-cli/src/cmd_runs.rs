@@ -1,7 +1,9 @@
 //! `detente runs list|show|compare|export` and the `--save` option that stores a run.
 //!
-//! The database is `detente.db` beside the scenario file unless `--db` names another; `runs`
-//! commands, which have no scenario, default to `detente.db` in the current directory. Store
+//! The database is `detente.db` in the current directory unless `--db` names another, for the
+//! commands that write runs and the `runs` commands that read them alike (issue 16: writing
+//! beside the scenario and reading from the current directory sent users to an empty store). Runs
+//! record the scenario's file name, not its path, so a served store does not expose folders. Store
 //! errors that come from the user's file (missing, not a database, newer schema, unknown id)
 //! exit with code 2 and never change the file.
 
@@ -21,10 +23,13 @@ pub struct SaveArgs {
     /// Store the run in the run store (see `detente runs`).
     #[arg(long)]
     pub save: bool,
-    /// Run store to use (default: detente.db beside the scenario file).
+    /// Run store to use (default: detente.db in the current directory).
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
 }
+
+/// The run store every command uses when `--db` is not given.
+pub const DEFAULT_DB: &str = "detente.db";
 
 /// What a command hands over to be stored.
 pub struct SaveRequest<'a> {
@@ -75,22 +80,21 @@ fn store_failure(e: StoreError) -> Failure {
 }
 
 impl SaveArgs {
-    fn path_for(&self, scenario: &Path) -> PathBuf {
-        self.db.clone().unwrap_or_else(|| {
-            scenario
-                .parent()
-                .map_or_else(|| PathBuf::from("detente.db"), |d| d.join("detente.db"))
-        })
+    fn path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
     }
 
     /// Stores the run and says where on stderr.
     pub fn save_run(&self, r: SaveRequest<'_>) -> Result<i64, Failure> {
-        let path = self.path_for(r.file);
+        let path = self.path();
         let mut store = Store::open(&path).map_err(store_failure)?;
         let id = store
             .save(&NewRun {
                 kind: r.kind.to_owned(),
-                scenario_name: r.file.display().to_string(),
+                scenario_name: r.file.file_name().map_or_else(
+                    || r.file.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
                 scenario_text: r.text,
                 title: r.title,
                 config: r.config,
@@ -323,7 +327,7 @@ pub fn run_runs(args: &RunsArgs, out: &mut dyn Write) -> Result<(), Failure> {
                         let agg = run.aggregates.iter().find(|a| &a.metric == k);
                         w.write_record([
                             id.to_string(),
-                            k.clone(),
+                            crate::output::text_cell(k),
                             cell(*v),
                             cell(agg.and_then(|a| a.mean)),
                             cell(agg.and_then(|a| a.p05)),

@@ -10,11 +10,16 @@ use miette::Report;
 use crate::Failure;
 
 /// Reads a text file the user named, refusing oversized or non-UTF-8 files with a clear message.
+///
+/// At most [`MAX_SCENARIO_BYTES`] + 1 bytes are read, through `take`, whatever the file's
+/// metadata says: devices (`/dev/zero`) report a length of 0 and FIFOs none, and reading them
+/// whole grew memory without bound (issue 16).
 pub fn read_text(path: &Path) -> Result<String, Failure> {
+    use std::io::Read;
     let shown = path.display();
     let meta = fs::metadata(path).map_err(|e| {
         Failure::Input(Report::msg(format!(
-            "cannot read `{shown}`: {e}\n  help: check the path; scenario files usually live under scenarios/"
+            "cannot read `{shown}`: {e}\n  help: check the path (the bundled scenario is scenarios/istanbul-2025.toml, an example tournament config examples/tournament.toml)"
         )))
     })?;
     if meta.is_dir() {
@@ -22,14 +27,23 @@ pub fn read_text(path: &Path) -> Result<String, Failure> {
             "`{shown}` is a directory\n  help: name a scenario file, e.g. scenarios/istanbul-2025.toml"
         ))));
     }
+    let too_big = |size: String| {
+        Failure::Input(Report::msg(format!(
+            "`{shown}` is {size}, over the limit of {MAX_SCENARIO_BYTES} bytes\n  help: a scenario is a hand-written description of actors and issues; check that this is the right file"
+        )))
+    };
     if meta.len() > MAX_SCENARIO_BYTES as u64 {
-        return Err(Failure::Input(Report::msg(format!(
-            "`{shown}` is {} bytes, over the limit of {MAX_SCENARIO_BYTES}\n  help: a scenario is a hand-written description of actors and issues; check that this is the right file",
-            meta.len()
-        ))));
+        return Err(too_big(format!("{} bytes", meta.len())));
     }
-    let bytes = fs::read(path)
+    let file = fs::File::open(path)
         .map_err(|e| Failure::Input(Report::msg(format!("cannot read `{shown}`: {e}"))))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::Input(Report::msg(format!("cannot read `{shown}`: {e}"))))?;
+    if bytes.len() > MAX_SCENARIO_BYTES {
+        return Err(too_big(format!("more than {MAX_SCENARIO_BYTES} bytes")));
+    }
     String::from_utf8(bytes).map_err(|e| {
         Failure::Input(Report::msg(format!(
             "`{shown}` is not UTF-8 text (invalid byte at offset {})\n  help: save the file as UTF-8",

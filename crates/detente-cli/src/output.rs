@@ -8,6 +8,36 @@ use miette::Report;
 
 use crate::Failure;
 
+/// A text cell made safe for spreadsheets: a cell that starts with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is read as a formula by Excel, LibreOffice and Google Sheets (issue 16:
+/// an anchor label `=HYPERLINK(...)` reached the CSV as a live formula), so such a cell gets a
+/// leading `'`, as OWASP's "CSV Injection" page advises. Only text cells go through this;
+/// numbers (which may start with `-`) are written as they are.
+pub fn text_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// A whole number in decimal digits with a comma every three (`37822859361` →
+/// `37,822,859,361`), for counts people read (issue 16). Text that is not all digits is
+/// returned unchanged.
+pub fn thousands(digits: &str) -> String {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.to_owned();
+    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Writes the forecast as pretty JSON.
 pub fn json(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
     serde_json::to_writer_pretty(&mut *out, forecast)
@@ -74,12 +104,12 @@ pub fn csv(
                 }),
             };
             let mut row = vec![
-                issue.issue.clone(),
+                text_cell(&issue.issue),
                 model.as_str().to_owned(),
                 point.position.to_string(),
-                point.anchor.clone().unwrap_or_default(),
+                text_cell(point.anchor.as_deref().unwrap_or_default()),
                 issue.status_quo.position.to_string(),
-                detail,
+                text_cell(&detail),
             ];
             if let Some(band) = band {
                 let key = format!("{}/{}", issue.issue, model.as_str());
@@ -119,4 +149,18 @@ pub fn write_to(
         None => out.write_all(text.as_bytes())?,
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_separators_every_three_digits() {
+        assert_eq!(thousands("37822859361"), "37,822,859,361");
+        assert_eq!(thousands("100"), "100");
+        assert_eq!(thousands("1000"), "1,000");
+        assert_eq!(thousands("0"), "0");
+        assert_eq!(thousands("12ab"), "12ab");
+    }
 }

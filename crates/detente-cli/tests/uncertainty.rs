@@ -113,7 +113,7 @@ fn save_then_list_show_compare_export() {
         .assert()
         .success()
         .stderr(predicate::str::contains("saved run 1"));
-    // Default store: detente.db beside the scenario.
+    // Default store: detente.db in the current directory (here also the scenario's).
     assert!(dir.path().join("detente.db").exists());
     detente(dir.path())
         .args([

@@ -95,8 +95,8 @@ impl Finding {
         Self {
             severity: Severity::Error,
             path,
-            message: message.into(),
-            help: help.into(),
+            message: neutralise(message.into()),
+            help: neutralise(help.into()),
             span: None,
         }
     }
@@ -113,20 +113,91 @@ impl Finding {
     }
 }
 
+/// Whether `c` must not reach a terminal from user text: control characters other than line
+/// breaks and tabs (they carry terminal escape sequences) and the Unicode bidirectional
+/// embeddings, overrides and isolates (they reorder what a reader sees, "Trojan Source").
+pub fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [`is_unsafe_char`] and every line break written as a `\u{..}` escape, so
+/// user text echoed in a one-line message cannot drive the terminal or reorder the line.
+pub fn neutralise(text: String) -> String {
+    if !text.chars().any(|c| is_unsafe_char(c) || c == '\r') {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if is_unsafe_char(c) || c == '\r' {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Most findings a [`ScenarioError`] keeps and renders; the rest are counted. A huge broken
+/// file (issue 16: 100,000 empty CSV columns, 12,000 errors in one scenario) then reports in
+/// linear time instead of writing gigabytes.
+pub const MAX_SHOWN_FINDINGS: usize = 100;
+
+/// Longest source line, in bytes, shown as a snippet. Longer lines (minified JSON, a CSV header
+/// of thousands of columns) are reported by line and column only: miette cannot draw a marker
+/// past column 65,535 (it panicked, issue 16) and a megabyte line helps no reader.
+pub const MAX_SNIPPET_LINE: usize = 1_000;
+
 /// The text of a scenario file and its name, shared by every rendered finding.
 #[derive(Debug, Clone)]
 pub struct Source {
     name: String,
     text: Arc<String>,
+    /// Byte offset of the start of every line, for line lookups in logarithmic time.
+    line_starts: Arc<Vec<usize>>,
 }
 
 impl Source {
     /// Wraps a file's name (as the user gave it) and its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let text: String = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Self {
-            name: name.into(),
-            text: Arc::new(text.into()),
+            name: neutralise(name.into()),
+            text: Arc::new(text),
+            line_starts: Arc::new(line_starts),
         }
+    }
+
+    /// Byte range of the zero-based line `index` (without its line break), if it exists.
+    fn line_range(&self, index: usize) -> Option<Range<usize>> {
+        let start = *self.line_starts.get(index)?;
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(start..end)
+    }
+
+    /// Whether every line the snippet of `span` shows (its lines and one of context on each
+    /// side) is at most [`MAX_SNIPPET_LINE`] bytes long.
+    fn snippet_fits(&self, span: &Range<usize>) -> bool {
+        let line_of = |offset: usize| {
+            self.line_starts
+                .partition_point(|&s| s <= offset.min(self.text.len()))
+                .saturating_sub(1)
+        };
+        let first = line_of(span.start).saturating_sub(1);
+        let last = line_of(span.end) + 1;
+        // A span over thousands of lines is drawn by its ends only, but is no snippet anyone
+        // reads either; the bound also keeps this check cheap.
+        last - first <= 1_000
+            && (first..=last).all(|i| {
+                self.line_range(i)
+                    .is_none_or(|r| r.len() <= MAX_SNIPPET_LINE)
+            })
     }
 
     /// The file name as given.
@@ -142,10 +213,17 @@ impl Source {
     /// One-based line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
+        let index = self
+            .line_starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        let start = self.line_starts.get(index).copied().unwrap_or(0);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(0, |l| l.chars().count())
+            + 1;
+        (index + 1, col)
     }
 
     /// The byte offset of a one-based line and column, if inside the text.
@@ -161,6 +239,7 @@ impl Source {
     }
 
     fn named(&self) -> NamedSource<Arc<String>> {
+        // The name was neutralised in `new`.
         NamedSource::new(self.name.clone(), Arc::clone(&self.text))
     }
 }
@@ -171,6 +250,8 @@ pub struct Located {
     finding: Finding,
     location: String,
     src: NamedSource<Arc<String>>,
+    /// Whether the snippet around the span is short enough to draw.
+    snippet: bool,
 }
 
 impl Located {
@@ -183,10 +264,15 @@ impl Located {
             }
             None => source.name().to_owned(),
         };
+        let snippet = finding
+            .span
+            .as_ref()
+            .is_some_and(|span| source.snippet_fits(span));
         Self {
             finding,
             location,
             src: source.named(),
+            snippet,
         }
     }
 
@@ -225,50 +311,80 @@ impl Diagnostic for Located {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.finding
-            .span
-            .as_ref()
-            .map(|_| &self.src as &dyn SourceCode)
+        self.snippet.then_some(&self.src as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.finding.span.clone()?;
+        let span = self.finding.span.clone().filter(|_| self.snippet)?;
         let label = LabeledSpan::new_with_span(Some(self.finding.path.to_string()), span);
         Some(Box::new(std::iter::once(label)))
     }
 }
 
 /// Every error found in one scenario file. The file is refused.
+///
+/// It keeps the first [`MAX_SHOWN_FINDINGS`] errors with their locations and counts the rest.
 #[derive(Debug, thiserror::Error)]
-#[error("{file}: {count} error{s} in the scenario; nothing was run", count = errors.len(), s = if errors.len() == 1 { "" } else { "s" })]
+#[error("{file}: {total} error{s} in the scenario; nothing was run", s = if *total == 1 { "" } else { "s" })]
 pub struct ScenarioError {
     file: String,
+    total: usize,
     errors: Vec<Located>,
+    more: Option<NotShown>,
 }
 
 impl ScenarioError {
     pub(crate) fn new(source: &Source, findings: Vec<Finding>) -> Self {
+        let total = findings.len();
+        let errors: Vec<Located> = findings
+            .into_iter()
+            .take(MAX_SHOWN_FINDINGS)
+            .map(|f| Located::new(f, source))
+            .collect();
+        let more = (total > errors.len()).then(|| NotShown {
+            count: total - errors.len(),
+        });
         Self {
             file: source.name().to_owned(),
-            errors: findings
-                .into_iter()
-                .map(|f| Located::new(f, source))
-                .collect(),
+            total,
+            errors,
+            more,
         }
     }
 
-    /// The individual errors, each with its location.
+    /// The errors kept (at most [`MAX_SHOWN_FINDINGS`]), each with its location.
     pub fn errors(&self) -> &[Located] {
         &self.errors
+    }
+
+    /// How many errors the file has, including those not kept.
+    pub fn total(&self) -> usize {
+        self.total
     }
 }
 
 impl Diagnostic for ScenarioError {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("detente::scenario"))
-    }
-
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.errors.iter().map(|e| e as &dyn Diagnostic)))
+        Some(Box::new(
+            self.errors
+                .iter()
+                .map(|e| e as &dyn Diagnostic)
+                .chain(self.more.iter().map(|m| m as &dyn Diagnostic)),
+        ))
+    }
+}
+
+/// The count of errors a [`ScenarioError`] did not keep.
+#[derive(Debug, thiserror::Error)]
+#[error("{count} more error{s} not shown", s = if *count == 1 { "" } else { "s" })]
+pub struct NotShown {
+    count: usize,
+}
+
+impl Diagnostic for NotShown {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(
+            "fix the errors above first; the rest often follow from them (or check that this is the right file)",
+        ))
     }
 }

@@ -12,9 +12,13 @@ mod file;
 pub mod import;
 mod parse;
 mod scenario;
+mod text;
 mod validate;
 
-pub use diagnostic::{FieldPath, Finding, Located, ScenarioError, Segment, Severity, Source};
+pub use diagnostic::{
+    FieldPath, Finding, Located, MAX_SHOWN_FINDINGS, MAX_SNIPPET_LINE, NotShown, ScenarioError,
+    Segment, Severity, Source, is_unsafe_char, neutralise,
+};
 pub use file::{
     AcrossFile, ActorFile, ActorTimeFile, AnchorFile, AudienceCostFile, BeliefFile,
     DecisionRuleFile, DriftFile, EffectFile, EffectKindFile, EnforcementFile, EnforcementTermFile,
@@ -27,4 +31,8 @@ pub use scenario::{
     Issue, IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale, Scenario,
     Time, Uncertainty,
 };
-pub use validate::{FORMAT_VERSION, Validated, validate};
+pub use text::MAX_LINE_CHARS;
+pub use validate::{
+    FORMAT_VERSION, MAX_CAPABILITY, MAX_SCALE_MAGNITUDE, MIN_CAPABILITY, MIN_SCALE_WIDTH,
+    Validated, validate,
+};

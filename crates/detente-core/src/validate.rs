@@ -22,6 +22,24 @@ use crate::scenario::{
 /// The only format version so far.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// Smallest capability accepted. Only ratios between capabilities matter, and the models
+/// multiply capabilities by saliences and distances: outside `MIN_CAPABILITY..=MAX_CAPABILITY`
+/// those products underflow to 0 or overflow to infinity (issue 16: a capability of 1e308
+/// printed `inf` as the compromise forecast).
+pub const MIN_CAPABILITY: f64 = 1e-9;
+
+/// Largest capability accepted; see [`MIN_CAPABILITY`].
+pub const MAX_CAPABILITY: f64 = 1e12;
+
+/// Largest magnitude of a scale end. Distances and squared distances on wider scales overflow
+/// (issue 16: `scale = [-1e308, 1e308]` gave NaN).
+pub const MAX_SCALE_MAGNITUDE: f64 = 1e12;
+
+/// Narrowest scale accepted, relative to the size of its ends (and absolute below 1): on a
+/// narrower scale the models' tolerances underflow (issue 16: `scale = [0, 1e-320]` made the
+/// Nash bisection spin forever).
+pub const MIN_SCALE_WIDTH: f64 = 1e-9;
+
 /// Result of validation: the scenario when there was no error, and every finding.
 #[derive(Debug)]
 pub struct Validated {
@@ -115,6 +133,8 @@ pub fn validate(file: &ScenarioFile) -> Validated {
         .as_ref()
         .map(|t| v.time(&root.key("time"), t, file, &ids));
 
+    v.findings.extend(crate::text::check(file));
+
     let ok = !v.has_errors();
     Validated {
         scenario: ok.then(|| Scenario {
@@ -191,8 +211,18 @@ impl Checker {
                     "give the actor a display name",
                 );
             }
-            let capability = Capability::new(a.capability);
-            if capability.is_none() {
+            let capability = Capability::new(a.capability)
+                .filter(|c| (MIN_CAPABILITY..=MAX_CAPABILITY).contains(&c.get()));
+            if Capability::new(a.capability).is_some() && capability.is_none() {
+                self.error(
+                    path.key("capability"),
+                    format!(
+                        "capability {} is outside {MIN_CAPABILITY:e}..={MAX_CAPABILITY:e}, where the models' arithmetic stays exact enough",
+                        a.capability
+                    ),
+                    "only ratios between actors matter: rescale every capability, e.g. 100 for the strongest",
+                );
+            } else if capability.is_none() {
                 self.error(
                     path.key("capability"),
                     format!("capability must be a positive number, found {}", a.capability),
@@ -241,6 +271,7 @@ impl Checker {
                 "write `scale = [min, max]` with finite numbers and min < max, e.g. `[0, 100]`",
             );
         }
+        let scale = scale.filter(|s| self.computable_scale(&path.key("scale"), *s));
         let range_text = format!("[{min}, {max}]");
         let on_scale = |x: f64| scale.is_some_and(|s| s.contains(x));
 
@@ -306,16 +337,15 @@ impl Checker {
             let actor = ids.get(p.actor.as_str()).copied();
             match actor {
                 None => {
-                    let known: Vec<&str> = ids.keys().copied().collect();
                     self.error(
                         ppath.key("actor"),
                         format!("unknown actor `{}`", p.actor),
                         format!(
                             "use the id of an actor declared under [[actors]]: {}",
-                            if known.is_empty() {
+                            if ids.is_empty() {
                                 "none is declared yet".to_owned()
                             } else {
-                                known.join(", ")
+                                known_list(ids.keys().copied())
                             }
                         ),
                     );
@@ -369,6 +399,32 @@ impl Checker {
             anchors,
             positions,
         })
+    }
+
+    /// Whether the models can compute on `scale` (see [`MAX_SCALE_MAGNITUDE`] and
+    /// [`MIN_SCALE_WIDTH`]); reports it when not.
+    fn computable_scale(&mut self, path: &FieldPath, scale: Scale) -> bool {
+        let (min, max) = (scale.min(), scale.max());
+        let size = min.abs().max(max.abs());
+        if size > MAX_SCALE_MAGNITUDE {
+            self.error(
+                path.clone(),
+                format!("scale [{min}, {max}] reaches beyond ±{MAX_SCALE_MAGNITUDE:e}"),
+                "rescale the issue, e.g. to `[0, 100]`: only relative places on the scale matter to the models",
+            );
+            return false;
+        }
+        if scale.width() < MIN_SCALE_WIDTH * size.max(1.0) {
+            self.error(
+                path.clone(),
+                format!(
+                    "scale [{min}, {max}] is narrower than {MIN_SCALE_WIDTH:e} of its size, too narrow to compute on"
+                ),
+                "rescale the issue, e.g. to `[0, 100]`: only relative places on the scale matter to the models",
+            );
+            return false;
+        }
+        true
     }
 
     /// Checks one position; the returned value has a placeholder actor the caller fills in.
@@ -461,7 +517,9 @@ impl Checker {
         }
         Some(Position {
             actor: ActorIndex(usize::MAX),
-            position: p.position,
+            // Adding +0.0 turns -0.0 into 0.0: the two zeros are one place on a scale, and
+            // code that sorts by `total_cmp` would otherwise tell them apart (issue 16).
+            position: p.position + 0.0,
             salience: salience?,
             uncertainty,
             why: p.why.clone(),
@@ -479,11 +537,36 @@ impl Checker {
         if issue.positions.len() < 2 {
             return;
         }
-        if issue.positions.iter().all(|p| p.salience == 0.0) {
-            self.warning(
+        // Every model weighs actors by capability × salience; when the weights sum to nothing
+        // (all saliences 0, or so small the products underflow) no weighted forecast exists
+        // (issue 16: "mean NaN"), so this is an error, not a warning.
+        let total_weight: f64 = issue
+            .positions
+            .iter()
+            .filter_map(|p| {
+                let actor = ids.get(p.actor.as_str())?;
+                let capability = actors.get(actor.0)?.as_ref()?.capability.get();
+                Some(capability * p.salience)
+            })
+            .filter(|w| w.is_finite() && *w >= 0.0)
+            .sum();
+        let saliences_ok = issue
+            .positions
+            .iter()
+            .all(|p| Salience::new(p.salience).is_some());
+        let actors_ok = issue.positions.iter().all(|p| {
+            ids.get(p.actor.as_str())
+                .and_then(|i| actors.get(i.0))
+                .is_some_and(Option::is_some)
+        });
+        if saliences_ok && actors_ok && total_weight <= 0.0 {
+            self.error(
                 path.key("positions"),
-                format!("every salience on issue `{}` is 0", issue.id),
-                "no actor cares about this issue, so weighted models cannot forecast it; raise the saliences or remove the issue",
+                format!(
+                    "every salience on issue `{}` is 0 (or too small to weigh), so no weighted forecast exists",
+                    issue.id
+                ),
+                "give the actors who care about this issue a salience above 0, or remove the issue",
             );
         }
         let first = issue.positions[0].position;
@@ -1037,4 +1120,16 @@ struct Refs<'a> {
     issues: &'a BTreeMap<&'a str, IssueIndex>,
     actors: &'a BTreeMap<&'a str, ActorIndex>,
     file: &'a ScenarioFile,
+}
+
+/// At most 20 ids, comma-separated, then how many more: a help line stays short however many
+/// actors a file declares (and a file with many unknown references stays linear to check).
+fn known_list<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> String {
+    const SHOWN: usize = 20;
+    let total = ids.len();
+    let mut text = ids.take(SHOWN).collect::<Vec<_>>().join(", ");
+    if total > SHOWN {
+        text.push_str(&format!(" and {} more", total - SHOWN));
+    }
+    text
 }

@@ -602,15 +602,6 @@ fn json_errors_name_path_and_line() {
 #[test]
 fn warnings() {
     check_warnings(
-        "zero.toml",
-        &edit(27, "salience = 0").replace("salience = 0.5", "salience = 0"),
-        &[at(
-            "issues[0].positions",
-            "every salience on issue `i` is 0",
-            24,
-        )],
-    );
-    check_warnings(
         "same.toml",
         &edit(26, "position = 90"),
         &[at("issues[0].positions", "holds the same position 90", 24)],

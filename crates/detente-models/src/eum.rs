@@ -199,6 +199,10 @@ pub enum Centre {
     Mean,
 }
 
+/// Most rounds [`run`] plays: every round is kept in the trace, so an unbounded count would
+/// grow memory without limit; real runs stop within a few dozen rounds.
+pub const MAX_ROUNDS: usize = 100_000;
+
 /// Every option of the model. Build it from a preset and adjust fields.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct EumConfig {
@@ -497,7 +501,8 @@ pub fn run(input: &EumInput, config: &EumConfig) -> Result<EumResult, EumError> 
     validate(input, config)?;
     let actors = input.actors;
     let n = actors.len();
-    let positions: Vec<f64> = actors.iter().map(|a| a.position).collect();
+    // Adding +0.0 turns -0.0 into +0.0, so the two zeros are one position (issue 16).
+    let positions: Vec<f64> = actors.iter().map(|a| a.position + 0.0).collect();
     let (lo, hi) = min_max(&positions);
     let range = match config.range {
         RangeBasis::InitialPositions => hi - lo,
@@ -530,7 +535,7 @@ pub fn run(input: &EumInput, config: &EumConfig) -> Result<EumResult, EumError> 
         let offers = engine.offers(&current, &risk, centre);
         let mut next = current.clone();
         for offer in &offers {
-            next[offer.receiver] = offer.to;
+            next[offer.receiver] = offer.to + 0.0;
         }
         let moved = max_abs_diff(&next, &current);
         rounds.push(EumRound {
@@ -622,6 +627,11 @@ fn validate(input: &EumInput, config: &EumConfig) -> Result<(), EumError> {
     if !(config.tolerance.is_finite() && config.tolerance >= 0.0) {
         return Err(EumError::InvalidConfig("tolerance must be finite and >= 0"));
     }
+    if config.max_rounds > MAX_ROUNDS {
+        return Err(EumError::InvalidConfig(
+            "max_rounds must be at most MAX_ROUNDS (100,000)",
+        ));
+    }
     Ok(())
 }
 
@@ -682,7 +692,7 @@ impl<'c> Engine<'c> {
     fn median(&self, positions: &[f64]) -> f64 {
         let mut distinct = positions.to_vec();
         distinct.sort_by(f64::total_cmp);
-        distinct.dedup();
+        distinct.dedup_by(|a, b| a.total_cmp(b).is_eq());
         let mut median = distinct[0];
         for &challenger in &distinct[1..] {
             // Same operation order as the replication's `compare` with risk 1, so that the
@@ -717,7 +727,9 @@ impl<'c> Engine<'c> {
         self.distinct.clear();
         self.distinct.extend_from_slice(positions);
         self.distinct.sort_by(f64::total_cmp);
-        self.distinct.dedup();
+        // De-duplicate with the same order the slot search below uses: `==` would merge -0.0
+        // with 0.0 and the search for the one removed would then miss (issue 16).
+        self.distinct.dedup_by(|a, b| a.total_cmp(b).is_eq());
         let m = self.distinct.len();
         self.count.clear();
         self.count.resize(m, 0.0);
@@ -1042,6 +1054,42 @@ mod tests {
         let mut engine = Engine::new(&actors, hi - lo, config);
         engine.prepare(positions, risk);
         (engine, hi - lo)
+    }
+
+    /// Issue 16: positions -0.0 and 0.0 on one issue panicked (de-duplication by `==` merged
+    /// them, the slot search by `total_cmp` then missed one). Both zeros are one position, so
+    /// the run equals the run with two +0.0 positions.
+    #[test]
+    fn negative_and_positive_zero_are_one_position() {
+        let actors = |first: f64| {
+            [first, 0.0, 1.0, 0.4].map(|x| EumActor {
+                capability: 1.0 + x,
+                position: x,
+                salience: 0.5,
+            })
+        };
+        let config = EumConfig::scholz();
+        let (neg, pos) = (actors(-0.0), actors(0.0));
+        let a = run(
+            &EumInput {
+                actors: &neg,
+                scale: (-1.0, 1.0),
+            },
+            &config,
+        );
+        let b = run(
+            &EumInput {
+                actors: &pos,
+                scale: (-1.0, 1.0),
+            },
+            &config,
+        );
+        assert!(a.is_ok(), "{a:?}");
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        // The engine's own de-duplication agrees with its slot search even when handed -0.0.
+        let (engine, _) = engine_for(&[-0.0, 0.0, 1.0], &[1.0; 3], &config);
+        assert_eq!(engine.distinct.len(), 3);
+        assert!(engine.slot.iter().all(|&s| s < engine.distinct.len()));
     }
 
     /// Positions with repeats, and exponents in [1/2, 2].

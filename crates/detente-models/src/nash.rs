@@ -42,6 +42,11 @@ use serde::Serialize;
 
 use crate::stance::Stance;
 
+/// Most bisection steps. Doubles span about 2,100 binary orders of magnitude (subnormals
+/// included), so halving any interval between two of them reaches adjacent values well within
+/// this many steps.
+const BISECTION_STEPS: usize = 2_200;
+
 /// Who takes part in the Nash bargain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -149,9 +154,18 @@ pub fn nash(
         // The scale ends before any player's gain runs out and the product still rises there.
         hi
     } else {
+        // The interval halves each step, so `BISECTION_STEPS` reach any tolerance a double can
+        // express; the cap and the no-progress test also end the search when `eps` underflows
+        // to zero on a subnormal scale, which once spun forever (issue 16).
         let (mut lo, mut up) = (0.0, hi);
-        while up - lo > eps {
+        for _ in 0..BISECTION_STEPS {
+            if up - lo <= eps {
+                break;
+            }
             let mid = 0.5 * (lo + up);
+            if mid <= lo || mid >= up {
+                break;
+            }
             if slope(mid) > 0.0 {
                 lo = mid;
             } else {
@@ -238,6 +252,17 @@ mod tests {
             (0.0, 100.0),
         );
         assert!(heavy.position > light.position);
+    }
+
+    /// Issue 16: on the scale `[0, 1e-320]` the tolerance `1e-12 * width` underflows to 0, and
+    /// the bisection never ended. It must end, on the scale, between the status quo and the
+    /// player's ideal (one player alone gets its ideal, here 1e-320 itself at most).
+    #[test]
+    fn nash_bisection_ends_on_a_subnormal_scale() {
+        let s = [stance(1.0, 8e-321), stance(1.0, 1e-320)];
+        let out = nash(&s, &[0, 1], 0.0, (0.0, 1e-320));
+        assert!(!out.gridlock);
+        assert!(out.position > 0.0 && out.position <= 1e-320, "{out:?}");
     }
 
     #[test]

@@ -178,4 +178,14 @@ pub enum NegotiationError {
     /// A tournament configuration problem.
     #[error("tournament config: {0}")]
     Config(String),
+    /// A deadline of no rounds or more rounds than [`protocol::MAX_ROUNDS`].
+    #[error(
+        "a deadline of {rounds} rounds is outside 1..={max}; give a number of rounds in that range, e.g. 100"
+    )]
+    RoundsOutOfRange {
+        /// The rounds asked for.
+        rounds: usize,
+        /// The most allowed.
+        max: usize,
+    },
 }

@@ -36,6 +36,11 @@ use serde::Serialize;
 use crate::space::{OutcomeSpace, Preferences};
 use crate::{Action, NegotiationError, Negotiator, Setup, State};
 
+/// Most rounds a negotiation may last. A round costs every negotiator one action, so this bounds
+/// a run's time; it also keeps the time `(round + 1) / (rounds + 1)` finite (issue 16: a deadline
+/// of `usize::MAX` rounds overflowed it to infinity).
+pub const MAX_ROUNDS: usize = 1_000_000;
+
 /// When the negotiation ends without agreement.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -164,6 +169,15 @@ pub fn run(
                 seat.preferences.len(),
                 space.len()
             ),
+        });
+    }
+    let rounds = match config.deadline {
+        Deadline::Rounds(r) | Deadline::Seconds { max_rounds: r, .. } => r,
+    };
+    if !(1..=MAX_ROUNDS).contains(&rounds) {
+        return Err(NegotiationError::RoundsOutOfRange {
+            rounds,
+            max: MAX_ROUNDS,
         });
     }
     let (max_rounds, wall) = match config.deadline {

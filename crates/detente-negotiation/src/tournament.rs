@@ -46,6 +46,12 @@ pub struct TournamentConfig {
     pub seed: u64,
 }
 
+/// Most repetitions of each pairing a tournament runs.
+pub const MAX_REPETITIONS: usize = 10_000;
+
+/// Most negotiations one tournament plans; each keeps a record, so this bounds its memory.
+pub const MAX_NEGOTIATIONS: usize = 1_000_000;
+
 fn default_rounds() -> usize {
     100
 }
@@ -159,6 +165,18 @@ pub fn run(
             "`rounds` and `repetitions` must be at least 1".to_string(),
         ));
     }
+    if config.rounds > crate::protocol::MAX_ROUNDS {
+        return Err(NegotiationError::RoundsOutOfRange {
+            rounds: config.rounds,
+            max: crate::protocol::MAX_ROUNDS,
+        });
+    }
+    if config.repetitions > MAX_REPETITIONS {
+        return Err(NegotiationError::Config(format!(
+            "`repetitions = {}` is over the limit of {MAX_REPETITIONS}",
+            config.repetitions
+        )));
+    }
     let mut jobs = Vec::new();
     let mut analyses: BTreeMap<(usize, usize), Analysis> = BTreeMap::new();
     for (t, table) in tables.iter().enumerate() {
@@ -181,6 +199,11 @@ pub fn run(
             }
             for rotation in 0..k {
                 for repetition in 0..config.repetitions {
+                    if jobs.len() == MAX_NEGOTIATIONS {
+                        return Err(NegotiationError::Config(format!(
+                            "the tournament plans more than {MAX_NEGOTIATIONS} negotiations; use fewer agents, domains or repetitions"
+                        )));
+                    }
                     jobs.push(Job {
                         table: t,
                         rotation,

@@ -250,7 +250,26 @@ fn not_a_database(path: &Path, e: &rusqlite::Error) -> StoreError {
 
 impl Store {
     /// Opens `path` for reading and writing, creating and migrating it as needed.
+    ///
+    /// Two processes creating one store at once can meet SQLite's "database is locked" where its
+    /// busy timeout does not apply (while the other switches the new file to WAL mode); the
+    /// whole opening is then retried, for up to about ten seconds.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut attempt = 0u32;
+        loop {
+            match Self::open_once(path) {
+                Err(e) if attempt < 100 && is_locked(&e) => {
+                    attempt += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(
+                        10 + 5 * u64::from(attempt % 20),
+                    ));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Self, StoreError> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
@@ -259,14 +278,15 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        let version = check_version(&conn, path)?;
-        // Only now, with the version known to be ours or older, may the file be changed.
+        // Before anything else: another process may be creating or writing the store.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        check_version(&conn, path)?;
+        // Only now, with the version known to be ours or older, may the file be changed.
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| not_a_database(path, &e))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Self { conn };
-        store.migrate(version)?;
+        store.migrate(path)?;
         Ok(store)
     }
 
@@ -281,7 +301,21 @@ impl Store {
                 source,
             },
         )?;
-        let version = check_version(&conn, path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let (conn, version) = match check_version(&conn, path) {
+            Ok(version) => (conn, version),
+            // A store in WAL mode needs its `-shm` index, which a reader that may not write
+            // the file or its folder cannot create (issue 16: "attempt to write a readonly
+            // database", reported as "not a detente run store"). Such a store has no writer
+            // either, so it is read as immutable, which needs no index.
+            Err(StoreError::NotADatabase { reason, .. }) if is_read_only_failure(&reason) => {
+                drop(conn);
+                let conn = open_immutable(path)?;
+                let version = check_version(&conn, path)?;
+                (conn, version)
+            }
+            Err(e) => return Err(e),
+        };
         if version < SCHEMA_VERSION {
             // An older store has no runs this build cannot read, but its tables may be missing.
             return Err(StoreError::NotADatabase {
@@ -291,17 +325,23 @@ impl Store {
                 ),
             });
         }
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
         Ok(Self { conn })
     }
 
-    fn migrate(&mut self, from: i64) -> Result<(), StoreError> {
+    /// Applies the migrations the store lacks. The version is read again inside an IMMEDIATE
+    /// transaction, which holds the write lock: two processes creating the same store at once
+    /// then migrate one after the other, and the second finds nothing left to do (issue 16:
+    /// one of two concurrent `--save` runs failed with "table runs already exists").
+    fn migrate(&mut self, path: &Path) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let from = check_version(&tx, path)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
-            let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)?;
-            tx.commit()?;
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -463,6 +503,52 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
     })
 }
 
+/// Whether `e` is SQLite's transient "database is locked" / busy condition.
+fn is_locked(e: &StoreError) -> bool {
+    match e {
+        StoreError::NotADatabase { reason, .. } => reason.contains("locked"),
+        StoreError::Sql(e) => {
+            e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                || e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseLocked)
+        }
+        _ => false,
+    }
+}
+
+/// Whether an SQLite error message says the file could not be written or its WAL index not
+/// created, i.e. the reader lacks write permission.
+fn is_read_only_failure(reason: &str) -> bool {
+    reason.contains("readonly") || reason.contains("unable to open")
+}
+
+/// Opens `path` read-only as an immutable database (no locks, no WAL index).
+fn open_immutable(path: &Path) -> Result<Connection, StoreError> {
+    let open_error = |source| StoreError::Open {
+        path: path.to_owned(),
+        source,
+    };
+    let absolute = std::path::absolute(path).map_err(|e| StoreError::NotADatabase {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    // URI syntax: `%`, `?` and `#` would end or escape the path, so they are percent-encoded.
+    let mut uri = String::from("file:");
+    for c in absolute.to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3f"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+    )
+    .map_err(open_error)
+}
+
 /// Reads `user_version`, refusing corrupt files and newer schemas without writing anything.
 fn check_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
     let version: i64 = conn
@@ -511,8 +597,13 @@ impl RunWriter<'_> {
         Ok(())
     }
 
-    /// Adds one EUM round.
+    /// Adds one EUM round. A round whose median or mean is not a finite number (no weighted
+    /// mean exists when every salience is 0) is skipped: the columns hold numbers, and the
+    /// run's full result keeps the round (issue 16: such a `forecast --save` lost the run).
     pub fn add_eum_round(&mut self, t: &EumTrace) -> Result<(), StoreError> {
+        if !(t.median.is_finite() && t.mean.is_finite()) {
+            return Ok(());
+        }
         self.tx.execute(
             "INSERT INTO eum_rounds (run_id, issue, round, median, mean, state_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

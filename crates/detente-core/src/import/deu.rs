@@ -256,6 +256,20 @@ pub fn parse_deu(name: &str, text: &str) -> Result<DeuData, ScenarioError> {
         )]));
     };
     let column = |name: &str| header.iter().position(|h| h == name);
+    // A first line with no tab and none of the DEU columns is another kind of file (a scenario,
+    // a comma CSV): one message saying so beats one error per missing column (issue 16: 38).
+    let known = REQUIRED.iter().filter(|n| column(n).is_some()).count()
+        + DEU_ACTORS
+            .iter()
+            .filter(|(id, _)| column(&format!("p{id}")).is_some())
+            .count();
+    if known == 0 && header.len() < 2 {
+        return Err(fail(vec![Finding::error(
+            path_of(header_line, None),
+            "this is not a DEU file: its first line names none of the DEU columns (prnr, prname, isnr, ..., pcom, scom, ...)",
+            "give the tab-separated DEU III table (data/deu3/deu3.tsv); scenarios go to `detente forecast`, other CSVs through `detente import`",
+        )]));
+    }
     let mut findings = Vec::new();
     for name in REQUIRED {
         if column(name).is_none() {

@@ -150,8 +150,33 @@ pub fn parse_domain(name: &str, file: &str, text: &str) -> Result<Domain, Genius
         if values.is_empty() {
             return Err(invalid(file, issue, "issue has no <item>"));
         }
+        let issue_name = attr(file, issue, "name")?;
+        check_name(file, issue, issue_name)?;
+        // A repeated issue (or item) is ambiguous, and every profile match by name would pick
+        // the first; it also multiplies the package space for nothing (issue 16: a 1 MB domain
+        // repeating one issue grew `bargain` past 5 GB).
+        if issues.iter().any(|i: &DomainIssue| i.name == issue_name) {
+            return Err(invalid(
+                file,
+                issue,
+                &format!("issue `{issue_name}` appears twice; give each <issue> its own name"),
+            ));
+        }
+        for (k, v) in values.iter().enumerate() {
+            check_name(file, issue, &v.label)?;
+            if values[..k].iter().any(|w| w.label == v.label) {
+                return Err(invalid(
+                    file,
+                    issue,
+                    &format!(
+                        "issue `{issue_name}` lists item {:?} twice; give each <item> its own value",
+                        v.label
+                    ),
+                ));
+            }
+        }
         issues.push(DomainIssue {
-            name: attr(file, issue, "name")?.to_string(),
+            name: issue_name.to_string(),
             values,
         });
     }
@@ -209,6 +234,9 @@ pub fn parse_profile(
         if weight < 0.0 {
             return Err(invalid(file, *weight_node, "weight is negative"));
         }
+        if weight > MAX_WEIGHT {
+            return Err(invalid(file, *weight_node, WEIGHT_TOO_LARGE));
+        }
         let items: Vec<Node> = elements(node, "item").collect();
         let mut raw = Vec::with_capacity(issue.values.len());
         for value in &issue.values {
@@ -250,6 +278,45 @@ pub fn parse_profile(
         evaluations,
         reservation: Some(reservation),
     })
+}
+
+/// Largest issue weight accepted. GENIUS weights are shares that sum to 1; far larger ones
+/// overflow the weighted sums (issue 16: a weight of 1e308 gave infinite utilities).
+pub const MAX_WEIGHT: f64 = 1e6;
+
+/// The message for a weight over [`MAX_WEIGHT`].
+pub(crate) const WEIGHT_TOO_LARGE: &str =
+    "weight is over 1e6; GENIUS weights are shares of the utility that sum to 1";
+
+/// Refuses names and labels that could not be shown safely: over
+/// [`detente_core::MAX_LINE_CHARS`] characters (tables pad to the longest name), or holding
+/// control characters or bidirectional overrides (terminal escapes, reordered text).
+pub(crate) fn check_name(file: &str, node: Node, name: &str) -> Result<(), GeniusError> {
+    if name
+        .chars()
+        .any(|c| c.is_control() || detente_core::is_unsafe_char(c))
+    {
+        return Err(invalid(
+            file,
+            node,
+            &format!(
+                "name {:?} holds a control character or bidirectional override; remove it",
+                detente_core::neutralise(name.to_string())
+            ),
+        ));
+    }
+    if name.chars().nth(detente_core::MAX_LINE_CHARS).is_some() {
+        return Err(invalid(
+            file,
+            node,
+            &format!(
+                "a name of {} characters is over the limit of {}; shorten it",
+                name.chars().count(),
+                detente_core::MAX_LINE_CHARS
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn parse_xml<'a>(file: &str, text: &'a str) -> Result<Document<'a>, GeniusError> {

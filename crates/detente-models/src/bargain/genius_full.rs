@@ -575,6 +575,9 @@ fn linear(
                 "attribute `value` (weight) is negative",
             ));
         }
+        if weight > super::genius::MAX_WEIGHT {
+            return Err(invalid(file, *weight_node, super::genius::WEIGHT_TOO_LARGE));
+        }
         let evaluator = match domain.kinds.get(k) {
             Some(IssueKind::Discrete) | None => discrete_evaluator(file, node, issue)?,
             Some(IssueKind::Integer { lower, .. }) => {

@@ -141,6 +141,16 @@ pub fn parse_geniusweb_profile(
                 format!("no weight for issue {:?}", issue.name),
             )
         })?;
+        if !(0.0..=super::genius::MAX_WEIGHT).contains(&w) {
+            return Err(invalid(
+                file,
+                "issueWeights",
+                format!(
+                    "weight {w} of issue {:?} is outside 0..=1e6; weights are shares of the utility that sum to 1",
+                    issue.name
+                ),
+            ));
+        }
         let utils = &space
             .issue_utilities
             .get(&issue.name)

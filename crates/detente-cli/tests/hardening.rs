@@ -1,0 +1,429 @@
+//! Reproducers of issue 16 ("hardening") run through the real binary: each hostile input or
+//! option must end with exit code 2 and a message naming the problem and the fix (or exit 0 when
+//! the only trouble is a reader that went away), never a panic (exit 101) or a silent wrong
+//! answer. Each test is named after what it guards.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn istanbul() -> PathBuf {
+    repo("scenarios/istanbul-2025.toml")
+}
+
+fn detente() -> Command {
+    let mut cmd = Command::cargo_bin("detente").unwrap();
+    cmd.current_dir(std::env::temp_dir());
+    cmd
+}
+
+/// A valid two-actor scenario with `capability`, `positions` and `scale` filled in.
+fn scenario(capability: &str, positions: [&str; 2], scale: &str) -> String {
+    format!(
+        r#"[scenario]
+title = "T"
+
+[[actors]]
+id = "a"
+name = "A"
+capability = {capability}
+role = "principal"
+
+[[actors]]
+id = "b"
+name = "B"
+capability = 2
+role = "principal"
+
+[[actors]]
+id = "c"
+name = "C"
+capability = 1
+role = "ally"
+
+[[issues]]
+id = "i"
+name = "I"
+scale = {scale}
+status_quo = 0.5
+
+[[issues.positions]]
+actor = "a"
+position = {}
+salience = 0.5
+why = "w"
+
+[[issues.positions]]
+actor = "b"
+position = {}
+salience = 0.7
+why = "w"
+
+[[issues.positions]]
+actor = "c"
+position = 1
+salience = 0.4
+why = "w"
+"#,
+        positions[0], positions[1]
+    )
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// Runs `detente args` with stdout (or stderr) connected to a pipe whose reading end is closed
+/// at once, as `| head -c0` does, and returns the exit code.
+fn with_closed_pipe(args: &[&str], close_stderr: bool) -> i32 {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("detente"));
+    cmd.args(args).stdin(Stdio::null());
+    if close_stderr {
+        cmd.stdout(Stdio::null()).stderr(Stdio::piped());
+    } else {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    child.wait().unwrap().code().unwrap_or(-1)
+}
+
+#[test]
+fn closed_stdout_exits_0() {
+    let file = istanbul();
+    let file = file.to_str().unwrap();
+    for args in [
+        vec!["forecast", file],
+        vec!["forecast", file, "-f", "json"],
+        vec!["forecast", file, "-f", "csv"],
+        vec!["bargain", file],
+        vec!["shocks", file],
+    ] {
+        assert_eq!(with_closed_pipe(&args, false), 0, "{args:?}");
+    }
+}
+
+/// `detente validate bad.toml 2>&1 | head` exited 101: `eprintln!` panics on a closed stderr.
+#[test]
+fn closed_stderr_keeps_exit_code_2_not_101() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.toml", "title = ");
+    assert_eq!(
+        with_closed_pipe(&["validate", bad.to_str().unwrap()], true),
+        2
+    );
+}
+
+/// Scenario errors no longer open with a bare `detente::scenario` line or empty `Error:` headers.
+#[test]
+fn scenario_errors_have_no_bare_code_or_empty_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = scenario("1", ["5", "9"], "[0, 1]");
+    let bad = write(dir.path(), "bad.toml", &text);
+    let out = detente().arg("validate").arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml: 2 errors in the scenario"), "{err}");
+    assert!(err.contains("position 5 is outside the scale"), "{err}");
+    assert!(!err.contains("detente::scenario"), "{err}");
+    assert!(!err.contains("Error:"), "{err}");
+}
+
+/// Positions -0.0 and 0.0 on one issue panicked EUM in `forecast`, `explain` and `montecarlo`.
+#[test]
+fn negative_and_positive_zero_positions_forecast() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(
+        dir.path(),
+        "zeros.toml",
+        &scenario("1", ["-0.0", "0.0"], "[0, 1]"),
+    );
+    detente().arg("forecast").arg(&file).assert().success();
+    detente()
+        .args(["explain", "--issue", "i", "--actor", "a"])
+        .arg(&file)
+        .assert()
+        .success();
+    detente()
+        .args(["montecarlo", "--trials", "20", "--noise", "position=0.2"])
+        .arg(&file)
+        .assert()
+        .success();
+}
+
+/// Capability 1e308 printed `inf`; the scale `[-1e308, 1e308]` NaN; `[0, 1e-320]` wedged Nash.
+#[test]
+fn values_the_models_cannot_compute_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text, field) in [
+        (
+            "cap.toml",
+            scenario("1e308", ["0.2", "0.9"], "[0, 1]"),
+            "actors[0].capability",
+        ),
+        (
+            "wide.toml",
+            scenario("1", ["0.2", "0.9"], "[-1e308, 1e308]"),
+            "issues[0].scale",
+        ),
+        (
+            "narrow.toml",
+            scenario("1", ["0", "0"], "[0, 1e-320]"),
+            "issues[0].scale",
+        ),
+    ] {
+        let file = write(dir.path(), name, &text);
+        detente()
+            .arg("forecast")
+            .arg(&file)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(field))
+            .stderr(predicate::str::contains("help:"));
+    }
+}
+
+#[test]
+fn huge_bootstrap_and_folds_are_refused() {
+    let data = repo("data/deu3/deu3.tsv");
+    for args in [
+        ["--bootstrap", "18446744073709551615"],
+        ["--bootstrap", "0"],
+        ["--folds", "18446744073709551615"],
+    ] {
+        detente()
+            .arg("backtest")
+            .arg(&data)
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(args[0]));
+    }
+}
+
+/// `negotiate --rounds 18446744073709551615` reported "agreement in round 0 (t = inf)".
+#[test]
+fn huge_negotiation_deadline_is_refused() {
+    detente()
+        .arg("negotiate")
+        .arg(istanbul())
+        .args(["--rounds", "18446744073709551615"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--rounds"));
+}
+
+#[test]
+fn huge_eum_rounds_are_refused() {
+    detente()
+        .arg("forecast")
+        .arg(istanbul())
+        .args(["--rounds", "18446744073709551615"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--rounds"));
+}
+
+/// `--parties russia,russia` was accepted; an unknown id did not list the valid ones.
+#[test]
+fn duplicate_or_unknown_parties_are_refused_with_the_valid_ids() {
+    for command in ["bargain", "negotiate"] {
+        detente()
+            .arg(command)
+            .arg(istanbul())
+            .args(["--parties", "russia,russia"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("names `russia` twice"));
+        detente()
+            .arg(command)
+            .arg(istanbul())
+            .args(["--parties", "russia,atlantis"])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("unknown actor `atlantis`"))
+            .stderr(predicate::str::contains("russia, ukraine"));
+    }
+}
+
+/// `--threads 100000` spent 20 s spawning threads.
+#[test]
+fn thread_count_is_capped() {
+    detente()
+        .arg("montecarlo")
+        .arg(istanbul())
+        .args(["--threads", "100000"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--threads must be from 1 to 1024"));
+}
+
+/// `validate /dev/zero` grew past 2 GB: the file's metadata says 0 bytes.
+#[cfg(unix)]
+#[test]
+fn devices_are_read_up_to_the_limit_only() {
+    detente()
+        .args(["validate", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over the limit of 16777216 bytes"));
+}
+
+/// A GENIUS domain file with the given issues XML (between `<objective>` tags).
+fn genius_folder(dir: &Path, issues: &str, weight: &str) -> PathBuf {
+    let folder = dir.join("domain");
+    std::fs::create_dir_all(&folder).unwrap();
+    write(
+        &folder,
+        "d_domain.xml",
+        &format!(
+            r#"<negotiation_template><utility_space number_of_issues="1"><objective index="0" name="root" type="objective">{issues}</objective></utility_space></negotiation_template>"#
+        ),
+    );
+    for party in ["a", "b"] {
+        write(
+            &folder,
+            &format!("d_{party}.xml"),
+            &format!(
+                r#"<utility_space><objective index="0" name="root" type="objective"><issue index="1" etype="discrete" type="discrete" vtype="discrete" name="X"><item index="1" value="p" evaluation="1"/><item index="2" value="q" evaluation="{}"/></issue><weight index="1" value="{weight}"/></objective></utility_space>"#,
+                if party == "a" { "2" } else { "0.5" }
+            ),
+        );
+    }
+    folder
+}
+
+const ISSUE_X: &str = r#"<issue index="1" etype="discrete" type="discrete" vtype="discrete" name="X"><item index="1" value="p"/><item index="2" value="q"/></issue>"#;
+
+#[test]
+fn genius_domain_reader_accepts_the_base_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = genius_folder(dir.path(), ISSUE_X, "1");
+    detente().arg("bargain").arg(&folder).assert().success();
+}
+
+/// A GENIUS domain repeating an issue grew `bargain` past 5 GB (`negotiate` refused it).
+#[test]
+fn genius_domain_repeating_an_issue_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = genius_folder(dir.path(), &ISSUE_X.repeat(3), "1");
+    detente()
+        .arg("bargain")
+        .arg(&folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("appears twice"));
+}
+
+/// A GENIUS weight of 1e308 gave infinite utilities.
+#[test]
+fn genius_weight_overflowing_utilities_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = genius_folder(dir.path(), ISSUE_X, "1e308");
+    for command in ["bargain", "negotiate"] {
+        detente()
+            .arg(command)
+            .arg(&folder)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("weight is over 1e6"));
+    }
+}
+
+/// An issue name over 65,535 characters panicked the package table of `bargain`.
+#[test]
+fn genius_issue_name_longer_than_a_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "n".repeat(70_000);
+    let folder = genius_folder(
+        dir.path(),
+        &ISSUE_X.replace("name=\"X\"", &format!("name=\"{long}\"")),
+        "1",
+    );
+    detente()
+        .arg("bargain")
+        .arg(&folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over the limit of 300"));
+}
+
+/// An anchor label `=HYPERLINK(...)` reached the CSV output as a live formula.
+#[test]
+fn csv_text_cells_cannot_start_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = scenario("1", ["0.2", "0.9"], "[0, 1]").replace(
+        "status_quo = 0.5\n",
+        "status_quo = 0.5\nanchors = [{ at = 0, label = \"=HYPERLINK(\\\"http://x\\\")\" }, { at = 1, label = \"@SUM(A1)\" }]\n",
+    );
+    let file = write(dir.path(), "f.toml", &text);
+    let out = detente()
+        .arg("forecast")
+        .arg(&file)
+        .args(["-f", "csv"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.contains("'=HYPERLINK") || csv.contains("'@SUM"),
+        "{csv}"
+    );
+    for line in csv.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(!cell.starts_with(['=', '@', '+']), "{line}");
+        }
+    }
+}
+
+/// The README's tournament example exists and runs.
+#[test]
+fn example_tournament_config_runs() {
+    detente()
+        .arg("tournament")
+        .arg(repo("examples/tournament.toml"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("negotiations on 3 domain(s)"));
+}
+
+/// Utilities were printed to one decimal in `sensitivity` ("swing 0.0 (0.9 .. 0.8)").
+#[test]
+fn sensitivity_prints_utilities_to_three_decimals() {
+    detente()
+        .arg("sensitivity")
+        .arg(istanbul())
+        .args(["--model", "package", "--trials", "40", "--top", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"package/nash/russia  \(point 0\.\d{3}, ").unwrap())
+        .stdout(predicate::str::is_match(r"swing +0\.\d{3}  \(0\.\d{3} \.\. 0\.\d{3}\)").unwrap());
+}
+
+/// Package counts were printed without separators (`37822859361`).
+#[test]
+fn package_counts_have_thousands_separators() {
+    detente()
+        .arg("bargain")
+        .arg(istanbul())
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"There are \d{1,3}(,\d{3})+ possible packages").unwrap());
+}

@@ -1,0 +1,207 @@
+//! Mutation fuzzing of the GENIUS and GeniusWeb readers, bounded to a few seconds for
+//! `cargo test` (issue 16; `DETENTE_FUZZ_CASES` sets a longer run).
+//!
+//! Seeds are the test domains in `tests/data/genius` (discrete, integer, real and non-linear
+//! GENIUS folders; GeniusWeb profiles). Up to 24 edits per case, drawn by proptest from a fixed
+//! seed: inserting tokens that broke readers before (`1e308`, a repeated `<issue>`, escapes),
+//! deleting, duplicating (growing inputs) and overwriting ranges. Every case must load or be
+//! refused with an error, never panic, and a loaded domain must give finite utilities.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use detente_models::bargain::Package;
+use detente_models::bargain::genius_full::load_folder_full;
+use detente_models::bargain::geniusweb::{parse_geniusweb_domain, parse_geniusweb_profile};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+const TOKENS: &[&str] = &[
+    "1e308",
+    "-1e308",
+    "-0.0",
+    "1e-320",
+    "NaN",
+    "\u{1b}[2J",
+    "\u{202E}",
+    "\"",
+    "<",
+    ">",
+    "/>",
+    "<issue index=\"1\" etype=\"discrete\" type=\"discrete\" name=\"Laptop\"><item index=\"1\" value=\"Dell\"/></issue>",
+    "<weight index=\"1\" value=\"1e308\"/>",
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+];
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Insert(usize, usize),
+    Delete(usize, usize),
+    Duplicate(usize, usize, usize),
+    Byte(usize, u8),
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        (any::<usize>(), 0..TOKENS.len()).prop_map(|(p, t)| Edit::Insert(p, t)),
+        (any::<usize>(), 0usize..200).prop_map(|(p, n)| Edit::Delete(p, n)),
+        (any::<usize>(), 1usize..2_000, 1usize..20).prop_map(|(p, n, k)| Edit::Duplicate(p, n, k)),
+        (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Edit::Byte(p, b)),
+    ]
+}
+
+fn mutate(seed: &str, edits: &[Edit]) -> String {
+    let mut b = seed.as_bytes().to_vec();
+    for e in edits {
+        let at = |p: usize| if b.is_empty() { 0 } else { p % (b.len() + 1) };
+        match *e {
+            Edit::Insert(p, t) => {
+                let p = at(p);
+                b.splice(p..p, TOKENS[t].bytes());
+            }
+            Edit::Delete(p, n) => {
+                let p = at(p);
+                let end = (p + n).min(b.len());
+                b.drain(p..end);
+            }
+            Edit::Duplicate(p, n, k) => {
+                let p = at(p);
+                let end = (p + n).min(b.len());
+                let piece = b[p..end].to_vec();
+                if b.len() + piece.len() * k < 500_000 {
+                    for _ in 0..k {
+                        b.splice(p..p, piece.iter().copied());
+                    }
+                }
+            }
+            Edit::Byte(p, v) => {
+                if !b.is_empty() {
+                    let p = p % b.len();
+                    b[p] = v;
+                }
+            }
+        }
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+fn cases(default: u32) -> u32 {
+    std::env::var("DETENTE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn runner() -> TestRunner {
+    let config = Config {
+        cases: cases(300),
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[16; 32]))
+}
+
+/// The `(file name, text)` pairs of a test folder.
+fn folder(name: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/genius")
+        .join(name);
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml") && !p.ends_with("pareto.xml"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn fuzz_genius_folders() {
+    let seeds: Vec<Vec<(String, String)>> = [
+        "Laptop",
+        "IntegerDomain",
+        "RealIssueFuzzy",
+        "Nonlinear10issuesWithRV",
+    ]
+    .iter()
+    .map(|f| folder(f))
+    .collect();
+    for files in &seeds {
+        load_folder_full("seed", files).unwrap();
+    }
+    let runs = AtomicUsize::new(0);
+    let strategy = (
+        0..seeds.len(),
+        any::<usize>(),
+        prop::collection::vec(edit(), 0..24),
+    );
+    runner()
+        .run(&strategy, |(s, which, edits)| {
+            let mut files = seeds[s].clone();
+            let k = which % files.len();
+            files[k].1 = mutate(&files[k].1, &edits);
+            if let Ok(folder) = load_folder_full("fuzz", &files) {
+                let first = Package(vec![0; folder.domain.issues().len()]);
+                for profile in &folder.profiles {
+                    let r = profile.reservation;
+                    assert!(r.is_finite(), "reservation {r}");
+                    let u = profile.eval_package_in(&folder.domain, &first);
+                    assert!(!u.is_infinite(), "utility {u}");
+                }
+            }
+            runs.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "fuzz genius: {} executions, 0 panics",
+        runs.load(Ordering::Relaxed)
+    );
+}
+
+#[test]
+fn fuzz_geniusweb_profiles() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/genius/geniusweb");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    let domain_text = read("party.json");
+    let profiles = [read("party1.json"), read("party2.json")];
+    // The seeds load, so mutations exercise both readers.
+    let domain = parse_geniusweb_domain("party.json", &domain_text).unwrap();
+    for p in &profiles {
+        parse_geniusweb_profile(&domain, "p.json", p).unwrap();
+    }
+    let runs = AtomicUsize::new(0);
+    // Which file to mutate: 0 the domain, 1 and 2 a profile.
+    let strategy = (0usize..3, prop::collection::vec(edit(), 0..24));
+    runner()
+        .run(&strategy, |(which, edits)| {
+            if which == 0 {
+                let text = mutate(&domain_text, &edits);
+                if let Ok(d) = parse_geniusweb_domain("party.json", &text) {
+                    let _ = parse_geniusweb_profile(&d, "p.json", &profiles[0]);
+                }
+            } else {
+                let text = mutate(&profiles[which - 1], &edits);
+                if let Ok((_, u, _)) = parse_geniusweb_profile(&domain, "p.json", &text) {
+                    assert!(u.weights.iter().all(|w| w.is_finite()), "{:?}", u.weights);
+                }
+            }
+            runs.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "fuzz geniusweb: {} executions, 0 panics",
+        runs.load(Ordering::Relaxed)
+    );
+}
