@@ -880,6 +880,7 @@ fn headline_report(
         actors: [false, true].map(|u| range(u, &|f| f.actors as f64)),
         veto_players: [false, true].map(|u| range(u, &|f| f.veto_players as f64)),
         spread: [false, true].map(|u| range(u, &|f| f.spread)),
+        mediators_or_allies: [false, true].map(|u| range(u, &|f| f.mediators_or_allies as f64)),
     };
     let compromise: Vec<f64> = stack_rows
         .iter()
@@ -948,6 +949,7 @@ fn forecast_row(
                 actors: 0,
                 spread: 0.0,
                 status_quo_coded: false,
+                mediators_or_allies: 0,
             },
         };
     };

@@ -362,7 +362,9 @@ fn outer_fold(
                         lo.push(m - resid[l]);
                         hi.push(m + resid[l]);
                     }
-                    cv_plus(&mut lo, &mut hi, level).unwrap_or([0.0, 100.0])
+                    cv_plus(&mut lo, &mut hi, level).map_or([0.0, 100.0], |[l, h]| {
+                        [l.clamp(0.0, 100.0), h.clamp(0.0, 100.0)]
+                    })
                 })
                 .collect();
             (i, ivs)
@@ -395,6 +397,7 @@ mod tests {
                 actors: 3,
                 spread: 10.0,
                 status_quo_coded: true,
+                mediators_or_allies: 0,
             },
             bases,
             outcome,

@@ -19,8 +19,9 @@
 //! # Assumptions
 //! - The new issue is exchangeable with the training issues (EU legislative decisions scored on
 //!   0-100). Under exchangeability CV+ covers at least `1 − 2α` (in practice about `1 − α`);
-//!   nothing is guaranteed for a negotiation unlike the training data, and [`Headline::caveats`]
-//!   says when a scenario's features fall outside the training range.
+//!   nothing is guaranteed for a negotiation unlike the training data, and
+//!   [`Headline::unlike_training`] says when a scenario's features fall outside the training
+//!   range (e.g. mediators and allies, which no DEU issue has).
 //! - Forecasts and residuals are computed on the issue's scale mapped to 0-100, so an interval
 //!   on a scale of width `w` is `w/100` times as wide in the scale's units.
 //! - A base model that did not run or gave no forecast drops out: its weight is spread over the
@@ -38,6 +39,7 @@
 //! G. (2005), *Algorithmic Learning in a Random World*, Springer. Breiman, L. (1996), "Stacked
 //! regressions", *Machine Learning* 24, 49-64.
 
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use detente_core::{DecisionRule, Issue, Role, Scenario};
@@ -115,6 +117,9 @@ pub struct Features {
     /// Whether the status quo was coded from evidence (always true for a scenario file; false
     /// for DEU issues whose reference point is missing).
     pub status_quo_coded: bool,
+    /// Actors with a position whose role is mediator or ally (the DEU issues have none: their
+    /// actors are principals or observers).
+    pub mediators_or_allies: usize,
 }
 
 /// The features of `issue`, from its stances.
@@ -147,12 +152,21 @@ pub fn features(scenario: &Scenario, issue: &Issue, stances: &[Stance]) -> Featu
         DecisionRule::Unanimity => (true, n),
         DecisionRule::WeightedMajority { .. } => (false, 0),
     };
+    let mediators_or_allies = stances
+        .iter()
+        .filter(|s| {
+            scenario
+                .actor(s.actor)
+                .is_some_and(|a| matches!(a.role, Role::Mediator | Role::Ally))
+        })
+        .count();
     Features {
         unanimity,
         veto_players,
         actors: n,
         spread,
         status_quo_coded: true,
+        mediators_or_allies,
     }
 }
 
@@ -304,8 +318,8 @@ pub struct Conformal {
 }
 
 impl Conformal {
-    /// The CV+ interval at level `level` for features `f` and bases `x`, on 0-100 (clamped to
-    /// it), with Mondrian classes by decision rule. `None` when no residual of the class exists.
+    /// The CV+ interval at level `level` for features `f` and bases `x`, on 0-100 (not clamped
+    /// to it), with Mondrian classes by decision rule. `None` when no residual of the class exists.
     pub fn interval(&self, f: &Features, x: &[f64; BASES], level: f64) -> Option<[f64; 2]> {
         let fold_pred: Vec<f64> = self.folds.iter().map(|s| s.predict(f, x)).collect();
         let mut lo = Vec::new();
@@ -324,7 +338,8 @@ impl Conformal {
 
 /// The CV+ interval from the candidate lower ends `lo` (`μ₋ₖ₍ᵢ₎(x) − Rᵢ`) and upper ends `hi`
 /// (`μ₋ₖ₍ᵢ₎(x) + Rᵢ`): the `⌊α(n+1)⌋`-th smallest of `lo` and the `⌈(1−α)(n+1)⌉`-th smallest of
-/// `hi`, with `α = 1 − level`; an index outside `1..=n` gives the edge of the 0-100 scale.
+/// `hi`, with `α = 1 − level`; an index outside `1..=n` gives an infinite end (callers clamp to
+/// the scale).
 pub fn cv_plus(lo: &mut [f64], hi: &mut [f64], level: f64) -> Option<[f64; 2]> {
     let n = lo.len();
     if n == 0 || hi.len() != n {
@@ -337,13 +352,17 @@ pub fn cv_plus(lo: &mut [f64], hi: &mut [f64], level: f64) -> Option<[f64; 2]> {
     // A small tolerance keeps exact multiples (e.g. α(n+1) = 5) from rounding the wrong way.
     let k_lo = (alpha * np1 + 1e-9).floor() as usize;
     let k_hi = ((1.0 - alpha) * np1 - 1e-9).ceil() as usize;
-    let low = if k_lo >= 1 { lo[k_lo - 1] } else { 0.0 };
+    let low = if k_lo >= 1 {
+        lo[k_lo - 1]
+    } else {
+        f64::NEG_INFINITY
+    };
     let high = if k_hi <= n && k_hi >= 1 {
         hi[k_hi - 1]
     } else {
-        100.0
+        f64::INFINITY
     };
-    Some([low.clamp(0.0, 100.0), high.clamp(0.0, 100.0)])
+    Some([low, high])
 }
 
 /// Range of a feature over the training issues.
@@ -371,6 +390,8 @@ pub struct TrainingRanges {
     pub veto_players: [Range; 2],
     /// Spread under a weighted majority / under unanimity.
     pub spread: [Range; 2],
+    /// Mediators and allies under a weighted majority / under unanimity.
+    pub mediators_or_allies: [Range; 2],
 }
 
 /// Measured out-of-fold coverage of one nominal level.
@@ -539,13 +560,17 @@ pub struct Headline {
     pub preset: &'static str,
     /// The group of the learnt weights that applied (for `learnt`).
     pub group: Option<String>,
-    /// The weights used, by base, after dropping missing bases (sum 1).
-    pub weights: Vec<(Base, f64)>,
+    /// The weights used, by base name, after dropping missing bases and bases of weight 0
+    /// (they sum to 1).
+    pub weights: BTreeMap<&'static str, f64>,
     /// Conformal intervals at 50, 80 and 90 %.
     pub intervals: Vec<Interval>,
     /// Measured out-of-fold coverage on the training data at each level (learnt weights).
     pub measured_coverage: Vec<f64>,
-    /// What the user must know: training data unlike this scenario, missing bases.
+    /// Features of this issue outside the training issues' range under its decision rule, e.g.
+    /// `mediators and allies 7 (training, unanimity: 0 to 0)`; empty when none is.
+    pub unlike_training: Vec<String>,
+    /// Other things the user must know: missing models, intervals reused by another preset.
     pub caveats: Vec<String>,
 }
 
@@ -610,7 +635,7 @@ pub fn headline(
     let weights = Base::ALL
         .into_iter()
         .filter(|b| !x[b.index()].is_nan() && w[b.index()] != 0.0)
-        .map(|b| (b, w[b.index()] / present))
+        .map(|b| (b.as_str(), w[b.index()] / present))
         .collect();
     let shift = p - learnt.stack.predict(f, &xn);
     let intervals = LEVELS
@@ -618,14 +643,11 @@ pub fn headline(
         .filter_map(|&level| {
             let [lo, hi] = learnt.conformal.interval(f, &xn, level)?;
             // Other presets keep the learnt residuals, centred on their own forecast.
-            let (lo, hi) = if shift.is_nan() {
-                (lo, hi)
-            } else {
-                (
-                    (lo + shift).clamp(0.0, 100.0),
-                    (hi + shift).clamp(0.0, 100.0),
-                )
-            };
+            let shift = if shift.is_nan() { 0.0 } else { shift };
+            let (lo, hi) = (
+                (lo + shift).clamp(0.0, 100.0),
+                (hi + shift).clamp(0.0, 100.0),
+            );
             Some(Interval {
                 level,
                 low: from01(lo),
@@ -633,13 +655,6 @@ pub fn headline(
             })
         })
         .collect();
-    caveats.extend(unlike_training(f, learnt));
-    if !matches!(preset, Preset::Learnt) {
-        caveats.push(format!(
-            "{} weights: the intervals reuse the learnt model's residuals, whose coverage was measured for the learnt weights only",
-            preset.as_str()
-        ));
-    }
     Some(Headline {
         position: from01(p),
         anchor: anchor(from01(p)),
@@ -648,16 +663,16 @@ pub fn headline(
         weights,
         intervals,
         measured_coverage: learnt.coverage.iter().map(|c| c.measured).collect(),
+        unlike_training: unlike_training(f, learnt),
         caveats,
     })
 }
 
-/// Why the training data may not speak for an issue with features `f`: always the kind of data,
-/// then every feature outside the training range of its decision rule.
+/// Why the training data may not speak for an issue with features `f`: every feature outside the
+/// range of the training issues under the same kind of decision rule.
 pub fn unlike_training(f: &Features, learnt: &Learnt) -> Vec<String> {
     let r = usize::from(f.unanimity);
     let rule = if f.unanimity { "unanimity" } else { "majority" };
-    let mut out = Vec::new();
     let checks = [
         (
             "actors with a position",
@@ -670,25 +685,22 @@ pub fn unlike_training(f: &Features, learnt: &Learnt) -> Vec<String> {
             learnt.ranges.veto_players[r],
         ),
         ("spread of positions", f.spread, learnt.ranges.spread[r]),
+        (
+            "mediators and allies",
+            f.mediators_or_allies as f64,
+            learnt.ranges.mediators_or_allies[r],
+        ),
     ];
-    let outside: Vec<String> = checks
+    checks
         .iter()
         .filter(|(_, x, range)| !range.contains(*x))
         .map(|(name, x, range)| {
             format!(
-                "{name} {x:.0} (training: {:.0} to {:.0})",
+                "{name} {x:.0} (training, {rule}: {:.0} to {:.0})",
                 range.min, range.max
             )
         })
-        .collect();
-    if !outside.is_empty() {
-        out.push(format!(
-            "unlike the training data ({}) under {rule}: {}",
-            learnt.training,
-            outside.join("; ")
-        ));
-    }
-    out
+        .collect()
 }
 
 #[cfg(test)]
@@ -704,7 +716,10 @@ mod tests {
         let mut lo: Vec<f64> = (1..=5).map(|r| 50.0 - f64::from(r)).collect();
         let mut hi: Vec<f64> = (1..=5).map(|r| 50.0 + f64::from(r)).collect();
         assert_eq!(cv_plus(&mut lo, &mut hi, 0.5), Some([47.0, 53.0]));
-        assert_eq!(cv_plus(&mut lo, &mut hi, 0.9), Some([0.0, 100.0]));
+        assert_eq!(
+            cv_plus(&mut lo, &mut hi, 0.9),
+            Some([f64::NEG_INFINITY, f64::INFINITY])
+        );
         assert_eq!(cv_plus(&mut [], &mut [], 0.5), None);
     }
 
