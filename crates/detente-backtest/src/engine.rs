@@ -910,6 +910,7 @@ fn headline_report(
             conformal: Conformal {
                 folds: cv.variant_stacks[ship].clone(),
                 residuals,
+                sorted: Vec::new(),
             },
             ranges,
             mean_absolute_error: mae(&cv.headline_pred),

@@ -315,9 +315,83 @@ pub struct Conformal {
     pub folds: Vec<Stack>,
     /// Every training issue's out-of-fold residual.
     pub residuals: Vec<Residual>,
+    /// The residuals sorted per class (majority, unanimity) and fold, `[class][fold]`, built by
+    /// [`Conformal::prepare`] so that an interval needs no sort.
+    #[serde(skip)]
+    pub sorted: Vec<Vec<Vec<f64>>>,
 }
 
 impl Conformal {
+    /// Sorts the residuals per class and fold (see [`Conformal::sorted`]).
+    pub fn prepare(&mut self) {
+        let mut sorted = vec![vec![Vec::new(); self.folds.len()]; 2];
+        for r in &self.residuals {
+            if let Some(v) = sorted[usize::from(r.unanimity)].get_mut(r.fold) {
+                v.push(r.value);
+            }
+        }
+        for class in &mut sorted {
+            for v in class.iter_mut() {
+                v.sort_by(f64::total_cmp);
+            }
+        }
+        self.sorted = sorted;
+    }
+
+    /// The CV+ intervals at each of `levels`, as [`Conformal::interval`] but from the residuals
+    /// prepared per class, with the order statistics found by selection instead of a sort.
+    /// Falls back to [`Conformal::interval`] when unprepared.
+    pub fn intervals(
+        &self,
+        f: &Features,
+        x: &[f64; BASES],
+        levels: &[f64],
+    ) -> Vec<Option<[f64; 2]>> {
+        let Some(class) = self.sorted.get(usize::from(f.unanimity)) else {
+            return levels.iter().map(|&l| self.interval(f, x, l)).collect();
+        };
+        let heads: Vec<(f64, &[f64])> = self
+            .folds
+            .iter()
+            .zip(class)
+            .map(|(s, r)| (s.predict(f, x), r.as_slice()))
+            .filter(|(m, r)| !m.is_nan() && !r.is_empty())
+            .collect();
+        let n: usize = heads.iter().map(|(_, r)| r.len()).sum();
+        if n == 0 {
+            return vec![None; levels.len()];
+        }
+        // 1-based ranks among the lower ends (k_lo-th smallest) and the upper ends (k_hi-th
+        // smallest); 0 stands for an infinite end.
+        let ranks: Vec<(usize, usize)> = levels
+            .iter()
+            .map(|&level| {
+                let (k_lo, k_hi) = cv_plus_ranks(n, level);
+                (k_lo.min(n), if k_hi <= n { k_hi } else { 0 })
+            })
+            .collect();
+        let mut buf = Vec::with_capacity(n);
+        for (m, r) in &heads {
+            buf.extend(r.iter().map(|x| m - x));
+        }
+        let lows = order_statistics(&mut buf, &ranks.iter().map(|r| r.0).collect::<Vec<_>>());
+        buf.clear();
+        for (m, r) in &heads {
+            buf.extend(r.iter().map(|x| m + x));
+        }
+        let highs = order_statistics(&mut buf, &ranks.iter().map(|r| r.1).collect::<Vec<_>>());
+        ranks
+            .iter()
+            .zip(lows.iter().zip(&highs))
+            .map(|(&(kl, kh), (&lo, &hi))| {
+                Some([
+                    if kl == 0 { f64::NEG_INFINITY } else { lo },
+                    if kh == 0 { f64::INFINITY } else { hi },
+                ])
+            })
+            .collect()
+    }
+
     /// The CV+ interval at level `level` for features `f` and bases `x`, on 0-100 (not clamped
     /// to it), with Mondrian classes by decision rule. `None` when no residual of the class exists.
     pub fn interval(&self, f: &Features, x: &[f64; BASES], level: f64) -> Option<[f64; 2]> {
@@ -347,11 +421,7 @@ pub fn cv_plus(lo: &mut [f64], hi: &mut [f64], level: f64) -> Option<[f64; 2]> {
     }
     lo.sort_by(f64::total_cmp);
     hi.sort_by(f64::total_cmp);
-    let alpha = 1.0 - level;
-    let np1 = (n + 1) as f64;
-    // A small tolerance keeps exact multiples (e.g. α(n+1) = 5) from rounding the wrong way.
-    let k_lo = (alpha * np1 + 1e-9).floor() as usize;
-    let k_hi = ((1.0 - alpha) * np1 - 1e-9).ceil() as usize;
+    let (k_lo, k_hi) = cv_plus_ranks(n, level);
     let low = if k_lo >= 1 {
         lo[k_lo - 1]
     } else {
@@ -363,6 +433,36 @@ pub fn cv_plus(lo: &mut [f64], hi: &mut [f64], level: f64) -> Option<[f64; 2]> {
         f64::INFINITY
     };
     Some([low, high])
+}
+
+/// The 1-based ranks `(⌊α(n+1)⌋, ⌈(1−α)(n+1)⌉)` of CV+ with `α = 1 − level`.
+fn cv_plus_ranks(n: usize, level: f64) -> (usize, usize) {
+    let alpha = 1.0 - level;
+    let np1 = (n + 1) as f64;
+    // A small tolerance keeps exact multiples (e.g. α(n+1) = 5) from rounding the wrong way.
+    (
+        (alpha * np1 + 1e-9).floor() as usize,
+        ((1.0 - alpha) * np1 - 1e-9).ceil() as usize,
+    )
+}
+
+/// The `k`-th smallest of `values` for each `k` of `ranks` (1-based; 0 gives NaN), by
+/// selection from the largest rank down, each within the part left of the previous one.
+fn order_statistics(values: &mut [f64], ranks: &[usize]) -> Vec<f64> {
+    let mut order: Vec<usize> = (0..ranks.len()).collect();
+    order.sort_by(|&a, &b| ranks[b].cmp(&ranks[a]));
+    let mut out = vec![f64::NAN; ranks.len()];
+    let mut end = values.len();
+    for i in order {
+        let k = ranks[i];
+        if k == 0 || k > end {
+            continue;
+        }
+        let (_, v, _) = values[..end].select_nth_unstable_by(k - 1, f64::total_cmp);
+        out[i] = *v;
+        end = k;
+    }
+    out
 }
 
 /// Range of a feature over the training issues.
@@ -455,7 +555,7 @@ pub fn learnt() -> Result<&'static Learnt, String> {
 /// # Errors
 /// A message naming what is wrong, for bad JSON or another schema.
 pub fn parse_learnt(text: &str) -> Result<Learnt, String> {
-    let l: Learnt = serde_json::from_str(text)
+    let mut l: Learnt = serde_json::from_str(text)
         .map_err(|e| format!("headline weights file: {e} (regenerate it with `detente backtest data/deu3/deu3.tsv --format headline`)"))?;
     if l.schema != LEARNT_SCHEMA {
         return Err(format!(
@@ -463,6 +563,7 @@ pub fn parse_learnt(text: &str) -> Result<Learnt, String> {
             l.schema
         ));
     }
+    l.conformal.prepare();
     Ok(l)
 }
 
@@ -640,8 +741,9 @@ pub fn headline(
     let shift = p - learnt.stack.predict(f, &xn);
     let intervals = LEVELS
         .iter()
-        .filter_map(|&level| {
-            let [lo, hi] = learnt.conformal.interval(f, &xn, level)?;
+        .zip(learnt.conformal.intervals(f, &xn, &LEVELS))
+        .filter_map(|(&level, iv)| {
+            let [lo, hi] = iv?;
             // Other presets keep the learnt residuals, centred on their own forecast.
             let shift = if shift.is_nan() { 0.0 } else { shift };
             let (lo, hi) = (
@@ -721,6 +823,58 @@ mod tests {
             Some([f64::NEG_INFINITY, f64::INFINITY])
         );
         assert_eq!(cv_plus(&mut [], &mut [], 0.5), None);
+    }
+
+    /// The merge over prepared residuals gives exactly the sort-based CV+ interval, on residuals
+    /// from a fixed pseudo-random sequence with ties, for both classes and every level.
+    #[test]
+    fn merged_intervals_equal_sorted_ones() {
+        let mut state = 12345u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % 400) as f64 / 4.0
+        };
+        let folds: Vec<Stack> = (0..10)
+            .map(|k| {
+                let mut w = [0.0; BASES];
+                w[k % BASES] = 1.0;
+                Stack {
+                    grouping: Grouping::Rule,
+                    spread_split: 30.0,
+                    weights: vec![w, w],
+                }
+            })
+            .collect();
+        let residuals = (0..353)
+            .map(|i| Residual {
+                fold: i % 10,
+                unanimity: i % 5 == 0,
+                value: next(),
+            })
+            .collect();
+        let mut c = Conformal {
+            folds,
+            residuals,
+            sorted: Vec::new(),
+        };
+        let x = [10.0, 20.0, 35.0, 50.0, 80.0, 95.0];
+        let levels = [0.1, 0.5, 0.8, 0.9, 0.95, 0.999];
+        for unanimity in [false, true] {
+            let f = Features {
+                unanimity,
+                veto_players: 0,
+                actors: 5,
+                spread: 10.0,
+                status_quo_coded: true,
+                mediators_or_allies: 0,
+            };
+            let slow: Vec<_> = levels.iter().map(|&l| c.interval(&f, &x, l)).collect();
+            c.prepare();
+            assert_eq!(c.intervals(&f, &x, &levels), slow);
+            c.sorted.clear();
+        }
     }
 
     /// Missing bases: weight 0.5 on a missing Nash goes to the others in proportion.
