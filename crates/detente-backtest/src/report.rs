@@ -330,7 +330,7 @@ pub fn headline_section(report: &BacktestReport, h: &HeadlineReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\nThese weights are learnt on EU legislative decisions. `detente forecast` says so beside every headline, and flags an issue whose number of actors, veto players or spread of positions lies outside the range of the training issues under its decision rule (e.g. a war-termination issue with two veto players)."
+        "\nThese weights are learnt on EU legislative decisions. `detente forecast` says so beside every headline, and flags an issue whose number of actors, veto players, spread of positions or mediators and allies lies outside the range of the training issues under its decision rule (no DEU issue has a mediator or an ally, so every issue of the bundled Istanbul scenario is flagged)."
     );
     out
 }
