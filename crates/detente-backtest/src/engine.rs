@@ -19,7 +19,12 @@ use crate::capability::{CapabilityMeasure, CapabilityTable, InstitutionWeight};
 use crate::council::{Period, period_of};
 use crate::power::PowerError;
 use crate::procedure::{VetoConfig, acceptable_range};
+use crate::stack::{self, CvOut, StackRow};
 use crate::stats::{ClusterBootstrap, Metrics, cluster_sums, metrics};
+use detente_models::headline::{
+    self, BASES, Conformal, Coverage, Features, LEARNT_SCHEMA, LEVELS, Learnt, Range, Residual,
+    TrainingRanges,
+};
 
 /// A forecasting model of the backtest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -55,11 +60,23 @@ pub enum ModelId {
     BlendEumScholz,
     /// Compromise blended with the EUM (BDM), weight tuned out of fold.
     BlendEumBdm,
+    /// Stack, non-negative weights summing to one, least absolute error, pooled.
+    StackPooled,
+    /// Stack as `StackPooled`, weights per decision rule.
+    StackRule,
+    /// Stack as `StackPooled`, weights per decision rule and status quo coded or not.
+    StackRuleStatusQuo,
+    /// Stack as `StackPooled`, weights per decision rule and spread of positions.
+    StackRuleSpread,
+    /// Stack by ridge regression on the differences from the compromise, per decision rule.
+    StackRidgeRule,
+    /// The headline: in each fold, the stack with the smallest inner cross-validated error.
+    Headline,
 }
 
 impl ModelId {
     /// Every model, in report order.
-    pub const ALL: [ModelId; 15] = [
+    pub const ALL: [ModelId; 21] = [
         ModelId::ReferencePoint,
         ModelId::Mean,
         ModelId::Compromise,
@@ -75,6 +92,12 @@ impl ModelId {
         ModelId::BlendMean,
         ModelId::BlendEumScholz,
         ModelId::BlendEumBdm,
+        ModelId::StackPooled,
+        ModelId::StackRule,
+        ModelId::StackRuleStatusQuo,
+        ModelId::StackRuleSpread,
+        ModelId::StackRidgeRule,
+        ModelId::Headline,
     ];
 
     /// The name used on the command line and in output.
@@ -95,6 +118,12 @@ impl ModelId {
             Self::BlendMean => "blend-mean",
             Self::BlendEumScholz => "blend-eum-scholz",
             Self::BlendEumBdm => "blend-eum-bdm",
+            Self::StackPooled => "stack-pooled",
+            Self::StackRule => "stack-rule",
+            Self::StackRuleStatusQuo => "stack-rule-status-quo",
+            Self::StackRuleSpread => "stack-rule-spread",
+            Self::StackRidgeRule => "stack-ridge-rule",
+            Self::Headline => "headline",
         }
     }
 
@@ -126,6 +155,24 @@ impl ModelId {
             Self::BlendMean => "(1-w) compromise + w unweighted mean, w tuned out of fold",
             Self::BlendEumScholz => "(1-w) compromise + w EUM (scholz), w tuned out of fold",
             Self::BlendEumBdm => "(1-w) compromise + w EUM (bdm), w tuned out of fold",
+            Self::StackPooled => {
+                "stack of status quo, mean, compromise, median, nash and eum-scholz: non-negative weights summing to 1 that minimise the absolute error, fitted out of fold"
+            }
+            Self::StackRule => {
+                "the same stack with weights per decision rule (majority, unanimity)"
+            }
+            Self::StackRuleStatusQuo => {
+                "the same stack with weights per decision rule and status quo coded or missing"
+            }
+            Self::StackRuleSpread => {
+                "the same stack with weights per decision rule and spread of positions (below or above the training median)"
+            }
+            Self::StackRidgeRule => {
+                "ridge regression of outcome minus compromise on the other bases minus compromise (penalty 100 per issue), per decision rule"
+            }
+            Self::Headline => {
+                "the headline: in each fold, the stack above with the smallest MAE in an inner cross-validation on the training folds, fitted on them; what `detente forecast` shows"
+            }
         }
     }
 
@@ -147,14 +194,44 @@ impl ModelId {
         }
     }
 
+    /// For a stack, its index into [`stack::VARIANTS`].
+    pub fn stack_variant(self) -> Option<usize> {
+        match self {
+            Self::StackPooled => Some(0),
+            Self::StackRule => Some(1),
+            Self::StackRuleStatusQuo => Some(2),
+            Self::StackRuleSpread => Some(3),
+            Self::StackRidgeRule => Some(4),
+            _ => None,
+        }
+    }
+
+    /// Whether the model is a stack or the headline (tuned out of fold, six bases).
+    pub fn is_stack(self) -> bool {
+        self.stack_variant().is_some() || self == Self::Headline
+    }
+
     /// The untuned models that must be computed for `self` to be evaluated.
     fn needs(self) -> Vec<ModelId> {
+        if self.is_stack() {
+            return STACK_BASES.to_vec();
+        }
         match self.blend_partner() {
             Some(p) => vec![Self::Compromise, p],
             None => vec![self, Self::Compromise],
         }
     }
 }
+
+/// The backtest models that feed the stacks, in [`headline::Base`] order.
+pub const STACK_BASES: [ModelId; BASES] = [
+    ModelId::ReferencePoint,
+    ModelId::Mean,
+    ModelId::Compromise,
+    ModelId::Median,
+    ModelId::Nash,
+    ModelId::EumScholz,
+];
 
 /// How issues without a coded reference point are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -195,6 +272,11 @@ pub struct BacktestConfig {
     pub blend_grid: usize,
     /// Evaluate only the first this many issues of the file (tests); `None` for all.
     pub limit: Option<usize>,
+    /// A deliberate defect for the no-leak test: the stacks' training sets include the test
+    /// fold. Never set outside that test.
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub leak_for_tests: bool,
 }
 
 impl Default for BacktestConfig {
@@ -211,6 +293,7 @@ impl Default for BacktestConfig {
             cv_seeds: vec![1, 2, 3, 4, 5],
             blend_grid: 20,
             limit: None,
+            leak_for_tests: false,
         }
     }
 }
@@ -308,6 +391,22 @@ pub struct BacktestReport {
     pub notes: Vec<String>,
     /// Every evaluated issue with each model's forecast (out of fold for tuned models).
     pub issues: Vec<IssueForecasts>,
+    /// The headline's coverage and learnt weights, when the headline was evaluated.
+    pub headline: Option<HeadlineReport>,
+}
+
+/// The headline model: nested out-of-fold coverage, and what `detente forecast` ships.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeadlineReport {
+    /// The stack chosen in each outer fold (first fold seed), by inner cross-validated MAE.
+    pub chosen_per_fold: Vec<String>,
+    /// Out-of-fold MAE of each stack variant on the first fold seed (the shipped choice is the
+    /// smallest).
+    pub variant_mean_absolute_error: Vec<(String, f64)>,
+    /// Coverage of the nested CV+ intervals, nominal vs measured out of fold.
+    pub coverage: Vec<Coverage>,
+    /// The learnt model shipped to `detente forecast`.
+    pub learnt: Learnt,
 }
 
 /// One evaluated issue.
@@ -325,6 +424,9 @@ pub struct IssueForecasts {
     pub outcome: f64,
     /// Forecast per model.
     pub forecasts: BTreeMap<ModelId, f64>,
+    /// The headline's out-of-fold CV+ intervals at 50, 80 and 90 % (when evaluated).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headline_intervals: Vec<[f64; 2]>,
 }
 
 /// An issue ready for evaluation, with every untuned forecast.
@@ -338,6 +440,7 @@ struct Row {
     outcome: f64,
     forecasts: BTreeMap<ModelId, f64>,
     fallbacks: Vec<&'static str>,
+    features: Features,
 }
 
 /// Runs the backtest on `data` (read from the file called `file`).
@@ -492,10 +595,51 @@ pub fn run(
     };
     let comp_errors = errors_of(&base(ModelId::Compromise));
 
+    let stack_rows: Vec<StackRow> = rows
+        .iter()
+        .map(|r| StackRow {
+            features: r.features,
+            bases: STACK_BASES.map(|m| r.forecasts.get(&m).copied().unwrap_or(f64::NAN)),
+            outcome: r.outcome,
+        })
+        .collect();
+    let nested = config.models.contains(&ModelId::Headline);
+    let cv: Vec<CvOut> = if config.models.iter().any(|m| m.is_stack()) {
+        config
+            .cv_seeds
+            .iter()
+            .map(|&seed| {
+                stack::cross_validate(
+                    &stack_rows,
+                    &fold_of_rows(&rows, config.folds, seed),
+                    config.folds,
+                    nested,
+                    config.leak_for_tests,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+
     let mut models = Vec::new();
     let mut all_predictions: Vec<(ModelId, Vec<f64>)> = Vec::new();
     for &model in &config.models {
+        let stack_pred = |c: &CvOut| match model.stack_variant() {
+            Some(v) => c.variant_pred.get(v).cloned().unwrap_or_default(),
+            None => c.headline_pred.clone(),
+        };
         let (pred, tuning) = match model.blend_partner() {
+            None if model.is_stack() => (
+                cv.first().map(stack_pred).unwrap_or_default(),
+                Some(Tuning {
+                    weights: Vec::new(),
+                    mean_absolute_error_by_seed: cv
+                        .iter()
+                        .map(|c| metrics(&errors_of(&stack_pred(c))).mean_absolute_error)
+                        .collect(),
+                }),
+            ),
             None => (base(model), None),
             Some(partner) => {
                 let (comp, other) = (base(ModelId::Compromise), base(partner));
@@ -574,6 +718,21 @@ pub fn run(
             tuning,
         });
     }
+    let headline = match cv.first() {
+        Some(c) if nested => Some(headline_report(
+            file,
+            &rows,
+            &stack_rows,
+            c,
+            &fold_of_rows(
+                &rows,
+                config.folds,
+                config.cv_seeds.first().copied().unwrap_or(0),
+            ),
+            clusters,
+        )),
+        _ => None,
+    };
     Ok(BacktestReport {
         schema: "detente.backtest/1",
         config: config.clone(),
@@ -603,9 +762,163 @@ pub fn run(
                     .iter()
                     .map(|(m, p)| (*m, p.get(i).copied().unwrap_or(f64::NAN)))
                     .collect(),
+                headline_intervals: cv
+                    .first()
+                    .and_then(|c| c.intervals.get(i))
+                    .cloned()
+                    .unwrap_or_default(),
             })
             .collect(),
+        headline,
     })
+}
+
+/// The fold of each row: proposals shuffled by a ChaCha8 generator seeded with `seed`, then
+/// dealt to folds in turn.
+fn fold_of_rows(rows: &[Row], folds: usize, seed: u64) -> Vec<usize> {
+    let clusters = rows.iter().map(|r| r.cluster).max().map_or(0, |m| m + 1);
+    let mut order: Vec<usize> = (0..clusters).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    order.shuffle(&mut rng);
+    let mut fold_of_cluster = vec![0; clusters];
+    for (k, &c) in order.iter().enumerate() {
+        fold_of_cluster[c] = k % folds;
+    }
+    rows.iter().map(|r| fold_of_cluster[r.cluster]).collect()
+}
+
+/// Coverage of the nested intervals, and the learnt model: the variant with the smallest
+/// out-of-fold MAE, fitted on every issue, with its fold stacks and out-of-fold residuals for
+/// CV+.
+fn headline_report(
+    file: &str,
+    rows: &[Row],
+    stack_rows: &[StackRow],
+    cv: &CvOut,
+    fold_of: &[usize],
+    clusters: usize,
+) -> HeadlineReport {
+    let mae = |pred: &[f64]| {
+        pred.iter()
+            .zip(rows)
+            .map(|(p, r)| (p - r.outcome).abs())
+            .sum::<f64>()
+            / rows.len().max(1) as f64
+    };
+    let variant_mae: Vec<f64> = cv.variant_pred.iter().map(|p| mae(p)).collect();
+    let mut ship = 0;
+    for (v, m) in variant_mae.iter().enumerate() {
+        if *m < variant_mae[ship] - 1e-9 {
+            ship = v;
+        }
+    }
+    let fitter = stack::VARIANTS[ship];
+    let all: Vec<usize> = (0..stack_rows.len()).collect();
+    let residuals = stack_rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Residual {
+            fold: fold_of[i],
+            unanimity: r.features.unanimity,
+            value: (r.outcome - cv.variant_pred[ship][i]).abs(),
+        })
+        .collect();
+    let coverage: Vec<Coverage> = LEVELS
+        .iter()
+        .enumerate()
+        .map(|(li, &level)| {
+            let share = |keep: &dyn Fn(&StackRow) -> bool| {
+                let (mut hit, mut n) = (0usize, 0usize);
+                for (r, iv) in stack_rows.iter().zip(&cv.intervals) {
+                    if !keep(r) {
+                        continue;
+                    }
+                    let Some([lo, hi]) = iv.get(li) else { continue };
+                    n += 1;
+                    if *lo <= r.outcome && r.outcome <= *hi {
+                        hit += 1;
+                    }
+                }
+                if n == 0 {
+                    f64::NAN
+                } else {
+                    hit as f64 / n as f64
+                }
+            };
+            let widths: Vec<f64> = cv
+                .intervals
+                .iter()
+                .filter_map(|iv| iv.get(li).map(|[lo, hi]| hi - lo))
+                .collect();
+            Coverage {
+                level,
+                measured: share(&|_| true),
+                majority: share(&|r| !r.features.unanimity),
+                unanimity: share(&|r| r.features.unanimity),
+                mean_width: widths.iter().sum::<f64>() / widths.len().max(1) as f64,
+            }
+        })
+        .collect();
+    let range = |unanimity: bool, f: &dyn Fn(&Features) -> f64| {
+        let v: Vec<f64> = stack_rows
+            .iter()
+            .filter(|r| r.features.unanimity == unanimity)
+            .map(|r| f(&r.features))
+            .collect();
+        if v.is_empty() {
+            return Range {
+                min: f64::NAN,
+                max: f64::NAN,
+            };
+        }
+        Range {
+            min: v.iter().copied().fold(f64::INFINITY, f64::min),
+            max: v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        }
+    };
+    let ranges = TrainingRanges {
+        actors: [false, true].map(|u| range(u, &|f| f.actors as f64)),
+        veto_players: [false, true].map(|u| range(u, &|f| f.veto_players as f64)),
+        spread: [false, true].map(|u| range(u, &|f| f.spread)),
+        mediators_or_allies: [false, true].map(|u| range(u, &|f| f.mediators_or_allies as f64)),
+    };
+    let compromise: Vec<f64> = stack_rows
+        .iter()
+        .map(|r| r.bases[headline::Base::Compromise.index()])
+        .collect();
+    HeadlineReport {
+        chosen_per_fold: cv
+            .chosen
+            .iter()
+            .map(|&c| stack::variant_name(stack::VARIANTS[c]))
+            .collect(),
+        variant_mean_absolute_error: stack::VARIANTS
+            .iter()
+            .zip(&variant_mae)
+            .map(|(v, m)| (stack::variant_name(*v), *m))
+            .collect(),
+        learnt: Learnt {
+            schema: LEARNT_SCHEMA.to_owned(),
+            source: format!(
+                "detente backtest {file} --format headline: {} issues from {clusters} proposals, stacks cross-validated in folds grouped by proposal",
+                rows.len()
+            ),
+            training: "EU legislative decisions, DEU III".to_owned(),
+            issues: rows.len(),
+            variant: stack::variant_name(fitter),
+            stack: stack::fit(fitter, stack_rows, &all),
+            conformal: Conformal {
+                folds: cv.variant_stacks[ship].clone(),
+                residuals,
+                sorted: Vec::new(),
+            },
+            ranges,
+            mean_absolute_error: mae(&cv.headline_pred),
+            compromise_mean_absolute_error: mae(&compromise),
+            coverage: coverage.clone(),
+        },
+        coverage,
+    }
 }
 
 /// Every untuned forecast of one issue.
@@ -631,9 +944,21 @@ fn forecast_row(
             outcome: issue.outcome.unwrap_or(f64::NAN),
             forecasts: BTreeMap::new(),
             fallbacks: vec!["scenario without an issue"],
+            features: Features {
+                unanimity: false,
+                veto_players: 0,
+                actors: 0,
+                spread: 0.0,
+                status_quo_coded: false,
+                mediators_or_allies: 0,
+            },
         };
     };
     let st = stances(scenario, sc_issue);
+    let features = Features {
+        status_quo_coded: issue.reference_point.is_some(),
+        ..headline::features(scenario, sc_issue, &st)
+    };
     let q = sc_issue.status_quo;
     let mean = st.iter().map(|s| s.position).sum::<f64>() / st.len() as f64;
     let comp = compromise(&st).unwrap_or_else(|| {
@@ -697,6 +1022,7 @@ fn forecast_row(
         outcome: issue.outcome.unwrap_or(f64::NAN),
         forecasts: f,
         fallbacks,
+        features,
     }
 }
 
@@ -709,21 +1035,14 @@ fn cross_validate(
     config: &BacktestConfig,
     seed: u64,
 ) -> (Vec<f64>, Vec<f64>) {
-    let clusters = rows.iter().map(|r| r.cluster).max().map_or(0, |m| m + 1);
-    let mut order: Vec<usize> = (0..clusters).collect();
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    order.shuffle(&mut rng);
-    let mut fold_of_cluster = vec![0; clusters];
-    for (k, &c) in order.iter().enumerate() {
-        fold_of_cluster[c] = k % config.folds;
-    }
+    let fold_of = fold_of_rows(rows, config.folds, seed);
     let grid: Vec<f64> = (0..=config.blend_grid)
         .map(|k| k as f64 / config.blend_grid as f64)
         .collect();
     let mut pred = vec![f64::NAN; rows.len()];
     let mut weights = Vec::with_capacity(config.folds);
     for fold in 0..config.folds {
-        let in_fold = |i: usize| fold_of_cluster[rows[i].cluster] == fold;
+        let in_fold = |i: usize| fold_of[i] == fold;
         let loss = |w: f64| -> f64 {
             (0..rows.len())
                 .filter(|&i| !in_fold(i))

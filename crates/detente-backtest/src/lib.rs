@@ -12,6 +12,8 @@
 //! - [`council`]: the Council's weighted votes per period, from the treaties.
 //! - [`power`]: exact Shapley-Shubik and Banzhaf indices of weighted voting games.
 //! - [`procedure`]: the range of outcomes the decision rule lets beat the reference point.
+//! - [`stack`]: the headline's stacks (learnt weights) and their cross-validation with CV+
+//!   intervals.
 //! - [`stats`]: metrics and the clustered bootstrap.
 //! - [`report`]: terminal table, CSV and the Markdown document `docs/backtest.md`.
 //!
@@ -25,6 +27,7 @@ pub mod engine;
 pub mod power;
 pub mod procedure;
 pub mod report;
+pub mod stack;
 pub mod stats;
 
 pub use engine::{BacktestConfig, BacktestError, BacktestReport, ModelId, run};

@@ -7,8 +7,10 @@ use detente_core::import::DeuData;
 
 use crate::capability::{CapabilityMeasure, InstitutionWeight};
 use crate::engine::{
-    BacktestConfig, BacktestError, BacktestReport, ModelId, ModelResult, paired_difference, run,
+    BacktestConfig, BacktestError, BacktestReport, HeadlineReport, ModelId, ModelResult,
+    paired_difference, run,
 };
+use detente_models::headline::Base;
 
 fn f1(x: f64) -> String {
     if x.is_nan() {
@@ -206,11 +208,15 @@ pub fn markdown_tables(report: &BacktestReport) -> String {
                     out,
                     "| `{}` | {} | {} |",
                     m.model.as_str(),
-                    t.weights
-                        .iter()
-                        .map(|w| format!("{w:.2}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    if t.weights.is_empty() {
+                        "- (a stack; see the headline section)".to_owned()
+                    } else {
+                        t.weights
+                            .iter()
+                            .map(|w| format!("{w:.2}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    },
                     t.mean_absolute_error_by_seed
                         .iter()
                         .map(|x| format!("{x:.2}"))
@@ -220,6 +226,112 @@ pub fn markdown_tables(report: &BacktestReport) -> String {
             }
         }
     }
+    out
+}
+
+fn pct1(x: f64) -> String {
+    if x.is_nan() {
+        "-".to_owned()
+    } else {
+        format!("{:.1}%", 100.0 * x)
+    }
+}
+
+/// The headline section of `docs/backtest.md`: method, verdict, coverage, shipped weights.
+pub fn headline_section(report: &BacktestReport, h: &HeadlineReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n## Headline forecast\n");
+    let _ = writeln!(
+        out,
+        "**Method.** `detente forecast` opens each issue with one headline value: a *stack* of six base forecasts that every scenario has (status quo, unweighted mean, compromise, weighted median, Nash, EUM with the Scholz preset), with weights learnt here. Five stacks were tried (rows `stack-*` above): non-negative weights summing to one that minimise the absolute error (grid in steps of 0.2, then pairwise refinement to 0.025), pooled, per decision rule (majority, unanimity), per rule and status quo coded or missing, per rule and spread of positions (below or above the training median); and a ridge regression of outcome minus compromise on the other bases minus compromise (penalty 100 per issue), per rule. A group with fewer than 20 training issues takes the pooled weights. The `headline` row is honest about the choice among them: in each outer fold the stack with the smallest MAE in an inner cross-validation on the training folds is chosen and fitted on them, so the choice never sees the test fold. Chosen per outer fold (fold seed {}): {}.\n",
+        report.config.cv_seeds.first().copied().unwrap_or(0),
+        h.chosen_per_fold
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(m) = report.models.iter().find(|m| m.model == ModelId::Headline) {
+        let d = &m.versus_compromise;
+        let met = m.metrics.mean_absolute_error < 20.0 && d.interval[1] < 0.0;
+        let _ = writeln!(
+            out,
+            "**Result.** The headline's out-of-fold MAE is {} (95% CI {} to {}); against the compromise model the paired difference is {} ({} to {}): {}. The goal of an MAE below 20.0 with a paired interval below zero is {}.\n",
+            f1(m.metrics.mean_absolute_error),
+            f1(m.mean_absolute_error_interval[0]),
+            f1(m.mean_absolute_error_interval[1]),
+            signed(d.mean_difference),
+            signed(d.interval[0]),
+            signed(d.interval[1]),
+            match verdict(m) {
+                "better" => "better than the compromise",
+                "worse" => "worse than the compromise",
+                _ => "no difference from the compromise",
+            },
+            if met { "met" } else { "**not met**" },
+        );
+    }
+    let _ = writeln!(
+        out,
+        "**Intervals.** Around the headline, CV+ prediction intervals (Barber, Candès, Ramdas & Tibshirani 2021) at 50, 80 and 90%, Mondrian by decision rule: an issue's interval uses only the residuals of training issues under the same kind of rule. Under exchangeability CV+ covers at least 1 - 2 alpha, usually about 1 - alpha; issues of one proposal are not exchangeable with each other, which is why folds are whole proposals. Coverage is measured out of fold with nesting: in each outer fold, the chosen stack's inner fold fits and inner residuals on the training folds build the intervals of the test fold's issues.\n"
+    );
+    let n_major = report
+        .issues
+        .iter()
+        .filter(|i| i.rule != "unanimity")
+        .count();
+    let n_unan = report.issues.len() - n_major;
+    let _ = writeln!(
+        out,
+        "| nominal | measured, all ({}) | majority ({n_major}) | unanimity ({n_unan}) | mean width (0-100) |",
+        report.issues.len()
+    );
+    let _ = writeln!(out, "|---|---|---|---|---|");
+    for c in &h.coverage {
+        let _ = writeln!(
+            out,
+            "| {:.0}% | {} | {} | {} | {} |",
+            100.0 * c.level,
+            pct1(c.measured),
+            pct1(c.majority),
+            pct1(c.unanimity),
+            f1(c.mean_width)
+        );
+    }
+    let l = &h.learnt;
+    let _ = writeln!(
+        out,
+        "\n**Shipped weights.** `detente forecast` uses the stack with the smallest out-of-fold MAE on fold seed {} ({}), fitted on all {} issues, and for its intervals the ten fold fits and every issue's out-of-fold residual. They are stored in `crates/detente-models/data/headline-deu3.json`, generated by `detente backtest data/deu3/deu3.tsv --format headline` and checked by CI like this file. Out-of-fold MAE per stack: {}. Weights of the shipped stack:\n",
+        report.config.cv_seeds.first().copied().unwrap_or(0),
+        l.variant,
+        l.issues,
+        h.variant_mean_absolute_error
+            .iter()
+            .map(|(v, m)| format!("`{v}` {m:.2}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    let _ = writeln!(
+        out,
+        "| group | {} |",
+        Base::ALL.map(Base::as_str).join(" | ")
+    );
+    let _ = writeln!(out, "|---|{}", "---|".repeat(Base::ALL.len()));
+    for (g, w) in l.stack.weights.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            l.stack.grouping.group_name(g, l.stack.spread_split),
+            w.iter()
+                .map(|x| format!("{x:.3}"))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nThese weights are learnt on EU legislative decisions. `detente forecast` says so beside every headline, and flags an issue whose number of actors, veto players, spread of positions or mediators and allies lies outside the range of the training issues under its decision rule (no DEU issue has a mediator or an ally, so every issue of the bundled Istanbul scenario is flagged)."
+    );
     out
 }
 
@@ -278,6 +390,9 @@ pub fn document(
     }
     let _ = writeln!(out, "\n## Results\n");
     out.push_str(&markdown_tables(&main));
+    if let Some(h) = &main.headline {
+        out.push_str(&headline_section(&main, h));
+    }
 
     // Capability measures: the compromise under each, paired with the GDP compromise above.
     let _ = writeln!(out, "\n## Capability measures\n");

@@ -142,28 +142,123 @@ fn thread_count_does_not_change_results() {
 }
 
 /// Out of fold means an issue's own outcome never tunes its forecast: changing the outcomes of
-/// one proposal leaves the tuned forecasts of that proposal's issues unchanged.
+/// one proposal leaves the tuned forecasts of that proposal's issues unchanged: the blends, the
+/// stacks, the headline (whose stack is chosen by an inner cross-validation) and its CV+
+/// intervals. With the deliberate leak switched on (the stacks train on the test fold too) the
+/// same check fails, so it can detect a leak.
 #[test]
 fn tuned_forecasts_do_not_see_their_own_outcomes() {
-    let mut d = data();
-    let config = small(80, vec![ModelId::BlendMean, ModelId::BlendReference]);
-    let before = run("deu3.tsv", &d, &config).unwrap();
+    let models = vec![
+        ModelId::BlendMean,
+        ModelId::BlendReference,
+        ModelId::StackPooled,
+        ModelId::StackRule,
+        ModelId::StackRidgeRule,
+        ModelId::Headline,
+    ];
+    let config = small(80, models);
+    let leaky = BacktestConfig {
+        leak_for_tests: true,
+        ..config.clone()
+    };
+    let d = data();
     let target = d.issues[10].proposal.clone();
-    for issue in d.issues.iter_mut().filter(|i| i.proposal == target) {
+    let mut flipped = d.clone();
+    for issue in flipped.issues.iter_mut().filter(|i| i.proposal == target) {
         issue.outcome = issue.outcome.map(|o| 100.0 - o);
     }
-    let after = run("deu3.tsv", &d, &config).unwrap();
     let pick = |r: &detente_backtest::BacktestReport| {
         r.issues
             .iter()
             .filter(|i| i.proposal == target)
-            .map(|i| i.forecasts.clone())
+            .map(|i| (i.forecasts.clone(), i.headline_intervals.clone()))
             .collect::<Vec<_>>()
     };
+    let before = run("deu3.tsv", &d, &config).unwrap();
+    let after = run("deu3.tsv", &flipped, &config).unwrap();
     assert!(!pick(&before).is_empty());
+    assert!(
+        pick(&before)
+            .iter()
+            .all(|(f, iv)| f.contains_key(&ModelId::Headline) && iv.len() == 3)
+    );
     assert_eq!(pick(&before), pick(&after));
     // ...while the outcomes did change, so the check could have failed.
     assert_ne!(before.issues, after.issues);
+    let leak_before = run("deu3.tsv", &d, &leaky).unwrap();
+    let leak_after = run("deu3.tsv", &flipped, &leaky).unwrap();
+    assert_ne!(
+        pick(&leak_before),
+        pick(&leak_after),
+        "a leak must change the proposal's own forecasts"
+    );
+}
+
+/// The headline's report: nested coverage per level lies near nominal on a subset (loosely:
+/// the point is that it is measured, per rule too), widths grow with the level, and the
+/// learnt model has one fold stack per fold and one residual per issue.
+#[test]
+fn headline_coverage_is_measured() {
+    let d = data();
+    let config = small(120, vec![ModelId::Headline]);
+    let r = run("deu3.tsv", &d, &config).unwrap();
+    let h = r.headline.as_ref().unwrap();
+    assert_eq!(h.coverage.len(), 3);
+    assert_eq!(h.chosen_per_fold.len(), config.folds);
+    for w in h.coverage.windows(2) {
+        assert!(w[0].mean_width <= w[1].mean_width, "{:?}", h.coverage);
+        assert!(w[0].measured <= w[1].measured, "{:?}", h.coverage);
+    }
+    for c in &h.coverage {
+        assert!((c.measured - c.level).abs() < 0.2, "{c:?}");
+    }
+    // Recount the 80 % coverage from the per-issue intervals.
+    let hits = r
+        .issues
+        .iter()
+        .filter(|i| {
+            i.headline_intervals[1][0] <= i.outcome && i.outcome <= i.headline_intervals[1][1]
+        })
+        .count();
+    assert!((hits as f64 / r.issues.len() as f64 - h.coverage[1].measured).abs() < 1e-12);
+    assert_eq!(h.learnt.conformal.folds.len(), config.folds);
+    assert_eq!(h.learnt.conformal.residuals.len(), r.issues_used);
+}
+
+/// The bundled headline weights are what the backtest derives: their MAE and coverage figures
+/// appear in `docs/backtest.md` (itself checked by `.ci/run`), and `.ci/run` regenerates the
+/// file and compares it byte for byte.
+#[test]
+fn bundled_headline_weights_match_the_document() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/backtest.md"
+    ))
+    .unwrap();
+    let l = detente_models::headline::learnt().unwrap();
+    assert!(
+        doc.contains(&format!("({})", l.variant)),
+        "variant {}",
+        l.variant
+    );
+    for c in &l.coverage {
+        let line = format!("| {:.0}% | {:.1}% |", 100.0 * c.level, 100.0 * c.measured);
+        assert!(
+            doc.contains(&line),
+            "docs/backtest.md lacks {line}: regenerate both"
+        );
+    }
+    for w in &l.stack.weights {
+        let cells = w
+            .iter()
+            .map(|x| format!("{x:.3}"))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        assert!(
+            doc.contains(&cells),
+            "docs/backtest.md lacks weights {cells}"
+        );
+    }
 }
 
 /// The Markdown generator runs on a subset and is deterministic; the full document is compared

@@ -137,6 +137,11 @@ struct ForecastArgs {
     /// Only these issues (ids); repeat or separate with commas.
     #[arg(long, value_delimiter = ',')]
     issue: Vec<String>,
+    /// Weights of the headline forecast: `learnt` (on the DEU backtest, see docs/backtest.md),
+    /// `equal`, `none`, or your own, e.g. `compromise=0.6,eum=0.4` (models: status-quo, mean,
+    /// compromise, median, nash, eum).
+    #[arg(long, default_value = "learnt")]
+    headline: String,
     #[command(flatten)]
     eum: EumArgs,
     #[command(flatten)]
@@ -308,10 +313,18 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
         m
     };
     let (preset, eum) = args.eum.config();
+    let headline = match args.headline.trim() {
+        "none" => None,
+        text => Some(
+            detente_models::headline::Preset::parse(text)
+                .map_err(|e| Failure::Input(Report::msg(format!("--headline: {e}"))))?,
+        ),
+    };
     let config = ForecastConfig {
         models,
         eum_preset: preset,
         eum,
+        headline,
         ..ForecastConfig::default()
     };
     let started = crate::cmd_runs::now_ms();

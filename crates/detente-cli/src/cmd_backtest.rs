@@ -21,7 +21,8 @@ pub struct BacktestArgs {
     /// Models to evaluate, comma-separated (default: all). The compromise is always computed as
     /// the benchmark. Names: reference-point, mean, compromise, median, nash, eum-scholz,
     /// eum-bdm, compromise-procedural, median-procedural, blend-reference, blend-procedural,
-    /// blend-median, blend-mean, blend-eum-scholz, blend-eum-bdm.
+    /// blend-median, blend-mean, blend-eum-scholz, blend-eum-bdm, stack-pooled, stack-rule,
+    /// stack-rule-status-quo, stack-rule-spread, stack-ridge-rule, headline.
     #[arg(long, short, value_delimiter = ',')]
     models: Vec<String>,
     /// Member states' capability.
@@ -92,6 +93,9 @@ enum FormatArg {
     Csv,
     /// The full Markdown document (docs/backtest.md).
     Md,
+    /// The learnt headline weights and conformal residuals, as stored in
+    /// crates/detente-models/data/headline-deu3.json (needs the headline model).
+    Headline,
 }
 
 /// Runs `detente backtest`.
@@ -175,6 +179,17 @@ pub fn run(args: &BacktestArgs, out: &mut dyn Write) -> Result<(), Failure> {
                     writeln!(out)?;
                 }
                 FormatArg::Csv => out.write_all(report::csv(&result).as_bytes())?,
+                FormatArg::Headline => {
+                    let Some(h) = &result.headline else {
+                        return Err(Failure::Input(Report::msg(
+                            "--format headline needs the headline model\n  help: run with the default models or add `--models headline`",
+                        )));
+                    };
+                    serde_json::to_writer_pretty(&mut *out, &h.learnt).map_err(|e| {
+                        Failure::Internal(Report::msg(format!("cannot write JSON: {e}")))
+                    })?;
+                    writeln!(out)?;
+                }
                 _ => out.write_all(report::table(&result).as_bytes())?,
             }
         }

@@ -46,7 +46,8 @@ pub fn json(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Writes one CSV row per issue and model:
+/// Writes one CSV row per issue and model, the headline first (model `headline`, its
+/// intervals in `detail` as `p50=low..high;p80=...;p90=...`):
 /// `issue,model,position,anchor,status_quo,detail`, followed, with a Monte Carlo `band`
 /// (`forecast --trials`), by `mc_mean,mc_p05,mc_p25,mc_median,mc_p75,mc_p95,mc_missing`.
 pub fn csv(
@@ -77,6 +78,26 @@ pub fn csv(
     }
     w.write_record(&header).map_err(fail)?;
     for issue in &forecast.issues {
+        if let Some(h) = &issue.headline {
+            let detail = h
+                .intervals
+                .iter()
+                .map(|iv| format!("p{:.0}={}..{}", 100.0 * iv.level, iv.low, iv.high))
+                .collect::<Vec<_>>()
+                .join(";");
+            let mut row = vec![
+                issue.issue.clone(),
+                "headline".to_owned(),
+                h.position.to_string(),
+                h.anchor.clone().unwrap_or_default(),
+                issue.status_quo.position.to_string(),
+                detail,
+            ];
+            if band.is_some() {
+                row.extend(std::iter::repeat_n(String::new(), 7));
+            }
+            w.write_record(&row).map_err(fail)?;
+        }
         for &model in &forecast.models {
             let Some(point) = issue.point(model) else {
                 continue;

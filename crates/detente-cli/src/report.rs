@@ -72,6 +72,7 @@ pub fn table(
         )?;
     }
 
+    headline_block(out, forecast)?;
     summary(out, forecast, &config.models)?;
     for (n, (issue, result)) in scenario.issues.iter().zip(&forecast.issues).enumerate() {
         issue_section(out, scenario, n + 1, issue, result, &config.models)?;
@@ -84,6 +85,94 @@ pub fn table(
          status quo as fallback; eum = Bueno de Mesquita's expected utility model, final weighted\n\
          median. `detente explain FILE --issue ID --actor ID` shows why an actor moved."
     )?;
+    Ok(())
+}
+
+/// The report's opening: per issue the headline forecast and its intervals, then what they rest
+/// on and where the scenario is unlike the data they were learnt on.
+fn headline_block(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failure> {
+    let Some(info) = &forecast.headline else {
+        return Ok(());
+    };
+    let width = forecast
+        .issues
+        .iter()
+        .map(|i| i.issue.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "\nHeadline forecast per issue ({} weights; intervals from conformal prediction)",
+        info.preset
+    )?;
+    let mut header = format!("  {:<width$}  {:>8}", "issue", "headline");
+    for level in &info.levels {
+        header.push_str(&format!(
+            "  {:>15}",
+            format!("{:.0}% interval", 100.0 * level)
+        ));
+    }
+    writeln!(out, "{header}")?;
+    let mut caveats = Vec::new();
+    let mut unlike = Vec::new();
+    for issue in &forecast.issues {
+        let Some(h) = &issue.headline else {
+            writeln!(out, "  {:<width$}  {:>8}", issue.issue, "n/a")?;
+            continue;
+        };
+        let mut line = format!("  {:<width$}  {:>8.1}", issue.issue, h.position);
+        for iv in &h.intervals {
+            line.push_str(&format!(
+                "  {:>15}",
+                format!("{:.1} to {:.1}", iv.low, iv.high)
+            ));
+        }
+        writeln!(out, "{line}")?;
+        if !h.unlike_training.is_empty() {
+            unlike.push(format!("{}: {}", issue.issue, h.unlike_training.join("; ")));
+        }
+        caveats.extend(h.caveats.iter().map(|c| format!("{}: {c}", issue.issue)));
+    }
+    let basis = if info.preset == "learnt" {
+        "Weights and intervals are learnt".to_owned()
+    } else {
+        format!(
+            "Weights: {} (not learnt). Intervals: the learnt model's residuals recentred on this headline, their coverage measured for the learnt weights only; they were learnt",
+            info.preset
+        )
+    };
+    let text = format!(
+        "{basis} on {} ({} issues; out of fold there: MAE {:.1} against {:.1} for the compromise alone, intervals covering {} of outcomes at {}). For other kinds of negotiation they are a reference point, not a calibrated forecast.",
+        info.training,
+        info.training_issues,
+        info.mean_absolute_error,
+        info.compromise_mean_absolute_error,
+        info.measured_coverage
+            .iter()
+            .map(|c| format!("{:.0}%", 100.0 * c))
+            .collect::<Vec<_>>()
+            .join(" / "),
+        info.levels
+            .iter()
+            .map(|l| format!("{:.0}%", 100.0 * l))
+            .collect::<Vec<_>>()
+            .join(" / "),
+    );
+    for line in textwrap::wrap(&text, 100) {
+        writeln!(out, "{line}")?;
+    }
+    if !unlike.is_empty() {
+        writeln!(
+            out,
+            "Unlike the training data (outside the range of its issues under the same decision rule):"
+        )?;
+    }
+    for c in unlike.into_iter().chain(caveats) {
+        for (k, line) in textwrap::wrap(&c, 98).iter().enumerate() {
+            writeln!(out, "{}{line}", if k == 0 { "! " } else { "  " })?;
+        }
+    }
     Ok(())
 }
 
@@ -146,6 +235,24 @@ fn issue_section(
         writeln!(out, "  {} = {}", hi.at, hi.label)?;
     }
     writeln!(out)?;
+    if let Some(h) = &result.headline {
+        let widest = h.intervals.last().map_or_else(String::new, |iv| {
+            format!(
+                "  ({:.0}% interval {:.1} to {:.1})",
+                100.0 * iv.level,
+                iv.low,
+                iv.high
+            )
+        });
+        writeln!(
+            out,
+            "  {:<12}{}{}{}",
+            "headline",
+            fmt_pos(h.position),
+            anchor_text(h.anchor.as_deref()),
+            widest
+        )?;
+    }
     writeln!(
         out,
         "  {:<12}{}{}",

@@ -78,6 +78,40 @@ fn table_and_csv() {
     assert_eq!(text.lines().count(), 2);
 }
 
+/// `--format headline` writes the learnt-weights document that `detente forecast` bundles, and
+/// refuses when the headline model is not evaluated.
+#[test]
+fn headline_format_writes_the_learnt_weights() {
+    let out = detente()
+        .args(["backtest", DATA, "--limit", "60", "--format", "headline"])
+        .args([
+            "--models",
+            "headline",
+            "--bootstrap",
+            "50",
+            "--cv-seeds",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let learnt = detente_models::headline::parse_learnt(&text).unwrap();
+    assert!(learnt.issues > 0 && learnt.issues <= 60);
+    assert_eq!(learnt.conformal.residuals.len(), learnt.issues);
+    let out = detente()
+        .args(["backtest", DATA, "--limit", "20", "--format", "headline"])
+        .args(["--models", "compromise", "--bootstrap", "20"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs the headline model"));
+}
+
 #[test]
 fn bad_input_exits_2() {
     let dir = tempfile::tempdir().unwrap();

@@ -125,7 +125,13 @@ fn csv_has_a_row_per_issue_and_model() {
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "issue,model,position,anchor,status_quo,detail");
-    assert_eq!(lines.len(), 1 + 2 * 2, "{text}");
+    // Per issue the headline row, then one row per model.
+    assert_eq!(lines.len(), 1 + 2 * (1 + 2), "{text}");
+    assert!(lines[1].starts_with("border,headline,"), "{text}");
+    assert!(
+        lines[1].contains(";p80=") && lines[1].contains(";p90="),
+        "{text}"
+    );
     assert!(
         lines
             .iter()
@@ -375,4 +381,97 @@ fn move_reasons_in_json_are_the_report_sentences() {
         "{reason}"
     );
     assert!(table.contains(&reason), "report lacks `{reason}`");
+}
+
+/// The headline in the JSON is the learnt stack of the bases, recomputed here from the JSON's own
+/// model forecasts, the unweighted mean of the positions (by hand: border 90, 10, 55, 20 -> 43.75)
+/// and the bundled weights of the issue's group; with `--model compromise,median` the EUM's and
+/// Nash's weights are spread over the rest in proportion. `equal` is the plain mean of the four
+/// models; `none` leaves the headline out; bad weights exit 2 naming the model.
+#[test]
+fn headline_is_the_learnt_stack_of_the_models() {
+    use detente_models::headline::{Base, learnt};
+    let learnt = learnt().unwrap();
+    let doc = json_forecast(&data("two-party.toml"), &["--model", "compromise,median"]);
+    let border = issue(&doc, "border");
+    let h = &border["headline"];
+    let group = h["group"].as_str().unwrap();
+    let g = (0..learnt.stack.weights.len())
+        .find(|&g| {
+            learnt
+                .stack
+                .grouping
+                .group_name(g, learnt.stack.spread_split)
+                == group
+        })
+        .unwrap();
+    let w = learnt.stack.weights[g];
+    let pos = |k: &str| border[k]["position"].as_f64().unwrap();
+    let mean = (90.0 + 10.0 + 55.0 + 20.0) / 4.0;
+    let parts = [
+        (Base::StatusQuo, 50.0),
+        (Base::Mean, mean),
+        (Base::Compromise, pos("compromise")),
+        (Base::Median, pos("median")),
+    ];
+    let num: f64 = parts.iter().map(|(b, x)| w[b.index()] * x).sum();
+    let den: f64 = parts.iter().map(|(b, _)| w[b.index()]).sum();
+    let expected = num / den;
+    let got = h["position"].as_f64().unwrap();
+    assert!((got - expected).abs() < 1e-9, "{got} vs {expected}");
+    let ivs = h["intervals"].as_array().unwrap();
+    assert_eq!(ivs.len(), 3);
+    let mut last = (f64::INFINITY, f64::NEG_INFINITY);
+    for iv in ivs {
+        let (lo, hi) = (iv["low"].as_f64().unwrap(), iv["high"].as_f64().unwrap());
+        assert!(lo <= got && got <= hi, "{iv}");
+        assert!(lo <= last.0 && hi >= last.1, "intervals nest: {ivs:?}");
+        last = (lo, hi);
+    }
+    assert_eq!(doc["headline"]["training_issues"], learnt.issues);
+    // The mediator and the ally: no DEU issue has one, so the issue is flagged.
+    assert!(
+        h["unlike_training"][0]
+            .as_str()
+            .unwrap()
+            .contains("mediators and allies")
+    );
+
+    let all = json_forecast(&data("two-party.toml"), &["--headline", "equal"]);
+    let b = issue(&all, "border");
+    let four = ["compromise", "median", "nash", "eum"]
+        .iter()
+        .map(|k| b[*k]["position"].as_f64().unwrap())
+        .sum::<f64>()
+        / 4.0;
+    assert!((b["headline"]["position"].as_f64().unwrap() - four).abs() < 1e-9);
+    let none = json_forecast(&data("two-party.toml"), &["--headline", "none"]);
+    assert!(none.get("headline").is_none() && issue(&none, "border").get("headline").is_none());
+    detente()
+        .arg("forecast")
+        .arg(data("two-party.toml"))
+        .args(["--headline", "compromise=1,oracle=2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown model `oracle`"));
+}
+
+/// The terminal report opens with the headline table, before the models, and says what the
+/// weights were learnt on.
+#[test]
+fn istanbul_report_opens_with_the_headline() {
+    let out = detente().arg("forecast").arg(istanbul()).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let head = text.find("Headline forecast per issue").unwrap();
+    let glance = text.find("Forecasts at a glance").unwrap();
+    assert!(head < glance, "{text}");
+    let block = &text[head..glance];
+    assert!(block.contains("EU legislative decisions"), "{block}");
+    assert!(block.contains("90% interval"), "{block}");
+    assert!(
+        block.contains("! territory: mediators and allies"),
+        "{block}"
+    );
+    assert!(text.contains("  headline "), "{text}");
 }

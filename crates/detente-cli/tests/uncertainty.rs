@@ -324,13 +324,16 @@ fn r5_forecast_trials_prints_the_montecarlo_band() {
     );
     let header = csv.lines().next().unwrap();
     assert!(header.ends_with("mc_mean,mc_p05,mc_p25,mc_median,mc_p75,mc_p95,mc_missing"));
-    // Every row has a band (16 rows: 8 issues × 2 models).
-    assert_eq!(csv.lines().count(), 17);
+    // Every model row has a band (16 rows: 8 issues × 2 models); each issue's headline row
+    // (issue #13) has empty band columns.
+    assert_eq!(csv.lines().count(), 1 + 8 * 3);
     assert!(
         csv.lines()
             .skip(1)
+            .filter(|l| !l.contains(",headline,"))
             .all(|l| l.split(',').count() >= 13 && !l.ends_with(','))
     );
+    assert_eq!(csv.lines().filter(|l| l.contains(",headline,")).count(), 8);
 }
 
 #[test]

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::compromise::compromise;
 use crate::eum::{self, EumActor, EumConfig, EumInput, EumPreset, OfferKind, Termination};
+use crate::headline::{self, Base, Headline, Preset};
 use crate::median::weighted_median;
 use crate::nash::{self, NashConfig, NashPlayers};
 use crate::stance::{Stance, stances};
@@ -79,6 +80,8 @@ pub struct ForecastConfig {
     pub eum_preset: EumPreset,
     /// Options of the EUM.
     pub eum: EumConfig,
+    /// Weights of the headline forecast, `None` for no headline.
+    pub headline: Option<Preset>,
 }
 
 impl Default for ForecastConfig {
@@ -88,6 +91,7 @@ impl Default for ForecastConfig {
             nash: NashConfig::default(),
             eum_preset: EumPreset::Scholz,
             eum: EumConfig::scholz(),
+            headline: Some(Preset::Learnt),
         }
     }
 }
@@ -261,6 +265,10 @@ pub struct IssueForecast {
     pub scale: [f64; 2],
     /// Status quo.
     pub status_quo: Point,
+    /// The headline forecast with its intervals (see [`crate::headline`]), if asked for and
+    /// some model gave a forecast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<Headline>,
     /// Compromise model, if run and defined.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compromise: Option<Point>,
@@ -298,22 +306,106 @@ pub struct Forecast {
     pub title: String,
     /// Models that were run.
     pub models: Vec<Model>,
+    /// Where the headline's weights and intervals come from, when a headline was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<HeadlineInfo>,
     /// One entry per issue, in file order.
     pub issues: Vec<IssueForecast>,
 }
 
+/// What every headline of a forecast shares: the preset and the training data behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadlineInfo {
+    /// `learnt`, `equal` or `custom`.
+    pub preset: &'static str,
+    /// The kind of negotiations the weights and intervals were learnt on.
+    pub training: String,
+    /// Training issues.
+    pub training_issues: usize,
+    /// The stack variant of the learnt weights.
+    pub variant: String,
+    /// Nominal levels of the intervals.
+    pub levels: Vec<f64>,
+    /// Coverage measured out of fold on the training data, per level.
+    pub measured_coverage: Vec<f64>,
+    /// Out-of-fold MAE of the learnt headline on the training data (0-100).
+    pub mean_absolute_error: f64,
+    /// Out-of-fold MAE of the compromise model on the same issues.
+    pub compromise_mean_absolute_error: f64,
+}
+
 /// Runs the configured models on every issue.
 pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
+    let mut issues: Vec<IssueForecast> = scenario
+        .issues
+        .iter()
+        .map(|issue| forecast_issue(scenario, issue, config))
+        .collect();
+    let mut info = None;
+    if let Some(preset) = &config.headline {
+        match headline::learnt() {
+            Ok(learnt) => {
+                for (issue, out) in scenario.issues.iter().zip(&mut issues) {
+                    out.headline = issue_headline(scenario, issue, out, preset, learnt);
+                }
+                info = Some(HeadlineInfo {
+                    preset: preset.as_str(),
+                    training: learnt.training.clone(),
+                    training_issues: learnt.issues,
+                    variant: learnt.variant.clone(),
+                    levels: headline::LEVELS.to_vec(),
+                    measured_coverage: learnt.coverage.iter().map(|c| c.measured).collect(),
+                    mean_absolute_error: learnt.mean_absolute_error,
+                    compromise_mean_absolute_error: learnt.compromise_mean_absolute_error,
+                });
+            }
+            Err(e) => {
+                for out in &mut issues {
+                    out.notes.push(format!("headline: {e}"));
+                }
+            }
+        }
+    }
     Forecast {
         schema: SCHEMA,
         title: scenario.meta.title.clone(),
         models: config.models.clone(),
-        issues: scenario
-            .issues
-            .iter()
-            .map(|issue| forecast_issue(scenario, issue, config))
-            .collect(),
+        headline: info,
+        issues,
     }
+}
+
+/// The headline of one issue from the models' forecasts in `out` (a model that did not run or
+/// gave no forecast drops out of the stack).
+fn issue_headline(
+    scenario: &Scenario,
+    issue: &Issue,
+    out: &IssueForecast,
+    preset: &Preset,
+    learnt: &headline::Learnt,
+) -> Option<Headline> {
+    let st = stances(scenario, issue);
+    let features = headline::features(scenario, issue, &st);
+    let mean = if st.is_empty() {
+        f64::NAN
+    } else {
+        st.iter().map(|s| s.position).sum::<f64>() / st.len() as f64
+    };
+    let mut x = [f64::NAN; headline::BASES];
+    x[Base::StatusQuo.index()] = issue.status_quo;
+    x[Base::Mean.index()] = mean;
+    for (base, model) in [
+        (Base::Compromise, Model::Compromise),
+        (Base::Median, Model::Median),
+        (Base::Nash, Model::Nash),
+        (Base::Eum, Model::Eum),
+    ] {
+        if let Some(p) = out.point(model) {
+            x[base.index()] = p.position;
+        }
+    }
+    let anchor = |v: f64| issue.nearest_anchor(v).map(|a| a.label.clone());
+    headline::headline(issue, &features, &x, preset, learnt, &anchor)
 }
 
 fn point(issue: &Issue, position: f64) -> Point {
@@ -335,6 +427,7 @@ pub fn forecast_issue(
         name: issue.name.clone(),
         scale: [issue.scale.min(), issue.scale.max()],
         status_quo: point(issue, issue.status_quo),
+        headline: None,
         compromise: None,
         median: None,
         nash: None,

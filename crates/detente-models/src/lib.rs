@@ -10,6 +10,8 @@
 //! - [`dynamics`]: time: status-quo drift, monthly costs, levers, the cost of delay, ripeness and
 //!   the alternating-offers game with a deadline.
 //! - [`smp`]: KTAB's Spatial Model of Politics, multi-dimensional, turn by turn.
+//! - [`headline`]: one forecast per issue, stacked with weights learnt on the DEU backtest,
+//!   with CV+ conformal intervals.
 //! - [`forecast`]: runs the models on every issue of a scenario and names actors in the results.
 
 pub mod bargain;
@@ -17,6 +19,7 @@ pub mod compromise;
 pub mod dynamics;
 pub mod eum;
 pub mod forecast;
+pub mod headline;
 pub mod median;
 pub mod nash;
 pub mod smp;
