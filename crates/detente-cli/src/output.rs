@@ -86,10 +86,10 @@ pub fn csv(
                 .collect::<Vec<_>>()
                 .join(";");
             let mut row = vec![
-                issue.issue.clone(),
+                text_cell(&issue.issue),
                 "headline".to_owned(),
                 h.position.to_string(),
-                h.anchor.clone().unwrap_or_default(),
+                text_cell(h.anchor.as_deref().unwrap_or_default()),
                 issue.status_quo.position.to_string(),
                 detail,
             ];

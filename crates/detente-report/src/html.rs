@@ -71,6 +71,78 @@ fn cell(issue: &IssueForecast, model: Model) -> String {
     }
 }
 
+/// One row of the headline table, formatted.
+struct HeadlineRow {
+    issue: String,
+    value: String,
+    /// 50, 80 and 90 % intervals ("low to high", or "n/a").
+    intervals: [String; 3],
+    /// Why the issue is unlike the training data, if it is.
+    unlike: Vec<String>,
+}
+
+/// The headline of every issue that has one, or `None` when the forecast has no headline.
+fn headline_rows(f: &Forecast) -> Option<Vec<HeadlineRow>> {
+    f.headline.as_ref()?;
+    let rows: Vec<HeadlineRow> = f
+        .issues
+        .iter()
+        .filter_map(|issue| {
+            let h = issue.headline.as_ref()?;
+            let at = |level: f64| {
+                h.intervals
+                    .iter()
+                    .find(|i| (i.level - level).abs() < 1e-9)
+                    .map_or_else(
+                        || "n/a".to_owned(),
+                        |i| format!("{:.1} to {:.1}", i.low, i.high),
+                    )
+            };
+            Some(HeadlineRow {
+                issue: issue.name.clone(),
+                value: match &h.anchor {
+                    Some(a) => format!("{:.1} ({a})", h.position),
+                    None => format!("{:.1}", h.position),
+                },
+                intervals: [at(0.5), at(0.8), at(0.9)],
+                unlike: h.unlike_training.clone(),
+            })
+        })
+        .collect();
+    (!rows.is_empty()).then_some(rows)
+}
+
+/// Where the headline's weights and intervals come from, and which issues lie outside it.
+fn headline_note(f: &Forecast, rows: &[HeadlineRow]) -> String {
+    let mut note = f.headline.as_ref().map_or_else(String::new, |info| {
+        format!(
+            "Weights ({}) and intervals learnt on {} ({} issues); out of fold there the intervals covered {} of outcomes at nominal {}. For other kinds of negotiation they are a reference point, not a calibrated forecast.",
+            info.preset,
+            info.training,
+            info.training_issues,
+            info.measured_coverage
+                .iter()
+                .map(|c| format!("{:.0}%", c * 100.0))
+                .collect::<Vec<_>>()
+                .join(" / "),
+            info.levels
+                .iter()
+                .map(|c| format!("{:.0}%", c * 100.0))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        )
+    });
+    let unlike: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.unlike.is_empty())
+        .map(|r| format!("{} ({})", r.issue, r.unlike.join("; ")))
+        .collect();
+    if !unlike.is_empty() {
+        let _ = write!(note, " Unlike the training data: {}.", unlike.join(", "));
+    }
+    note
+}
+
 /// The Markdown summary.
 pub fn markdown(input: &ReportInput<'_>) -> String {
     let s = input.scenario;
@@ -90,6 +162,24 @@ pub fn markdown(input: &ReportInput<'_>) -> String {
     );
     if let Some(caveat) = &s.meta.caveat {
         let _ = writeln!(md, "> {}\n", md_text(caveat));
+    }
+    if let Some(rows) = headline_rows(f) {
+        let _ = writeln!(
+            md,
+            "## Headline forecast\n\n| issue | headline | 50% interval | 80% interval | 90% interval |\n|---|---|---|---|---|"
+        );
+        for r in &rows {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                md_text(&r.issue),
+                r.value,
+                r.intervals[0],
+                r.intervals[1],
+                r.intervals[2]
+            );
+        }
+        let _ = writeln!(md, "\n{}\n", md_text(&headline_note(f, &rows)));
     }
     let _ = writeln!(md, "## Forecasts\n");
     let mut header = String::from("| issue | status quo |");
@@ -663,6 +753,28 @@ pub fn html(input: &ReportInput<'_>) -> String {
     );
     if let Some(caveat) = &s.meta.caveat {
         let _ = writeln!(h, "<p class=\"caveat\">{}</p>", esc(caveat));
+    }
+    if let Some(rows) = headline_rows(f) {
+        let _ = writeln!(
+            h,
+            "<h2>Headline forecast</h2>\n<div class=\"table-wrap\"><table class=\"headline\">\n<caption>One forecast per issue, the models combined with weights learnt out of sample, with conformal intervals</caption>\n<thead><tr><th scope=\"col\">issue</th><th scope=\"col\">headline</th><th scope=\"col\">50% interval</th><th scope=\"col\">80% interval</th><th scope=\"col\">90% interval</th></tr></thead>\n<tbody>"
+        );
+        for r in &rows {
+            let _ = writeln!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&r.issue),
+                esc(&r.value),
+                esc(&r.intervals[0]),
+                esc(&r.intervals[1]),
+                esc(&r.intervals[2])
+            );
+        }
+        let _ = writeln!(
+            h,
+            "</tbody></table></div>\n<p class=\"note\">{}</p>",
+            esc(&headline_note(f, &rows))
+        );
     }
     let _ = writeln!(
         h,
