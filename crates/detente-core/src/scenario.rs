@@ -375,7 +375,7 @@ impl BetaPrior {
             return None;
         }
         let k = mean * (1.0 - mean) / (sd * sd) - 1.0;
-        (k > 0.0).then(|| Self {
+        (k > 0.0).then_some(Self {
             a: mean * k,
             b: (1.0 - mean) * k,
         })

@@ -31,6 +31,43 @@
 //!   version of Fearon's `p − c`). We evaluate the utility at the mean path (certainty
 //!   equivalent, risk-neutral about the line) and use a rolling window of `L` months instead of
 //!   the horizon so that no artificial war end pulls the parties together near the horizon.
+//! - **Decisive outcomes and learning about them** (`[[time.victory]]`, `[[time.decisive]]`;
+//!   Fearon 1995, Slantchev 2003, Smith & Stam 2004, Powell 2004). The drift beliefs above
+//!   concern only how the line moves; the value of war in this literature is the
+//!   chance-weighted outcome of the war (Fearon's `p·win + (1−p)·lose − c`), and in the
+//!   dynamic versions each period the war may end decisively. A party may hold a Beta prior
+//!   `Beta(a_W, b_W)` on the monthly chance `h_W` that its side wins outright and
+//!   optionally `Beta(a_L, b_L)` on the chance `h_L` that it loses outright (the scenario gives
+//!   each by mean `m` and sd `s`: `k = m(1−m)/s² − 1`, `a = m k`, `b = (1−m) k`). Each month
+//!   the war goes on without a decision every party observes it (one Bernoulli failure for
+//!   each hazard) and updates by the Beta-Bernoulli rule: after `n` such months the posterior
+//!   is `Beta(a, b + n)`, its mean `h(n) = a / (a + b + n)` ([`beta_posterior_mean`]): a belief
+//!   in victory fades as the war fails to deliver one, Slantchev's convergence. A `scale-victory`
+//!   lever multiplies the believed win chance by its factor (kept at most `1 − h_L`); a
+//!   `stop-learning` lever on every issue stops this learning too. A win imposes the winner's
+//!   terms, the frontier package best for it, `x*_i = argmax_q u_i(q)` (first on ties): a
+//!   victor needs no one's consent, so it takes its ideal among the packages the issues allow;
+//!   a loss imposes, of the other parties' `x*_j`, the one worst for `i` (with two parties, the
+//!   other side's ideal). We chose the frontier maximum over "each issue at the winner's
+//!   position" because it is what the same utilities say the winner wants most and it lies on
+//!   the grid the deals use, so a win and a deal are valued alike.
+//!
+//!   With `(h_W, h_L)` the party's believed chances in month `t` and
+//!   `S_s = (1 − h_W − h_L)^s` the believed chance that the war is undecided after `s` more
+//!   months, the value of fighting on becomes
+//!   `W_i(t) = −Σ_{s<L} δ^s S_s c_i(t+s) + Σ_{s<L} δ^{s+1} S_s (h_W u_i(x*_i) + h_L u_i(x_L))
+//!   + δ^L S_L u_i(x̂(t+L))`: costs are paid while the war goes on, a decisive end in month `s`
+//!   is valued at the end of that month, and the undecided branch ends on the believed line as
+//!   before. With no victory belief (`h_W = h_L = 0`, `S = 1`) the old code path runs and the
+//!   numbers are today's exactly (tested). The hazards are held at month `t`'s posterior
+//!   means over the look-ahead (the party does not anticipate its own learning, as with the
+//!   drift).
+//!
+//!   The analyst's process may give side `k` a true monthly chance `h_k` of winning outright
+//!   (`[[time.decisive]]`, default 0: no decisive end). The trial's draw ([`TrialDraw`]) then
+//!   says whether and when the war ends; a war that ends during month `t` before any deal ends
+//!   the trial with the winner's terms, reported as a decisive end in month `t + 1`, apart from
+//!   the deals.
 //! - **Audience costs** (`[[time.audience_costs]]`; Fearon 1994). Signing a package whose value
 //!   on the issue lies across the committed line costs the party `A · decay^t · f(t)` utility
 //!   points (0 from `until` on), `f(t)` the product of its active `scale-audience-cost` levers.
@@ -52,8 +89,11 @@
 //!
 //! # Assumptions
 //! Parties observe the front's move, not the true rate, and know the noise `σ` and the levers'
-//! schedule (a lever is common knowledge when it acts). Beliefs differ only about drift means;
-//! costs and utilities are common knowledge. The observation is the process move before the
+//! schedule (a lever is common knowledge when it acts). Beliefs differ only about drift means
+//! and the chances of a decisive end; costs and utilities are common knowledge. The win and
+//! loss hazards are learnt as two independent Bernoulli streams (a month without a decision is
+//! a failure for both), and a decisive end is final (the imposed terms hold for ever, valued
+//! like a settlement's utility). The observation is the process move before the
 //! cap (the cap is where the analyst lets the line stop, not a signal). Packages are searched
 //! only on the Pareto frontier of utilities (computed once); when enforcement terms make `p`
 //! vary across packages, a package off that frontier could give more, which we ignore. A party
@@ -76,7 +116,7 @@
 //! (2006), "War as a commitment problem", *IO* 60(1). Zartman, I. W. (2000), "Ripeness: the
 //! hurting stalemate and beyond".
 
-use detente_core::{EffectKind, Scenario, Time};
+use detente_core::{BetaPrior, EffectKind, Scenario, Time};
 use serde::Serialize;
 
 use super::{DynamicsConfig, DynamicsError, Prepared, TOL, path};
@@ -189,8 +229,8 @@ pub struct Fight<'a> {
     term_p: Option<Vec<f64>>,
     /// `holds − per_drift · Σ|rate| + shifts` is computed per trial; these are its parts.
     enforcement: Option<(f64, f64, Vec<f64>)>,
-    /// Victory priors per party: `(wins, loses)` as Beta `(a, b)` (`None`: no such belief).
-    victory: Vec<Option<((f64, f64), Option<(f64, f64)>)>>,
+    /// Victory priors per party: `(wins, loses)` (`None`: no such belief).
+    victory: Vec<Option<(BetaPrior, Option<BetaPrior>)>>,
     /// Product of active `scale-victory` factors, `[t][party]`.
     victory_scale: Vec<Vec<f64>>,
     /// Months in which nobody learns from the war's going on (`stop-learning` on every issue).
@@ -443,10 +483,7 @@ impl<'a> Fight<'a> {
         let victory = prepared
             .actors
             .iter()
-            .map(|&a| {
-                time.victory_of(a)
-                    .map(|v| ((v.wins.a, v.wins.b), v.loses.map(|l| (l.a, l.b))))
-            })
+            .map(|&a| time.victory_of(a).map(|v| (v.wins, v.loses)))
             .collect();
         let victory_scale = (0..=last)
             .map(|t| {
@@ -730,8 +767,8 @@ impl<'a> Fight<'a> {
         let Some((wins, loses)) = self.victory[i] else {
             return (0.0, 0.0);
         };
-        let lose = loses.map_or(0.0, |(a, b)| beta_posterior_mean(a, b, n));
-        let win = (beta_posterior_mean(wins.0, wins.1, n) * self.victory_scale[t][i])
+        let lose = loses.map_or(0.0, |l| beta_posterior_mean(l.a, l.b, n));
+        let win = (beta_posterior_mean(wins.a, wins.b, n) * self.victory_scale[t][i])
             .clamp(0.0, 1.0 - lose);
         (win, lose)
     }
