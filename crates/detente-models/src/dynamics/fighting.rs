@@ -55,8 +55,8 @@
 //!   With `(h_W, h_L)` the party's believed chances in month `t` and
 //!   `S_s = (1 − h_W − h_L)^s` the believed chance that the war is undecided after `s` more
 //!   months, the value of fighting on becomes
-//!   `W_i(t) = −Σ_{s<L} δ^s S_s c_i(t+s) + Σ_{s<L} δ^{s+1} S_s (h_W u_i(x*_i) + h_L u_i(x_L))
-//!   + δ^L S_L u_i(x̂(t+L))`: costs are paid while the war goes on, a decisive end in month `s`
+//!   `W_i(t) = −Σ_{s<L} δ^s S_s c_i(t+s) + Σ_{s<L} δ^{s+1} S_s (h_W u_i(x*_i) + h_L u_i(x_L)) +
+//!   δ^L S_L u_i(x̂(t+L))`: costs are paid while the war goes on, a decisive end in month `s`
 //!   is valued at the end of that month, and the undecided branch ends on the believed line as
 //!   before. With no victory belief (`h_W = h_L = 0`, `S = 1`) the old code path runs and the
 //!   numbers are today's exactly (tested). The hazards are held at month `t`'s posterior
