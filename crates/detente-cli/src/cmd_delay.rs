@@ -697,6 +697,7 @@ fn write_settlement(
     if let Some(h) = f.mean_holds {
         writeln!(out, "Mean chance the deal holds: {h:.3}.")?;
     }
+    write_decisive(out, scenario, f)?;
     writeln!(out)?;
     writeln!(
         out,
@@ -758,7 +759,16 @@ fn write_settlement(
         writeln!(out)?;
         writeln!(
             out,
-            "How much the answer hangs on the beliefs: every belief's offset from the analyst's drift scaled by d (0 = correct beliefs, 1 = as written), its prior sd by g. Each cell: median deal month; P(deal within 6 / 12 / 24 months)."
+            "How much the answer hangs on the beliefs: every belief's offset from the analyst's drift scaled by d (0 = correct beliefs, 1 = as written), its prior sd by g.{} Each cell: median deal month; P(deal within 6 / 12 / 24 months).",
+            if scenario
+                .time
+                .as_ref()
+                .is_some_and(|t| !t.victory.is_empty())
+            {
+                " Victory beliefs alike: their believed monthly chance's offset from the analyst's scaled by d, their sd by g."
+            } else {
+                ""
+            }
         )?;
         let spreads: Vec<f64> = {
             let mut v: Vec<f64> = s.belief_sensitivity.iter().map(|c| c.spread).collect();
@@ -789,4 +799,49 @@ fn write_settlement(
         }
     }
     Ok(())
+}
+
+/// The decisive-end lines of the settlement section: `P(decisive end by month)` at the lever
+/// windows and the horizon with the share won by each side, or, with victory beliefs but no
+/// analyst's hazard, a note that no trial's war ends decisively.
+fn write_decisive(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    f: &detente_sim::settle::Settlement,
+) -> std::io::Result<()> {
+    let Some(time) = scenario.time.as_ref() else {
+        return Ok(());
+    };
+    if f.decisive_by_month.is_empty() {
+        if !time.victory.is_empty() {
+            writeln!(
+                out,
+                "Decisive end: the parties' victory beliefs enter their value of fighting on, but the analyst's process gives no side a chance to win outright (no `[[time.decisive]]`), so no trial's war ends decisively."
+            )?;
+        }
+        return Ok(());
+    }
+    let mut parts: Vec<String> = detente_sim::settle::WINDOWS
+        .into_iter()
+        .filter(|&w| w < f.horizon)
+        .filter_map(|w| {
+            f.decisive_by_month
+                .get(w as usize)
+                .map(|p| format!("{w} months {p:.3}"))
+        })
+        .collect();
+    if let Some(p) = f.decisive_by_month.last() {
+        parts.push(format!("the horizon {p:.3}"));
+    }
+    let wins: Vec<String> = f
+        .decisive_wins
+        .iter()
+        .map(|(id, p)| format!("{} {p:.3}", party_name(Some(scenario), id)))
+        .collect();
+    writeln!(
+        out,
+        "P(decisive end by month), trials in which one side won outright before any deal and imposed its terms: {}; won by: {}.",
+        parts.join(", "),
+        wins.join(", ")
+    )
 }

@@ -319,8 +319,10 @@ fn r12_outputs_without_fighting_terms_are_unchanged() {
 }
 
 /// The Istanbul scenario without the issue-12 sections: every `[[time.beliefs]]`,
-/// `[[time.audience_costs]]` and `[time.enforcement]` (and its terms) block removed, and the
-/// levers that act only on them (`cards-on-table`, `face-saving`, `guarantees`). Keys the old
+/// `[[time.audience_costs]]`, `[time.enforcement]` (and its terms), `[[time.victory]]` and
+/// `[[time.decisive]]` block removed, the levers that act only on them (`cards-on-table`,
+/// `face-saving`, `guarantees`), the `scale-victory` effects of other levers and the sentence
+/// they added to a lever's `why`. Keys the old
 /// model ignores (a drift's `sd`, `[time] lookahead`) may stay.
 fn strip_fighting(text: &str) -> String {
     const NEW_LEVERS: [&str; 3] = ["cards-on-table", "face-saving", "guarantees"];
@@ -337,7 +339,14 @@ fn strip_fighting(text: &str) -> String {
                         .any(|id| next.trim() == format!("id = \"{id}\""))
                 });
             let lever_part = trimmed.starts_with("[[time.levers.effects]]");
+            let victory_effect = lever_part
+                && lines
+                    .get(k + 1)
+                    .is_some_and(|next| next.trim() == "kind = \"scale-victory\"");
             skipping = trimmed.starts_with("[[time.beliefs]]")
+                || trimmed.starts_with("[[time.victory]]")
+                || trimmed.starts_with("[[time.decisive]]")
+                || victory_effect
                 || trimmed.starts_with("[[time.audience_costs]]")
                 || trimmed.starts_with("[time.enforcement]")
                 || trimmed.starts_with("[[time.enforcement.")
@@ -349,8 +358,12 @@ fn strip_fighting(text: &str) -> String {
             out.push('\n');
         }
     }
-    out
+    // The sentence the victory beliefs added to the aid lever's `why`, printed by `levers`.
+    out.replace(VICTORY_WHY, "")
 }
+
+/// What the victory-belief work appended to the `us-aid-paused` lever's `why`.
+const VICTORY_WHY: &str = " Kyiv's camp's hope of a decisive defeat of Russia rests on “enhanced military support for Ukraine” and sanctions; judgement: without US supplies it halves its believed chance of winning outright.";
 
 fn optimism() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/optimism.toml")

@@ -195,6 +195,47 @@ pub struct TimeFile {
     /// `[time.enforcement]`: the chance a deal holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enforcement: Option<EnforcementFile>,
+    /// `[[time.victory]]`: a party's own belief that the war ends decisively.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub victory: Vec<VictoryFile>,
+    /// `[[time.decisive]]`: the analyst's monthly chance that a side wins outright.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisive: Vec<DecisiveFile>,
+}
+
+/// `[[time.victory]]`: what one party believes about the monthly chance that the war ends
+/// decisively, as Beta priors given by mean and sd.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VictoryFile {
+    /// Actor id.
+    pub actor: String,
+    /// Prior mean of the monthly chance that the party's side wins outright (0..1).
+    pub wins: f64,
+    /// Prior sd of that chance (> 0, below `sqrt(wins (1 - wins))`).
+    pub wins_sd: f64,
+    /// Prior mean of the monthly chance that the party's side loses outright (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loses: Option<f64>,
+    /// Prior sd of that chance (required when `loses > 0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loses_sd: Option<f64>,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+/// `[[time.decisive]]`: the analyst's monthly chance that `actor`'s side wins outright.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisiveFile {
+    /// Actor id (the side that would win).
+    pub actor: String,
+    /// Monthly chance, 0..1.
+    pub per_month: f64,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// `[[time.beliefs]]`: what one party believes about the monthly drift of one issue.
@@ -356,6 +397,8 @@ pub enum EffectKindFile {
     ScaleAudienceCost,
     /// The chance a deal holds changes by `probability`.
     ShiftEnforcement,
+    /// `actor`'s believed monthly chance of winning outright is multiplied by `factor`.
+    ScaleVictory,
 }
 
 /// `[[time.levers.effects]]`: one change; which keys apply depends on `kind`.

@@ -293,6 +293,10 @@ pub struct Time {
     pub audience_costs: Vec<AudienceCost>,
     /// The chance a deal holds, when the file models it.
     pub enforcement: Option<Enforcement>,
+    /// Parties' beliefs that the war ends decisively, at most one per actor, in file order.
+    pub victory: Vec<Victory>,
+    /// The analyst's monthly chance that each side wins outright, at most one per actor.
+    pub decisive: Vec<Decisive>,
 }
 
 impl Default for Time {
@@ -307,6 +311,8 @@ impl Default for Time {
             beliefs: Vec::new(),
             audience_costs: Vec::new(),
             enforcement: None,
+            victory: Vec::new(),
+            decisive: Vec::new(),
         }
     }
 }
@@ -338,8 +344,80 @@ impl Time {
     /// the bargaining-while-fighting model. Without them that model adds nothing to the
     /// complete-information one, and the commands print only the old sections.
     pub fn has_fighting_terms(&self) -> bool {
-        !self.beliefs.is_empty() || !self.audience_costs.is_empty() || self.enforcement.is_some()
+        !self.beliefs.is_empty()
+            || !self.audience_costs.is_empty()
+            || self.enforcement.is_some()
+            || !self.victory.is_empty()
+            || self.decisive.iter().any(|d| d.per_month > 0.0)
     }
+
+    /// `actor`'s belief that the war ends decisively, if it holds one.
+    pub fn victory_of(&self, actor: ActorIndex) -> Option<&Victory> {
+        self.victory.iter().find(|v| v.actor == actor)
+    }
+}
+
+/// A Beta prior on a monthly chance, `Beta(a, b)`, mean `a / (a + b)`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BetaPrior {
+    /// First shape (`> 0`).
+    pub a: f64,
+    /// Second shape (`> 0`).
+    pub b: f64,
+}
+
+impl BetaPrior {
+    /// The Beta prior with mean `mean` and sd `sd` (method of moments): with
+    /// `k = mean (1 − mean) / sd² − 1`, `a = mean k` and `b = (1 − mean) k`. `None` unless
+    /// `0 < mean < 1` and `0 < sd² < mean (1 − mean)`.
+    pub fn from_mean_sd(mean: f64, sd: f64) -> Option<Self> {
+        if !(mean.is_finite() && sd.is_finite() && mean > 0.0 && mean < 1.0 && sd > 0.0) {
+            return None;
+        }
+        let k = mean * (1.0 - mean) / (sd * sd) - 1.0;
+        (k > 0.0).then_some(Self {
+            a: mean * k,
+            b: (1.0 - mean) * k,
+        })
+    }
+
+    /// Mean `a / (a + b)`.
+    pub fn mean(&self) -> f64 {
+        self.a / (self.a + self.b)
+    }
+
+    /// Standard deviation `sqrt(ab / ((a+b)² (a+b+1)))`.
+    pub fn sd(&self) -> f64 {
+        let s = self.a + self.b;
+        (self.a * self.b / (s * s * (s + 1.0))).sqrt()
+    }
+}
+
+/// A party's belief that the war ends decisively: Beta priors on the monthly chance that its
+/// side wins outright and that it loses outright (Beta-Bernoulli learning in the fighting
+/// model).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Victory {
+    /// The party.
+    pub actor: ActorIndex,
+    /// Prior on the monthly chance that its side wins.
+    pub wins: BetaPrior,
+    /// Prior on the monthly chance that its side loses (`None`: it rules that out).
+    pub loses: Option<BetaPrior>,
+    /// Source or judgement.
+    pub why: Option<String>,
+}
+
+/// The analyst's monthly chance that `actor`'s side wins outright (the process a trial draws
+/// from; absent means 0).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decisive {
+    /// The side that would win.
+    pub actor: ActorIndex,
+    /// Monthly chance, `0..1`.
+    pub per_month: f64,
+    /// Source or judgement.
+    pub why: Option<String>,
 }
 
 /// A party's own belief about an issue's monthly drift: a normal prior on the drift's mean.
@@ -552,6 +630,14 @@ pub enum EffectKind {
     ShiftEnforcement {
         /// Signed change.
         probability: f64,
+    },
+    /// `actor`'s believed monthly chance of winning outright is multiplied by `factor`
+    /// (`>= 0`; 0 drops it: "the hallucination is discarded"; the fighting model only).
+    ScaleVictory {
+        /// The party.
+        actor: ActorIndex,
+        /// The multiplier.
+        factor: f64,
     },
 }
 

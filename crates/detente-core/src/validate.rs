@@ -817,6 +817,8 @@ impl Checker {
             beliefs: fighting.beliefs,
             audience_costs: fighting.audience_costs,
             enforcement: fighting.enforcement,
+            victory: fighting.victory,
+            decisive: fighting.decisive,
         }
     }
 
@@ -880,6 +882,7 @@ impl Checker {
             EffectKindFile::StopLearning => "stop-learning",
             EffectKindFile::ScaleAudienceCost => "scale-audience-cost",
             EffectKindFile::ShiftEnforcement => "shift-enforcement",
+            EffectKindFile::ScaleVictory => "scale-victory",
         };
         // Which keys each kind reads; a key given to a kind that ignores it is an error, so a
         // misplaced number never passes silently.
@@ -893,6 +896,7 @@ impl Checker {
             EffectKindFile::StopLearning => (false, false, &["issue"]),
             EffectKindFile::ScaleAudienceCost => (false, true, &["actor", "issue", "factor"]),
             EffectKindFile::ShiftEnforcement => (false, false, &["probability"]),
+            EffectKindFile::ScaleVictory => (false, true, &["actor", "factor"]),
         };
         let given: [(&str, bool); 6] = [
             ("issue", e.issue.is_some()),
@@ -983,6 +987,10 @@ impl Checker {
         {
             ok &= self.audience_factor(&path.key("factor"), f);
         } else if let Some(f) = e.factor
+            && e.kind == EffectKindFile::ScaleVictory
+        {
+            ok &= self.victory_factor(&path.key("factor"), f);
+        } else if let Some(f) = e.factor
             && !(f.is_finite() && f > 0.0)
         {
             ok = false;
@@ -1036,6 +1044,10 @@ impl Checker {
             },
             EffectKindFile::ShiftEnforcement => EffectKind::ShiftEnforcement {
                 probability: e.probability?,
+            },
+            EffectKindFile::ScaleVictory => EffectKind::ScaleVictory {
+                actor: actor?,
+                factor: e.factor?,
             },
         };
         Some(Effect { from, until, kind })

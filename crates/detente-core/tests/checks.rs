@@ -1167,3 +1167,181 @@ fn r12_fighting_errors() {
         )],
     );
 }
+
+/// `fought()` plus a victory belief, an analyst's decisive hazard and a `scale-victory` lever;
+/// the new lines are 92 to 113.
+fn victoried() -> String {
+    format!(
+        "{}{}",
+        fought(),
+        r#"
+[[time.victory]]
+actor = "a"
+wins = 0.05
+wins_sd = 0.02
+loses = 0.01
+loses_sd = 0.005
+why = "w"
+
+[[time.decisive]]
+actor = "b"
+per_month = 0.01
+why = "w"
+
+[[time.levers]]
+id = "hope"
+name = "Hope"
+why = "w"
+  [[time.levers.effects]]
+  kind = "scale-victory"
+  actor = "a"
+  factor = 0.5
+"#
+    )
+}
+
+/// `victoried()` with each `(line, text)` replaced (one-based line numbers of the original).
+fn edit_victoried(edits: &[(usize, &str)]) -> String {
+    let text = victoried();
+    let mut lines: Vec<&str> = text.lines().collect();
+    for &(line, with) in edits {
+        lines[line - 1] = with;
+    }
+    lines.join("\n") + "\n"
+}
+
+/// The Beta prior from mean 0.05 and sd 0.02: `k = 0.05 · 0.95 / 0.0004 − 1 = 117.75`, so
+/// `a = 5.8875` and `b = 111.8625`; from mean 0.01 and sd 0.005: `k = 395`, `a = 3.95`,
+/// `b = 391.05`.
+#[test]
+fn r12_victory_sections_are_valid_and_read() {
+    let text = victoried();
+    assert_eq!(text.lines().nth(92), Some("[[time.victory]]"));
+    assert_eq!(text.lines().nth(112), Some("  factor = 0.5"));
+    let parsed = check_warnings("victory.toml", &text, &[]);
+    let time = parsed.scenario.time.unwrap();
+    let v = &time.victory[0];
+    assert_eq!(v.actor.0, 0);
+    assert!((v.wins.a - 5.8875).abs() < 1e-9 && (v.wins.b - 111.8625).abs() < 1e-9);
+    assert!((v.wins.mean() - 0.05).abs() < 1e-12 && (v.wins.sd() - 0.02).abs() < 1e-12);
+    let l = v.loses.unwrap();
+    assert!((l.a - 3.95).abs() < 1e-9 && (l.b - 391.05).abs() < 1e-9);
+    assert_eq!(
+        (time.decisive[0].actor.0, time.decisive[0].per_month),
+        (1, 0.01)
+    );
+    let lever = time.lever("hope").unwrap();
+    assert_eq!(
+        lever.effects[0].kind,
+        detente_core::EffectKind::ScaleVictory {
+            actor: detente_core::ActorIndex(0),
+            factor: 0.5
+        }
+    );
+    assert!(time.has_fighting_terms());
+    // Without `loses`, the party rules losing out.
+    let text = edit_victoried(&[(97, ""), (98, "")]);
+    let time = parse("no-lose.toml", &text).unwrap().scenario.time.unwrap();
+    assert_eq!(time.victory[0].loses, None);
+}
+
+#[test]
+fn r12_victory_errors() {
+    check(
+        "victory-actor.toml",
+        &edit_victoried(&[(94, "actor = \"z\"")]),
+        &[at("time.victory[0].actor", "unknown actor `z`", 94)],
+    );
+    check(
+        "victory-mean.toml",
+        &edit_victoried(&[(95, "wins = 1.5")]),
+        &[at(
+            "time.victory[0].wins",
+            "believed monthly chance 1.5 is not in the open interval 0..1",
+            95,
+        )],
+    );
+    check(
+        "victory-zero.toml",
+        &edit_victoried(&[(95, "wins = 0")]),
+        &[at("time.victory[0].wins", "believed monthly chance 0", 95)],
+    );
+    // sqrt(0.05 · 0.95) = 0.2179: a larger sd is no Beta.
+    check(
+        "victory-sd.toml",
+        &edit_victoried(&[(96, "wins_sd = 0.3")]),
+        &[at(
+            "time.victory[0].wins_sd",
+            "sd 0.3 is not a positive number below 0.2179",
+            96,
+        )],
+    );
+    check(
+        "victory-sd-zero.toml",
+        &edit_victoried(&[(96, "wins_sd = 0")]),
+        &[at(
+            "time.victory[0].wins_sd",
+            "sd 0 is not a positive number",
+            96,
+        )],
+    );
+    check(
+        "victory-no-sd.toml",
+        &edit_victoried(&[(98, "")]),
+        &[at("time.victory[0].loses", "`loses` needs `loses_sd`", 97)],
+    );
+    check(
+        "victory-sum.toml",
+        &edit_victoried(&[
+            (95, "wins = 0.7"),
+            (96, "wins_sd = 0.1"),
+            (97, "loses = 0.4"),
+            (98, "loses_sd = 0.1"),
+        ]),
+        &[at("time.victory[0].loses", "add up to 1 or more", 97)],
+    );
+    check(
+        "victory-twice.toml",
+        &edit_victoried(&[(
+            99,
+            "why = \"w\"\n[[time.victory]]\nactor = \"a\"\nwins = 0.1\nwins_sd = 0.05\nwhy = \"w\"",
+        )]),
+        &[at(
+            "time.victory[1].actor",
+            "actor `a` has two victory beliefs (0 and 1)",
+            101,
+        )],
+    );
+    check(
+        "decisive-chance.toml",
+        &edit_victoried(&[(103, "per_month = -0.1")]),
+        &[at(
+            "time.decisive[0].per_month",
+            "monthly chance -0.1 is outside 0..1",
+            103,
+        )],
+    );
+    check(
+        "decisive-actor.toml",
+        &edit_victoried(&[(102, "actor = \"q\"")]),
+        &[at("time.decisive[0].actor", "unknown actor `q`", 102)],
+    );
+    check(
+        "scale-victory-factor.toml",
+        &edit_victoried(&[(113, "  factor = -1")]),
+        &[at(
+            "time.levers[1].effects[0].factor",
+            "victory factor -1 is not a number >= 0",
+            113,
+        )],
+    );
+    check(
+        "scale-victory-issue.toml",
+        &edit_victoried(&[(113, "  factor = 0.5\n  issue = \"i\"")]),
+        &[at(
+            "time.levers[1].effects[0].issue",
+            "`issue` does not apply to an effect of kind `scale-victory`",
+            114,
+        )],
+    );
+}

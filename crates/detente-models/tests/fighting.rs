@@ -10,7 +10,7 @@
 
 use detente_core::{Scenario, parse};
 use detente_models::bargain::{Loss, PackageConfig};
-use detente_models::dynamics::fighting::{Fight, TrialDraw, conjugate};
+use detente_models::dynamics::fighting::{Fight, TrialDraw, beta_posterior_mean, conjugate};
 use detente_models::dynamics::{DynamicsConfig, Prepared};
 use proptest::prelude::*;
 
@@ -112,6 +112,7 @@ fn run(s: &Scenario, z: &[f64]) -> detente_models::dynamics::fighting::TrialOutc
     let draw = TrialDraw {
         rate: vec![0.0],
         noise: z.iter().map(|z| vec![*z]).collect(),
+        decisive: None,
     };
     fight.run(&draw, true)
 }
@@ -229,6 +230,184 @@ fn r12_conjugate_update_matches_closed_form() {
     assert_eq!(conjugate(2.0, 3.0, 0.0, 2, 7.0), (3.5, 0.0));
 }
 
+/// Both parties' victory beliefs, Beta priors by mean and sd.
+fn victory(a: (f64, f64), b: (f64, f64)) -> String {
+    format!(
+        r#"
+[[time.victory]]
+actor = "a"
+wins = {}
+wins_sd = {}
+why = "w"
+
+[[time.victory]]
+actor = "b"
+wins = {}
+wins_sd = {}
+why = "w"
+"#,
+        a.0, a.1, b.0, b.1
+    )
+}
+
+/// Victory beliefs and their convergence, by hand. Each side believes it wins outright with a
+/// monthly chance drawn from `Beta(1, 3)` (mean 0.25, sd `sqrt(3/80)`); a win imposes its own
+/// ideal (`u = 1`), a loss it does not entertain. With `L = 1`, no discounting and cost 0.1:
+/// `W_i = −0.1 + h·1 + (1 − h)·u_i(50) = 0.4 + 0.5 h`. Each month without a decision is one
+/// Bernoulli failure, so `h_n = 1 / (4 + n)`:
+/// - month 0: `h = 0.25`, `W = 0.525`, a package needs `x > 52.5` and `x < 47.5`: none;
+/// - month 1: `h = 0.2`, `W = 0.5`: `x > 50` and `x < 50`: none;
+/// - month 2: `h = 1/6`, `W = 0.48333`: `x ∈ (48.3, 51.7)`: the grid point 50.
+///
+/// The front never moves (drift 0, no noise), so the delay is the victory beliefs' alone.
+#[test]
+fn r12_victory_beliefs_delay_until_they_converge_by_hand() {
+    let sd = (3.0f64 / 80.0).sqrt();
+    let s = scenario(4, 0.1, 0.0, &victory((0.25, sd), (0.25, sd)));
+    let out = run(&s, &[]);
+    assert_eq!(out.deal_month, Some(2));
+    assert_eq!(out.terms.as_deref(), Some(&[50.0][..]));
+    let h: Vec<f64> = out.months.iter().map(|m| m.believed_hazard[0].0).collect();
+    assert!(
+        close(h[0], 0.25) && close(h[1], 0.2) && close(h[2], 1.0 / 6.0),
+        "{h:?}"
+    );
+    let w: Vec<f64> = out.months.iter().map(|m| m.fight_value[1]).collect();
+    assert!(
+        close(w[0], 0.525) && close(w[1], 0.5) && close(w[2], 0.4 + 0.5 / 6.0),
+        "{w:?}"
+    );
+    assert_eq!(
+        out.months.iter().map(|m| m.zone).collect::<Vec<_>>(),
+        [false, false, true]
+    );
+
+    // A stop-learning lever on every issue from month 0 freezes the beliefs: no deal.
+    let frozen = format!(
+        "{}\n[[time.levers]]\nid = \"quiet\"\nname = \"Quiet\"\nwhy = \"w\"\n  [[time.levers.effects]]\n  kind = \"stop-learning\"\n",
+        victory((0.25, sd), (0.25, sd))
+    );
+    let s = scenario(4, 0.1, 0.0, &frozen);
+    let quiet = DynamicsConfig {
+        levers: vec!["quiet".into()],
+        ..config()
+    };
+    let prepared = Prepared::new(&s, &quiet).unwrap();
+    let out = Fight::new(&s, &prepared, &quiet)
+        .unwrap()
+        .run(&TrialDraw::mean(s.time.as_ref().unwrap()), false);
+    assert_eq!(out.deal_month, None);
+
+    // `scale-victory` with factor 0.5 on `a` from month 0: `h_a = 0.125`, `W_a = 0.4625`, b as
+    // above (`x < 47.5`); a needs `x > 46.25`: none on the grid of 10 in month 0; month 1:
+    // `h_a = 0.1`, `W_a = 0.45`, b needs `x < 50`: none; month 2: b needs `x < 51.7`, a
+    // `x > 44.2`: 50.
+    let shaken = format!(
+        "{}\n[[time.levers]]\nid = \"aid\"\nname = \"Aid\"\nwhy = \"w\"\n  [[time.levers.effects]]\n  kind = \"scale-victory\"\n  actor = \"a\"\n  factor = 0.5\n",
+        victory((0.25, sd), (0.25, sd))
+    );
+    let s = scenario(4, 0.1, 0.0, &shaken);
+    let config = DynamicsConfig {
+        levers: vec!["aid".into()],
+        ..config()
+    };
+    let prepared = Prepared::new(&s, &config).unwrap();
+    let out = Fight::new(&s, &prepared, &config)
+        .unwrap()
+        .run(&TrialDraw::mean(s.time.as_ref().unwrap()), true);
+    assert!(close(out.months[0].fight_value[0], 0.4625));
+    assert_eq!(out.deal_month, Some(2));
+}
+
+/// A decisive end drawn by the analyst's process ends the trial with the winner's terms. Both
+/// sides as in the hand case above (no zone in months 0 and 1); the war ends during month 1,
+/// won by `b` (the `[[time.decisive]]` entry 0): the trial reports the end in month 2, no deal,
+/// and `b`'s ideal, 0.
+#[test]
+fn r12_decisive_end_imposes_the_winners_terms() {
+    let sd = (3.0f64 / 80.0).sqrt();
+    let extra = format!(
+        "{}\n[[time.decisive]]\nactor = \"b\"\nper_month = 0.1\nwhy = \"w\"\n",
+        victory((0.25, sd), (0.25, sd))
+    );
+    let s = scenario(4, 0.1, 0.0, &extra);
+    let config = config();
+    let prepared = Prepared::new(&s, &config).unwrap();
+    let fight = Fight::new(&s, &prepared, &config).unwrap();
+    let mut draw = TrialDraw::mean(s.time.as_ref().unwrap());
+    draw.decisive = Some((1, 0));
+    let out = fight.run(&draw, false);
+    assert_eq!(out.deal_month, None);
+    assert_eq!(out.decisive, Some((2, 1)));
+    assert_eq!(out.terms.as_deref(), Some(&[0.0][..]));
+    // Drawn for a month after the deal: the deal comes first.
+    draw.decisive = Some((3, 0));
+    let out = fight.run(&draw, false);
+    assert_eq!((out.deal_month, out.decisive), (Some(2), None));
+}
+
+/// No victory beliefs gives exactly the old numbers: a belief whose chance a `scale-victory`
+/// lever sets to 0 from month 0 takes the old code path and must give the same trace, bit for
+/// bit, as the scenario without the belief (under mutual drift optimism and a noisy front).
+#[test]
+fn r12_no_victory_belief_is_the_old_model_exactly() {
+    let sd = (3.0f64 / 80.0).sqrt();
+    let z = [0.3, -1.2, 0.7, 0.0, 2.0, -0.4];
+    let plain = scenario(6, 0.05, 10.0, &beliefs(20.0, -15.0, 8.0));
+    let off = format!(
+        "{}{}\n[[time.levers]]\nid = \"off\"\nname = \"Off\"\nwhy = \"w\"\n  [[time.levers.effects]]\n  kind = \"scale-victory\"\n  actor = \"a\"\n  factor = 0\n  [[time.levers.effects]]\n  kind = \"scale-victory\"\n  actor = \"b\"\n  factor = 0\n",
+        beliefs(20.0, -15.0, 8.0),
+        victory((0.25, sd), (0.25, sd))
+    );
+    let with = scenario(6, 0.05, 10.0, &off);
+    let config = DynamicsConfig {
+        levers: vec!["off".into()],
+        ..config()
+    };
+    let prepared = Prepared::new(&with, &config).unwrap();
+    let draw = TrialDraw {
+        rate: vec![0.0],
+        noise: z.iter().map(|z| vec![*z]).collect(),
+        decisive: None,
+    };
+    let a = Fight::new(&with, &prepared, &config)
+        .unwrap()
+        .run(&draw, true);
+    let b = run(&plain, &z);
+    assert_eq!(a.deal_month, b.deal_month);
+    assert_eq!(a.terms, b.terms);
+    for (x, y) in a.months.iter().zip(&b.months) {
+        assert_eq!(x.fight_value, y.fight_value);
+    }
+    assert_eq!(a.months.len(), b.months.len());
+}
+
+/// The Beta-Bernoulli update against its closed form: after `n` months without the event the
+/// posterior of `Beta(a, b)` is `Beta(a, b + n)`, whose mean `a / (a + b + n)` is checked
+/// against the posterior mean computed by numerical integration of `h · h^(a−1) (1 − h)^(b+n−1)`
+/// over `[0, 1]` (midpoint rule, 200 000 cells), for `Beta(2.5, 40)` and `n = 0, 1, 12`.
+#[test]
+fn r12_beta_update_matches_closed_form() {
+    let (a, b) = (2.5f64, 40.0f64);
+    for n in [0u32, 1, 12] {
+        let cells = 200_000;
+        let (mut num, mut den) = (0.0, 0.0);
+        for k in 0..cells {
+            let h = (k as f64 + 0.5) / cells as f64;
+            let like = h.powf(a - 1.0) * (1.0 - h).powf(b + f64::from(n) - 1.0);
+            num += h * like;
+            den += like;
+        }
+        let numeric = num / den;
+        let closed = beta_posterior_mean(a, b, n);
+        assert!(
+            (numeric - closed).abs() < 1e-7,
+            "n {n}: {numeric} vs {closed}"
+        );
+        assert!(close(closed, a / (a + b + f64::from(n))));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
 
@@ -252,5 +431,30 @@ proptest! {
             run(&s, &z).deal_month.map_or(u32::MAX, |m| m)
         };
         prop_assert!(month(f + more) >= month(f));
+    }
+
+    /// More optimistic victory priors never bring the deal earlier: each party's prior on its
+    /// chance of winning outright is `Beta(m K, (1 − m) K)` (prior strength `K` fixed, so the
+    /// posterior mean `m K / (K + n)` rises with `m` in every month); raising either party's
+    /// `m` raises its value of fighting on (a win gives its best frontier package, at least
+    /// what the line gives) and can only shrink the zone. So P(deal by month m) never rises.
+    #[test]
+    fn r12_more_optimistic_victory_priors_never_bring_the_deal_earlier(
+        cost in 0.01f64..0.2,
+        sd in 0.0f64..15.0,
+        k in 2.0f64..60.0,
+        ma in 0.005f64..0.3,
+        mb in 0.005f64..0.3,
+        up_a in 0.0f64..0.3,
+        up_b in 0.0f64..0.3,
+        z in proptest::collection::vec(-2.0f64..2.0, 8),
+    ) {
+        let month = |ma: f64, mb: f64| {
+            let sd_of = |m: f64| (m * (1.0 - m) / (k + 1.0)).sqrt();
+            let s = scenario(8, cost, sd, &victory((ma, sd_of(ma)), (mb, sd_of(mb))));
+            run(&s, &z).deal_month.map_or(u32::MAX, |m| m)
+        };
+        let (ma2, mb2) = ((ma + up_a).min(0.6), (mb + up_b).min(0.6));
+        prop_assert!(month(ma2, mb2) >= month(ma, mb));
     }
 }

@@ -36,13 +36,24 @@
 //!   horizon) with a paired normal interval on the per-trial differences, and the change of
 //!   the median terms issue by issue.
 //! - [`belief_sensitivity`]: the same run with every belief's prior mean moved toward or away
-//!   from the analyst's rate (`r + d (m₀ − r)`, divergence `d`) and its prior sd scaled by `g`.
+//!   from the analyst's rate (`r + d (m₀ − r)`, divergence `d`) and its prior sd scaled by `g`;
+//!   victory beliefs likewise, their Beta mean moved toward or away from the analyst's hazard
+//!   (`h + d (m₀ − h)`, `h` the `[[time.decisive]]` chance of the party's side winning, or of
+//!   the other sides for the losing belief, 0 when absent) and their sd scaled by `g` (held
+//!   below the largest sd a Beta with that mean allows). At `d = 0` every party shares the
+//!   analyst's view.
+//! - Decisive ends ([`Settlement::decisive_by_month`]): with `[[time.decisive]]` hazards,
+//!   each trial draws after its noise one uniform `u` per month `0..horizon` until the war
+//!   ends: it ends in month `t` when `u < Σ_k h_k`, won by the first entry `k` whose
+//!   cumulative hazard exceeds `u`. A trial whose war ends before any deal ends with the
+//!   winner's imposed terms; those trials are counted in `P(decisive end by month)`, not in
+//!   `P(deal by month)` nor in the terms and movers.
 //!
 //! # Assumptions
 //! Those of the model; the draws are independent across drifts and months; positions' draws are
 //! those of [`crate::perturb`] with no extra noise.
 
-use detente_core::{Scenario, Time};
+use detente_core::{BetaPrior, Scenario, Time, Victory};
 use detente_models::dynamics::fighting::{Fight, TrialDraw, TrialOutcome};
 use detente_models::dynamics::{DynamicsConfig, DynamicsError, Prepared};
 use rayon::prelude::*;
@@ -163,12 +174,22 @@ pub struct Settlement {
     pub movers: Vec<Mover>,
     /// Mean chance the deal holds, over trials with a deal (with `[time.enforcement]`).
     pub mean_holds: Option<f64>,
+    /// `P(decisive end by month m)`, months `0..=horizon`: trials in which the war ended with
+    /// one side's imposed terms before any deal (empty when the analyst's process has no
+    /// decisive hazard, `[[time.decisive]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decisive_by_month: Vec<f64>,
+    /// Share of trials that ended decisively, by winning party (party order; empty as above).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decisive_wins: Vec<(String, f64)>,
 }
 
 /// One trial's outcome kept for aggregation.
 #[derive(Debug, Clone, PartialEq)]
 struct Kept {
     month: Option<u32>,
+    /// First month the war is over after a decisive end, and the winning party.
+    decisive: Option<(u32, usize)>,
     terms: Option<Vec<f64>>,
     holds: Option<f64>,
     copy: usize,
@@ -229,7 +250,33 @@ fn draw(time: &Time, horizon: u32, config: &SettleConfig, scales: &[f64], k: u64
     } else {
         Vec::new()
     };
-    TrialDraw { rate, noise }
+    // The decisive end: one uniform per month while the war goes on, only when the analyst's
+    // process has a hazard, so scenarios without one keep their draws.
+    let total: f64 = time.decisive.iter().map(|d| d.per_month).sum();
+    let mut decisive = None;
+    if total > 0.0 {
+        for t in 0..horizon {
+            let u = uniform(&mut rng);
+            if u < total {
+                let mut acc = 0.0;
+                let mut winner = time.decisive.len() - 1;
+                for (k, d) in time.decisive.iter().enumerate() {
+                    acc += d.per_month;
+                    if u < acc {
+                        winner = k;
+                        break;
+                    }
+                }
+                decisive = Some((t, winner));
+                break;
+            }
+        }
+    }
+    TrialDraw {
+        rate,
+        noise,
+        decisive,
+    }
 }
 
 /// Runs every trial of one lever set.
@@ -261,6 +308,7 @@ fn trials(
             let out: TrialOutcome = fights[copy].run(&draw, false);
             Kept {
                 month: out.deal_month,
+                decisive: out.decisive,
                 terms: out.terms,
                 holds: out.holds,
                 copy,
@@ -323,7 +371,11 @@ fn summarise(
             }
         })
         .collect();
-    let deals: Vec<&Kept> = kept.iter().filter(|k| k.terms.is_some()).collect();
+    // Imposed terms of a decisive end are not a deal: they are reported apart.
+    let deals: Vec<&Kept> = kept
+        .iter()
+        .filter(|k| k.month.is_some() && k.terms.is_some())
+        .collect();
     let terms = base
         .issues
         .iter()
@@ -386,19 +438,52 @@ fn summarise(
         .collect();
     movers.sort_by(|a, b| b.to_deal.total_cmp(&a.to_deal));
     let holds: Vec<f64> = deals.iter().filter_map(|k| k.holds).collect();
+    let has_decisive = base
+        .time
+        .as_ref()
+        .is_some_and(|t| t.decisive.iter().any(|d| d.per_month > 0.0));
+    let parties: Vec<String> = copies
+        .prepared
+        .first()
+        .map(|p| {
+            p.problem()
+                .parties()
+                .iter()
+                .map(|p| p.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let (decisive_by_month, decisive_wins) = if has_decisive {
+        let mut counts = vec![0u64; horizon as usize + 1];
+        let mut wins = vec![0u64; parties.len()];
+        for (m, w) in kept.iter().filter_map(|k| k.decisive) {
+            if let Some(c) = counts.get_mut(m as usize) {
+                *c += 1;
+            }
+            if let Some(c) = wins.get_mut(w) {
+                *c += 1;
+            }
+        }
+        let mut acc = 0u64;
+        let by = counts
+            .iter()
+            .map(|c| {
+                acc += c;
+                acc as f64 / n
+            })
+            .collect();
+        let wins = parties
+            .iter()
+            .zip(&wins)
+            .map(|(p, &c)| (p.clone(), c as f64 / n))
+            .collect();
+        (by, wins)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     Settlement {
         schema: SETTLEMENT_SCHEMA,
-        parties: copies
-            .prepared
-            .first()
-            .map(|p| {
-                p.problem()
-                    .parties()
-                    .iter()
-                    .map(|p| p.name.clone())
-                    .collect()
-            })
-            .unwrap_or_default(),
+        parties,
         issues: base.issues.iter().map(|i| i.id.clone()).collect(),
         horizon,
         levers: levers.to_vec(),
@@ -413,6 +498,8 @@ fn summarise(
         terms,
         movers,
         mean_holds: (!holds.is_empty()).then(|| holds.iter().sum::<f64>() / holds.len() as f64),
+        decisive_by_month,
+        decisive_wins,
     }
 }
 
@@ -667,6 +754,34 @@ pub fn belief_sensitivity(
                         b.drift = r + d * (b.drift - r);
                         b.sd *= g;
                     }
+                    let hazards: Vec<(usize, f64)> = time
+                        .decisive
+                        .iter()
+                        .map(|x| (x.actor.0, x.per_month))
+                        .collect();
+                    time.victory = time
+                        .victory
+                        .iter()
+                        .filter_map(|v| {
+                            let own: f64 = hazards
+                                .iter()
+                                .filter(|(a, _)| *a == v.actor.0)
+                                .map(|x| x.1)
+                                .sum();
+                            let other: f64 = hazards
+                                .iter()
+                                .filter(|(a, _)| *a != v.actor.0)
+                                .map(|x| x.1)
+                                .sum();
+                            let wins = scale_beta(v.wins, own, d, g)?;
+                            let loses = v.loses.and_then(|l| scale_beta(l, other, d, g));
+                            Some(Victory {
+                                wins,
+                                loses,
+                                ..v.clone()
+                            })
+                        })
+                        .collect();
                 }
                 s
             };
@@ -695,6 +810,18 @@ pub fn belief_sensitivity(
     Ok(cells)
 }
 
+/// A Beta prior with its mean moved to `truth + d (mean − truth)` and its sd scaled by `g`
+/// (the sd held below the largest a Beta with that mean allows); `None` when the mean leaves
+/// `(0, 1)` (at `d = 0` with a true chance of 0, the party holds no victory belief).
+fn scale_beta(prior: BetaPrior, truth: f64, d: f64, g: f64) -> Option<BetaPrior> {
+    let mean = truth + d * (prior.mean() - truth);
+    if !(mean > 0.0 && mean < 1.0) {
+        return None;
+    }
+    let sd = (prior.sd() * g).min(0.99 * (mean * (1.0 - mean)).sqrt());
+    BetaPrior::from_mean_sd(mean, sd)
+}
+
 /// The divergence factors of [`settlement_report`]'s belief sensitivity.
 pub const DIVERGENCE: [f64; 5] = [0.0, 0.5, 1.0, 2.0, 4.0];
 /// The prior-sd factors of [`settlement_report`]'s belief sensitivity.
@@ -720,7 +847,7 @@ pub fn settlement_report(
     let has_beliefs = scenario
         .time
         .as_ref()
-        .is_some_and(|t| !t.beliefs.is_empty());
+        .is_some_and(|t| !t.beliefs.is_empty() || !t.victory.is_empty());
     let belief_sensitivity = if has_beliefs {
         belief_sensitivity(scenario, config, &DIVERGENCE, &SPREAD)?
     } else {

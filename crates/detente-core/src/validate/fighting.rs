@@ -9,7 +9,8 @@ use super::{Checker, Refs};
 use crate::diagnostic::FieldPath;
 use crate::file::{AcrossFile, TimeFile};
 use crate::scenario::{
-    AudienceCost, Belief, DEFAULT_LOOKAHEAD, Enforcement, EnforcementTerm, MAX_HORIZON, Scale,
+    AudienceCost, Belief, BetaPrior, DEFAULT_LOOKAHEAD, Decisive, Enforcement, EnforcementTerm,
+    MAX_HORIZON, Scale, Victory,
 };
 
 /// The validated fighting-model part of `[time]`.
@@ -18,6 +19,8 @@ pub(super) struct Fighting {
     pub(super) beliefs: Vec<Belief>,
     pub(super) audience_costs: Vec<AudienceCost>,
     pub(super) enforcement: Option<Enforcement>,
+    pub(super) victory: Vec<Victory>,
+    pub(super) decisive: Vec<Decisive>,
 }
 
 impl Checker {
@@ -237,11 +240,175 @@ impl Checker {
             })
         });
 
+        let (victory, decisive) = self.victory(path, time, refs);
         Fighting {
             lookahead,
             beliefs,
             audience_costs,
             enforcement,
+            victory,
+            decisive,
+        }
+    }
+
+    /// Checks `[[time.victory]]` and `[[time.decisive]]`.
+    fn victory(
+        &mut self,
+        path: &FieldPath,
+        time: &TimeFile,
+        refs: &Refs<'_>,
+    ) -> (Vec<Victory>, Vec<Decisive>) {
+        let mut victory = Vec::new();
+        let mut seen = BTreeMap::new();
+        for (k, v) in time.victory.iter().enumerate() {
+            let vpath = path.key("victory").index(k);
+            let actor = self.actor_ref(&vpath.key("actor"), &v.actor, refs);
+            let mut ok = actor.is_some();
+            if let Some(a) = actor
+                && let Some(first) = seen.insert(a, k)
+            {
+                ok = false;
+                self.error(
+                    vpath.key("actor"),
+                    format!("actor `{}` has two victory beliefs ({first} and {k})", v.actor),
+                    "keep one `[[time.victory]]` per actor; to change it later, use a lever with `kind = \"scale-victory\"`",
+                );
+            }
+            let wins = self.beta(&vpath, "wins", v.wins, Some(v.wins_sd));
+            ok &= wins.is_some();
+            let loses = match v.loses {
+                None | Some(0.0) if v.loses_sd.is_none() => Some(None),
+                None => {
+                    self.error(
+                        vpath.key("loses_sd"),
+                        "`loses_sd` is given without `loses`",
+                        "add `loses = ...` (the believed monthly chance of losing outright) or remove `loses_sd`",
+                    );
+                    None
+                }
+                Some(m) => self.beta(&vpath, "loses", m, v.loses_sd).map(Some),
+            };
+            ok &= loses.is_some();
+            if let (Some(w), Some(Some(l))) = (wins, loses)
+                && w.mean() + l.mean() >= 1.0
+            {
+                ok = false;
+                self.error(
+                    vpath.key("loses"),
+                    format!(
+                        "the believed chances of winning ({}) and losing ({}) in a month add up to 1 or more",
+                        v.wins,
+                        l.mean()
+                    ),
+                    "give monthly chances whose sum is below 1, e.g. `wins = 0.05` and `loses = 0.02`",
+                );
+            }
+            self.why_warning(
+                &vpath.key("actor"),
+                v.why.as_deref(),
+                &format!("victory belief of `{}`", v.actor),
+            );
+            if ok && let (Some(actor), Some(wins), Some(loses)) = (actor, wins, loses) {
+                victory.push(Victory {
+                    actor,
+                    wins,
+                    loses,
+                    why: v.why.clone(),
+                });
+            }
+        }
+        let mut decisive = Vec::new();
+        let mut seen = BTreeMap::new();
+        let mut total = 0.0;
+        for (k, d) in time.decisive.iter().enumerate() {
+            let dpath = path.key("decisive").index(k);
+            let actor = self.actor_ref(&dpath.key("actor"), &d.actor, refs);
+            let mut ok = actor.is_some();
+            if let Some(a) = actor
+                && let Some(first) = seen.insert(a, k)
+            {
+                ok = false;
+                self.error(
+                    dpath.key("actor"),
+                    format!(
+                        "actor `{}` has two decisive hazards ({first} and {k})",
+                        d.actor
+                    ),
+                    "keep one `[[time.decisive]]` per actor",
+                );
+            }
+            if !(d.per_month.is_finite() && (0.0..1.0).contains(&d.per_month)) {
+                ok = false;
+                self.error(
+                    dpath.key("per_month"),
+                    format!("monthly chance {} is outside 0..1", d.per_month),
+                    "give the analyst's monthly chance that this side wins outright, 0 or more and below 1, e.g. `per_month = 0.01`",
+                );
+            } else {
+                total += d.per_month;
+            }
+            self.why_warning(
+                &dpath.key("actor"),
+                d.why.as_deref(),
+                &format!("decisive hazard of `{}`", d.actor),
+            );
+            if ok && let Some(actor) = actor {
+                decisive.push(Decisive {
+                    actor,
+                    per_month: d.per_month,
+                    why: d.why.clone(),
+                });
+            }
+        }
+        if total >= 1.0 {
+            self.error(
+                path.key("decisive"),
+                format!("the monthly chances of a decisive end add up to {total}, 1 or more"),
+                "give chances whose sum is below 1: the war must be able to go on",
+            );
+            decisive.clear();
+        }
+        (victory, decisive)
+    }
+
+    /// Checks a Beta prior given by `mean` (key `key`) and `sd` (key `key_sd`).
+    fn beta(
+        &mut self,
+        path: &FieldPath,
+        key: &str,
+        mean: f64,
+        sd: Option<f64>,
+    ) -> Option<BetaPrior> {
+        let sd_key = format!("{key}_sd");
+        if !(mean.is_finite() && mean > 0.0 && mean < 1.0) {
+            self.error(
+                path.key(key),
+                format!("believed monthly chance {mean} is not in the open interval 0..1"),
+                format!(
+                    "give a monthly chance above 0 and below 1, e.g. `{key} = 0.03` (a party that rules the outcome out has no `{key}`)"
+                ),
+            );
+            return None;
+        }
+        let Some(sd) = sd else {
+            self.error(
+                path.key(key),
+                format!("`{key}` needs `{sd_key}`, the party's uncertainty about it"),
+                format!("add `{sd_key} = ...`, e.g. `{sd_key} = {}`", mean / 2.0),
+            );
+            return None;
+        };
+        let max = (mean * (1.0 - mean)).sqrt();
+        match BetaPrior::from_mean_sd(mean, sd) {
+            Some(b) => Some(b),
+            None => {
+                self.error(
+                    path.key(&sd_key),
+                    format!("sd {sd} is not a positive number below {max:.4}, the largest a Beta prior with mean {mean} allows"),
+                    format!("give `{sd_key}` greater than 0 and below sqrt(mean (1 - mean)) = {max:.4}, e.g. `{sd_key} = {}`", mean / 2.0),
+                );
+                None
+            }
         }
     }
 
@@ -274,6 +441,19 @@ impl Checker {
             path.clone(),
             format!("audience-cost factor {f} is not a number >= 0"),
             "give a multiplier of the audience cost, e.g. 0 to remove it or 0.5 to halve it",
+        );
+        false
+    }
+
+    /// Checks a `scale-victory` factor: finite and `>= 0`.
+    pub(super) fn victory_factor(&mut self, path: &FieldPath, f: f64) -> bool {
+        if f.is_finite() && f >= 0.0 {
+            return true;
+        }
+        self.error(
+            path.clone(),
+            format!("victory factor {f} is not a number >= 0"),
+            "give a multiplier of the believed chance of winning, e.g. 0 to drop it or 0.5 to halve it",
         );
         false
     }

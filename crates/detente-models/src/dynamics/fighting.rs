@@ -31,6 +31,43 @@
 //!   version of Fearon's `p − c`). We evaluate the utility at the mean path (certainty
 //!   equivalent, risk-neutral about the line) and use a rolling window of `L` months instead of
 //!   the horizon so that no artificial war end pulls the parties together near the horizon.
+//! - **Decisive outcomes and learning about them** (`[[time.victory]]`, `[[time.decisive]]`;
+//!   Fearon 1995, Slantchev 2003, Smith & Stam 2004, Powell 2004). The drift beliefs above
+//!   concern only how the line moves; the value of war in this literature is the
+//!   chance-weighted outcome of the war (Fearon's `p·win + (1−p)·lose − c`), and in the
+//!   dynamic versions each period the war may end decisively. A party may hold a Beta prior
+//!   `Beta(a_W, b_W)` on the monthly chance `h_W` that its side wins outright and
+//!   optionally `Beta(a_L, b_L)` on the chance `h_L` that it loses outright (the scenario gives
+//!   each by mean `m` and sd `s`: `k = m(1−m)/s² − 1`, `a = m k`, `b = (1−m) k`). Each month
+//!   the war goes on without a decision every party observes it (one Bernoulli failure for
+//!   each hazard) and updates by the Beta-Bernoulli rule: after `n` such months the posterior
+//!   is `Beta(a, b + n)`, its mean `h(n) = a / (a + b + n)` ([`beta_posterior_mean`]): a belief
+//!   in victory fades as the war fails to deliver one, Slantchev's convergence. A `scale-victory`
+//!   lever multiplies the believed win chance by its factor (kept at most `1 − h_L`); a
+//!   `stop-learning` lever on every issue stops this learning too. A win imposes the winner's
+//!   terms, the frontier package best for it, `x*_i = argmax_q u_i(q)` (first on ties): a
+//!   victor needs no one's consent, so it takes its ideal among the packages the issues allow;
+//!   a loss imposes, of the other parties' `x*_j`, the one worst for `i` (with two parties, the
+//!   other side's ideal). We chose the frontier maximum over "each issue at the winner's
+//!   position" because it is what the same utilities say the winner wants most and it lies on
+//!   the grid the deals use, so a win and a deal are valued alike.
+//!
+//!   With `(h_W, h_L)` the party's believed chances in month `t` and
+//!   `S_s = (1 − h_W − h_L)^s` the believed chance that the war is undecided after `s` more
+//!   months, the value of fighting on becomes
+//!   `W_i(t) = −Σ_{s<L} δ^s S_s c_i(t+s) + Σ_{s<L} δ^{s+1} S_s (h_W u_i(x*_i) + h_L u_i(x_L)) +
+//!   δ^L S_L u_i(x̂(t+L))`: costs are paid while the war goes on, a decisive end in month `s`
+//!   is valued at the end of that month, and the undecided branch ends on the believed line as
+//!   before. With no victory belief (`h_W = h_L = 0`, `S = 1`) the old code path runs and the
+//!   numbers are today's exactly (tested). The hazards are held at month `t`'s posterior
+//!   means over the look-ahead (the party does not anticipate its own learning, as with the
+//!   drift).
+//!
+//!   The analyst's process may give side `k` a true monthly chance `h_k` of winning outright
+//!   (`[[time.decisive]]`, default 0: no decisive end). The trial's draw ([`TrialDraw`]) then
+//!   says whether and when the war ends; a war that ends during month `t` before any deal ends
+//!   the trial with the winner's terms, reported as a decisive end in month `t + 1`, apart from
+//!   the deals.
 //! - **Audience costs** (`[[time.audience_costs]]`; Fearon 1994). Signing a package whose value
 //!   on the issue lies across the committed line costs the party `A · decay^t · f(t)` utility
 //!   points (0 from `until` on), `f(t)` the product of its active `scale-audience-cost` levers.
@@ -52,8 +89,11 @@
 //!
 //! # Assumptions
 //! Parties observe the front's move, not the true rate, and know the noise `σ` and the levers'
-//! schedule (a lever is common knowledge when it acts). Beliefs differ only about drift means;
-//! costs and utilities are common knowledge. The observation is the process move before the
+//! schedule (a lever is common knowledge when it acts). Beliefs differ only about drift means
+//! and the chances of a decisive end; costs and utilities are common knowledge. The win and
+//! loss hazards are learnt as two independent Bernoulli streams (a month without a decision is
+//! a failure for both), and a decisive end is final (the imposed terms hold for ever, valued
+//! like a settlement's utility). The observation is the process move before the
 //! cap (the cap is where the analyst lets the line stop, not a signal). Packages are searched
 //! only on the Pareto frontier of utilities (computed once); when enforcement terms make `p`
 //! vary across packages, a package off that frontier could give more, which we ignore. A party
@@ -76,13 +116,14 @@
 //! (2006), "War as a commitment problem", *IO* 60(1). Zartman, I. W. (2000), "Ripeness: the
 //! hurting stalemate and beyond".
 
-use detente_core::{EffectKind, Scenario, Time};
+use detente_core::{BetaPrior, EffectKind, Scenario, Time};
 use serde::Serialize;
 
 use super::{DynamicsConfig, DynamicsError, Prepared, TOL, path};
 use crate::bargain::NashWeights;
 
-/// One trial's random inputs: the true drift rates and the front's noise.
+/// One trial's random inputs: the true drift rates, the front's noise and, when the analyst's
+/// process has decisive hazards, the month and winner of a decisive end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrialDraw {
     /// True base rate of each `[[time.drift]]` entry, in file order (the analyst's `per_month`
@@ -91,14 +132,20 @@ pub struct TrialDraw {
     /// Standard normal draws `z[t][j]` for months `0..horizon`, drift order; missing entries
     /// count as 0.
     pub noise: Vec<Vec<f64>>,
+    /// `Some((t, k))`: the war ends decisively during month `t` (before the talks of month
+    /// `t + 1`), won by the side of `[[time.decisive]]` entry `k` (file order), unless a deal
+    /// comes first.
+    pub decisive: Option<(u32, usize)>,
 }
 
 impl TrialDraw {
-    /// The draw with no noise: every rate the analyst's, the front exactly on its mean path.
+    /// The draw with no noise: every rate the analyst's, the front exactly on its mean path,
+    /// no decisive end.
     pub fn mean(time: &Time) -> Self {
         Self {
             rate: time.drift.iter().map(|d| d.per_month).collect(),
             noise: Vec::new(),
+            decisive: None,
         }
     }
 }
@@ -116,6 +163,9 @@ pub struct FightMonth {
     pub belief_sd: Vec<Vec<f64>>,
     /// Each party's value of fighting on, `W_i(t)`.
     pub fight_value: Vec<f64>,
+    /// Each party's believed monthly chance of winning and of losing outright (0 without a
+    /// victory belief), `[party] = (win, lose)`.
+    pub believed_hazard: Vec<(f64, f64)>,
     /// Whether the zone of agreement is non-empty.
     pub zone: bool,
 }
@@ -131,6 +181,10 @@ pub struct TrialOutcome {
     pub utilities: Option<Vec<f64>>,
     /// The chance the deal holds.
     pub holds: Option<f64>,
+    /// When the war ended decisively before any deal: the first month it is over (`t + 1`
+    /// for an end during month `t`) and the winning party's index. `terms` and `utilities`
+    /// are then the winner's imposed terms.
+    pub decisive: Option<(u32, usize)>,
     /// Month by month, when asked for.
     pub months: Vec<FightMonth>,
 }
@@ -175,6 +229,19 @@ pub struct Fight<'a> {
     term_p: Option<Vec<f64>>,
     /// `holds − per_drift · Σ|rate| + shifts` is computed per trial; these are its parts.
     enforcement: Option<(f64, f64, Vec<f64>)>,
+    /// Victory priors per party: `(wins, loses)` (`None`: no such belief).
+    victory: Vec<Option<(BetaPrior, Option<BetaPrior>)>>,
+    /// Product of active `scale-victory` factors, `[t][party]`.
+    victory_scale: Vec<Vec<f64>>,
+    /// Months in which nobody learns from the war's going on (`stop-learning` on every issue).
+    victory_deaf: Vec<bool>,
+    /// Each party's imposed terms if its side wins: the frontier point best for it.
+    win_point: Vec<usize>,
+    /// Each party's utility if its side loses: of the other parties' imposed terms, the worst
+    /// for it.
+    lose_value: Vec<f64>,
+    /// `[[time.decisive]]` entry `k`'s party index.
+    decisive_party: Vec<usize>,
 }
 
 impl<'a> Fight<'a> {
@@ -413,6 +480,80 @@ impl<'a> Fight<'a> {
                 .collect();
             (e.holds, e.per_drift_point, shift)
         });
+        let victory = prepared
+            .actors
+            .iter()
+            .map(|&a| time.victory_of(a).map(|v| (v.wins, v.loses)))
+            .collect();
+        let victory_scale = (0..=last)
+            .map(|t| {
+                prepared
+                    .actors
+                    .iter()
+                    .map(|&a| {
+                        effects
+                            .iter()
+                            .filter(|e| e.active(t))
+                            .map(|e| match e.kind {
+                                EffectKind::ScaleVictory { actor, factor } if actor == a => factor,
+                                _ => 1.0,
+                            })
+                            .product()
+                    })
+                    .collect()
+            })
+            .collect();
+        let victory_deaf = (0..=last)
+            .map(|t| {
+                effects.iter().any(|e| {
+                    e.active(t) && matches!(e.kind, EffectKind::StopLearning { issue: None })
+                })
+            })
+            .collect();
+        // Ties go to the first frontier point, so the terms are deterministic.
+        let win_point: Vec<usize> = (0..n)
+            .map(|i| {
+                let mut best = 0;
+                for (q, p) in prepared.frontier.iter().enumerate() {
+                    if p.utilities[i] > prepared.frontier[best].utilities[i] {
+                        best = q;
+                    }
+                }
+                best
+            })
+            .collect();
+        let lose_value = (0..n)
+            .map(|i| {
+                (0..n)
+                    .filter(|&j| j != i)
+                    .filter_map(|j| prepared.frontier.get(win_point[j]))
+                    .map(|p| p.utilities[i])
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .map(|v: f64| if v.is_finite() { v } else { 0.0 })
+            .collect();
+        let decisive_party = time
+            .decisive
+            .iter()
+            .map(|d| {
+                prepared
+                    .actors
+                    .iter()
+                    .position(|&a| a == d.actor)
+                    .ok_or_else(|| DynamicsError::DecisiveNotParty {
+                        id: scenario
+                            .actors
+                            .get(d.actor.0)
+                            .map_or_else(String::new, |a| a.id.clone()),
+                        parties: prepared
+                            .actors
+                            .iter()
+                            .filter_map(|a| scenario.actors.get(a.0).map(|a| a.id.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             scenario,
             prepared,
@@ -429,6 +570,12 @@ impl<'a> Fight<'a> {
             audience,
             term_p,
             enforcement,
+            victory,
+            victory_scale,
+            victory_deaf,
+            win_point,
+            lose_value,
+            decisive_party,
         })
     }
 
@@ -490,6 +637,9 @@ impl<'a> Fight<'a> {
         let mut sds = vec![vec![0.0; nd]; n];
         let mut fight = vec![0.0; n];
         let mut gain = vec![0.0; n];
+        let mut hazard = vec![(0.0, 0.0); n];
+        // Months of fighting seen to end in no decision (the Beta-Bernoulli failures).
+        let mut undecided = 0u32;
         for t in 0..=self.horizon {
             let tu = t as usize;
             for i in 0..n {
@@ -498,7 +648,8 @@ impl<'a> Fight<'a> {
                     believed[i][j] = m;
                     sds[i][j] = s;
                 }
-                fight[i] = self.fight_value(i, t, &x, &believed[i]);
+                hazard[i] = self.hazard(i, tu, undecided);
+                fight[i] = self.fight_value(i, t, &x, &believed[i], hazard[i]);
             }
             // The chance a deal holds, before issue terms.
             let p0 = self.enforcement.as_ref().map(|(holds, per, shift)| {
@@ -537,6 +688,7 @@ impl<'a> Fight<'a> {
                     believed_drift: believed.clone(),
                     belief_sd: sds.clone(),
                     fight_value: fight.clone(),
+                    believed_hazard: hazard.clone(),
                     zone: best.is_some(),
                 });
             }
@@ -546,11 +698,29 @@ impl<'a> Fight<'a> {
                     terms: Some(self.values[q].clone()),
                     utilities: Some(self.prepared.frontier[q].utilities.clone()),
                     holds: Some(p),
+                    decisive: None,
                     months,
                 };
             }
             if t == self.horizon {
                 break;
+            }
+            // The war may end decisively during month t (the analyst's process).
+            if let Some((_, k)) = draw.decisive.filter(|&(m, _)| m == t)
+                && let Some(&w) = self.decisive_party.get(k)
+            {
+                let q = self.win_point[w];
+                return TrialOutcome {
+                    deal_month: None,
+                    terms: Some(self.values[q].clone()),
+                    utilities: Some(self.prepared.frontier[q].utilities.clone()),
+                    holds: None,
+                    decisive: Some((t + 1, w)),
+                    months,
+                };
+            }
+            if !self.victory_deaf[tu] {
+                undecided += 1;
             }
             // The front moves in month t; everyone sees it unless learning is stopped.
             let moved = &self.moved[tu + 1];
@@ -585,8 +755,22 @@ impl<'a> Fight<'a> {
             terms: None,
             utilities: None,
             holds: None,
+            decisive: None,
             months,
         }
+    }
+
+    /// Party `i`'s believed monthly chances `(win, lose)` in month `t` after `n` months without
+    /// a decision: the posterior means `a / (a + b + n)` of its Beta priors, the win chance
+    /// times its active `scale-victory` factors and kept at most `1 − lose`.
+    fn hazard(&self, i: usize, t: usize, n: u32) -> (f64, f64) {
+        let Some((wins, loses)) = self.victory[i] else {
+            return (0.0, 0.0);
+        };
+        let lose = loses.map_or(0.0, |l| beta_posterior_mean(l.a, l.b, n));
+        let win = (beta_posterior_mean(wins.a, wins.b, n) * self.victory_scale[t][i])
+            .clamp(0.0, 1.0 - lose);
+        (win, lose)
     }
 
     /// Party `i`'s posterior `(mean, sd)` of drift `j` after `n` observations summing to `sum`;
@@ -598,16 +782,44 @@ impl<'a> Fight<'a> {
         conjugate(m0, s0, self.drifts[j].sd, n, sum)
     }
 
-    /// `W_i(t)`: the believed line after `L` months, discounted, minus the costs on the way.
-    fn fight_value(&self, i: usize, t: u32, x: &[f64], believed: &[f64]) -> f64 {
+    /// `W_i(t)`: the believed line after `L` months, discounted, minus the costs on the way;
+    /// with victory beliefs `(win, lose)`, the expectation over a decisive end in each month.
+    fn fight_value(
+        &self,
+        i: usize,
+        t: u32,
+        x: &[f64],
+        believed: &[f64],
+        (win, lose): (f64, f64),
+    ) -> f64 {
         let mut line = x.to_vec();
         let delta = self.discount[i];
         let mut value = 0.0;
         let mut factor = 1.0;
         let tu = t as usize;
+        let decisive = win > 0.0 || lose > 0.0;
+        let ends = if decisive {
+            let won = self
+                .prepared
+                .frontier
+                .get(self.win_point[i])
+                .map_or(0.0, |p| p.utilities[i]);
+            win * won + lose * self.lose_value[i]
+        } else {
+            0.0
+        };
+        // `S_s`, the believed chance the war is still undecided at the start of month s.
+        let mut alive = 1.0;
         for s in tu..tu + self.lookahead as usize {
-            value -= factor * self.cost[s][i];
-            factor *= delta;
+            if decisive {
+                value -= factor * alive * self.cost[s][i];
+                factor *= delta;
+                value += factor * alive * ends;
+                alive *= 1.0 - win - lose;
+            } else {
+                value -= factor * self.cost[s][i];
+                factor *= delta;
+            }
             let moved = &self.moved[s + 1];
             let mut stepped = vec![false; line.len()];
             for (j, d) in self.drifts.iter().enumerate() {
@@ -627,8 +839,15 @@ impl<'a> Fight<'a> {
                 }
             }
         }
-        value + factor * self.prepared.utility_at(self.scenario, i, &line)
+        value + factor * alive * self.prepared.utility_at(self.scenario, i, &line)
     }
+}
+
+/// The posterior mean of a monthly chance with prior `Beta(a, b)` after `n` months without the
+/// event: each such month is one Bernoulli failure, so the posterior is `Beta(a, b + n)` and its
+/// mean `a / (a + b + n)`.
+pub fn beta_posterior_mean(a: f64, b: f64, n: u32) -> f64 {
+    a / (a + b + f64::from(n))
 }
 
 /// The normal-normal conjugate posterior `(mean, sd)` of a drift mean with prior `N(m0, s0²)`

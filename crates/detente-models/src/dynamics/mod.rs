@@ -118,6 +118,14 @@ pub enum DynamicsError {
         /// The parties.
         parties: String,
     },
+    /// A `[[time.decisive]]` entry names an actor that is not a bargaining party.
+    #[error("decisive hazard of `{id}`: not one of the bargaining parties ({parties})")]
+    DecisiveNotParty {
+        /// The actor id.
+        id: String,
+        /// The parties.
+        parties: String,
+    },
     /// The horizon is outside `1..=600` months.
     #[error("horizon of {months} months is outside 1..=600")]
     Horizon {
