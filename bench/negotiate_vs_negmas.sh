@@ -15,7 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 negmas_n="${1:-1000}"
 detente_n="${2:-1000}"
-data="$root/crates/detente-negotiation/tests/data"
+data="$root/crates/detente-models/tests/data/genius"
 if [[ -n "${NEGMAS_VENV:-}" ]]; then
   venv="$NEGMAS_VENV"
 else

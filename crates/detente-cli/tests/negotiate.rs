@@ -8,7 +8,7 @@ use predicates::prelude::*;
 
 fn genius(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../detente-negotiation/tests/data")
+        .join("../detente-models/tests/data/genius")
         .join(name)
 }
 

@@ -18,7 +18,7 @@ fn bench(c: &mut Criterion) {
     };
     for domain in ["Grocery", "Kitchen"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/data")
+            .join("../detente-models/tests/data/genius")
             .join(domain);
         let files: Vec<(String, String)> = std::fs::read_dir(&dir)
             .unwrap()

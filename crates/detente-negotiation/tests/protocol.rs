@@ -120,7 +120,7 @@ fn tables() -> Vec<detente_negotiation::load::Table> {
         .iter()
         .map(|name| {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/data")
+                .join("../detente-models/tests/data/genius")
                 .join(name);
             let files: Vec<(String, String)> = std::fs::read_dir(&dir)
                 .unwrap()

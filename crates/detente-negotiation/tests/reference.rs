@@ -15,7 +15,7 @@ use detente_negotiation::protocol::{self, Deadline, ProtocolConfig, Seat};
 
 fn check(domain: &str, a: &str, b: &str, want: &serde_json::Value) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
+        .join("../detente-models/tests/data/genius")
         .join(domain);
     let files: Vec<(String, String)> = std::fs::read_dir(&dir)
         .unwrap()

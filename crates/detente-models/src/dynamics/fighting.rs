@@ -253,28 +253,7 @@ impl<'a> Fight<'a> {
     ) -> Result<Self, DynamicsError> {
         let default_time = Time::default();
         let time = scenario.time.as_ref().unwrap_or(&default_time);
-        let horizon = config.months.unwrap_or(time.horizon);
-        if !(1..=detente_core::MAX_HORIZON).contains(&horizon) {
-            return Err(DynamicsError::Horizon { months: horizon });
-        }
-        let levers = config
-            .levers
-            .iter()
-            .map(|id| {
-                time.lever(id).ok_or_else(|| DynamicsError::UnknownLever {
-                    id: id.clone(),
-                    known: if time.levers.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        time.levers
-                            .iter()
-                            .map(|l| l.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    },
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let (horizon, levers) = super::horizon_and_levers(time, config)?;
         let effects: Vec<&detente_core::Effect> =
             levers.iter().flat_map(|l| l.effects.iter()).collect();
         let lookahead = time.lookahead;

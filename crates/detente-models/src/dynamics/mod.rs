@@ -520,14 +520,12 @@ pub fn delay(scenario: &Scenario, config: &DynamicsConfig) -> Result<DelayReport
     delay_prepared(scenario, &prepared, config)
 }
 
-/// [`delay`] on a problem already prepared (so lever variants share one frontier search).
-pub fn delay_prepared(
-    scenario: &Scenario,
-    prepared: &Prepared,
+/// The horizon `config` asks for (or the scenario's) and the levers it names, checked: the
+/// horizon within `1..=MAX_HORIZON`, every lever id one of the scenario's.
+pub(crate) fn horizon_and_levers<'t>(
+    time: &'t Time,
     config: &DynamicsConfig,
-) -> Result<DelayReport, DynamicsError> {
-    let default_time = Time::default();
-    let time = scenario.time.as_ref().unwrap_or(&default_time);
+) -> Result<(u32, Vec<&'t detente_core::Lever>), DynamicsError> {
     let horizon = config.months.unwrap_or(time.horizon);
     if !(1..=detente_core::MAX_HORIZON).contains(&horizon) {
         return Err(DynamicsError::Horizon { months: horizon });
@@ -550,6 +548,18 @@ pub fn delay_prepared(
             })
         })
         .collect::<Result<Vec<_>, _>>()?;
+    Ok((horizon, levers))
+}
+
+/// [`delay`] on a problem already prepared (so lever variants share one frontier search).
+pub fn delay_prepared(
+    scenario: &Scenario,
+    prepared: &Prepared,
+    config: &DynamicsConfig,
+) -> Result<DelayReport, DynamicsError> {
+    let default_time = Time::default();
+    let time = scenario.time.as_ref().unwrap_or(&default_time);
+    let (horizon, levers) = horizon_and_levers(time, config)?;
     let parties: Vec<String> = prepared
         .problem
         .parties()

@@ -95,6 +95,6 @@ def negotiate(utils, reservations, a, b):
 
 out = {}
 for d in DOMAINS:
-    _, utils, rv = load(os.path.join(HERE, d))
+    _, utils, rv = load(os.path.join(HERE, "..", "..", "..", "detente-models", "tests", "data", "genius", d))
     out[d] = {f"{a}-{b}": negotiate(utils, rv, a, b) for a, b in PAIRS}
 print(json.dumps(out, indent=1))

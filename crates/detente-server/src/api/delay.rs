@@ -196,6 +196,11 @@ pub(crate) fn model_error(e: DynamicsError) -> ApiError {
             help: "name levers by the ids of the scenario's `[[time.levers]]`, e.g. ?levers=a,b"
                 .to_owned(),
         },
+        DynamicsError::DecisiveNotParty { .. } => ApiError::Unprocessable {
+            message: e.to_string(),
+            help: "name a bargaining party in `[[time.decisive]]`, or bargain with that actor (?parties=a,b)"
+                .to_owned(),
+        },
         DynamicsError::UnknownProposer { .. } => ApiError::Unprocessable {
             message: e.to_string(),
             help: "give one of the bargaining parties' ids as ?first_proposer=".to_owned(),
