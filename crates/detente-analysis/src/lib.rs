@@ -54,6 +54,21 @@ use detente_sim::{MonteCarloConfig, MonteCarloResult, Target, TargetError};
 use serde::Serialize;
 use thiserror::Error;
 
+/// The envelope of every JSON document detente writes (CLI `--format json` and every API 200
+/// body): an object whose first key is `schema`, `detente.<kind>/<version>`, followed by the
+/// document's own fields. A version changes only when a field changes meaning or goes away;
+/// fields are added within a version. Documents whose result type carries its own `schema`
+/// field (forecast, bargain, delay, levers, Monte Carlo, sensitivity, shocks, backtest, SMP)
+/// have the same shape; this type wraps results that do not.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document<'a, T: Serialize> {
+    /// `detente.<kind>/<version>`.
+    pub schema: &'static str,
+    /// The result.
+    #[serde(flatten)]
+    pub body: &'a T,
+}
+
 /// Every way an analysis part can fail.
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]

@@ -280,7 +280,7 @@ fn table(out: &mut dyn Write, scenario: &Scenario, r: &LeversReport) -> std::io:
         .map(|v| label(r, v).chars().count())
         .max()
         .unwrap_or(10)
-        .clamp(6, 48);
+        .max(6);
     let ucols = 9 * names.len() - 1;
     let month_head = format!("in month {end}");
     writeln!(
@@ -306,12 +306,8 @@ fn table(out: &mut dyn Write, scenario: &Scenario, r: &LeversReport) -> std::io:
         }
     };
     for v in &r.variants {
-        let full = label(r, v);
-        let name: String = if full.chars().count() > width {
-            full.chars().take(width - 1).collect::<String>() + "…"
-        } else {
-            full
-        };
+        // Lever and pair names are shown whole (issue 16: cut names hid which pair a row was).
+        let name = label(r, v);
         writeln!(
             out,
             "{name:<width$} | {:>8} | {:>+6} | {} | {} | {}",

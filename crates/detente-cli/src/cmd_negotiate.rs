@@ -281,7 +281,11 @@ pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Fa
     };
     match args.format {
         NegotiateFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &report)
+            let document = detente_analysis::Document {
+                schema: "detente.negotiation/1",
+                body: &report,
+            };
+            serde_json::to_writer_pretty(&mut *out, &document)
                 .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             writeln!(out)?;
         }
@@ -393,7 +397,11 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
     bar.finish_and_clear();
     match args.format {
         NegotiateFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &results)
+            let document = detente_analysis::Document {
+                schema: "detente.tournament/1",
+                body: &results,
+            };
+            serde_json::to_writer_pretty(&mut *out, &document)
                 .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             writeln!(out)?;
         }

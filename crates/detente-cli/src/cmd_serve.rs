@@ -47,6 +47,13 @@ pub fn run(args: &ServeArgs, out: &mut dyn Write) -> Result<(), Failure> {
             t.len()
         ))));
     }
+    if let Some(t) = &token
+        && t.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(Failure::Input(Report::msg(
+            "the access token contains spaces or control characters\n  help: use a long random token without spaces, e.g. from `openssl rand -hex 24`",
+        )));
+    }
     if !args.bind.is_loopback() && token.is_none() {
         return Err(Failure::Input(Report::msg(format!(
             "binding to {} would open the API to the network without an access token\n  help: pass --token TOKEN or set DETENTE_TOKEN, or leave --bind at 127.0.0.1",

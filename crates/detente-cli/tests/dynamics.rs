@@ -285,7 +285,9 @@ fn delay_save_stores_the_month_table() {
 /// or `[time.enforcement]` gives exactly the `delay` and `levers` output it gave before the
 /// bargaining-while-fighting model existed. The files under `tests/data/r12` were written by the
 /// binary at commit 4e3113f (before any change for issue 12); the Istanbul files are compared
-/// with the scenario's `[time]` extensions removed (see [`strip_fighting`]).
+/// with the scenario's `[time]` extensions removed (see [`strip_fighting`]). One reviewed change
+/// since: issue 16 asked for lever-pair names shown whole, so `istanbul-levers.table` has a wider
+/// first column and no names cut with "…"; every number is as pinned.
 #[test]
 fn r12_outputs_without_fighting_terms_are_unchanged() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/r12");

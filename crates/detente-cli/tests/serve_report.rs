@@ -48,6 +48,18 @@ fn serve_refuses_a_short_token() {
 }
 
 #[test]
+fn serve_refuses_a_token_of_spaces() {
+    // Issue 16: sixteen spaces passed the length check and became the access token.
+    detente()
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0", "--token"])
+        .arg(" ".repeat(16))
+        .env_remove("DETENTE_TOKEN")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("spaces or control characters"));
+}
+
+#[test]
 fn serve_answers_on_loopback() {
     let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("detente"))
         .args(["serve", "--port", "0"])
