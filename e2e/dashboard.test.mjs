@@ -181,6 +181,11 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   assert.match(leverTable, /Baseline \(no levers\)/);
   assert.match(leverTable, /Ceasefire from month 0/);
   assert.doesNotMatch(leverTable, /object|undefined|NaN/);
+  // Istanbul has beliefs, audience costs and enforcement: the settlement forecast's curve (P
+  // by month and its two interval lines) and one line per lever against the baseline.
+  await page.locator('#settlement-view [data-chart="settlement"] svg').waitFor();
+  assert.equal(await page.locator('#settlement-view [data-chart="settlement"] svg g.series').count(), 3);
+  assert.ok(await page.locator('#settlement-view [data-chart="settlement-levers"] svg g.series').count() > 1);
   await page.screenshot({ path: join(shots, "delay.png"), fullPage: true });
   step("delay run");
 
@@ -347,6 +352,9 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   assert.equal(await rpage.locator('#montecarlo-view [data-chart="mc-band"]').count(), 8);
   assert.equal(await rpage.locator('#montecarlo-view [data-chart="mc-histogram"]').count(), 32);
   assert.ok(await rpage.locator('#sensitivity-view [data-chart="tornado"] g.tornado-bar').count() >= 1);
+  // When a deal comes: the same settlement view, drawn from the inlined results.
+  assert.equal(await rpage.locator('#settlement-view [data-chart="settlement"] svg').count(), 1);
+  assert.equal(await rpage.locator('#settlement-view [data-chart="settlement-levers"] svg').count(), 1);
   await rpage.locator("#delay-view").screenshot({ path: join(shots, "report-delay.png") });
   step("report checked");
 

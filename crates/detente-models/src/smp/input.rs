@@ -387,7 +387,20 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
         ideal_adjustment: Vec::new(),
     };
     // Attach the actor's line to validation errors.
-    input.validate(source).map_err(|e| match e {
+    input
+        .validate(source)
+        .map_err(|e| with_actor_line(e, &input, |i| rows.get(i).map(|r| r.0)))?;
+    Ok(input)
+}
+
+/// A validation error without a line, given the line of the actor its field names
+/// (`actor `NAME` ...` or `... of `NAME``), where `line_of` knows it.
+fn with_actor_line(
+    e: SmpError,
+    input: &SmpInput,
+    line_of: impl Fn(usize) -> Option<usize>,
+) -> SmpError {
+    match e {
         SmpError::Input {
             file,
             line: None,
@@ -398,8 +411,11 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
             let line = input
                 .actors
                 .iter()
-                .position(|a| field.starts_with(&format!("actor `{}` ", a.name)))
-                .map(|i| rows[i].0);
+                .position(|a| {
+                    field.starts_with(&format!("actor `{}` ", a.name))
+                        || field.ends_with(&format!("of `{}`", a.name))
+                })
+                .and_then(line_of);
             SmpError::Input {
                 file,
                 line,
@@ -409,8 +425,7 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
             }
         }
         other => other,
-    })?;
-    Ok(input)
+    }
 }
 
 /// The first child element of `n` named `name`.
@@ -609,32 +624,9 @@ pub fn parse_ktab_xml(source: &str, text: &str) -> Result<KtabXml, SmpError> {
         actors,
         ideal_adjustment,
     };
-    input.validate(source).map_err(|e| match e {
-        SmpError::Input {
-            file,
-            line: None,
-            field,
-            message,
-            fix,
-        } => {
-            let line = input
-                .actors
-                .iter()
-                .position(|a| {
-                    field.starts_with(&format!("actor `{}` ", a.name))
-                        || field.ends_with(&format!("of `{}`", a.name))
-                })
-                .map(|i| actor_lines[i]);
-            SmpError::Input {
-                file,
-                line,
-                field,
-                message,
-                fix,
-            }
-        }
-        other => other,
-    })?;
+    input
+        .validate(source)
+        .map_err(|e| with_actor_line(e, &input, |i| actor_lines.get(i).copied()))?;
     Ok(KtabXml {
         input,
         config,

@@ -15,12 +15,13 @@ function monthText(m) {
   return m === null || m === undefined ? "not within the horizon" : `month ${m}`;
 }
 
-// report: { forecast, belief_sensitivity } (the delay document's `settlement`);
+// report: the delay document's `settlement` (the forecast's fields flattened, plus
+// `belief_sensitivity`);
 // levers: the levers document's `settlement` ({ baseline, variants }) or null;
 // leverName(ids) names a lever set.
 export function renderSettlement(container, report, levers, leverName) {
   container.replaceChildren();
-  const f = report.forecast;
+  const f = report;
   const marks = f.median_month === null || f.median_month === undefined ? []
     : [{ name: `median deal month (${f.median_month})`, x: f.median_month, color: "#000000" }];
   const series = [
