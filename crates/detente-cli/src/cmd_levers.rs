@@ -409,18 +409,9 @@ fn write_settlement(
         base.horizon + 1
     )?;
     writeln!(out)?;
-    let mut head = format!(
-        "{:<52} | {:>10} | {:>14}",
-        "levers", "median", "shift [95%]"
-    );
-    for (w, _) in &s.baseline_windows {
-        head.push_str(&format!(" | {:^22}", format!("ΔP within {w}")));
-    }
-    head.push_str(" | terms");
-    writeln!(out, "{head}")?;
-    for v in &s.variants {
-        let name: String = v
-            .levers
+    // Lever and pair names are shown whole (issue 16), so the column is as wide as the longest.
+    let label = |v: &LeverSettlement| -> String {
+        v.levers
             .iter()
             .map(|id| {
                 r.lever_names
@@ -430,11 +421,27 @@ fn write_settlement(
             })
             .collect::<Vec<_>>()
             .join(" + ")
-            .chars()
-            .take(52)
-            .collect();
+    };
+    let width = s
+        .variants
+        .iter()
+        .map(|v| label(v).chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
+    let mut head = format!(
+        "{:<width$} | {:>10} | {:>14}",
+        "levers", "median", "shift [95%]"
+    );
+    for (w, _) in &s.baseline_windows {
+        head.push_str(&format!(" | {:^22}", format!("ΔP within {w}")));
+    }
+    head.push_str(" | terms");
+    writeln!(out, "{head}")?;
+    for v in &s.variants {
+        let name = label(v);
         let mut line = format!(
-            "{name:<52} | {:>10} | {:>14}",
+            "{name:<width$} | {:>10} | {:>14}",
             month(v.median_month),
             format!(
                 "{:+} [{:+}, {:+}]",
