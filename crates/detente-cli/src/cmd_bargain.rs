@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 use detente_analysis::{AnalysisConfig, Packages};
 use detente_core::Scenario;
-use detente_models::bargain::{Loss, NashWeights, PackageConfig, Problem, Solution, genius};
+use detente_models::bargain::{
+    Loss, NashWeights, PackageConfig, Problem, Scope, Solution, genius, held_issues,
+};
 use miette::Report;
 
 use crate::Failure;
@@ -33,6 +35,16 @@ pub enum LossArg {
     Linear,
     /// Utility falls with the square of distance (the default).
     Quadratic,
+}
+
+/// Which issues the parties trade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// The issues the parties can enact on their own; the rest stay at their status quo (the
+    /// default; the delay model also holds procedural issues).
+    Parties,
+    /// Every issue, whoever decides it.
+    All,
 }
 
 /// Exponents of the Nash product.
@@ -65,6 +77,9 @@ pub struct PackageArgs {
     /// Bargaining parties (actor ids, comma-separated); default: the principals.
     #[arg(long, value_delimiter = ',')]
     pub parties: Vec<String>,
+    /// Which issues the parties trade.
+    #[arg(long, value_enum, default_value_t = ScopeArg::Parties)]
+    pub scope: ScopeArg,
     /// Weights of the Nash product.
     #[arg(long, value_enum, default_value_t = NashArg::from(NashWeights::default()))]
     pub nash: NashArg,
@@ -83,6 +98,10 @@ impl PackageArgs {
                 LossArg::Quadratic => Loss::Quadratic,
             },
             parties: (!self.parties.is_empty()).then(|| self.parties.clone()),
+            scope: match self.scope {
+                ScopeArg::Parties => Scope::Parties,
+                ScopeArg::All => Scope::All,
+            },
             ..PackageConfig::default()
         }
     }
@@ -310,6 +329,23 @@ fn table(
     writeln!(out, "Package bargaining: {title}")?;
     let names: Vec<String> = r.parties.iter().map(|p| party_name(scenario, p)).collect();
     writeln!(out, "Parties: {}.", names.join(", "))?;
+    if let Some(s) = scenario {
+        let parties: Vec<_> = r.parties.iter().filter_map(|p| s.actor_index(p)).collect();
+        let held: Vec<&str> = s
+            .issues
+            .iter()
+            .zip(held_issues(s, &parties, args.package.package().scope))
+            .filter(|(_, h)| h.is_some())
+            .map(|(i, _)| i.name.as_str())
+            .collect();
+        if !held.is_empty() {
+            writeln!(
+                out,
+                "Held at the status quo in every package, because the parties cannot enact them alone under their decision rules: {}. (`--scope all` trades them too.)",
+                held.join("; ")
+            )?;
+        }
+    }
     if scenario.is_some() {
         writeln!(
             out,

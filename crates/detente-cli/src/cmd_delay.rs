@@ -466,6 +466,12 @@ fn table(
             }
         }
     }
+    if detente_analysis::fights(scenario) {
+        writeln!(
+            out,
+            "This table and the game below assume complete information: the beliefs, audience costs, red lines and enforcement of `[time]` enter only the settlement forecast further down, which answers \"when\"."
+        )?;
+    }
     writeln!(out)?;
     match &r.spe {
         Some(spe) => write_spe(out, scenario, r, &names, spe)?,

@@ -287,7 +287,10 @@ fn delay_save_stores_the_month_table() {
 /// binary at commit 4e3113f (before any change for issue 12); the Istanbul files are compared
 /// with the scenario's `[time]` extensions removed (see [`strip_fighting`]). One reviewed change
 /// since: issue 16 asked for lever-pair names shown whole, so `istanbul-levers.table` has a wider
-/// first column and no names cut with "…"; every number is as pinned.
+/// first column and no names cut with "…"; every number is as pinned. The runs pass
+/// `--scope all`: the package scope (issues decided outside the room, procedural issues held at
+/// the status quo) is a later, separate change whose outputs the snapshots pin; with every issue
+/// traded the numbers are the old ones.
 #[test]
 fn r12_outputs_without_fighting_terms_are_unchanged() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/r12");
@@ -304,7 +307,7 @@ fn r12_outputs_without_fighting_terms_are_unchanged() {
                 let out = detente()
                     .arg(command)
                     .arg(&file)
-                    .args(["--format", format])
+                    .args(["--format", format, "--scope", "all"])
                     .output()
                     .unwrap();
                 assert!(out.status.success(), "{name} {command} {format}");

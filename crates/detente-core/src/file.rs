@@ -119,6 +119,10 @@ pub struct IssueFile {
     /// Quota for a weighted majority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quota: Option<f64>,
+    /// An issue about the talks themselves (sequencing, format), not a term of a final
+    /// settlement; the settlement forecast holds it at its status quo.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub procedural: bool,
     /// Free-text note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -277,8 +281,13 @@ pub struct AudienceCostFile {
     pub line: f64,
     /// Which side of the line a package must not reach (`above` or `below`).
     pub across: AcrossFile,
-    /// Utility points the party loses by signing a package across the line (0..=1).
-    pub cost: f64,
+    /// Utility points the party loses by signing a package across the line (0..=1); absent
+    /// for a red line (`hard = true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<f64>,
+    /// A red line: the party signs no package across it, whatever else the package gives.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hard: bool,
     /// Monthly factor by which the cost shrinks, in (0, 1] (default 1: no decay).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decay: Option<f64>,

@@ -229,6 +229,11 @@ pub struct Issue {
     pub status_quo_why: Option<String>,
     /// How the outcome is formally decided.
     pub decision_rule: DecisionRule,
+    /// An issue about the talks themselves (when a ceasefire comes, the format), not a term
+    /// of a final settlement: a deal that ends the war settles the question with it, so the
+    /// settlement forecast (`dynamics`) holds it at its status quo in every package. The
+    /// static package models still bargain over it.
+    pub procedural: bool,
     /// Free-text note.
     pub note: Option<String>,
     /// Labelled points, sorted by `at`.
@@ -447,8 +452,10 @@ pub struct AudienceCost {
     pub line: f64,
     /// `true`: values above the line cross it; `false`: values below.
     pub above: bool,
-    /// Cost in utility points, in `0..=1`.
+    /// Cost in utility points, in `0..=1` (0 for a red line).
     pub cost: f64,
+    /// A red line: no package across it is signed while it binds (its cost is unbounded).
+    pub hard: bool,
     /// Monthly factor in `(0, 1]`: the cost in month `t` is `cost · decay^t`.
     pub decay: f64,
     /// First month it no longer binds.
@@ -467,10 +474,13 @@ impl AudienceCost {
         }
     }
 
-    /// The cost in `month` before levers: `cost · decay^month`, 0 from `until` on.
+    /// The cost in `month` before levers: `cost · decay^month` (infinite for a red line), 0
+    /// from `until` on.
     pub fn at(&self, month: u32) -> f64 {
         if self.until.is_some_and(|u| month >= u) {
             0.0
+        } else if self.hard {
+            f64::INFINITY
         } else {
             self.cost * self.decay.powi(month.min(i32::MAX as u32) as i32)
         }

@@ -395,6 +395,7 @@ impl Checker {
             status_quo: issue.status_quo,
             status_quo_why: issue.status_quo_why.clone(),
             decision_rule: decision_rule?,
+            procedural: issue.procedural,
             note: issue.note.clone(),
             anchors,
             positions,

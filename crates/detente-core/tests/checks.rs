@@ -1058,6 +1058,31 @@ fn r12_fighting_errors() {
         )],
     );
     check(
+        "audience-hard-with-cost.toml",
+        &edit_fought(&[(78, "cost = 0.05\nhard = true")]),
+        &[
+            at(
+                "time.audience_costs[0].cost",
+                "a red line (`hard = true`) has no cost",
+                78,
+            ),
+            at(
+                "time.audience_costs[0].decay",
+                "a red line (`hard = true`) cannot fade",
+                80,
+            ),
+        ],
+    );
+    check(
+        "audience-no-cost.toml",
+        &edit_fought(&[(78, "")]),
+        &[at(
+            "time.audience_costs[0].cost",
+            "an audience cost needs `cost` (utility points) or `hard = true` (a red line)",
+            73,
+        )],
+    );
+    check(
         "audience-decay.toml",
         &edit_fought(&[(79, "decay = 0")]),
         &[at(

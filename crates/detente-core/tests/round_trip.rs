@@ -145,6 +145,7 @@ fn built() -> ScenarioFile {
                 status_quo_why: Some("Current lines.".into()),
                 decision_rule: Some(DecisionRuleFile::UnanimityOfPrincipals),
                 quota: None,
+                procedural: false,
                 note: Some("Main issue.".into()),
                 anchors: vec![
                     AnchorFile {
@@ -177,6 +178,7 @@ fn built() -> ScenarioFile {
                 status_quo_why: None,
                 decision_rule: Some(DecisionRuleFile::WeightedMajority),
                 quota: Some(0.66),
+                procedural: false,
                 note: None,
                 anchors: Vec::new(),
                 positions: vec![

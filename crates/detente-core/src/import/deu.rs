@@ -548,6 +548,7 @@ impl DeuIssue {
                 status_quo_why: Some(status_quo_why),
                 decision_rule: Some(decision_rule),
                 quota,
+                procedural: false,
                 note: None,
                 anchors: Vec::new(),
                 positions,

@@ -354,6 +354,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
             )),
             decision_rule: None,
             quota: None,
+            procedural: false,
             note: None,
             anchors: Vec::new(),
             positions: lines

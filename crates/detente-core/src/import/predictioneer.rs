@@ -402,6 +402,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         status_quo_why: Some(status_quo_why),
         decision_rule: None,
         quota: None,
+        procedural: false,
         note: None,
         anchors: Vec::new(),
         positions,

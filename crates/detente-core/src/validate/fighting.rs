@@ -126,12 +126,39 @@ impl Checker {
                     "put the committed line on the issue's scale; `across` says which side of it the party has ruled out",
                 );
             }
-            if !(a.cost.is_finite() && (0.0..=1.0).contains(&a.cost)) {
+            match (a.cost, a.hard) {
+                (Some(cost), false) if !(cost.is_finite() && (0.0..=1.0).contains(&cost)) => {
+                    ok = false;
+                    self.error(
+                        apath.key("cost"),
+                        format!("audience cost {cost} is outside 0..=1 utility points"),
+                        "give what signing a package across the line costs the party, in package utility points, e.g. 0.05",
+                    );
+                }
+                (Some(_), true) => {
+                    ok = false;
+                    self.error(
+                        apath.key("cost"),
+                        "a red line (`hard = true`) has no cost: the party signs nothing across it",
+                        "remove `cost` to keep the red line, or remove `hard` to make crossing the line cost `cost` utility points",
+                    );
+                }
+                (None, false) => {
+                    ok = false;
+                    self.error(
+                        apath.key("cost"),
+                        "an audience cost needs `cost` (utility points) or `hard = true` (a red line)",
+                        "add `cost = 0.05` (what crossing the line costs the party), or `hard = true` if it signs nothing across the line",
+                    );
+                }
+                _ => {}
+            }
+            if a.hard && a.decay.is_some() {
                 ok = false;
                 self.error(
-                    apath.key("cost"),
-                    format!("audience cost {} is outside 0..=1 utility points", a.cost),
-                    "give what signing a package across the line costs the party, in package utility points, e.g. 0.05",
+                    apath.key("decay"),
+                    "a red line (`hard = true`) cannot fade: it binds in full until `until`",
+                    "remove `decay`, or give `until` (the first month the line no longer binds), or make it a cost that fades (`cost` without `hard`)",
                 );
             }
             let decay = a.decay.unwrap_or(1.0);
@@ -167,7 +194,8 @@ impl Checker {
                     issue,
                     line: a.line,
                     above: a.across == AcrossFile::Above,
-                    cost: a.cost,
+                    cost: a.cost.unwrap_or(0.0),
+                    hard: a.hard,
                     decay,
                     until,
                     why: a.why.clone(),

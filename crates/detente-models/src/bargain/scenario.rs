@@ -11,6 +11,19 @@
 //! every utility lies in `[0, 1]`. The disagreement value is the utility of the status-quo
 //! package unless [`PackageConfig::reservations`] gives one.
 //!
+//! **Which issues are bargained over** ([`Scope`]). Parties can only trade what they can
+//! enact. An issue whose decision rule the bargaining parties cannot satisfy on their own (a
+//! `unanimity` issue on which an outsider holds a veto, a `weighted-majority` issue where the
+//! parties' capability does not exceed the quota, a `unanimity-of-principals` issue when a
+//! principal is not a party) is decided outside the room: it is *held* at its status quo,
+//! a grid of one point, in every package. Its utility still counts (the weights are the same),
+//! but equally in every package and in the status quo, so it moves no gain. By default
+//! ([`Scope::Parties`]) only those issues are held; [`Scope::Settlement`], used by the
+//! settlement forecast of `dynamics`, also holds the issues the scenario marks `procedural`
+//! (about the talks themselves, such as a ceasefire before talks), because a final deal ends
+//! the war and settles such a question with it; [`Scope::All`] bargains over every issue,
+//! whoever decides it (what the models did before the scope existed).
+//!
 //! # Assumptions
 //! Issues are separable (no interaction terms) and a party's trade-off rate between issues is
 //! the ratio of its saliences. Quadratic loss is the default: it is the risk-averse spatial
@@ -21,7 +34,8 @@
 //!
 //! # Parameters
 //! [`PackageConfig`]: grid step (default 5 scale points), loss shape, the parties (default the
-//! actors whose role is principal) and optional explicit reservation values.
+//! actors whose role is principal), the scope (default [`Scope::Parties`]) and optional
+//! explicit reservation values.
 //!
 //! # References
 //! Achen, C. H. (2006), "Institutional realism and bargaining models", in *The European Union
@@ -30,7 +44,7 @@
 
 use std::collections::BTreeMap;
 
-use detente_core::{Role, Scenario};
+use detente_core::{ActorIndex, DecisionRule, Issue, Role, Scenario};
 use serde::Serialize;
 
 use super::{AdditiveUtility, BargainError, Domain, DomainIssue, Package, Party, Problem, Value};
@@ -49,6 +63,82 @@ pub enum Loss {
     Quadratic,
 }
 
+/// Which issues the parties bargain over; the others are held at their status quo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Every issue the parties can enact on their own under its decision rule (the default).
+    #[default]
+    Parties,
+    /// As [`Scope::Parties`], and procedural issues are held too: the terms of a final
+    /// settlement, as the settlement forecast uses them.
+    Settlement,
+    /// Every issue, whoever decides it.
+    All,
+}
+
+impl Scope {
+    /// The scope of a final settlement: [`Scope::Parties`] becomes [`Scope::Settlement`]; the
+    /// others stay.
+    pub fn settlement(self) -> Self {
+        match self {
+            Scope::Parties => Scope::Settlement,
+            other => other,
+        }
+    }
+}
+
+/// Why an issue is held at its status quo in every package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Held {
+    /// Its decision rule needs actors outside the bargaining parties.
+    DecidedElsewhere,
+    /// It is procedural and the scope is [`Scope::Settlement`].
+    Procedural,
+}
+
+/// For each issue of `scenario`, whether and why it is held at its status quo when `parties`
+/// bargain under `scope`.
+pub fn held_issues(scenario: &Scenario, parties: &[ActorIndex], scope: Scope) -> Vec<Option<Held>> {
+    scenario
+        .issues
+        .iter()
+        .map(|issue| match scope {
+            Scope::All => None,
+            _ if !enactable(scenario, issue, parties) => Some(Held::DecidedElsewhere),
+            Scope::Settlement if issue.procedural => Some(Held::Procedural),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `parties` alone satisfy the issue's decision rule.
+fn enactable(scenario: &Scenario, issue: &Issue, parties: &[ActorIndex]) -> bool {
+    match issue.decision_rule {
+        DecisionRule::UnanimityOfPrincipals => issue.positions.iter().all(|p| {
+            parties.contains(&p.actor)
+                || scenario
+                    .actor(p.actor)
+                    .is_none_or(|a| a.role != Role::Principal)
+        }),
+        DecisionRule::Unanimity => issue.positions.iter().all(|p| parties.contains(&p.actor)),
+        DecisionRule::WeightedMajority { quota } => {
+            let weight = |p: &&detente_core::Position| {
+                scenario.actor(p.actor).map_or(0.0, |a| a.capability.get())
+            };
+            let total: f64 = issue.positions.iter().map(|p| weight(&p)).sum();
+            let ours: f64 = issue
+                .positions
+                .iter()
+                .filter(|p| parties.contains(&p.actor))
+                .map(|p| weight(&p))
+                .sum();
+            ours > quota * total
+        }
+    }
+}
+
 /// How a scenario becomes a package-bargaining problem.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PackageConfig {
@@ -58,6 +148,8 @@ pub struct PackageConfig {
     pub loss: Loss,
     /// Actor ids of the bargaining parties; `None` means the principals, in file order.
     pub parties: Option<Vec<String>>,
+    /// Which issues they bargain over (default: those they can enact on their own).
+    pub scope: Scope,
     /// Explicit reservation values by actor id, replacing the status-quo utility.
     pub reservations: BTreeMap<String, f64>,
 }
@@ -68,6 +160,7 @@ impl Default for PackageConfig {
             step: 5.0,
             loss: Loss::Quadratic,
             parties: None,
+            scope: Scope::Parties,
             reservations: BTreeMap::new(),
         }
     }
@@ -78,9 +171,23 @@ pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Prob
     if !(config.step.is_finite() && config.step > 0.0) {
         return Err(BargainError::InvalidStep { step: config.step });
     }
+    let ids: Vec<String> = match &config.parties {
+        Some(ids) => ids.clone(),
+        None => scenario
+            .actors
+            .iter()
+            .filter(|a| a.role == Role::Principal)
+            .map(|a| a.id.clone())
+            .collect(),
+    };
+    let indices: Vec<ActorIndex> = ids
+        .iter()
+        .filter_map(|id| scenario.actor_index(id))
+        .collect();
+    let held = held_issues(scenario, &indices, config.scope);
     let mut issues = Vec::with_capacity(scenario.issues.len());
     let mut status_quo = Vec::with_capacity(scenario.issues.len());
-    for issue in &scenario.issues {
+    for (issue, held) in scenario.issues.iter().zip(&held) {
         let scale = issue.scale;
         let steps = (scale.width() / config.step).floor();
         if steps + 2.0 > MAX_GRID_POINTS as f64 {
@@ -97,6 +204,9 @@ pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Prob
             .collect();
         points.push(scale.max());
         points.push(issue.status_quo);
+        if held.is_some() {
+            points = vec![issue.status_quo];
+        }
         points.sort_by(f64::total_cmp);
         let tol = 1e-9 * scale.width();
         points.dedup_by(|a, b| (*a - *b).abs() <= tol);
@@ -118,15 +228,6 @@ pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Prob
     }
     let domain = Domain::new(scenario.meta.title.clone(), issues)?;
 
-    let ids: Vec<String> = match &config.parties {
-        Some(ids) => ids.clone(),
-        None => scenario
-            .actors
-            .iter()
-            .filter(|a| a.role == Role::Principal)
-            .map(|a| a.id.clone())
-            .collect(),
-    };
     if let Some(id) = config.reservations.keys().find(|id| !ids.contains(id)) {
         return Err(BargainError::UnknownParty { id: id.clone() });
     }

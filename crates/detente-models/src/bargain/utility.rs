@@ -182,6 +182,65 @@ impl Problem {
             .collect()
     }
 
+    /// The sub-problem that keeps only the values `keep[k][v]` allows on each issue, with, per
+    /// issue, the original index of each kept value. The status quo is dropped when one of its
+    /// values is not kept. Fails when an issue keeps no value.
+    pub fn restrict(&self, keep: &[Vec<bool>]) -> Result<(Problem, Vec<Vec<usize>>), BargainError> {
+        let kept: Vec<Vec<usize>> = self
+            .domain
+            .issues()
+            .iter()
+            .enumerate()
+            .map(|(k, issue)| {
+                (0..issue.values.len())
+                    .filter(|&v| keep.get(k).and_then(|r| r.get(v)).copied().unwrap_or(true))
+                    .collect()
+            })
+            .collect();
+        let issues = self
+            .domain
+            .issues()
+            .iter()
+            .zip(&kept)
+            .map(|(issue, kept)| super::DomainIssue {
+                name: issue.name.clone(),
+                values: kept.iter().map(|&v| issue.values[v].clone()).collect(),
+            })
+            .collect();
+        let domain = Domain::new(self.domain.name(), issues)?;
+        let parties = self
+            .parties
+            .iter()
+            .map(|p| Party {
+                name: p.name.clone(),
+                weight: p.weight,
+                utility: AdditiveUtility {
+                    weights: p.utility.weights.clone(),
+                    evaluations: p
+                        .utility
+                        .evaluations
+                        .iter()
+                        .zip(&kept)
+                        .map(|(e, kept)| {
+                            kept.iter()
+                                .map(|&v| e.get(v).copied().unwrap_or(0.0))
+                                .collect()
+                        })
+                        .collect(),
+                    reservation: p.utility.reservation,
+                },
+            })
+            .collect();
+        let status_quo = self.status_quo.as_ref().and_then(|sq| {
+            sq.0.iter()
+                .zip(&kept)
+                .map(|(v, kept)| kept.iter().position(|k| k == v))
+                .collect::<Option<Vec<usize>>>()
+                .map(Package)
+        });
+        Ok((Problem::new(domain, parties, status_quo)?, kept))
+    }
+
     /// The disagreement point, GENIUS/NegMAS convention: a party's reservation value if it is at
     /// least the party's minimum utility over the domain, otherwise that minimum.
     pub fn disagreement(&self) -> Vec<f64> {

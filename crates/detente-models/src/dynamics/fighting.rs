@@ -71,6 +71,11 @@
 //! - **Audience costs** (`[[time.audience_costs]]`; Fearon 1994). Signing a package whose value
 //!   on the issue lies across the committed line costs the party `A · decay^t · f(t)` utility
 //!   points (0 from `until` on), `f(t)` the product of its active `scale-audience-cost` levers.
+//!   A *red line* (`hard = true`) is the limit `A = ∞`: no package across it enters the zone
+//!   while it binds (a lever with factor 0 lifts it; any other factor leaves it whole). We
+//!   offer it beside the finite cost because some commitments are stated as terms the party
+//!   will not sign at any price (a territorial claim written into a constitution), and any
+//!   finite number for those would be a guess aimed at an answer.
 //! - **Enforcement** (`[time.enforcement]`; Powell 2006, war as a commitment problem). A deal
 //!   holds with probability `p(x, t) = clamp(holds + Σ_k change_k · max(0, 1 − |x_k − at_k| /
 //!   width_k) − per_drift_point · Σ_j |r_j + Δ_j(t)| + e(t), 0, 1)`, `e(t)` the active
@@ -410,7 +415,9 @@ impl<'a> Fight<'a> {
                                             _ => 1.0,
                                         })
                                         .product();
-                                    (c, c.at(t) * factor)
+                                    // A lever that removes a red line (factor 0) removes it whole;
+                                    // `inf · 0` would be NaN.
+                                    (c, if factor == 0.0 { 0.0 } else { c.at(t) * factor })
                                 })
                                 .collect();
                             values

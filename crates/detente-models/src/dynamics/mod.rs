@@ -318,14 +318,21 @@ pub struct Prepared {
     actors: Vec<ActorIndex>,
     /// Per party, per issue: `(weight, position)` when it takes one.
     stances: Vec<Vec<Option<(f64, f64)>>>,
+    /// Per issue: the status quo of month 0 when the package scope holds the issue there.
+    held: Vec<Option<f64>>,
     loss: Loss,
 }
 
 impl Prepared {
     /// Builds the package problem and its unrestricted Pareto frontier once.
     pub fn new(scenario: &Scenario, config: &DynamicsConfig) -> Result<Self, DynamicsError> {
-        let problem = from_scenario(scenario, &config.package)?;
-        let frontier = unrestricted_frontier(&problem, &config.frontier)?;
+        // A deal here is a final settlement: procedural issues are held too.
+        let package = PackageConfig {
+            scope: config.package.scope.settlement(),
+            ..config.package.clone()
+        };
+        let problem = from_scenario(scenario, &package)?;
+        let mut frontier = unrestricted_frontier(&problem, &config.frontier)?;
         let mut actors = Vec::new();
         let mut stances = Vec::new();
         for party in problem.parties() {
@@ -345,11 +352,66 @@ impl Prepared {
                     .collect(),
             );
         }
+        // Red lines: the frontier of the packages that cross none of them joins the candidates,
+        // so that the best package a binding red line allows is among them even when packages
+        // across the line dominate it.
+        if let Some(time) = &scenario.time {
+            let lines: Vec<&detente_core::AudienceCost> = time
+                .audience_costs
+                .iter()
+                .filter(|c| c.hard && actors.contains(&c.actor))
+                .collect();
+            if !lines.is_empty() {
+                let keep: Vec<Vec<bool>> = problem
+                    .domain()
+                    .issues()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, issue)| {
+                        issue
+                            .values
+                            .iter()
+                            .map(|v| {
+                                let x = v.number.unwrap_or(f64::NAN);
+                                !lines.iter().any(|c| c.issue.0 == k && c.crossed(x))
+                            })
+                            .collect()
+                    })
+                    .collect();
+                if keep.iter().all(|k| k.iter().any(|&b| b)) {
+                    let (inside, kept) = problem.restrict(&keep)?;
+                    let known: std::collections::BTreeSet<Vec<usize>> =
+                        frontier.iter().map(|p| p.package.0.clone()).collect();
+                    for point in unrestricted_frontier(&inside, &config.frontier)? {
+                        let package: Vec<usize> = point
+                            .package
+                            .0
+                            .iter()
+                            .zip(&kept)
+                            .map(|(&v, kept)| kept.get(v).copied().unwrap_or(0))
+                            .collect();
+                        if !known.contains(&package) {
+                            frontier.push(FrontierPoint {
+                                package: Package(package),
+                                utilities: point.utilities,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        let held = scenario
+            .issues
+            .iter()
+            .zip(problem.domain().issues())
+            .map(|(issue, grid)| (grid.values.len() == 1).then_some(issue.status_quo))
+            .collect();
         Ok(Self {
             problem,
             frontier,
             actors,
             stances,
+            held,
             loss: config.package.loss,
         })
     }
@@ -365,10 +427,18 @@ impl Prepared {
     }
 
     /// Party `i`'s utility of the (possibly off-grid) point `values`, one value per issue, with
-    /// the same weights, loss and summation order as the package utilities.
+    /// the same weights, loss and summation order as the package utilities. An issue the
+    /// package scope holds at its status quo is valued there whatever `values` says: what
+    /// others decide on it happens with a deal or without one, so it moves no comparison.
     pub fn utility_at(&self, scenario: &Scenario, i: usize, values: &[f64]) -> f64 {
         let mut sum = 0.0;
-        for ((stance, issue), x) in self.stances[i].iter().zip(&scenario.issues).zip(values) {
+        for (((stance, issue), x), held) in self.stances[i]
+            .iter()
+            .zip(&scenario.issues)
+            .zip(values)
+            .zip(&self.held)
+        {
+            let x = held.as_ref().unwrap_or(x);
             let (w, e) = match stance {
                 Some((w, x_i)) => {
                     let dist = (x - x_i).abs() / issue.scale.width();
