@@ -5,6 +5,9 @@
 //! result objects. It adds no modelling: every option not given keeps the library's default,
 //! and every document is built by the same serialisation as the CLI's.
 //!
+//! Negotiations and tournaments (`negotiation.rs`) go through `detente_negotiation::session`,
+//! which the CLI uses too.
+//!
 //! Long runs (the settlement forecast, Monte Carlo, sensitivity, the backtest) release the GIL.
 //! Monte Carlo and sensitivity report progress to a Python callable after each block of trials
 //! and check for Ctrl-C between blocks, so a `KeyboardInterrupt` stops the run.
@@ -705,7 +708,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(montecarlo, m)?)?;
     m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
+    m.add_class::<negotiation::PyDomain>()?;
+    m.add_function(wrap_pyfunction!(negotiation::genius_domain, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::scenario_domain, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::negotiate, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::tournament_domains, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::tournament, m)?)?;
     Ok(())
 }
 
 mod backtest;
+mod negotiation;

@@ -296,3 +296,47 @@ def test_keyboard_interrupt_stops_a_run(istanbul: detente.Scenario) -> None:
     timer.cancel()
     # A million EUM trials take many minutes; the interrupt ends the run within a block.
     assert time.monotonic() - start < 30
+
+
+# ---- automated negotiation -----------------------------------------------------------------
+
+LAPTOP = ROOT / "crates" / "detente-models" / "tests" / "data" / "genius" / "Laptop"
+TOURNAMENT = ROOT / "examples" / "tournament.toml"
+
+
+def test_negotiate_genius_equals_cli() -> None:
+    result = detente.negotiate(LAPTOP, agents=["micro", "random:0.3"], rounds=60, trace=True, seed=4)
+    assert isinstance(result, detente.NegotiationResult)
+    assert result.to_dict() == cli_json(
+        "negotiate", LAPTOP, "--agents", "micro,random:0.3", "--rounds", "60", "--trace",
+        "--seed", "4",
+    )
+    assert len(result.trace_to_pandas()) == len(result["trace"]) > 0
+    assert list(result.to_pandas().agent) == ["micro", "random:0.3"]
+
+
+def test_negotiate_scenario_equals_cli(istanbul: detente.Scenario) -> None:
+    result = detente.negotiate(istanbul, agents="boulware,linear", rounds=50, step=50)
+    assert result.to_dict() == cli_json(
+        "negotiate", ISTANBUL, "--agents", "boulware,linear", "--rounds", "50", "--step", "50"
+    )
+
+
+def test_tournament_equals_cli() -> None:
+    seen: list[tuple[int, int]] = []
+    result = detente.tournament(TOURNAMENT, progress=lambda done, total: seen.append((done, total)))
+    assert isinstance(result, detente.TournamentResult)
+    assert result.to_dict() == cli_json("tournament", TOURNAMENT)
+    records = result["records"]
+    assert seen[-1] == (len(records), len(records))
+    assert len(result.to_pandas()) == sum(len(r["agents"]) for r in records)
+    assert len(result.ranking_to_pandas()) == len(result["ranking"])
+
+
+def test_negotiate_bad_input() -> None:
+    with pytest.raises(ValueError, match="unknown negotiator `sly`"):
+        detente.negotiate(LAPTOP, agents=["sly", "micro"])
+    with pytest.raises(ValueError, match="3 negotiators given for 2 parties"):
+        detente.negotiate(LAPTOP, agents=["micro", "micro", "micro"])
+    with pytest.raises(FileNotFoundError, match="nowhere.toml"):
+        detente.tournament("nowhere.toml")

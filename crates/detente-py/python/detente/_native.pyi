@@ -4,7 +4,7 @@ Every model function returns the JSON text of the CLI's ``--format json`` docume
 given as None keep the library's defaults.
 """
 
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 class ScenarioError(ValueError):
     """A scenario that does not validate; ``str(e)`` is the CLI's rendering."""
@@ -120,4 +120,25 @@ def backtest(
     folds: Optional[int],
     cv_seeds: Optional[List[int]],
     limit: Optional[int],
+) -> str: ...
+
+class Domain:
+    """A negotiation table: an outcome space and the parties' preferences."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def parties(self) -> List[str]: ...
+    @property
+    def warnings(self) -> List[str]: ...
+
+def genius_domain(name: str, origin: str, files: List[Tuple[str, str]]) -> Domain: ...
+def scenario_domain(scenario: Scenario, step: float, parties: List[str]) -> Domain: ...
+def negotiate(domain: Domain, agents: List[str], rounds: int, trace: bool, seed: int) -> str: ...
+def tournament_domains(name: str, text: str) -> Tuple[List[str], float]: ...
+def tournament(
+    name: str,
+    text: str,
+    domains: List[Domain],
+    progress: Optional[Callable[[int, int], Any]],
 ) -> str: ...
