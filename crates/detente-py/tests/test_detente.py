@@ -340,3 +340,10 @@ def test_negotiate_bad_input() -> None:
         detente.negotiate(LAPTOP, agents=["micro", "micro", "micro"])
     with pytest.raises(FileNotFoundError, match="nowhere.toml"):
         detente.tournament("nowhere.toml")
+
+
+def test_tqdm_bar_when_installed(istanbul: detente.Scenario, capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("tqdm")
+    detente.montecarlo(istanbul, models="compromise", trials=300)
+    err = capsys.readouterr().err
+    assert "montecarlo" in err and "300/300" in err
