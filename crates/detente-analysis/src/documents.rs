@@ -1,11 +1,14 @@
-//! The JSON documents of the delay and lever commands, built once here so that every front end
-//! (the CLI's `--format json`, the Python package's `to_dict()`) writes the same fields in the
-//! same order. Results whose type carries its own `schema` field (forecast, bargain, Monte
-//! Carlo, sensitivity, backtest) serialise as they are; these two add the scenario's title and
-//! the optional settlement forecast to a model report.
+//! The JSON documents that wrap a model's result, built once here so that every front end (the
+//! CLI's `--format json`, the Python package's `to_dict()`) writes the same fields. Results
+//! whose type carries its own `schema` field (forecast, bargain, Monte Carlo, sensitivity,
+//! backtest) serialise as they are; the delay and lever documents add the scenario's title and
+//! the optional settlement forecast to a model report, and the forecast document adds the
+//! optional Monte Carlo band.
 
 use detente_core::Scenario;
 use detente_models::dynamics::{DelayReport, LeversReport};
+use detente_models::forecast::Forecast;
+use detente_sim::MonteCarloResult;
 use detente_sim::settle::{SettleLevers, SettlementReport};
 use serde::Serialize;
 
@@ -73,4 +76,16 @@ impl<'a> LeversDocument<'a> {
             settlement,
         }
     }
+}
+
+/// The `detente.forecast/1` document with a Monte Carlo band: the forecast's fields and, when
+/// `forecast --trials N` ran one, the band as `montecarlo` (a `detente.montecarlo/1` document).
+#[derive(Debug, Clone, Serialize)]
+pub struct ForecastDocument<'a> {
+    /// The per-issue forecasts, their fields inline (the forecast carries its own `schema`).
+    #[serde(flatten)]
+    pub forecast: &'a Forecast,
+    /// The Monte Carlo band of the forecasts, when one was run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub montecarlo: Option<&'a MonteCarloResult>,
 }

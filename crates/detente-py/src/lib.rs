@@ -14,7 +14,9 @@
 
 use std::sync::Mutex;
 
-use detente_analysis::{AnalysisConfig, AnalysisError, DelayDocument, LeversDocument, Selection};
+use detente_analysis::{
+    AnalysisConfig, AnalysisError, DelayDocument, ForecastDocument, LeversDocument, Selection,
+};
 use detente_core::{Scenario, ScenarioFile};
 use detente_models::bargain::{Loss, NashWeights, PackageConfig};
 use detente_models::eum::{EumConfig, EumPreset};
@@ -33,7 +35,8 @@ create_exception!(
     PyValueError,
     "A scenario that does not validate. `str(e)` is the CLI's rendering; `e.errors` lists each \
      problem as a dict with `file`, `line`, `column` (None when unknown), `field`, `message` \
-     and `help`; `e.file` names the file and `e.total` counts every error."
+     and `help`; `e.file` names the file, `e.total` counts every error, and `e.line`, \
+     `e.column`, `e.field`, `e.message` and `e.help` are the first error's."
 );
 create_exception!(
     detente,
@@ -189,9 +192,18 @@ pub(crate) fn scenario_error(
     }
     let err = ScenarioError::new_err(rendered.trim_end().to_owned());
     let value = err.value(py);
-    value.setattr("errors", errors)?;
+    value.setattr("errors", &errors)?;
     value.setattr("file", name)?;
     value.setattr("total", e.total())?;
+    // The first error's place, field and fix on the exception itself, for the common case.
+    let first = errors.get_item(0).ok();
+    for key in ["line", "column", "field", "message", "help"] {
+        let item = match &first {
+            Some(f) => f.get_item(key)?,
+            None => py.None().into_bound(py),
+        };
+        value.setattr(key, item)?;
+    }
     Ok(err)
 }
 
@@ -238,16 +250,25 @@ fn models(names: &[String]) -> PyResult<Vec<Model>> {
     Ok(out)
 }
 
-/// The per-issue forecast (`detente forecast --format json`).
+/// The per-issue forecast (`detente forecast --format json`) and, with `trials`, its Monte
+/// Carlo band (`forecast --trials N`).
 #[pyfunction]
-#[pyo3(signature = (scenario, models_, issues, preset, rounds, headline))]
+#[pyo3(signature = (scenario, models_, issues, preset, rounds, headline, trials, seed, noise_, no_scenario_uncertainty, threads, progress))]
+#[allow(clippy::too_many_arguments)] // one per CLI option; Python passes them by keyword
 fn forecast(
+    py: Python<'_>,
     scenario: &PyScenario,
     models_: Vec<String>,
     issues: Vec<String>,
     preset: Option<&str>,
     rounds: Option<u32>,
     headline: Option<&str>,
+    trials: Option<u64>,
+    seed: u64,
+    noise_: Vec<String>,
+    no_scenario_uncertainty: bool,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<String> {
     // Options not given keep `ForecastConfig::default()`'s values.
     let defaults = ForecastConfig::default();
@@ -296,7 +317,30 @@ fn forecast(
         headline,
         ..defaults
     };
-    to_json(&detente_models::forecast::forecast(&s, &config))
+    let result = py.detach(|| detente_models::forecast::forecast(&s, &config));
+    let Some(trials) = trials else {
+        if !noise_.is_empty() || no_scenario_uncertainty {
+            return Err(option_error(
+                "noise and no_scenario_uncertainty need trials=N on forecast".to_owned(),
+            ));
+        }
+        return to_json(&result);
+    };
+    let mc = MonteCarloConfig {
+        trials,
+        seed,
+        noise: noise(&noise_, no_scenario_uncertainty)?,
+        ..MonteCarloConfig::default()
+    };
+    let targets = [Target::Spatial(config)];
+    let band = run_interruptible(py, threads, progress, |report, stop| {
+        detente_analysis::montecarlo(&s, &targets, &mc, report, stop)
+    })?
+    .map_err(|e| analysis_error(&scenario.name, e))?;
+    to_json(&ForecastDocument {
+        forecast: &result,
+        montecarlo: Some(&band),
+    })
 }
 
 /// Refuses parties the scenario does not have, or named twice.

@@ -212,6 +212,7 @@ def test_invalid_scenario_raises_like_the_cli(tmp_path: pathlib.Path) -> None:
     assert e.errors[0]["field"].startswith("actors[")
     assert e.errors[0]["line"] is not None and e.errors[0]["column"] is not None
     assert e.errors[0]["help"]
+    assert (e.line, e.column, e.field, e.help) == tuple(e.errors[0][k] for k in ("line", "column", "field", "help"))
     # The message is the CLI's rendering of the same file.
     assert str(e).strip() == cli_stderr("validate", bad).strip()
 
@@ -347,3 +348,18 @@ def test_tqdm_bar_when_installed(istanbul: detente.Scenario, capsys: pytest.Capt
     detente.montecarlo(istanbul, models="compromise", trials=300)
     err = capsys.readouterr().err
     assert "montecarlo" in err and "300/300" in err
+
+
+def test_forecast_band_equals_cli(istanbul: detente.Scenario) -> None:
+    result = detente.forecast(
+        istanbul, models="compromise,nash", trials=300, seed=2, noise="position=4", progress=False
+    )
+    assert result.to_dict() == cli_json(
+        "forecast", ISTANBUL, "--model", "compromise,nash", "--trials", "300", "--seed", "2",
+        "--noise", "position=4",
+    )
+    band = result.montecarlo
+    assert band is not None and band.trials == 300
+    assert len(band.to_pandas()) == 2 * len(istanbul.issues)
+    with pytest.raises(ValueError, match="need trials"):
+        detente.forecast(istanbul, noise="position=4")

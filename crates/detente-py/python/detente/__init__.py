@@ -212,15 +212,26 @@ def forecast(
     preset: Optional[str] = None,
     rounds: Optional[int] = None,
     headline: Optional[str] = None,
+    trials: Optional[int] = None,
+    seed: int = 0,
+    noise: Union[str, Sequence[str], None] = None,
+    no_scenario_uncertainty: bool = False,
+    threads: Optional[int] = None,
+    progress: Progress = True,
 ) -> ForecastResult:
     """Forecasts every issue with the spatial models (``detente forecast``): ``models`` from
     all, compromise, median, nash, eum; ``preset`` the EUM preset (scholz or bdm);
     ``headline`` learnt, equal, none or weights like ``"compromise=0.6,eum=0.4"``. Options
-    left at None keep the library's defaults (those of the CLI)."""
-    doc = _native.forecast(
-        _scenario(scenario), _strings("models", models), _strings("issues", issues), preset,
-        rounds, headline,
-    )
+    left at None keep the library's defaults (those of the CLI). With ``trials`` a Monte Carlo
+    band of every forecast is added (``forecast --trials N``; ``seed``, ``noise``,
+    ``no_scenario_uncertainty``, ``threads`` and ``progress`` as in :func:`montecarlo`)."""
+    s = _scenario(scenario)
+    n = _sim_trials("forecast", trials)
+    with _Bar(progress if n else False, n or 0, "forecast") as callback:
+        doc = _native.forecast(
+            s, _strings("models", models), _strings("issues", issues), preset, rounds, headline,
+            n, seed, _strings("noise", noise), no_scenario_uncertainty, threads, callback,
+        )
     return ForecastResult(json.loads(doc))
 
 

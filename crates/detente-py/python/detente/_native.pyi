@@ -14,6 +14,12 @@ class ScenarioError(ValueError):
     ``message``, ``help``."""
     file: str
     total: int
+    line: Optional[int]
+    column: Optional[int]
+    field: Optional[str]
+    message: Optional[str]
+    help: Optional[str]
+    """The first error's line, column, field path, message and fix."""
 
 class DetenteError(Exception):
     """A model could not run on the scenario with the options given."""
@@ -46,6 +52,12 @@ def forecast(
     preset: Optional[str],
     rounds: Optional[int],
     headline: Optional[str],
+    trials: Optional[int],
+    seed: int,
+    noise_: List[str],
+    no_scenario_uncertainty: bool,
+    threads: Optional[int],
+    progress: Optional[Callable[[int], Any]],
 ) -> str: ...
 def bargain(
     scenario: Scenario,

@@ -92,6 +92,12 @@ class ForecastResult(Result):
             rows, columns=["issue", "name", "model", "position", "anchor", "status_quo"]
         )
 
+    @property
+    def montecarlo(self) -> Optional["MonteCarloResult"]:
+        """The Monte Carlo band (``forecast(trials=N)``), or None."""
+        band = self._doc.get("montecarlo")
+        return MonteCarloResult(copy.deepcopy(band)) if band is not None else None
+
     def eum_rounds_to_pandas(self) -> "pandas.DataFrame":
         """One row per issue, EUM round and actor: ``issue``, ``round``, ``actor``,
         ``position``, ``risk``, and the round's ``median`` and ``mean``."""
