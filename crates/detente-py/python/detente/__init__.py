@@ -64,7 +64,7 @@ __all__ = [
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
-Progress = Union[bool, Callable[[int], Any], None]
+Progress = Union[bool, Callable[..., Any], None]
 
 
 def _read_text(path: PathLike) -> str:
@@ -302,12 +302,12 @@ class _Bar:
 
     def __init__(self, progress: Progress, total: int, what: str) -> None:
         self.bar: Any = None
-        self.callback: Optional[Callable[[int], Any]] = None
+        self.callback: Optional[Callable[..., Any]] = None
         if callable(progress):
             self.callback = progress
         elif progress:
             try:
-                from tqdm.auto import tqdm
+                from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]
             except ImportError:
                 return
             self.bar = tqdm(total=total, desc=what, unit="trial")
@@ -322,7 +322,7 @@ class _Bar:
 
             self.callback = update
 
-    def __enter__(self) -> Optional[Callable[[int], Any]]:
+    def __enter__(self) -> Optional[Callable[..., Any]]:
         return self.callback
 
     def __exit__(self, *exc: Any) -> None:

@@ -9,7 +9,7 @@ the frames only reshape the document.
 from __future__ import annotations
 
 import copy
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, cast
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
@@ -24,6 +24,11 @@ def _pandas() -> Any:
             "(or `pip install detente[pandas]`)"
         ) from e
     return pandas
+
+
+def _frame(*args: Any, **kwargs: Any) -> "pandas.DataFrame":
+    """A DataFrame, with a clear message when pandas is missing."""
+    return cast("pandas.DataFrame", _pandas().DataFrame(*args, **kwargs))
 
 
 class Result:
@@ -70,7 +75,6 @@ class ForecastResult(Result):
     def to_pandas(self) -> "pandas.DataFrame":
         """One row per issue and model (the headline first when it ran): ``issue``, ``name``,
         ``model``, ``position``, ``anchor``, ``status_quo``."""
-        pd = _pandas()
         rows = []
         for issue in self._doc["issues"]:
             sq = (issue.get("status_quo") or {}).get("position")
@@ -88,7 +92,7 @@ class ForecastResult(Result):
                         "status_quo": sq,
                     }
                 )
-        return pd.DataFrame(
+        return _frame(
             rows, columns=["issue", "name", "model", "position", "anchor", "status_quo"]
         )
 
@@ -101,7 +105,6 @@ class ForecastResult(Result):
     def eum_rounds_to_pandas(self) -> "pandas.DataFrame":
         """One row per issue, EUM round and actor: ``issue``, ``round``, ``actor``,
         ``position``, ``risk``, and the round's ``median`` and ``mean``."""
-        pd = _pandas()
         rows = []
         for issue in self._doc["issues"]:
             eum = issue.get("eum")
@@ -120,7 +123,7 @@ class ForecastResult(Result):
                             "mean": r.get("mean"),
                         }
                     )
-        return pd.DataFrame(
+        return _frame(
             rows, columns=["issue", "round", "actor", "position", "risk", "median", "mean"]
         )
 
@@ -141,7 +144,6 @@ class BargainResult(Result):
 
     def to_pandas(self) -> "pandas.DataFrame":
         """One row per solution and issue: ``solution``, ``issue``, ``value``, ``label``."""
-        pd = _pandas()
         issues = [i if isinstance(i, str) else i.get("id", i.get("name")) for i in self._doc["issues"]]
         rows = []
         for name, sol in self._doc["solutions"].items():
@@ -150,18 +152,17 @@ class BargainResult(Result):
             labels = sol.get("labels") or [None] * len(sol["package"])
             for issue, value, label in zip(issues, sol["package"], labels):
                 rows.append({"solution": name, "issue": issue, "value": value, "label": label})
-        return pd.DataFrame(rows, columns=["solution", "issue", "value", "label"])
+        return _frame(rows, columns=["solution", "issue", "value", "label"])
 
     def utilities_to_pandas(self) -> "pandas.DataFrame":
         """One row per solution and party: ``solution``, ``party``, ``utility``, ``gain``."""
-        pd = _pandas()
         rows = []
         for name, sol in self._doc["solutions"].items():
             if not isinstance(sol, dict):
                 continue
             for party, u, g in zip(self.parties, sol.get("utilities", []), sol.get("gains", [])):
                 rows.append({"solution": name, "party": party, "utility": u, "gain": g})
-        return pd.DataFrame(rows, columns=["solution", "party", "utility", "gain"])
+        return _frame(rows, columns=["solution", "party", "utility", "gain"])
 
 
 class DelayResult(Result):
@@ -187,7 +188,6 @@ class DelayResult(Result):
     def to_pandas(self) -> "pandas.DataFrame":
         """One row per month and party: ``month``, ``party``, ``status_quo_utility``,
         ``cost``, ``disagreement``, ``nash_utility``, ``cost_of_delay``, ``zone``, ``ripe``."""
-        pd = _pandas()
         rows = []
         for m in self._doc["months"]:
             nash = m.get("nash") or {}
@@ -208,14 +208,13 @@ class DelayResult(Result):
                         "ripe": m.get("ripe"),
                     }
                 )
-        return pd.DataFrame(rows)
+        return _frame(rows)
 
     def settlement_to_pandas(self) -> "pandas.DataFrame":
         """One row per month of the settlement forecast (its ``by_month`` table); empty
         without one."""
-        pd = _pandas()
         s = self._doc.get("settlement")
-        return pd.DataFrame(s["by_month"] if s else [])
+        return _frame(s["by_month"] if s else [])
 
 
 class LeversResult(Result):
@@ -230,7 +229,6 @@ class LeversResult(Result):
         """One row per variant (the baseline first) and party: ``levers`` (joined with
         ``+``), ``party``, ``ripeness``, ``deal_month``, ``deal_utility``, ``utility_shift``,
         ``spe_shift``."""
-        pd = _pandas()
         rows = []
         for v in [self._doc["baseline"], *self._doc["variants"]]:
             deal = v.get("deal") or {}
@@ -249,7 +247,7 @@ class LeversResult(Result):
                         "spe_shift": at(v.get("spe_shift")),
                     }
                 )
-        return pd.DataFrame(rows)
+        return _frame(rows)
 
 
 class MonteCarloResult(Result):
@@ -269,10 +267,9 @@ class MonteCarloResult(Result):
         """One row per forecast metric, the summary over trials: ``key``, ``issue``,
         ``model``, ``kind``, ``baseline``, ``count``, ``missing``, ``mean``, ``min``, ``p05``,
         ``p25``, ``median``, ``p75``, ``p95``, ``max``."""
-        pd = _pandas()
         cols = ["key", "issue", "model", "kind", "baseline", "count", "missing", "mean",
                 "min", "p05", "p25", "median", "p75", "p95", "max"]
-        return pd.DataFrame([{c: m.get(c) for c in cols} for m in self._doc["metrics"]],
+        return _frame([{c: m.get(c) for c in cols} for m in self._doc["metrics"]],
                             columns=cols)
 
 
@@ -282,7 +279,6 @@ class SensitivityResult(Result):
     def to_pandas(self) -> "pandas.DataFrame":
         """One row per metric and input (the tornado): ``metric``, ``input``, ``at_low``,
         ``at_high``, ``swing``, and the input's ``src`` where the regression gave one."""
-        pd = _pandas()
         rows = []
         for m in self._doc["metrics"]:
             src = {s["input"]: s["src"] for s in m.get("src", [])}
@@ -297,7 +293,7 @@ class SensitivityResult(Result):
                         "src": src.get(bar["input"]),
                     }
                 )
-        return pd.DataFrame(rows, columns=["metric", "input", "at_low", "at_high", "swing", "src"])
+        return _frame(rows, columns=["metric", "input", "at_low", "at_high", "swing", "src"])
 
 
 class BacktestResult(Result):
@@ -306,11 +302,10 @@ class BacktestResult(Result):
     def to_pandas(self) -> "pandas.DataFrame":
         """One row per model: the scalar fields of each entry of the document's ``models``
         list."""
-        pd = _pandas()
         rows = []
         for m in self._doc.get("models", []):
             rows.append({k: v for k, v in m.items() if not isinstance(v, (dict, list))})
-        return pd.DataFrame(rows)
+        return _frame(rows)
 
 
 class NegotiationResult(Result):
@@ -325,15 +320,13 @@ class NegotiationResult(Result):
     def to_pandas(self) -> "pandas.DataFrame":
         """One row per seat: ``name``, ``agent``, ``utility``, ``discounted``,
         ``reservation``."""
-        pd = _pandas()
-        return pd.DataFrame(self._doc["parties"],
+        return _frame(self._doc["parties"],
                             columns=["name", "agent", "utility", "discounted", "reservation"])
 
     def trace_to_pandas(self) -> "pandas.DataFrame":
         """One row per action of the trace (``trace=True``): ``round``, ``time``,
         ``negotiator``, ``action``, ``offer`` and the parties' ``utilities``."""
-        pd = _pandas()
-        return pd.DataFrame(self._doc["trace"],
+        return _frame(self._doc["trace"],
                             columns=["round", "time", "negotiator", "action", "offer", "utilities"])
 
 
@@ -345,7 +338,6 @@ class TournamentResult(Result):
         ``rotation``, ``repetition``, ``seat``, ``agent``, ``profile``, ``agreement``,
         ``round``, ``utility``, ``advantage``, ``welfare``, ``pareto_distance``,
         ``nash_distance``."""
-        pd = _pandas()
         rows = []
         for r in self._doc["records"]:
             for s, agent in enumerate(r["agents"]):
@@ -358,9 +350,8 @@ class TournamentResult(Result):
                     "pareto_distance": r["pareto_distance"],
                     "nash_distance": r.get("nash_distance"),
                 })
-        return pd.DataFrame(rows)
+        return _frame(rows)
 
     def ranking_to_pandas(self) -> "pandas.DataFrame":
         """One row per negotiator of the ranking, best first."""
-        pd = _pandas()
-        return pd.DataFrame(self._doc["ranking"])
+        return _frame(self._doc["ranking"])
