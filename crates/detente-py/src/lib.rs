@@ -12,7 +12,9 @@
 //! Monte Carlo and sensitivity report progress to a Python callable after each block of trials
 //! and check for Ctrl-C between blocks, so a `KeyboardInterrupt` stops the run.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::time::Duration;
 
 use detente_analysis::{
     AnalysisConfig, AnalysisError, DelayDocument, ForecastDocument, LeversDocument, Selection,
@@ -611,6 +613,10 @@ fn noise(specs: &[String], ignore_scenario: bool) -> PyResult<Noise> {
 /// Runs `work` without the GIL on `threads` workers (all cores by default), reporting progress
 /// to `progress` and stopping between blocks on Ctrl-C or when `progress` raises. `Ok(None)` from
 /// `work` means it was stopped; the Python error that stopped it is raised.
+///
+/// The work runs on a thread of its own while this (the calling, usually the main) thread
+/// waits for it and checks for signals every 50 ms: Python runs signal handlers on the main
+/// thread only, so a check from a worker of a thread pool would never see Ctrl-C.
 fn run_interruptible<T: Send>(
     py: Python<'_>,
     threads: Option<usize>,
@@ -624,12 +630,14 @@ fn run_interruptible<T: Send>(
         )));
     }
     let pending: Mutex<Option<PyErr>> = Mutex::new(None);
+    let stopping = AtomicBool::new(false);
     let keep = |e: PyErr| {
         if let Ok(mut slot) = pending.lock()
             && slot.is_none()
         {
             *slot = Some(e);
         }
+        stopping.store(true, Ordering::SeqCst);
     };
     let report = |done: u64| {
         if let Some(callback) = &progress {
@@ -640,25 +648,39 @@ fn run_interruptible<T: Send>(
             });
         }
     };
-    let stop = || {
-        Python::attach(|py| {
-            if let Err(e) = py.check_signals() {
-                keep(e);
-            }
-        });
-        pending.lock().map_or(true, |slot| slot.is_some())
-    };
+    let stop = || stopping.load(Ordering::SeqCst);
     let result = py.detach(|| {
-        let run = || work(&report, &stop);
-        match threads {
-            None => Ok(run()),
-            Some(n) => rayon::ThreadPoolBuilder::new()
-                .num_threads(n)
-                .build()
-                .map(|pool| pool.install(run)),
-        }
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::channel();
+            scope.spawn(move || {
+                let run = || work(&report, &stop);
+                let out = match threads {
+                    None => Ok(run()),
+                    Some(n) => rayon::ThreadPoolBuilder::new()
+                        .num_threads(n)
+                        .build()
+                        .map(|pool| pool.install(run))
+                        .map_err(|e| e.to_string()),
+                };
+                // The receiver waits until this arrives, so sending cannot fail.
+                let _ = tx.send(out);
+            });
+            loop {
+                match rx.recv_timeout(Duration::from_millis(50)) {
+                    Ok(out) => return out,
+                    Err(mpsc::RecvTimeoutError::Timeout) => Python::attach(|py| {
+                        if let Err(e) = py.check_signals() {
+                            keep(e);
+                        }
+                    }),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        return Err("the run's thread ended without a result".to_owned());
+                    }
+                }
+            }
+        })
     });
-    let result = result.map_err(|e| DetenteError::new_err(format!("cannot start threads: {e}")))?;
+    let result = result.map_err(|e| DetenteError::new_err(format!("cannot run: {e}")))?;
     let stopped = pending.lock().ok().and_then(|mut slot| slot.take());
     match (result, stopped) {
         (_, Some(e)) => Err(e),

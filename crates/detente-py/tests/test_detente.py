@@ -288,12 +288,15 @@ def test_long_runs_release_the_gil(istanbul: detente.Scenario) -> None:
     assert ticks > 10
 
 
-def test_keyboard_interrupt_stops_a_run(istanbul: detente.Scenario) -> None:
+@pytest.mark.parametrize("threads", [None, 2])
+def test_keyboard_interrupt_stops_a_run(istanbul: detente.Scenario, threads: int | None) -> None:
     timer = threading.Timer(0.5, _thread.interrupt_main)
     start = time.monotonic()
     timer.start()
     with pytest.raises(KeyboardInterrupt):
-        detente.montecarlo(istanbul, models="eum", trials=1_000_000, progress=False)
+        detente.montecarlo(
+            istanbul, models="eum", trials=1_000_000, threads=threads, progress=False
+        )
     timer.cancel()
     # A million EUM trials take many minutes; the interrupt ends the run within a block.
     assert time.monotonic() - start < 30
