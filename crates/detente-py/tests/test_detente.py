@@ -226,6 +226,8 @@ def test_from_dict_wrong_types_name_the_field() -> None:
     field = info.value.errors[0]["field"]
     assert "actors" in field and "1" in field and "capability" in field, field
     assert "<dict>.json" in str(info.value)
+    # The snippet shows the offending key in the dict written as JSON.
+    assert '"capability": "lots"' in str(info.value) and info.value.line is not None
     del data["actors"][1]["capability"]
     data["scenario"].pop("title")
     with pytest.raises(detente.ScenarioError, match="title"):

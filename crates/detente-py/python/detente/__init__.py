@@ -116,11 +116,13 @@ class Scenario:
     def from_dict(cls, data: Mapping[str, Any], name: str = "<dict>") -> "Scenario":
         """Builds a scenario from a dict of the scenario format's structure (as in the JSON
         form of docs/scenario-format.md). Wrong types or missing keys raise
-        :class:`ScenarioError` naming the field."""
+        :class:`ScenarioError` naming the field; its lines and columns refer to the dict
+        written as JSON with two-space indents (``json.dumps(data, indent=2)``), which the
+        error's snippet shows."""
         if not isinstance(data, Mapping):
             raise TypeError(f"Scenario.from_dict needs a dict, got {type(data).__name__}")
         try:
-            text = json.dumps(data, allow_nan=False)
+            text = json.dumps(data, allow_nan=False, indent=2)
         except (TypeError, ValueError) as e:
             raise TypeError(f"Scenario.from_dict: the dict is not plain JSON data: {e}") from None
         return cls(_native.parse(name + ".json", text))
