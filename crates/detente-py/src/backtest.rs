@@ -12,7 +12,10 @@ use crate::{DetenteError, to_json};
 /// Scores the models on the DEU table `text` (named `name` in the result and in errors).
 #[pyfunction]
 #[pyo3(signature = (name, text, models, capability, institutions, missing_reference, commission_veto, bootstrap, seed, folds, cv_seeds, limit))]
-#[allow(clippy::too_many_arguments)] // one per CLI option; Python passes them by keyword
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
 pub fn backtest(
     py: Python<'_>,
     name: &str,

@@ -256,7 +256,10 @@ fn models(names: &[String]) -> PyResult<Vec<Model>> {
 /// Carlo band (`forecast --trials N`).
 #[pyfunction]
 #[pyo3(signature = (scenario, models_, issues, preset, rounds, headline, trials, seed, noise_, no_scenario_uncertainty, threads, progress))]
-#[allow(clippy::too_many_arguments)] // one per CLI option; Python passes them by keyword
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
 fn forecast(
     py: Python<'_>,
     scenario: &PyScenario,
@@ -464,7 +467,10 @@ fn settle_config(
 /// (`detente delay --format json`).
 #[pyfunction]
 #[pyo3(signature = (scenario, months, levers, first_proposer, step, loss, parties, nash, trials, seed, rate_noise, position_draws))]
-#[allow(clippy::too_many_arguments)] // one per CLI option; Python passes them by keyword
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
 fn delay(
     py: Python<'_>,
     scenario: &PyScenario,
@@ -505,7 +511,10 @@ fn delay(
 /// Each lever and pair against the baseline (`detente levers --format json`).
 #[pyfunction]
 #[pyo3(signature = (scenario, months, first_proposer, step, loss, parties, nash, trials, seed, rate_noise, position_draws))]
-#[allow(clippy::too_many_arguments)] // one per CLI option; Python passes them by keyword
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
 fn levers(
     py: Python<'_>,
     scenario: &PyScenario,
@@ -693,7 +702,10 @@ fn run_interruptible<T: Send>(
 /// Monte Carlo bands (`detente montecarlo --format json`).
 #[pyfunction]
 #[pyo3(signature = (scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
-#[allow(clippy::too_many_arguments)] // one per CLI option; Python passes them by keyword
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
 fn montecarlo(
     py: Python<'_>,
     scenario: &PyScenario,
@@ -727,7 +739,10 @@ fn montecarlo(
 /// Tornados and regression coefficients (`detente sensitivity --format json`).
 #[pyfunction]
 #[pyo3(signature = (scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
-#[allow(clippy::too_many_arguments)] // one per CLI option; Python passes them by keyword
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
 fn sensitivity(
     py: Python<'_>,
     scenario: &PyScenario,
