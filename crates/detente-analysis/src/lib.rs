@@ -33,9 +33,11 @@
 //! limit, an unknown lever) is reported in that part's slot of [`Analysis`] and does not stop
 //! the other parts.
 
+pub mod documents;
 pub mod packages;
 mod targets;
 
+pub use documents::{DelayDocument, ForecastDocument, LeversDocument};
 pub use packages::{IssueValue, Packages, ProblemKind, describe_package, fmt_num};
 pub use targets::{Selection, UnknownModel};
 

@@ -144,7 +144,12 @@ fn front_ends_set_no_modelling_defaults_of_their_own() {
     // (from the models' own defaults); a front end that spells one out again is how the
     // report and `bargain` came to disagree (issue 11). Options a user passes are fine: those
     // go through `AnalysisConfig` setters or fields, not through model config literals.
-    for krate in ["detente-cli", "detente-server", "detente-report"] {
+    for krate in [
+        "detente-cli",
+        "detente-server",
+        "detente-report",
+        "detente-py",
+    ] {
         let found = uses(
             krate,
             &[
@@ -158,6 +163,8 @@ fn front_ends_set_no_modelling_defaults_of_their_own() {
             // The `--nash` option maps the user's choice; the server caps its search.
             .filter(|l| !l.contains("NashArg::"))
             .filter(|l| !l.contains("api/bargain.rs"))
+            // The Python package maps the user's `nash="capability"|"equal"` the same way.
+            .filter(|l| !(l.contains("detente-py/src/lib.rs") && l.contains("Some(\"")))
             .collect();
         assert!(
             found.is_empty(),

@@ -9,12 +9,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use detente_analysis::AnalysisConfig;
+use detente_analysis::{AnalysisConfig, DelayDocument};
 use detente_core::Scenario;
 use detente_models::dynamics::{Deal, DelayReport, Spe};
 use detente_sim::settle::{SettleConfig, SettlementReport};
 use miette::Report;
-use serde::Serialize;
 
 use crate::Failure;
 use crate::cmd_bargain::{
@@ -116,16 +115,6 @@ pub fn config(
     .with_nash_weights(package.nash_weights()))
 }
 
-#[derive(Serialize)]
-struct DelayOut<'a> {
-    schema: &'static str,
-    title: &'a str,
-    #[serde(flatten)]
-    report: &'a DelayReport,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    settlement: Option<&'a SettlementReport>,
-}
-
 /// Runs `detente delay`.
 pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let parsed = load_scenario(&args.file, args.package.format != Format::Table)?;
@@ -156,12 +145,7 @@ pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     match args.package.format {
         Format::Json => {
-            let doc = DelayOut {
-                schema: "detente.delay/1",
-                title: &scenario.meta.title,
-                report: &report,
-                settlement: settlement.as_ref(),
-            };
+            let doc = DelayDocument::new(scenario, &report, settlement.as_ref());
             serde_json::to_writer_pretty(&mut *out, &doc)
                 .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             writeln!(out)?;
@@ -191,12 +175,7 @@ fn save(
     settlement: Option<&SettlementReport>,
     started: i64,
 ) -> Result<(), Failure> {
-    let doc = DelayOut {
-        schema: "detente.delay/1",
-        title: &scenario.meta.title,
-        report,
-        settlement,
-    };
+    let doc = DelayDocument::new(scenario, report, settlement);
     let mut values = vec![(
         "delay/ripeness-month".to_owned(),
         report.ripeness.map(f64::from),

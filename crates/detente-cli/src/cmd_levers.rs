@@ -8,11 +8,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use detente_analysis::LeversDocument;
 use detente_core::Scenario;
 use detente_models::dynamics::{LeversReport, Variant};
 use detente_sim::settle::{LeverSettlement, SettleLevers};
 use miette::Report;
-use serde::Serialize;
 
 use crate::Failure;
 use crate::cmd_bargain::{
@@ -36,16 +36,6 @@ pub struct LeversArgs {
     pub package: PackageArgs,
     #[command(flatten)]
     pub settle: SettleArgs,
-}
-
-#[derive(Serialize)]
-struct LeversOut<'a> {
-    schema: &'static str,
-    title: &'a str,
-    #[serde(flatten)]
-    report: &'a LeversReport,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    settlement: Option<&'a SettleLevers>,
 }
 
 /// Runs `detente levers`.
@@ -77,12 +67,7 @@ pub fn run(args: &LeversArgs, out: &mut dyn Write) -> Result<(), Failure> {
     };
     match args.package.format {
         Format::Json => {
-            let doc = LeversOut {
-                schema: "detente.levers/1",
-                title: &scenario.meta.title,
-                report: &report,
-                settlement: settlement.as_ref(),
-            };
+            let doc = LeversDocument::new(scenario, &report, settlement.as_ref());
             serde_json::to_writer_pretty(&mut *out, &doc)
                 .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
             writeln!(out)?;

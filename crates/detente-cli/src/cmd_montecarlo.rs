@@ -703,12 +703,11 @@ pub fn forecast_json_with_band(
 ) -> Result<(), Failure> {
     let fail =
         |e: serde_json::Error| Failure::Internal(Report::msg(format!("cannot write JSON: {e}")));
-    let mut doc = serde_json::to_value(forecast).map_err(fail)?;
-    if let Some(map) = doc.as_object_mut() {
-        map.insert(
-            "montecarlo".to_owned(),
-            serde_json::to_value(band).map_err(fail)?,
-        );
-    }
+    // Through a `Value` (whose map sorts its keys), as this document has always been written.
+    let doc = serde_json::to_value(detente_analysis::ForecastDocument {
+        forecast,
+        montecarlo: Some(band),
+    })
+    .map_err(fail)?;
     json(out, &doc)
 }

@@ -6,13 +6,11 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use detente_models::bargain::PackageConfig;
-use detente_negotiation::analysis::Analysis;
-use detente_negotiation::load::{ScenarioActor, Table, genius_table, scenario_table};
-use detente_negotiation::protocol::{self, Deadline, ProtocolConfig, Seat};
-use detente_negotiation::tournament::{self, TournamentConfig};
-use detente_negotiation::{AgentSpec, Negotiator, Preferences};
+use detente_negotiation::load::{Table, genius_table, scenario_table};
+use detente_negotiation::session::{NegotiationReport, TournamentFile, negotiate};
+use detente_negotiation::tournament;
+use detente_negotiation::{AgentSpec, NegotiationError};
 use miette::Report;
-use serde::{Deserialize, Serialize};
 
 use crate::Failure;
 use crate::input::{load_scenario, read_text};
@@ -75,20 +73,6 @@ pub struct TournamentArgs {
     format: NegotiateFormat,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TournamentFile {
-    domains: Vec<PathBuf>,
-    #[serde(default = "default_step")]
-    step: f64,
-    #[serde(flatten)]
-    tournament: TournamentConfig,
-}
-
-fn default_step() -> f64 {
-    25.0
-}
-
 fn input(message: String) -> Failure {
     Failure::Input(Report::msg(message))
 }
@@ -147,36 +131,6 @@ fn parse_agents(specs: &[String]) -> Result<Vec<AgentSpec>, Failure> {
         .collect()
 }
 
-#[derive(Serialize)]
-struct NegotiateReport<'a> {
-    domain: &'a str,
-    outcomes: usize,
-    rounds: usize,
-    parties: Vec<PartyReport<'a>>,
-    agreement: Option<Vec<String>>,
-    ending: String,
-    round: usize,
-    time: f64,
-    pareto_distance: f64,
-    nash: Option<NashReport>,
-    trace: &'a [detente_negotiation::TraceStep],
-}
-
-#[derive(Serialize)]
-struct PartyReport<'a> {
-    name: &'a str,
-    agent: String,
-    utility: f64,
-    discounted: f64,
-    reservation: f64,
-}
-
-#[derive(Serialize)]
-struct NashReport {
-    outcome: Vec<String>,
-    utilities: Vec<f64>,
-}
-
 /// A progress bar with rate and ETA on a terminal; hidden when stderr is piped, so logs and
 /// machine-read output stay clean.
 fn tournament_bar() -> indicatif::ProgressBar {
@@ -216,69 +170,20 @@ pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Fa
     if args.rounds == 0 {
         return Err(input("--rounds must be at least 1".to_string()));
     }
-    let mut seats = Vec::with_capacity(agents.len());
-    for (s, (prefs, spec)) in table.parties.iter().zip(&agents).enumerate() {
-        let exponent = match spec {
-            AgentSpec::Boulware => Some(4.0),
-            AgentSpec::Linear => Some(1.0),
-            AgentSpec::Conceder => Some(0.25),
-            AgentSpec::Aspiration(e) => Some(*e),
-            _ => None,
-        };
-        // Scenario parties are played by scenario-actor negotiators carrying their actor's
-        // utility; GENIUS profiles by the plain strategy.
-        let negotiator: Box<dyn Negotiator> = match (is_scenario, exponent) {
-            (true, Some(e)) => Box::new(
-                ScenarioActor::new(&table, prefs.name(), e).map_err(|e| input(e.to_string()))?,
-            ),
-            _ => spec.build(tournament::seat_seed(args.seed, 0, s)),
-        };
-        seats.push(Seat {
-            preferences: std::sync::Arc::clone(prefs),
-            negotiator,
-        });
-    }
-    let config = ProtocolConfig {
-        deadline: Deadline::Rounds(args.rounds as usize),
-        trace: args.trace,
-    };
-    let session = protocol::run(&table.space, &mut seats, &config)
-        .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
-    let prefs: Vec<&Preferences> = table.parties.iter().map(AsRef::as_ref).collect();
-    let analysis = Analysis::new(&prefs);
-    let labels = |o: usize| table.space.labels(o).unwrap_or_default();
-    let report = NegotiateReport {
-        domain: &table.name,
-        outcomes: table.space.len(),
-        rounds: args.rounds as usize,
-        parties: table
-            .parties
-            .iter()
-            .zip(&agents)
-            .enumerate()
-            .map(|(i, (p, a))| PartyReport {
-                name: p.name(),
-                agent: a.to_string(),
-                utility: session.utilities[i],
-                discounted: session.discounted[i],
-                reservation: p.reservation(),
-            })
-            .collect(),
-        agreement: session.agreement.map(labels),
-        ending: match session.ending {
-            detente_negotiation::Ending::Agreement => "agreement".to_string(),
-            detente_negotiation::Ending::Deadline => "deadline".to_string(),
-            detente_negotiation::Ending::EndedBy(s) => format!("ended by seat {s}"),
-        },
-        round: session.round,
-        time: session.time,
-        pareto_distance: analysis.pareto_distance(&session.utilities),
-        nash: analysis.nash.as_ref().map(|(o, u)| NashReport {
-            outcome: labels(*o),
-            utilities: u.clone(),
-        }),
-        trace: &session.trace,
-    };
+    // Scenario parties are played by scenario-actor negotiators carrying their actor's
+    // utility; GENIUS profiles by the plain strategy (detente_negotiation::session).
+    let report = negotiate(
+        &table,
+        is_scenario,
+        &agents,
+        args.rounds as usize,
+        args.trace,
+        args.seed,
+    )
+    .map_err(|e| match e {
+        NegotiationError::Load(_) => input(e.to_string()),
+        other => Failure::Internal(Report::msg(other.to_string())),
+    })?;
     match args.format {
         NegotiateFormat::Json => {
             let document = detente_analysis::Document {
@@ -296,7 +201,7 @@ pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Fa
 
 fn write_negotiation(
     out: &mut dyn Write,
-    r: &NegotiateReport<'_>,
+    r: &NegotiationReport,
     table: &Table,
 ) -> std::io::Result<()> {
     writeln!(
@@ -350,7 +255,7 @@ fn write_negotiation(
     }
     if !r.trace.is_empty() {
         writeln!(out, "\nround  seat  action   utilities  offer")?;
-        for t in r.trace {
+        for t in &r.trace {
             let u: Vec<String> = t.utilities.iter().map(|x| format!("{x:.3}")).collect();
             let offer = t
                 .offer

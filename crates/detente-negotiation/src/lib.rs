@@ -57,6 +57,7 @@
 pub mod analysis;
 pub mod load;
 pub mod protocol;
+pub mod session;
 pub mod space;
 pub mod strategies;
 pub mod tournament;

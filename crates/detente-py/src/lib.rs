@@ -1,0 +1,802 @@
+//! The native module `detente._native` of the Python package: a thin shell over
+//! `detente_analysis` (and `detente_backtest`) that parses scenarios, runs the models with the
+//! library's one set of defaults and returns each result as the JSON text of the CLI's
+//! `--format json` document, which the pure-Python layer (`python/detente`) wraps in typed
+//! result objects. It adds no modelling: every option not given keeps the library's default,
+//! and every document is built by the same serialisation as the CLI's.
+//!
+//! Negotiations and tournaments (`negotiation.rs`) go through `detente_negotiation::session`,
+//! which the CLI uses too.
+//!
+//! Long runs (the settlement forecast, Monte Carlo, sensitivity, the backtest) release the GIL.
+//! Monte Carlo and sensitivity report progress to a Python callable after each block of trials
+//! and check for Ctrl-C between blocks, so a `KeyboardInterrupt` stops the run.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::time::Duration;
+
+use detente_analysis::{
+    AnalysisConfig, AnalysisError, DelayDocument, ForecastDocument, LeversDocument, Selection,
+};
+use detente_core::{Scenario, ScenarioFile};
+use detente_models::bargain::{Loss, NashWeights, PackageConfig};
+use detente_models::eum::{EumConfig, EumPreset};
+use detente_models::forecast::{ForecastConfig, Model};
+use detente_sim::sensitivity::SensitivityConfig;
+use detente_sim::settle::SettleConfig;
+use detente_sim::{MonteCarloConfig, Noise, Target};
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+create_exception!(
+    detente,
+    ScenarioError,
+    PyValueError,
+    "A scenario that does not validate. `str(e)` is the CLI's rendering; `e.errors` lists each \
+     problem as a dict with `file`, `line`, `column` (None when unknown), `field`, `message` \
+     and `help`; `e.file` names the file, `e.total` counts every error, and `e.line`, \
+     `e.column`, `e.field`, `e.message` and `e.help` are the first error's."
+);
+create_exception!(
+    detente,
+    DetenteError,
+    PyException,
+    "A model could not run on the scenario with the options given (the message names the \
+     option or the part and the fix)."
+);
+
+/// The most trials the settlement forecast runs (as `detente delay --trials`).
+const MAX_SETTLE_TRIALS: u64 = 1_000_000;
+/// The most position copies of the settlement forecast (as `detente delay --position-draws`).
+const MAX_POSITION_DRAWS: usize = 1000;
+/// The most worker threads (as the CLI's `--threads`).
+const MAX_THREADS: usize = 1024;
+
+/// A validated scenario with the text and name it was read from.
+#[pyclass(frozen, module = "detente._native", name = "Scenario")]
+struct PyScenario {
+    name: String,
+    text: String,
+    scenario: Scenario,
+    warnings: Vec<String>,
+}
+
+#[pymethods]
+impl PyScenario {
+    /// The name errors call the scenario (its path, `<text>` or `<dict>`).
+    #[getter]
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The scenario's title.
+    #[getter]
+    fn title(&self) -> &str {
+        &self.scenario.meta.title
+    }
+
+    /// The text the scenario was read from.
+    #[getter]
+    fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Actor ids, in the scenario's order.
+    #[getter]
+    fn actors(&self) -> Vec<String> {
+        self.scenario.actors.iter().map(|a| a.id.clone()).collect()
+    }
+
+    /// Issue ids, in the scenario's order.
+    #[getter]
+    fn issues(&self) -> Vec<String> {
+        self.scenario.issues.iter().map(|i| i.id.clone()).collect()
+    }
+
+    /// Lever ids of the scenario's `[time]` section.
+    #[getter]
+    fn levers(&self) -> Vec<String> {
+        self.scenario
+            .time
+            .as_ref()
+            .map(|t| t.levers.iter().map(|l| l.id.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The warnings found while validating, rendered as the CLI prints them.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    /// The scenario written as TOML in the layout of docs/scenario-format.md.
+    fn to_toml(&self) -> PyResult<String> {
+        let file: ScenarioFile = match detente_core::Format::detect(&self.name, &self.text) {
+            detente_core::Format::Json => serde_json::from_str(&self.text)
+                .map_err(|e| DetenteError::new_err(format!("{}: {e}", self.name)))?,
+            detente_core::Format::Toml => toml::from_str(&self.text)
+                .map_err(|e| DetenteError::new_err(format!("{}: {e}", self.name)))?,
+        };
+        Ok(file.to_toml())
+    }
+}
+
+/// Renders a diagnostic as the CLI does when stderr is not a terminal (no colour, wide lines,
+/// one line of context).
+fn render(diagnostic: &dyn miette::Diagnostic) -> String {
+    let mut text = String::new();
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(400)
+            .with_context_lines(1);
+    if handler.render_report(&mut text, diagnostic).is_err() {
+        text = format!("{diagnostic}\n");
+    }
+    text
+}
+
+/// Renders a refused file as the CLI's error renderer does: the summary line on its own, then
+/// each related diagnostic (every located error, and the count of those not shown) in full.
+fn render_error(e: &detente_core::ScenarioError) -> String {
+    let summary =
+        miette::MietteDiagnostic::new(e.to_string()).with_severity(miette::Severity::Error);
+    let mut rendered = render(&summary);
+    for related in miette::Diagnostic::related(e).into_iter().flatten() {
+        rendered.push('\n');
+        rendered.push_str(&render(related));
+    }
+    rendered
+}
+
+/// Parses and validates a scenario; raises `ScenarioError` with every problem located.
+#[pyfunction]
+fn parse(py: Python<'_>, name: &str, text: &str) -> PyResult<PyScenario> {
+    match detente_core::parse(name, text) {
+        Ok(parsed) => Ok(PyScenario {
+            name: name.to_owned(),
+            text: text.to_owned(),
+            warnings: parsed.warnings.iter().map(|w| render(w)).collect(),
+            scenario: parsed.scenario,
+        }),
+        Err(e) => Err(scenario_error(py, name, text, &e)?),
+    }
+}
+
+/// The Python `ScenarioError` of a refused file: the CLI's rendering as its message, and each
+/// error's file, line, column, field path, message and fix in `errors`.
+pub(crate) fn scenario_error(
+    py: Python<'_>,
+    name: &str,
+    text: &str,
+    e: &detente_core::ScenarioError,
+) -> PyResult<PyErr> {
+    let source = detente_core::Source::new(name, text);
+    let rendered = render_error(e);
+    let errors = PyList::empty(py);
+    for located in e.errors() {
+        let f = located.finding();
+        let (line, column) = f
+            .span
+            .as_ref()
+            .map(|s| source.line_col(s.start))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        let item = PyDict::new(py);
+        item.set_item("file", name)?;
+        item.set_item("line", line)?;
+        item.set_item("column", column)?;
+        item.set_item("field", f.path.to_string())?;
+        item.set_item("message", &f.message)?;
+        item.set_item("help", &f.help)?;
+        errors.append(item)?;
+    }
+    let err = ScenarioError::new_err(rendered.trim_end().to_owned());
+    let value = err.value(py);
+    value.setattr("errors", &errors)?;
+    value.setattr("file", name)?;
+    value.setattr("total", e.total())?;
+    // The first error's place, field and fix on the exception itself, for the common case.
+    let first = errors.get_item(0).ok();
+    for key in ["line", "column", "field", "message", "help"] {
+        let item = match &first {
+            Some(f) => f.get_item(key)?,
+            None => py.None().into_bound(py),
+        };
+        value.setattr(key, item)?;
+    }
+    Ok(err)
+}
+
+/// The largest scenario text accepted, in bytes.
+#[pyfunction]
+fn max_scenario_bytes() -> usize {
+    detente_core::MAX_SCENARIO_BYTES
+}
+
+fn to_json(value: &impl serde::Serialize) -> PyResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| DetenteError::new_err(format!("cannot write JSON: {e}")))
+}
+
+fn analysis_error(name: &str, e: AnalysisError) -> PyErr {
+    DetenteError::new_err(format!("{name}: {e}"))
+}
+
+fn option_error(message: String) -> PyErr {
+    PyValueError::new_err(message)
+}
+
+fn models(names: &[String]) -> PyResult<Vec<Model>> {
+    let mut out = Vec::new();
+    for name in names {
+        match name.as_str() {
+            "all" => out.extend(Model::ALL),
+            "compromise" => out.push(Model::Compromise),
+            "median" => out.push(Model::Median),
+            "nash" => out.push(Model::Nash),
+            "eum" => out.push(Model::Eum),
+            other => {
+                return Err(option_error(format!(
+                    "models: unknown model `{other}`; choose from all, compromise, median, nash, eum"
+                )));
+            }
+        }
+    }
+    if out.is_empty() {
+        out = Model::ALL.to_vec();
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// The per-issue forecast (`detente forecast --format json`) and, with `trials`, its Monte
+/// Carlo band (`forecast --trials N`).
+#[pyfunction]
+#[pyo3(signature = (scenario, models_, issues, preset, rounds, headline, trials, seed, noise_, no_scenario_uncertainty, threads, progress))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
+fn forecast(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    models_: Vec<String>,
+    issues: Vec<String>,
+    preset: Option<&str>,
+    rounds: Option<u32>,
+    headline: Option<&str>,
+    trials: Option<u64>,
+    seed: u64,
+    noise_: Vec<String>,
+    no_scenario_uncertainty: bool,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    // Options not given keep `ForecastConfig::default()`'s values.
+    let defaults = ForecastConfig::default();
+    let mut s = scenario.scenario.clone();
+    for id in &issues {
+        if s.issue(id).is_none() {
+            return Err(option_error(format!(
+                "issues: unknown issue `{id}`; the scenario's issue ids are: {}",
+                scenario.issues().join(", ")
+            )));
+        }
+    }
+    if !issues.is_empty() {
+        s.issues.retain(|i| issues.contains(&i.id));
+    }
+    let (eum_preset, mut eum) = match preset {
+        None => (defaults.eum_preset, defaults.eum),
+        Some("scholz") => (EumPreset::Scholz, EumConfig::scholz()),
+        Some("bdm") => (EumPreset::Bdm, EumConfig::bdm()),
+        Some(other) => {
+            return Err(option_error(format!(
+                "preset: unknown EUM preset `{other}`; choose scholz or bdm"
+            )));
+        }
+    };
+    if let Some(r) = rounds {
+        if r > 100_000 {
+            return Err(option_error(format!(
+                "rounds: {r} is above 100,000; give the most EUM rounds to run, e.g. 10"
+            )));
+        }
+        eum.max_rounds = r as usize;
+    }
+    let headline = match headline.map(str::trim) {
+        None => defaults.headline.clone(),
+        Some("none") => None,
+        Some(text) => Some(
+            detente_models::headline::Preset::parse(text)
+                .map_err(|e| option_error(format!("headline: {e}")))?,
+        ),
+    };
+    let config = ForecastConfig {
+        models: models(&models_)?,
+        eum_preset,
+        eum,
+        headline,
+        ..defaults
+    };
+    let result = py.detach(|| detente_models::forecast::forecast(&s, &config));
+    let Some(trials) = trials else {
+        if !noise_.is_empty() || no_scenario_uncertainty {
+            return Err(option_error(
+                "noise and no_scenario_uncertainty need trials=N on forecast".to_owned(),
+            ));
+        }
+        return to_json(&result);
+    };
+    let mc = MonteCarloConfig {
+        trials,
+        seed,
+        noise: noise(&noise_, no_scenario_uncertainty)?,
+        ..MonteCarloConfig::default()
+    };
+    let targets = [Target::Spatial(config)];
+    let band = run_interruptible(py, threads, progress, |report, stop| {
+        detente_analysis::montecarlo(&s, &targets, &mc, report, stop)
+    })?
+    .map_err(|e| analysis_error(&scenario.name, e))?;
+    to_json(&ForecastDocument {
+        forecast: &result,
+        montecarlo: Some(&band),
+    })
+}
+
+/// Refuses parties the scenario does not have, or named twice.
+fn check_parties(scenario: &PyScenario, parties: &[String]) -> PyResult<()> {
+    for (k, id) in parties.iter().enumerate() {
+        if scenario.scenario.actor_index(id).is_none() {
+            return Err(option_error(format!(
+                "parties: unknown actor `{id}`; the scenario's actor ids are: {}",
+                scenario.actors().join(", ")
+            )));
+        }
+        if parties[..k].contains(id) {
+            return Err(option_error(format!(
+                "parties: `{id}` is named twice; name each bargaining party once"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The package options shared by bargain, delay and levers.
+fn package_config(
+    scenario: &PyScenario,
+    step: Option<f64>,
+    loss: Option<&str>,
+    parties: Vec<String>,
+    nash: Option<&str>,
+) -> PyResult<AnalysisConfig> {
+    check_parties(scenario, &parties)?;
+    let defaults = PackageConfig::default();
+    let package = PackageConfig {
+        step: step.unwrap_or(defaults.step),
+        loss: match loss {
+            None => defaults.loss,
+            Some("quadratic") => Loss::Quadratic,
+            Some("linear") => Loss::Linear,
+            Some(other) => {
+                return Err(option_error(format!(
+                    "loss: unknown loss `{other}`; choose quadratic or linear"
+                )));
+            }
+        },
+        parties: (!parties.is_empty()).then_some(parties),
+        ..defaults
+    };
+    let weights = match nash {
+        None => NashWeights::default(),
+        Some("capability") => NashWeights::PartyWeights,
+        Some("equal") => NashWeights::Equal,
+        Some(other) => {
+            return Err(option_error(format!(
+                "nash: unknown Nash weights `{other}`; choose capability or equal"
+            )));
+        }
+    };
+    Ok(AnalysisConfig {
+        package,
+        ..AnalysisConfig::default()
+    }
+    .with_nash_weights(weights))
+}
+
+/// Package bargaining (`detente bargain --format json`).
+#[pyfunction]
+#[pyo3(signature = (scenario, step, loss, parties, nash))]
+fn bargain(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    step: Option<f64>,
+    loss: Option<&str>,
+    parties: Vec<String>,
+    nash: Option<&str>,
+) -> PyResult<String> {
+    let config = package_config(scenario, step, loss, parties, nash)?;
+    let s = &scenario.scenario;
+    let packages = py
+        .detach(|| detente_analysis::packages(s, &config))
+        .map_err(|e| analysis_error(&scenario.name, e))?;
+    to_json(&packages)
+}
+
+/// The settlement options, or an error naming the bad one.
+fn settle_config(
+    trials: Option<u64>,
+    seed: Option<u64>,
+    rate_noise: Option<f64>,
+    position_draws: Option<usize>,
+) -> PyResult<SettleConfig> {
+    let d = SettleConfig::default();
+    let config = SettleConfig {
+        trials: trials.unwrap_or(d.trials),
+        seed: seed.unwrap_or(d.seed),
+        rate_noise: rate_noise.unwrap_or(d.rate_noise),
+        position_draws: position_draws.unwrap_or(d.position_draws),
+        ..d
+    };
+    if !(1..=MAX_SETTLE_TRIALS).contains(&config.trials) {
+        return Err(option_error(format!(
+            "trials: {} is outside 1..={MAX_SETTLE_TRIALS}; give the number of settlement trials, e.g. 1000",
+            config.trials
+        )));
+    }
+    if !(config.rate_noise.is_finite() && config.rate_noise >= 0.0) {
+        return Err(option_error(format!(
+            "rate_noise: {} is not a number >= 0; give the relative sd of the true drift rate, e.g. 0.3 (0: the analyst's rate)",
+            config.rate_noise
+        )));
+    }
+    if config.position_draws > MAX_POSITION_DRAWS {
+        return Err(option_error(format!(
+            "position_draws: {} is above {MAX_POSITION_DRAWS}; give the number of scenario copies, e.g. 20",
+            config.position_draws
+        )));
+    }
+    Ok(config)
+}
+
+/// The delay model and, for scenarios that fight while they bargain, the settlement forecast
+/// (`detente delay --format json`).
+#[pyfunction]
+#[pyo3(signature = (scenario, months, levers, first_proposer, step, loss, parties, nash, trials, seed, rate_noise, position_draws))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
+fn delay(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    months: Option<u32>,
+    levers: Vec<String>,
+    first_proposer: Option<String>,
+    step: Option<f64>,
+    loss: Option<&str>,
+    parties: Vec<String>,
+    nash: Option<&str>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    rate_noise: Option<f64>,
+    position_draws: Option<usize>,
+) -> PyResult<String> {
+    let config = AnalysisConfig {
+        months,
+        levers,
+        first_proposer,
+        settle: settle_config(trials, seed, rate_noise, position_draws)?,
+        ..package_config(scenario, step, loss, parties, nash)?
+    };
+    let s = &scenario.scenario;
+    let (report, settlement) = py
+        .detach(|| {
+            let report = detente_analysis::delay(s, &config)?;
+            let settlement = if detente_analysis::fights(s) {
+                Some(detente_analysis::settlement(s, &config)?)
+            } else {
+                None
+            };
+            Ok::<_, AnalysisError>((report, settlement))
+        })
+        .map_err(|e| analysis_error(&scenario.name, e))?;
+    to_json(&DelayDocument::new(s, &report, settlement.as_ref()))
+}
+
+/// Each lever and pair against the baseline (`detente levers --format json`).
+#[pyfunction]
+#[pyo3(signature = (scenario, months, first_proposer, step, loss, parties, nash, trials, seed, rate_noise, position_draws))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
+fn levers(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    months: Option<u32>,
+    first_proposer: Option<String>,
+    step: Option<f64>,
+    loss: Option<&str>,
+    parties: Vec<String>,
+    nash: Option<&str>,
+    trials: Option<u64>,
+    seed: Option<u64>,
+    rate_noise: Option<f64>,
+    position_draws: Option<usize>,
+) -> PyResult<String> {
+    let s = &scenario.scenario;
+    if s.time.as_ref().is_none_or(|t| t.levers.is_empty()) {
+        return Err(DetenteError::new_err(format!(
+            "{}: the scenario declares no levers; add `[[time.levers]]` entries (see docs/scenario-format.md, \"Time\")",
+            scenario.name
+        )));
+    }
+    let config = AnalysisConfig {
+        months,
+        first_proposer,
+        settle: settle_config(trials, seed, rate_noise, position_draws)?,
+        ..package_config(scenario, step, loss, parties, nash)?
+    };
+    let (report, settlement) = py
+        .detach(|| {
+            let report = detente_analysis::levers(s, &config)?;
+            let settlement = if detente_analysis::fights(s) {
+                Some(detente_analysis::settlement_levers(s, &config)?)
+            } else {
+                None
+            };
+            Ok::<_, AnalysisError>((report, settlement))
+        })
+        .map_err(|e| analysis_error(&scenario.name, e))?;
+    to_json(&LeversDocument::new(s, &report, settlement.as_ref()))
+}
+
+/// The simulation targets `names` select (as the CLI's `--model` of montecarlo and
+/// sensitivity).
+fn targets(
+    scenario: &PyScenario,
+    names: &[String],
+    package_step: Option<f64>,
+    months: Option<u32>,
+    levers: Vec<String>,
+) -> PyResult<Vec<Target>> {
+    let mut selection = Selection {
+        all: names.is_empty(),
+        spatial: Vec::new(),
+        package: false,
+        delay: false,
+    };
+    for name in names {
+        match name.as_str() {
+            "all" => selection.all = true,
+            "package" => selection.package = true,
+            "delay" => selection.delay = true,
+            other => selection.spatial.extend(models(&[other.to_owned()]).map_err(|_| {
+                option_error(format!(
+                    "models: unknown model `{other}`; choose from all, compromise, median, nash, eum, package, delay"
+                ))
+            })?),
+        }
+    }
+    let defaults = PackageConfig::default();
+    let step = package_step.unwrap_or(defaults.step);
+    if !(step.is_finite() && step > 0.0) {
+        return Err(option_error(format!(
+            "package_step: must be a positive number, got {step}"
+        )));
+    }
+    let config = AnalysisConfig {
+        package: PackageConfig { step, ..defaults },
+        months,
+        levers,
+        ..AnalysisConfig::default()
+    };
+    config
+        .targets(&scenario.scenario, &selection)
+        .map_err(|e| match e {
+            AnalysisError::NoTime => option_error(format!(
+                "models: {e}; add a `[time]` section (docs/scenario-format.md, \"Time\") or leave `delay` out"
+            )),
+            other => analysis_error(&scenario.name, other),
+        })
+}
+
+fn noise(specs: &[String], ignore_scenario: bool) -> PyResult<Noise> {
+    let mut noise = Noise {
+        ignore_scenario,
+        ..Noise::default()
+    };
+    for spec in specs {
+        noise
+            .set(spec)
+            .map_err(|e| option_error(format!("noise: {e}")))?;
+    }
+    Ok(noise)
+}
+
+/// Runs `work` without the GIL on `threads` workers (all cores by default), reporting progress
+/// to `progress` and stopping between blocks on Ctrl-C or when `progress` raises. `Ok(None)` from
+/// `work` means it was stopped; the Python error that stopped it is raised.
+///
+/// The work runs on a thread of its own while this (the calling, usually the main) thread
+/// waits for it and checks for signals every 50 ms: Python runs signal handlers on the main
+/// thread only, so a check from a worker of a thread pool would never see Ctrl-C.
+fn run_interruptible<T: Send>(
+    py: Python<'_>,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+    work: impl FnOnce(&(dyn Fn(u64) + Sync), &dyn Fn() -> bool) -> Result<Option<T>, AnalysisError>
+    + Send,
+) -> PyResult<Result<T, AnalysisError>> {
+    if threads == Some(0) || threads > Some(MAX_THREADS) {
+        return Err(option_error(format!(
+            "threads: must be from 1 to {MAX_THREADS}"
+        )));
+    }
+    let pending: Mutex<Option<PyErr>> = Mutex::new(None);
+    let stopping = AtomicBool::new(false);
+    let keep = |e: PyErr| {
+        if let Ok(mut slot) = pending.lock()
+            && slot.is_none()
+        {
+            *slot = Some(e);
+        }
+        stopping.store(true, Ordering::SeqCst);
+    };
+    let report = |done: u64| {
+        if let Some(callback) = &progress {
+            Python::attach(|py| {
+                if let Err(e) = callback.bind(py).call1((done,)) {
+                    keep(e);
+                }
+            });
+        }
+    };
+    let stop = || stopping.load(Ordering::SeqCst);
+    let result = py.detach(|| {
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::channel();
+            scope.spawn(move || {
+                let run = || work(&report, &stop);
+                let out = match threads {
+                    None => Ok(run()),
+                    Some(n) => rayon::ThreadPoolBuilder::new()
+                        .num_threads(n)
+                        .build()
+                        .map(|pool| pool.install(run))
+                        .map_err(|e| e.to_string()),
+                };
+                // The receiver waits until this arrives, so sending cannot fail.
+                let _ = tx.send(out);
+            });
+            loop {
+                match rx.recv_timeout(Duration::from_millis(50)) {
+                    Ok(out) => return out,
+                    Err(mpsc::RecvTimeoutError::Timeout) => Python::attach(|py| {
+                        if let Err(e) = py.check_signals() {
+                            keep(e);
+                        }
+                    }),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => {
+                        return Err("the run's thread ended without a result".to_owned());
+                    }
+                }
+            }
+        })
+    });
+    let result = result.map_err(|e| DetenteError::new_err(format!("cannot run: {e}")))?;
+    let stopped = pending.lock().ok().and_then(|mut slot| slot.take());
+    match (result, stopped) {
+        (_, Some(e)) => Err(e),
+        (Ok(Some(value)), None) => Ok(Ok(value)),
+        (Ok(None), None) => Err(DetenteError::new_err("the run was stopped")),
+        (Err(e), None) => Ok(Err(e)),
+    }
+}
+
+/// Monte Carlo bands (`detente montecarlo --format json`).
+#[pyfunction]
+#[pyo3(signature = (scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
+fn montecarlo(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    models_: Vec<String>,
+    trials: Option<u64>,
+    seed: u64,
+    noise_: Vec<String>,
+    no_scenario_uncertainty: bool,
+    package_step: Option<f64>,
+    months: Option<u32>,
+    levers: Vec<String>,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    let noise = noise(&noise_, no_scenario_uncertainty)?;
+    let targets = targets(scenario, &models_, package_step, months, levers)?;
+    let config = MonteCarloConfig {
+        trials: trials.unwrap_or(MonteCarloConfig::default().trials),
+        seed,
+        noise,
+        ..MonteCarloConfig::default()
+    };
+    let s = &scenario.scenario;
+    let result = run_interruptible(py, threads, progress, |report, stop| {
+        detente_analysis::montecarlo(s, &targets, &config, report, stop)
+    })?
+    .map_err(|e| analysis_error(&scenario.name, e))?;
+    to_json(&result)
+}
+
+/// Tornados and regression coefficients (`detente sensitivity --format json`).
+#[pyfunction]
+#[pyo3(signature = (scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one per CLI option; Python passes them by keyword"
+)]
+fn sensitivity(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    models_: Vec<String>,
+    trials: Option<u64>,
+    seed: u64,
+    noise_: Vec<String>,
+    no_scenario_uncertainty: bool,
+    package_step: Option<f64>,
+    months: Option<u32>,
+    levers: Vec<String>,
+    threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    let noise = noise(&noise_, no_scenario_uncertainty)?;
+    let targets = targets(scenario, &models_, package_step, months, levers)?;
+    let config = SensitivityConfig {
+        trials: trials.unwrap_or(SensitivityConfig::default().trials),
+        seed,
+        noise,
+        ..SensitivityConfig::default()
+    };
+    let s = &scenario.scenario;
+    let result = run_interruptible(py, threads, progress, |report, stop| {
+        detente_analysis::sensitivity(s, &targets, &config, report, stop)
+    })?
+    .map_err(|e| analysis_error(&scenario.name, e))?;
+    to_json(&result)
+}
+
+/// Python's module `detente._native`.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("ScenarioError", py.get_type::<ScenarioError>())?;
+    m.add("DetenteError", py.get_type::<DetenteError>())?;
+    m.add_class::<PyScenario>()?;
+    m.add_function(wrap_pyfunction!(parse, m)?)?;
+    m.add_function(wrap_pyfunction!(max_scenario_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(forecast, m)?)?;
+    m.add_function(wrap_pyfunction!(bargain, m)?)?;
+    m.add_function(wrap_pyfunction!(delay, m)?)?;
+    m.add_function(wrap_pyfunction!(levers, m)?)?;
+    m.add_function(wrap_pyfunction!(montecarlo, m)?)?;
+    m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
+    m.add_class::<negotiation::PyDomain>()?;
+    m.add_function(wrap_pyfunction!(negotiation::genius_domain, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::scenario_domain, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::negotiate, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::tournament_domains, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::tournament, m)?)?;
+    Ok(())
+}
+
+mod backtest;
+mod negotiation;

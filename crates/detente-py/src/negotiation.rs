@@ -1,0 +1,206 @@
+//! `detente.negotiate` and `detente.tournament`: automated negotiation on a GENIUS domain
+//! folder or a scenario's package space, through `detente_negotiation::session` (the report
+//! and the tournament config the CLI uses too). Python reads the files; this module builds the
+//! tables, runs the negotiations without the GIL and returns the CLI's JSON documents.
+
+use std::sync::Mutex;
+
+use detente_analysis::Document;
+use detente_models::bargain::PackageConfig;
+use detente_negotiation::load::{Table, genius_table, scenario_table};
+use detente_negotiation::session::{TournamentFile, negotiate as run_session};
+use detente_negotiation::{AgentSpec, tournament as cup};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::{DetenteError, PyScenario, check_parties, to_json};
+
+/// A negotiation table: an outcome space and the parties' preferences.
+#[pyclass(frozen, module = "detente._native", name = "Domain")]
+pub struct PyDomain {
+    table: Table,
+    scenario: bool,
+    /// Where the table came from, for error messages.
+    origin: String,
+}
+
+#[pymethods]
+impl PyDomain {
+    /// The domain's or scenario's name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.table.name
+    }
+
+    /// The parties' names, in seat order.
+    #[getter]
+    fn parties(&self) -> Vec<String> {
+        self.table
+            .parties
+            .iter()
+            .map(|p| p.name().to_owned())
+            .collect()
+    }
+
+    /// Loader warnings (e.g. weights that do not sum to 1).
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.table.warnings.clone()
+    }
+}
+
+/// A GENIUS domain folder, given as its XML files' `(file name, text)` pairs.
+#[pyfunction]
+pub fn genius_domain(name: &str, origin: &str, files: Vec<(String, String)>) -> PyResult<PyDomain> {
+    let table = genius_table(name, &files).map_err(|e| {
+        DetenteError::new_err(format!(
+            "{origin}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party"
+        ))
+    })?;
+    Ok(PyDomain {
+        table,
+        scenario: false,
+        origin: origin.to_owned(),
+    })
+}
+
+/// A scenario's package space on a grid every `step` scale points, between `parties` (default:
+/// the principals).
+#[pyfunction]
+pub fn scenario_domain(
+    scenario: &PyScenario,
+    step: f64,
+    parties: Vec<String>,
+) -> PyResult<PyDomain> {
+    check_parties(scenario, &parties)?;
+    if !(step.is_finite() && step > 0.0) {
+        return Err(PyValueError::new_err(format!(
+            "step: must be a positive number, got {step}"
+        )));
+    }
+    let config = PackageConfig {
+        step,
+        parties: (!parties.is_empty()).then_some(parties),
+        ..PackageConfig::default()
+    };
+    let table = scenario_table(&scenario.scenario, &config).map_err(|e| {
+        DetenteError::new_err(format!(
+            "{}: {e}\n  help: a coarser grid (step) makes the package space smaller",
+            scenario.name
+        ))
+    })?;
+    Ok(PyDomain {
+        table,
+        scenario: true,
+        origin: scenario.name.clone(),
+    })
+}
+
+/// One negotiation (`detente negotiate --format json`).
+#[pyfunction]
+pub fn negotiate(
+    py: Python<'_>,
+    domain: &PyDomain,
+    agents: Vec<String>,
+    rounds: usize,
+    trace: bool,
+    seed: u64,
+) -> PyResult<String> {
+    let specs = agents
+        .iter()
+        .map(|s| s.parse::<AgentSpec>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PyValueError::new_err(format!("agents: {e}")))?;
+    let table = &domain.table;
+    if specs.len() != table.parties.len() {
+        return Err(PyValueError::new_err(format!(
+            "agents: {} negotiators given for {} parties ({}); give one per party, in this order",
+            specs.len(),
+            table.parties.len(),
+            table
+                .parties
+                .iter()
+                .map(|p| p.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    if !(1..=1_000_000).contains(&rounds) {
+        return Err(PyValueError::new_err(format!(
+            "rounds: {rounds} is outside 1..=1000000; e.g. 100"
+        )));
+    }
+    let report = py
+        .detach(|| run_session(table, domain.scenario, &specs, rounds, trace, seed))
+        .map_err(|e| DetenteError::new_err(format!("{}: {e}", domain.origin)))?;
+    to_json(&Document {
+        schema: "detente.negotiation/1",
+        body: &report,
+    })
+}
+
+/// The domains (as written, relative to the config) and the grid step of a tournament config.
+#[pyfunction]
+pub fn tournament_domains(name: &str, text: &str) -> PyResult<(Vec<String>, f64)> {
+    let file = parse_config(name, text)?;
+    Ok((
+        file.domains
+            .iter()
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect(),
+        file.step,
+    ))
+}
+
+fn parse_config(name: &str, text: &str) -> PyResult<TournamentFile> {
+    toml::from_str(text).map_err(|e| {
+        PyValueError::new_err(format!(
+            "{name}: {e}\n  help: a tournament config has `domains = [...]`, `agents = [...]` and optionally rounds, repetitions, self_play, seed, step"
+        ))
+    })
+}
+
+/// A tournament (`detente tournament --format json`) over `domains`, the tables of the
+/// config's domains in its order; `progress` gets (negotiations done, planned) after each.
+#[pyfunction]
+#[pyo3(signature = (name, text, domains, progress))]
+pub fn tournament(
+    py: Python<'_>,
+    name: &str,
+    text: &str,
+    domains: Vec<PyRef<'_, PyDomain>>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<String> {
+    let file = parse_config(name, text)?;
+    let tables: Vec<Table> = domains.iter().map(|d| d.table.clone()).collect();
+    let counts = Mutex::new((0_u64, 0_u64));
+    let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+    let on_event = |event: cup::Progress| {
+        let Ok(mut c) = counts.lock() else { return };
+        match event {
+            cup::Progress::Planned(total) => c.1 = total as u64,
+            cup::Progress::Finished => c.0 += 1,
+        }
+        let (done, total) = *c;
+        drop(c);
+        if let Some(callback) = &progress {
+            Python::attach(|py| {
+                if let Err(e) = callback.bind(py).call1((done, total))
+                    && let Ok(mut slot) = failed.lock()
+                {
+                    slot.get_or_insert(e);
+                }
+            });
+        }
+    };
+    let results = py
+        .detach(|| cup::run(&tables, &file.tournament, &on_event))
+        .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
+    if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
+        return Err(e);
+    }
+    to_json(&Document {
+        schema: "detente.tournament/1",
+        body: &results,
+    })
+}
