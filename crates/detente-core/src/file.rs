@@ -311,9 +311,29 @@ pub struct EnforcementFile {
     /// Source or judgement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
+    /// What a deal that breaks leaves behind (default `terms-stand`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<Breakdown>,
     /// `[[time.enforcement.terms]]`: issue values that make a deal hold better or worse.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub terms: Vec<EnforcementTermFile>,
+}
+
+/// What a deal that breaks leaves behind, in the settlement forecast (`[time.enforcement]
+/// breakdown`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Breakdown {
+    /// The deal's terms were carried out when it was signed and stay (land handed over, forces
+    /// cut, neutrality written into law); the war resumes from them and its costs come back.
+    /// A deal that may break is worth less than its terms, so a low chance of holding can empty
+    /// the zone (Powell 2006). The default.
+    #[default]
+    TermsStand,
+    /// The parties are back where they would have been without a deal: a broken deal is worth
+    /// fighting on from today. The chance of holding then scales every party's gain alike and
+    /// never empties the zone.
+    BackToWar,
 }
 
 /// `[[time.enforcement.terms]]`.

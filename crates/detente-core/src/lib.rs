@@ -20,7 +20,7 @@ pub use diagnostic::{
     Segment, Severity, Source, is_unsafe_char, neutralise,
 };
 pub use file::{
-    AcrossFile, ActorFile, ActorTimeFile, AnchorFile, AudienceCostFile, BeliefFile,
+    AcrossFile, ActorFile, ActorTimeFile, AnchorFile, AudienceCostFile, BeliefFile, Breakdown,
     DecisionRuleFile, DecisiveFile, DriftFile, EffectFile, EffectKindFile, EnforcementFile,
     EnforcementTermFile, IssueFile, LeverFile, MetaFile, PositionFile, RoleFile, ScenarioFile,
     TimeFile, VictoryFile,

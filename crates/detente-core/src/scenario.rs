@@ -497,6 +497,8 @@ pub struct Enforcement {
     pub per_drift_point: f64,
     /// Source or judgement.
     pub why: Option<String>,
+    /// What a deal that breaks leaves behind.
+    pub breakdown: crate::Breakdown,
     /// Issue terms.
     pub terms: Vec<EnforcementTerm>,
 }

@@ -974,6 +974,16 @@ fn r12_fighting_sections_are_valid_and_read() {
     assert!((a.at(2) - 0.0405).abs() < 1e-15);
     let e = time.enforcement.unwrap();
     assert_eq!((e.holds, e.per_drift_point), (0.8, 0.05));
+    assert_eq!(e.breakdown, detente_core::Breakdown::TermsStand);
+    let text = edit_fought(&[(84, "per_drift_point = 0.05\nbreakdown = \"back-to-war\"")]);
+    let e = parse("back.toml", &text)
+        .unwrap()
+        .scenario
+        .time
+        .unwrap()
+        .enforcement
+        .unwrap();
+    assert_eq!(e.breakdown, detente_core::Breakdown::BackToWar);
     assert_eq!((e.terms[0].at, e.terms[0].change), (0.0, 0.1));
     // The older sections alone have no fighting terms.
     let old = parse("time.toml", &timed()).unwrap().scenario.time.unwrap();
@@ -1125,6 +1135,15 @@ fn r12_fighting_errors() {
             "time.enforcement.per_drift_point",
             "-0.1 is outside 0..=1",
             84,
+        )],
+    );
+    check(
+        "enforcement-breakdown.toml",
+        &edit_fought(&[(84, "per_drift_point = 0.05\nbreakdown = \"never\"")]),
+        &[at(
+            "time.enforcement.breakdown",
+            "unknown variant `never`, expected `terms-stand` or `back-to-war`",
+            85,
         )],
     );
     check(

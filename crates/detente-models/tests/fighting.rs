@@ -15,7 +15,13 @@ use detente_models::dynamics::{DynamicsConfig, Prepared};
 use proptest::prelude::*;
 
 fn scenario(horizon: u32, cost: f64, sd: f64, extra: &str) -> Scenario {
-    let text = format!(
+    parse("fighting.toml", &scenario_text(horizon, cost, sd, extra))
+        .unwrap()
+        .scenario
+}
+
+fn scenario_text(horizon: u32, cost: f64, sd: f64, extra: &str) -> String {
+    format!(
         r#"
 [scenario]
 title = "Fighting"
@@ -69,8 +75,7 @@ cost_per_month = {cost}
 why = "w"
 {extra}
 "#
-    );
-    parse("fighting.toml", &text).unwrap().scenario
+    )
 }
 
 fn beliefs(a: f64, b: f64, sd: f64) -> String {
@@ -182,8 +187,10 @@ fn r12_identical_beliefs_agree_at_once() {
 /// `b` has committed not to go above 45 at a cost of 0.3 halving each month: at 50 its gain is
 /// `0.1 − 0.3`, `0.1 − 0.15`, `0.1 − 0.075 > 0` in months 0, 1, 2, and at 40 or below `a`
 /// gains nothing; so the deal comes in month 2, on 50. With a cost of 0.03 that never decays
-/// the deal is at once; if it holds only with probability 0.5 the gain is `0.5 · 0.1 − 0.03 =
-/// 0.02 > 0`, still at once, and with 0.2 it is `0.02 − 0.03 < 0`: never.
+/// the deal is at once. If it holds only with probability `p`, a broken deal's terms stand and
+/// the war's cost over the look-ahead (`C = 0.1`) comes back (`breakdown = "terms-stand"`, the
+/// default): `b`'s gain at 50 is `0.1 − (1 − p) · 0.1 − 0.03`, `0.02 > 0` with `p = 0.5`,
+/// still at once, and `−0.01` with `p = 0.2`: never.
 #[test]
 fn r12_audience_costs_and_enforcement_by_hand() {
     let commitment = |cost: f64, decay: f64| {
@@ -456,5 +463,79 @@ proptest! {
         };
         let (ma2, mb2) = ((ma + up_a).min(0.6), (mb + up_b).min(0.6));
         prop_assert!(month(ma2, mb2) >= month(ma, mb));
+    }
+}
+
+/// The value of fighting on counts the months at the line, not only the line after the
+/// look-ahead. Discount 0.9, look-ahead 1, cost 0.1, a front that does not move at 50:
+/// `W = (1 − 0.9) · 0.5 − 0.1 + 0.9 · 0.5 = 0.4`, what signing the status quo (0.5) less the
+/// month's cost gives; valuing only the line after the month would give `0.35`. With no cost
+/// `W` is exactly `u(SQ) = 0.5`: waiting at an unmoving front costs nothing by itself.
+#[test]
+fn r12_fighting_on_holds_the_line_month_by_month() {
+    // The helper writes `a`'s cost without a discount; write the file with the discount.
+    let text = |cost: f64| {
+        let base = scenario_text(2, cost, 10.0, "");
+        base.replacen(
+            &format!("actor = \"a\"\ncost_per_month = {cost}\n"),
+            &format!("actor = \"a\"\ncost_per_month = {cost}\ndiscount = 0.9\n"),
+            1,
+        )
+    };
+    for (cost, w) in [(0.1, 0.4), (0.0, 0.5)] {
+        let s = parse("fighting.toml", &text(cost)).unwrap().scenario;
+        let out = run(&s, &[]);
+        assert!(
+            close(out.months[0].fight_value[0], w),
+            "cost {cost}: W_a = {}, by hand {w}",
+            out.months[0].fight_value[0]
+        );
+    }
+}
+
+/// Enforcement can delay a deal when a broken deal's terms stand (Powell 2006), and cannot when
+/// a breakdown is a clean return to the war. Status quo 50, costs 0.1, look-ahead 1; `a`
+/// believes the front gains it 5 points a month, held so firmly (prior sd 0.001 against the
+/// front's noise of 10) that a few quiet months leave it at 5 within 1e-7: `W_a = 0.55 − 0.1 =
+/// 0.45`, `W_b = 0.4`, `C = 0.1` for both. Terms stand: at 50 `a` gains `0.05 − (1 − p) · 0.1`
+/// and `b` gains `0.1 p`; at 60 or above `b` loses `(1 − p) · 0.1`, at 40 or below `a` loses; so
+/// a deal needs `p > 0.5`. With `p = 0.4` there is none; a `shift-enforcement` lever of +0.2
+/// from month 3 makes `p = 0.6` and the deal comes in month 3, at 50. Back to war: at 50 the
+/// gains are `0.4 · 0.05` and `0.4 · 0.1`, positive, so the deal comes at once.
+#[test]
+fn r12_a_deal_that_may_break_waits_for_guarantees_by_hand() {
+    let file = |breakdown: &str, lever: bool| {
+        let mut extra = format!(
+            "\n[[time.beliefs]]\nactor = \"a\"\nissue = \"land\"\ndrift = 5\nsd = 0.001\nwhy = \"w\"\n\n[time.enforcement]\nholds = 0.4\n{breakdown}why = \"w\"\n"
+        );
+        if lever {
+            extra.push_str(
+                "\n[[time.levers]]\nid = \"guarantees\"\nname = \"Guarantees\"\nwhy = \"w\"\n  [[time.levers.effects]]\n  kind = \"shift-enforcement\"\n  probability = 0.2\n  from = 3\n",
+            );
+        }
+        scenario(6, 0.1, 10.0, &extra)
+    };
+    let s = file("", false);
+    let out = run(&s, &[]);
+    assert!(close(out.months[0].fight_value[0], 0.45));
+    assert_eq!(out.deal_month, None);
+    let s = file("breakdown = \"terms-stand\"\n", true);
+    let config = with_lever("guarantees");
+    let prepared = Prepared::new(&s, &config).unwrap();
+    let out = Fight::new(&s, &prepared, &config)
+        .unwrap()
+        .run(&TrialDraw::mean(s.time.as_ref().unwrap()), true);
+    assert_eq!(out.deal_month, Some(3));
+    assert_eq!(out.terms.as_deref(), Some(&[50.0][..]));
+    assert!(close(out.holds.unwrap(), 0.6));
+    let out = run(&file("breakdown = \"back-to-war\"\n", false), &[]);
+    assert_eq!(out.deal_month, Some(0));
+    assert_eq!(out.terms.as_deref(), Some(&[50.0][..]));
+}
+
+fn with_lever(id: &str) -> DynamicsConfig {
+    DynamicsConfig {
+        levers: vec![id.into()],
+        ..config()
     }
 }

@@ -16,12 +16,14 @@ fn main() {
         return;
     };
     let scenario = parsed.scenario;
-    // The worst case: a deal never holds (`holds = 0`), so no trial settles and every trial
-    // runs all 25 months with both parties valuing fighting on and searching the frontier.
+    // The worst case: a deal never holds (`holds = 0`) and a broken deal is a clean return to
+    // the war (`back-to-war`), so no package gains anyone anything, no trial settles and every
+    // trial runs all 25 months with both parties valuing fighting on and searching the frontier.
     let mut never = scenario.clone();
     if let Some(e) = never.time.as_mut().and_then(|t| t.enforcement.as_mut()) {
         e.holds = 0.0;
         e.terms.clear();
+        e.breakdown = detente_core::Breakdown::BackToWar;
     }
     let config = SettleConfig {
         trials: 10_000,

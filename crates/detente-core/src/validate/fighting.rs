@@ -264,6 +264,7 @@ impl Checker {
                 holds: e.holds,
                 per_drift_point: per,
                 why: e.why.clone(),
+                breakdown: e.breakdown.unwrap_or_default(),
                 terms,
             })
         });

@@ -26,9 +26,16 @@
 //!   `s = t..t+L−1`, with `m_ij(t)` its posterior mean, `b_ij(t)` the `shift-belief` levers
 //!   active in month `t`, `step` the parent module's capped, clamped step and `L` the
 //!   scenario's `lookahead`. Its value of fighting on is
-//!   `W_i(t) = δ_i^L u_i(x̂(t+L)) − Σ_{s<L} δ_i^s c_i(t+s)`: the line it expects after `L` more
-//!   months, valued as a settlement there, minus the costs of getting there (the one-party
-//!   version of Fearon's `p − c`). We evaluate the utility at the mean path (certainty
+//!   `W_i(t) = Σ_{s<L} δ_i^s [(1 − δ_i) u_i(x̂(t+s)) − c_i(t+s)] + δ_i^L u_i(x̂(t+L))`: each
+//!   month of war the party holds the line where it stands, worth the month's share
+//!   `(1 − δ) u` of a settlement there, and pays the month's cost; after `L` months the line
+//!   it expects is valued as a settlement (the one-party version of Fearon's `p − c`). A
+//!   settlement `x` signed now is worth `u_i(x)`, the same sum over months with `x` held for
+//!   ever, so a front that never moves and costs nothing is worth exactly what signing the
+//!   status quo is, as in the complete-information table's no-deal value. (Valuing only the
+//!   line at `t + L`, `δ^L u(x̂(t+L))`, would charge a party `(1 − δ^L) u` for waiting, an
+//!   amount that depends on where the utility scale puts its zero; the flow term removes that
+//!   artefact. With `δ = 1` the two agree.) We evaluate the utility at the mean path (certainty
 //!   equivalent, risk-neutral about the line) and use a rolling window of `L` months instead of
 //!   the horizon so that no artificial war end pulls the parties together near the horizon.
 //! - **Decisive outcomes and learning about them** (`[[time.victory]]`, `[[time.decisive]]`;
@@ -55,8 +62,9 @@
 //!   With `(h_W, h_L)` the party's believed chances in month `t` and
 //!   `S_s = (1 − h_W − h_L)^s` the believed chance that the war is undecided after `s` more
 //!   months, the value of fighting on becomes
-//!   `W_i(t) = −Σ_{s<L} δ^s S_s c_i(t+s) + Σ_{s<L} δ^{s+1} S_s (h_W u_i(x*_i) + h_L u_i(x_L)) +
-//!   δ^L S_L u_i(x̂(t+L))`: costs are paid while the war goes on, a decisive end in month `s`
+//!   `W_i(t) = Σ_{s<L} δ^s S_s [(1 − δ) u_i(x̂(t+s)) − c_i(t+s)] + Σ_{s<L} δ^{s+1} S_s (h_W
+//!   u_i(x*_i) + h_L u_i(x_L)) + δ^L S_L u_i(x̂(t+L))`: the line is held and costs are paid
+//!   while the war goes on, a decisive end in month `s`
 //!   is valued at the end of that month, and the undecided branch ends on the believed line as
 //!   before. With no victory belief (`h_W = h_L = 0`, `S = 1`) the old code path runs and the
 //!   numbers are today's exactly (tested). The hazards are held at month `t`'s posterior
@@ -81,10 +89,28 @@
 //!   width_k) − per_drift_point · Σ_j |r_j + Δ_j(t)| + e(t), 0, 1)`, `e(t)` the active
 //!   `shift-enforcement` levers: guarantees on the ground raise it, a front that shifts power
 //!   fast lowers it (the rising side cannot promise not to press on; a stopped drift removes
-//!   the penalty). A deal that breaks returns the party to fighting on.
+//!   the penalty).
 //!
-//! A deal's value to party `i` in month `t` is `V_i(x, t) = p(x,t) u_i(x) + (1 − p(x,t)) W_i(t)
-//! − A_i(x, t)`. The **zone of agreement** in month `t` is the set of frontier packages with
+//!   What a deal that breaks leaves behind decides whether enforcement can delay a deal at
+//!   all, so the scenario names it (`breakdown`). By default (`terms-stand`) a deal's terms
+//!   are carried out when it is signed and stay when it breaks (land handed over, forces cut,
+//!   neutrality written into law): the war resumes from them and its costs come back, so a
+//!   deal is worth `V_i(x, t) = p u_i(x) + (1 − p) (u_i(x) − C_i(t)) = u_i(x) − (1 − p) C_i(t)`
+//!   with `C_i(t) = Σ_{s<L} δ_i^s c_i(t+s)`, the war's discounted costs over the look-ahead
+//!   (after a breakdown we value the renewed war at the deal's terms and ignore how the front
+//!   would move from there). This is Powell's commitment problem in its simplest form: a deal
+//!   that may not hold gives up its terms and may still bring the war back, so a low chance
+//!   of holding can leave no package both sides prefer to fighting on. The alternative
+//!   (`back-to-war`), a broken deal putting the parties back where fighting on from today
+//!   would, gives `V_i = p u_i(x) + (1 − p) W_i(t)`: `V_i − W_i = p (u_i − W_i)` keeps the sign
+//!   of `u_i − W_i` for every `p > 0`, so the chance of holding then changes the terms but
+//!   never the month. We default to the first because it is the one in which the chance of
+//!   holding can do what the commitment-problem literature says it does, keep parties from a
+//!   deal; the second stays as a named option for analysts who read a breakdown as a clean
+//!   return to the war.
+//!
+//! A deal's value to party `i` in month `t` is `V_i(x, t)` above minus its audience cost
+//! `A_i(x, t)`. The **zone of agreement** in month `t` is the set of frontier packages with
 //! `V_i > W_i` for every party; mutual optimism (high `W` on both sides) empties it and learning
 //! reopens it. The **deal month** of a trial is the first month whose zone is non-empty; the
 //! **terms** are that month's Nash package over the zone, maximising
@@ -121,7 +147,7 @@
 //! (2006), "War as a commitment problem", *IO* 60(1). Zartman, I. W. (2000), "Ripeness: the
 //! hurting stalemate and beyond".
 
-use detente_core::{BetaPrior, EffectKind, Scenario, Time};
+use detente_core::{BetaPrior, Breakdown, EffectKind, Scenario, Time};
 use serde::Serialize;
 
 use super::{DynamicsConfig, DynamicsError, Prepared, TOL, path};
@@ -224,6 +250,10 @@ pub struct Fight<'a> {
     /// One-time status-quo moves `[t][issue]`, months `0..=horizon+L`.
     moved: Vec<Vec<f64>>,
     cost: Vec<Vec<f64>>,
+    /// `C_i(t)`, `[t][party]`: the discounted cost of `L` months of war from month `t`.
+    renewed: Vec<Vec<f64>>,
+    /// What a broken deal leaves behind.
+    breakdown: Breakdown,
     weights: Vec<Vec<f64>>,
     discount: Vec<f64>,
     /// Issue values of every frontier point.
@@ -366,7 +396,7 @@ impl<'a> Fight<'a> {
                     .collect()
             })
             .collect();
-        let discount = prepared
+        let discount: Vec<f64> = prepared
             .actors
             .iter()
             .map(|&a| time.actor(a).map_or(1.0, |a| a.discount))
@@ -540,11 +570,30 @@ impl<'a> Fight<'a> {
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // `C_i(t)`: the discounted costs of `L` more months of war from month `t`, what a
+        // broken deal puts back on the party.
+        let renewed = (0..=horizon as usize)
+            .map(|t| {
+                (0..n)
+                    .map(|i| {
+                        let delta: f64 = discount[i];
+                        (0..lookahead as usize)
+                            .map(|s| delta.powi(s as i32) * base.cost[t + s][i])
+                            .sum()
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Self {
             scenario,
             prepared,
             horizon,
             lookahead,
+            renewed,
+            breakdown: time
+                .enforcement
+                .as_ref()
+                .map_or(Breakdown::default(), |e| e.breakdown),
             drifts,
             priors,
             belief_shift,
@@ -654,7 +703,12 @@ impl<'a> Fight<'a> {
                 let mut ok = true;
                 for i in 0..n {
                     let a = self.audience.as_ref().map_or(0.0, |a| a[tu][i][q]);
-                    gain[i] = p * (point.utilities[i] - fight[i]) - a;
+                    gain[i] = match self.breakdown {
+                        Breakdown::TermsStand => {
+                            point.utilities[i] - fight[i] - (1.0 - p) * self.renewed[tu][i] - a
+                        }
+                        Breakdown::BackToWar => p * (point.utilities[i] - fight[i]) - a,
+                    };
                     if gain[i] <= TOL {
                         ok = false;
                         break;
@@ -797,6 +851,13 @@ impl<'a> Fight<'a> {
         // `S_s`, the believed chance the war is still undecided at the start of month s.
         let mut alive = 1.0;
         for s in tu..tu + self.lookahead as usize {
+            // The month at the believed line: its flow `(1 − δ) u(x̂(s))`.
+            if delta < 1.0 {
+                value += factor
+                    * alive
+                    * (1.0 - delta)
+                    * self.prepared.utility_at(self.scenario, i, &line);
+            }
             if decisive {
                 value -= factor * alive * self.cost[s][i];
                 factor *= delta;
