@@ -12,65 +12,51 @@ use detente_sim::MonteCarloResult;
 use detente_sim::settle::{SettleLevers, SettlementReport};
 use serde::Serialize;
 
-/// The `detente.delay/1` document: the scenario's title, the month-by-month cost of delay and,
-/// for scenarios with terms of bargaining while fighting, the settlement forecast.
+/// A model report over time as a JSON document: the report's schema, the scenario's title, the
+/// report's fields inline and, for scenarios with terms of bargaining while fighting, the
+/// settlement forecast as `settlement`. [`DelayDocument`] and [`LeversDocument`] are its two
+/// uses.
 #[derive(Debug, Clone, Serialize)]
-pub struct DelayDocument<'a> {
-    /// `detente.delay/1`.
+pub struct TimedDocument<'a, R, S> {
+    /// The report's schema (`detente.delay/1`, `detente.levers/1`).
     pub schema: &'static str,
     /// The scenario's title.
     pub title: &'a str,
-    /// The delay model's report, its fields inline.
+    /// The model's report, its fields inline.
     #[serde(flatten)]
-    pub report: &'a DelayReport,
+    pub report: &'a R,
     /// The settlement forecast, when the scenario fights while it bargains.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub settlement: Option<&'a SettlementReport>,
+    pub settlement: Option<&'a S>,
 }
 
-impl<'a> DelayDocument<'a> {
+/// A report type with a JSON document of its own.
+pub trait Schema {
+    /// The document's `schema` field.
+    const SCHEMA: &'static str;
+}
+
+impl Schema for DelayReport {
+    const SCHEMA: &'static str = "detente.delay/1";
+}
+
+impl Schema for LeversReport {
+    const SCHEMA: &'static str = "detente.levers/1";
+}
+
+/// The `detente.delay/1` document: the month-by-month cost of delay and the settlement
+/// forecast.
+pub type DelayDocument<'a> = TimedDocument<'a, DelayReport, SettlementReport>;
+
+/// The `detente.levers/1` document: each lever and pair against the baseline and each one's
+/// shift of the settlement forecast.
+pub type LeversDocument<'a> = TimedDocument<'a, LeversReport, SettleLevers>;
+
+impl<'a, R: Schema, S> TimedDocument<'a, R, S> {
     /// The document of `report` (and `settlement`) on `scenario`.
-    pub fn new(
-        scenario: &'a Scenario,
-        report: &'a DelayReport,
-        settlement: Option<&'a SettlementReport>,
-    ) -> Self {
+    pub fn new(scenario: &'a Scenario, report: &'a R, settlement: Option<&'a S>) -> Self {
         Self {
-            schema: "detente.delay/1",
-            title: &scenario.meta.title,
-            report,
-            settlement,
-        }
-    }
-}
-
-/// The `detente.levers/1` document: the scenario's title, each lever and pair against the
-/// baseline and, for scenarios with terms of bargaining while fighting, each one's shift of the
-/// settlement forecast.
-#[derive(Debug, Clone, Serialize)]
-pub struct LeversDocument<'a> {
-    /// `detente.levers/1`.
-    pub schema: &'static str,
-    /// The scenario's title.
-    pub title: &'a str,
-    /// The lever comparison, its fields inline.
-    #[serde(flatten)]
-    pub report: &'a LeversReport,
-    /// Each lever's shift of the settlement forecast, when the scenario fights while it
-    /// bargains.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settlement: Option<&'a SettleLevers>,
-}
-
-impl<'a> LeversDocument<'a> {
-    /// The document of `report` (and `settlement`) on `scenario`.
-    pub fn new(
-        scenario: &'a Scenario,
-        report: &'a LeversReport,
-        settlement: Option<&'a SettleLevers>,
-    ) -> Self {
-        Self {
-            schema: "detente.levers/1",
+            schema: R::SCHEMA,
             title: &scenario.meta.title,
             report,
             settlement,

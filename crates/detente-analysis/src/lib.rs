@@ -37,7 +37,7 @@ pub mod documents;
 pub mod packages;
 mod targets;
 
-pub use documents::{DelayDocument, ForecastDocument, LeversDocument};
+pub use documents::{DelayDocument, ForecastDocument, LeversDocument, Schema, TimedDocument};
 pub use packages::{IssueValue, Packages, ProblemKind, describe_package, fmt_num};
 pub use targets::{Selection, UnknownModel};
 

@@ -699,15 +699,18 @@ fn run_interruptible<T: Send>(
     }
 }
 
-/// Monte Carlo bands (`detente montecarlo --format json`).
+/// Monte Carlo bands (`kind = "montecarlo"`, as `detente montecarlo --format json`) or tornados
+/// and regression coefficients (`kind = "sensitivity"`, as `detente sensitivity --format
+/// json`): the two uncertainty runs share every option.
 #[pyfunction]
-#[pyo3(signature = (scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
+#[pyo3(signature = (kind, scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
 #[expect(
     clippy::too_many_arguments,
     reason = "one per CLI option; Python passes them by keyword"
 )]
-fn montecarlo(
+fn uncertainty(
     py: Python<'_>,
+    kind: &str,
     scenario: &PyScenario,
     models_: Vec<String>,
     trials: Option<u64>,
@@ -722,55 +725,39 @@ fn montecarlo(
 ) -> PyResult<String> {
     let noise = noise(&noise_, no_scenario_uncertainty)?;
     let targets = targets(scenario, &models_, package_step, months, levers)?;
-    let config = MonteCarloConfig {
-        trials: trials.unwrap_or(MonteCarloConfig::default().trials),
-        seed,
-        noise,
-        ..MonteCarloConfig::default()
-    };
     let s = &scenario.scenario;
-    let result = run_interruptible(py, threads, progress, |report, stop| {
-        detente_analysis::montecarlo(s, &targets, &config, report, stop)
-    })?
-    .map_err(|e| analysis_error(&scenario.name, e))?;
-    to_json(&result)
-}
-
-/// Tornados and regression coefficients (`detente sensitivity --format json`).
-#[pyfunction]
-#[pyo3(signature = (scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one per CLI option; Python passes them by keyword"
-)]
-fn sensitivity(
-    py: Python<'_>,
-    scenario: &PyScenario,
-    models_: Vec<String>,
-    trials: Option<u64>,
-    seed: u64,
-    noise_: Vec<String>,
-    no_scenario_uncertainty: bool,
-    package_step: Option<f64>,
-    months: Option<u32>,
-    levers: Vec<String>,
-    threads: Option<usize>,
-    progress: Option<Py<PyAny>>,
-) -> PyResult<String> {
-    let noise = noise(&noise_, no_scenario_uncertainty)?;
-    let targets = targets(scenario, &models_, package_step, months, levers)?;
-    let config = SensitivityConfig {
-        trials: trials.unwrap_or(SensitivityConfig::default().trials),
-        seed,
-        noise,
-        ..SensitivityConfig::default()
-    };
-    let s = &scenario.scenario;
-    let result = run_interruptible(py, threads, progress, |report, stop| {
-        detente_analysis::sensitivity(s, &targets, &config, report, stop)
-    })?
-    .map_err(|e| analysis_error(&scenario.name, e))?;
-    to_json(&result)
+    let failed = |e| analysis_error(&scenario.name, e);
+    match kind {
+        "montecarlo" => {
+            let config = MonteCarloConfig {
+                trials: trials.unwrap_or(MonteCarloConfig::default().trials),
+                seed,
+                noise,
+                ..MonteCarloConfig::default()
+            };
+            let result = run_interruptible(py, threads, progress, |report, stop| {
+                detente_analysis::montecarlo(s, &targets, &config, report, stop)
+            })?
+            .map_err(failed)?;
+            to_json(&result)
+        }
+        "sensitivity" => {
+            let config = SensitivityConfig {
+                trials: trials.unwrap_or(SensitivityConfig::default().trials),
+                seed,
+                noise,
+                ..SensitivityConfig::default()
+            };
+            let result = run_interruptible(py, threads, progress, |report, stop| {
+                detente_analysis::sensitivity(s, &targets, &config, report, stop)
+            })?
+            .map_err(failed)?;
+            to_json(&result)
+        }
+        other => Err(DetenteError::new_err(format!(
+            "unknown uncertainty run `{other}`: use `montecarlo` or `sensitivity`"
+        ))),
+    }
 }
 
 /// Python's module `detente._native`.
@@ -786,8 +773,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bargain, m)?)?;
     m.add_function(wrap_pyfunction!(delay, m)?)?;
     m.add_function(wrap_pyfunction!(levers, m)?)?;
-    m.add_function(wrap_pyfunction!(montecarlo, m)?)?;
-    m.add_function(wrap_pyfunction!(sensitivity, m)?)?;
+    m.add_function(wrap_pyfunction!(uncertainty, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_class::<negotiation::PyDomain>()?;
     m.add_function(wrap_pyfunction!(negotiation::genius_domain, m)?)?;

@@ -319,14 +319,19 @@ pub(crate) fn check_name(file: &str, node: Node, name: &str) -> Result<(), Geniu
     Ok(())
 }
 
-fn parse_xml<'a>(file: &str, text: &'a str) -> Result<Document<'a>, GeniusError> {
+// The XML helpers below are shared with `genius_full`, the reader of every GENIUS domain kind.
+
+pub(super) fn parse_xml<'a>(file: &str, text: &'a str) -> Result<Document<'a>, GeniusError> {
     Document::parse(text).map_err(|e| GeniusError::Xml {
         file: file.to_string(),
         message: e.to_string(),
     })
 }
 
-fn elements<'a, 'i>(node: Node<'a, 'i>, tag: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
+pub(super) fn elements<'a, 'i>(
+    node: Node<'a, 'i>,
+    tag: &'static str,
+) -> impl Iterator<Item = Node<'a, 'i>> {
     node.descendants()
         .filter(move |n| n.is_element() && n.tag_name().name() == tag)
 }
@@ -362,7 +367,11 @@ fn check_discrete(file: &str, issue: Node) -> Result<(), GeniusError> {
     Ok(())
 }
 
-fn attr<'a>(file: &str, node: Node<'a, '_>, attribute: &str) -> Result<&'a str, GeniusError> {
+pub(super) fn attr<'a>(
+    file: &str,
+    node: Node<'a, '_>,
+    attribute: &str,
+) -> Result<&'a str, GeniusError> {
     node.attribute(attribute)
         .ok_or_else(|| GeniusError::MissingAttribute {
             file: file.to_string(),
@@ -371,7 +380,7 @@ fn attr<'a>(file: &str, node: Node<'a, '_>, attribute: &str) -> Result<&'a str, 
         })
 }
 
-fn number(file: &str, node: Node, attribute: &str) -> Result<f64, GeniusError> {
+pub(super) fn number(file: &str, node: Node, attribute: &str) -> Result<f64, GeniusError> {
     let text = attr(file, node, attribute)?;
     text.trim()
         .parse::<f64>()
@@ -385,7 +394,7 @@ fn number(file: &str, node: Node, attribute: &str) -> Result<f64, GeniusError> {
         })
 }
 
-fn invalid(file: &str, node: Node, message: &str) -> GeniusError {
+pub(super) fn invalid(file: &str, node: Node, message: &str) -> GeniusError {
     GeniusError::Invalid {
         file: file.to_string(),
         element: node.tag_name().name().to_string(),

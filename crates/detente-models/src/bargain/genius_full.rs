@@ -35,10 +35,10 @@
 
 use std::fmt;
 
-use roxmltree::{Document, Node};
+use roxmltree::Node;
 use serde::Serialize;
 
-use super::genius::GeniusError;
+use super::genius::{GeniusError, attr, elements, invalid, number, parse_xml};
 use super::{Domain, DomainIssue, Package, Value};
 
 /// Most values an integer issue may enumerate.
@@ -747,47 +747,4 @@ fn nonlinear(domain: &GeniusDomain, file: &str, root: Node) -> Result<GeniusUtil
         max_utility,
         rectangles,
     })
-}
-
-fn parse_xml<'a>(file: &str, text: &'a str) -> Result<Document<'a>, GeniusError> {
-    Document::parse(text).map_err(|e| GeniusError::Xml {
-        file: file.to_string(),
-        message: e.to_string(),
-    })
-}
-
-fn elements<'a, 'i>(node: Node<'a, 'i>, tag: &'static str) -> impl Iterator<Item = Node<'a, 'i>> {
-    node.descendants()
-        .filter(move |n| n.is_element() && n.tag_name().name() == tag)
-}
-
-fn attr<'a>(file: &str, node: Node<'a, '_>, attribute: &str) -> Result<&'a str, GeniusError> {
-    node.attribute(attribute)
-        .ok_or_else(|| GeniusError::MissingAttribute {
-            file: file.to_string(),
-            element: node.tag_name().name().to_string(),
-            attribute: attribute.to_string(),
-        })
-}
-
-fn number(file: &str, node: Node, attribute: &str) -> Result<f64, GeniusError> {
-    let text = attr(file, node, attribute)?;
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| GeniusError::NotANumber {
-            file: file.to_string(),
-            element: node.tag_name().name().to_string(),
-            attribute: attribute.to_string(),
-            value: text.to_string(),
-        })
-}
-
-fn invalid(file: &str, node: Node, message: &str) -> GeniusError {
-    GeniusError::Invalid {
-        file: file.to_string(),
-        element: node.tag_name().name().to_string(),
-        message: message.to_string(),
-    }
 }

@@ -338,6 +338,32 @@ def _sim_trials(what: str, trials: Optional[int]) -> Optional[int]:
     return trials
 
 
+def _uncertainty(
+    kind: str,
+    scenario: ScenarioLike,
+    models: Union[str, Sequence[str]],
+    trials: Optional[int],
+    seed: int,
+    noise: Union[str, Sequence[str], None],
+    no_scenario_uncertainty: bool,
+    package_step: Optional[float],
+    months: Optional[int],
+    levers: Union[str, Sequence[str], None],
+    threads: Optional[int],
+    progress: Progress,
+) -> Any:
+    """The run shared by :func:`montecarlo` and :func:`sensitivity`: the parsed JSON document."""
+    s = _scenario(scenario)
+    n = _sim_trials(kind, trials)
+    with _Bar(progress, n or 0, kind) as callback:
+        doc = _native.uncertainty(
+            kind, s, _strings("models", models), n, seed, _strings("noise", noise),
+            no_scenario_uncertainty, package_step, months, _strings("levers", levers), threads,
+            callback,
+        )
+    return json.loads(doc)
+
+
 def montecarlo(
     scenario: ScenarioLike,
     *,
@@ -356,15 +382,11 @@ def montecarlo(
     compromise, median, nash, eum, package, delay; ``noise`` entries like ``"position=5"``.
     The same seed gives the same result on any number of ``threads``. ``progress``: True for a
     tqdm bar (when tqdm is installed), False for none, or a callable given the trials done."""
-    s = _scenario(scenario)
-    n = _sim_trials("montecarlo", trials)
-    with _Bar(progress, n or 0, "montecarlo") as callback:
-        doc = _native.montecarlo(
-            s, _strings("models", models), n, seed, _strings("noise", noise),
-            no_scenario_uncertainty, package_step, months, _strings("levers", levers), threads,
-            callback,
-        )
-    return MonteCarloResult(json.loads(doc))
+    doc = _uncertainty(
+        "montecarlo", scenario, models, trials, seed, noise, no_scenario_uncertainty, package_step,
+        months, levers, threads, progress,
+    )
+    return MonteCarloResult(doc)
 
 
 def sensitivity(
@@ -383,15 +405,11 @@ def sensitivity(
 ) -> SensitivityResult:
     """Tornados and standardised regression coefficients (``detente sensitivity``);
     ``trials`` is the regression's sample (0 skips it). Options as :func:`montecarlo`."""
-    s = _scenario(scenario)
-    n = _sim_trials("sensitivity", trials)
-    with _Bar(progress, n or 0, "sensitivity") as callback:
-        doc = _native.sensitivity(
-            s, _strings("models", models), n, seed, _strings("noise", noise),
-            no_scenario_uncertainty, package_step, months, _strings("levers", levers), threads,
-            callback,
-        )
-    return SensitivityResult(json.loads(doc))
+    doc = _uncertainty(
+        "sensitivity", scenario, models, trials, seed, noise, no_scenario_uncertainty, package_step,
+        months, levers, threads, progress,
+    )
+    return SensitivityResult(doc)
 
 
 def backtest(

@@ -93,20 +93,8 @@ def levers(
     rate_noise: Optional[float],
     position_draws: Optional[int],
 ) -> str: ...
-def montecarlo(
-    scenario: Scenario,
-    models_: List[str],
-    trials: Optional[int],
-    seed: int,
-    noise_: List[str],
-    no_scenario_uncertainty: bool,
-    package_step: Optional[float],
-    months: Optional[int],
-    levers: List[str],
-    threads: Optional[int],
-    progress: Optional[Callable[[int], Any]],
-) -> str: ...
-def sensitivity(
+def uncertainty(
+    kind: str,
     scenario: Scenario,
     models_: List[str],
     trials: Optional[int],
