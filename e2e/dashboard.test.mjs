@@ -128,7 +128,15 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   // Each move with its reason, worded by the server (the same sentence as the CLI's report).
   assert.match(await page.locator("#forecast-view .moves li").first().innerText(),
     /^Round \d+: \S.* (expects to lose a confrontation|compromises with|capitulates to) /);
-  assert.equal(await page.locator('[data-chart="eum-rounds"] svg g.series').count(), 9);
+  // Nine actors hold positions on the ceasefire; those that move together share one line, and
+  // the caption names them.
+  const lines = await page.locator('[data-chart="eum-rounds"] svg g.series path')
+    .evaluateAll((ps) => ps.map((p) => p.getAttribute("d")));
+  assert.equal(new Set(lines).size, lines.length, "two EUM lines coincide");
+  assert.ok(lines.length >= 2 && lines.length <= 9, `${lines.length} EUM lines`);
+  if (lines.length < 9) {
+    assert.match(await page.locator('[data-chart="eum-rounds"] figcaption').innerText(), /share one line/);
+  }
   await page.screenshot({ path: join(shots, "forecast.png"), fullPage: true });
   step("forecast run");
 
@@ -343,6 +351,11 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   await rpage.goto(`file://${report}`);
   await rpage.locator('[data-chart="frontier"] svg').waitFor();
   assert.equal(await rpage.locator('[data-chart="eum-rounds"] svg').count(), 8);
+  // No EUM line is drawn on top of another: actors that move together share one line.
+  for (const chart of await rpage.locator('[data-chart="eum-rounds"] svg').all()) {
+    const paths = await chart.locator("g.series path").evaluateAll((ps) => ps.map((p) => p.getAttribute("d")));
+    assert.equal(new Set(paths).size, paths.length, "two EUM lines coincide");
+  }
   await rpage.screenshot({ path: join(shots, "report.png") });
   assert.doesNotMatch(await rpage.locator("table.solutions").innerText(), /object|undefined|NaN/);
   await rpage.locator("#bargain-view").screenshot({ path: join(shots, "report-bargain.png") });

@@ -635,7 +635,7 @@ fn write_settlement(
     )?;
     writeln!(
         out,
-        "Each trial draws the front's monthly moves (the drift's sd){}{}; every party values fighting on by its own belief about the front ({} months ahead), learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds. A deal comes in the first month in which some package beats every party's own value of fighting on; its terms are that month's Nash package.",
+        "Each trial draws the front's monthly moves (the drift's sd){}{}; every party values fighting on by its own belief about the front ({} ahead), learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds. A deal comes in the first month in which some package beats every party's own value of fighting on; its terms are that month's Nash package.",
         if f.rate_noise > 0.0 {
             format!(
                 ", the true drift rate (relative sd {})",
@@ -652,8 +652,14 @@ fn write_settlement(
         } else {
             String::new()
         },
-        scenario.time.as_ref().map_or(0, |t| t.lookahead),
+        match scenario.time.as_ref().map_or(0, |t| t.lookahead) {
+            1 => "1 month".to_owned(),
+            n => format!("{n} months"),
+        },
     )?;
+    if let Some(c) = &f.events {
+        write_conditioning(out, scenario, c)?;
+    }
     writeln!(out)?;
     writeln!(out, "P(deal by month), with a 95% interval:")?;
     for b in &f.by_month {
@@ -829,4 +835,42 @@ fn write_decisive(
         parts.join(", "),
         wins.join(", ")
     )
+}
+
+/// What the `[[time.events]]` did to the settlement forecast.
+fn write_conditioning(
+    out: &mut dyn Write,
+    scenario: &Scenario,
+    c: &detente_sim::settle::Conditioning,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "Conditioned on {} observed event{} (`[[time.events]]`): every trial is weighted by how likely it makes them (an agreement or none by a month: 1 or 0; an observed status quo: a Gaussian kernel with the event's error) and the trials are drawn again by those weights, so what follows is the posterior. {} of {} trials fit the events; effective sample size {:.0}.",
+        c.events,
+        if c.events == 1 { "" } else { "s" },
+        c.consistent,
+        c.trials,
+        c.ess,
+    )?;
+    if c.small {
+        writeln!(
+            out,
+            "Warning: the effective sample size is small; the posterior rests on few trials. Run more trials (`--trials`)."
+        )?;
+    }
+    if let Some(time) = &scenario.time {
+        for ((d, prior), post) in time.drift.iter().zip(&c.rate_prior).zip(&c.rate_posterior) {
+            let name = scenario
+                .issues
+                .get(d.issue.0)
+                .map_or("?", |i| i.name.as_str());
+            writeln!(
+                out,
+                "  {name}: true drift {} points a month over the trials before the events, {} after.",
+                fmt_num(*prior),
+                fmt_num(*post)
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -441,3 +441,43 @@ fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
         .stderr(predicate::str::contains("cannot create"))
         .stderr(predicate::str::contains("help: give --plot a folder"));
 }
+
+/// The HTML report opens with a summary (one line per part that ran) and a contents list whose
+/// links reach every section (issue 16: "one 18,000-pixel page with no contents or summary").
+#[test]
+fn html_report_opens_with_a_summary_and_contents() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.html");
+    detente()
+        .arg("report")
+        .arg(istanbul())
+        .args(["--trials", "50", "--sensitivity-trials", "20", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let html = std::fs::read_to_string(&out).unwrap();
+    let summary = html.find("class=\"report-summary\"").expect("a summary");
+    let contents = html.find("<nav class=\"contents\"").expect("contents");
+    let first = html
+        .find("<h2 id=\"section-1\">")
+        .expect("numbered sections");
+    assert!(summary < contents && contents < first);
+    for part in [
+        "Headline forecast</strong>",
+        "Package deal</strong>",
+        "When a deal comes</strong>",
+    ] {
+        assert!(
+            html[summary..contents].contains(part),
+            "summary lacks `{part}`"
+        );
+    }
+    let sections = html.matches("<h2 id=\"section-").count();
+    assert!(sections >= 6, "{sections} sections");
+    for k in 1..=sections {
+        assert!(
+            html[contents..first].contains(&format!("href=\"#section-{k}\"")),
+            "contents lack section {k}"
+        );
+    }
+}

@@ -49,6 +49,20 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ),
     ("delay_table_istanbul", "istanbul", &["delay"]),
     ("delay_table_drift", "drift", &["delay"]),
+    (
+        "delay_table_events",
+        "events",
+        &[
+            "delay", "--step", "10", "--loss", "linear", "--trials", "300",
+        ],
+    ),
+    (
+        "delay_json_events",
+        "events",
+        &[
+            "delay", "--step", "10", "--loss", "linear", "--trials", "300", "--format", "json",
+        ],
+    ),
     ("levers_table_istanbul", "istanbul", &["levers"]),
     (
         "report_md_istanbul",
@@ -184,6 +198,16 @@ fn delay_table_istanbul() {
 #[test]
 fn delay_table_drift() {
     check("delay_table_drift");
+}
+
+#[test]
+fn delay_table_events() {
+    check("delay_table_events");
+}
+
+#[test]
+fn delay_json_events() {
+    check("delay_json_events");
 }
 
 #[test]

@@ -205,6 +205,51 @@ pub struct TimeFile {
     /// `[[time.decisive]]`: the analyst's monthly chance that a side wins outright.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisive: Vec<DecisiveFile>,
+    /// `[[time.events]]`: what has been observed since month 0.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventFile>,
+}
+
+/// What kind of observation a `[[time.events]]` entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EventKindFile {
+    /// An issue's status quo observed at a value, with an error.
+    StatusQuo,
+    /// No agreement by the month (inclusive).
+    NoDeal,
+    /// An agreement by the month (inclusive).
+    Deal,
+    /// A lever pulled in the month.
+    Lever,
+}
+
+/// `[[time.events]]`: a dated observation that the settlement forecast conditions on.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    /// `status-quo`, `no-deal`, `deal` or `lever`.
+    pub kind: EventKindFile,
+    /// The month observed, `0..=horizon`.
+    pub month: i64,
+    /// Issue id (`status-quo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// The value observed on the issue's scale (`status-quo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    /// The observation's error, an sd in scale points, `> 0` (`status-quo`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<f64>,
+    /// Lever id (`lever`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lever: Option<String>,
+    /// Where the observation comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Why it is read this way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// `[[time.victory]]`: what one party believes about the monthly chance that the war ends

@@ -22,15 +22,15 @@ pub use diagnostic::{
 pub use file::{
     AcrossFile, ActorFile, ActorTimeFile, AnchorFile, AudienceCostFile, BeliefFile, Breakdown,
     DecisionRuleFile, DecisiveFile, DriftFile, EffectFile, EffectKindFile, EnforcementFile,
-    EnforcementTermFile, IssueFile, LeverFile, MetaFile, PositionFile, RoleFile, ScenarioFile,
-    TimeFile, VictoryFile,
+    EnforcementTermFile, EventFile, EventKindFile, IssueFile, LeverFile, MetaFile, PositionFile,
+    RoleFile, ScenarioFile, TimeFile, VictoryFile,
 };
 pub use parse::{Format, MAX_SCENARIO_BYTES, Parsed, parse};
 pub use scenario::{
     Actor, ActorIndex, ActorTime, Anchor, AudienceCost, Belief, BetaPrior, Capability,
     DEFAULT_HORIZON, DEFAULT_LOOKAHEAD, DecisionRule, Decisive, Drift, Effect, EffectKind,
-    Enforcement, EnforcementTerm, Issue, IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role,
-    Salience, Scale, Scenario, Time, Uncertainty, Victory,
+    Enforcement, EnforcementTerm, Event, EventKind, Issue, IssueIndex, Lever, MAX_HORIZON,
+    Metadata, Position, Role, Salience, Scale, Scenario, Time, Uncertainty, Victory,
 };
 pub use text::MAX_LINE_CHARS;
 pub use validate::{

@@ -302,6 +302,44 @@ pub struct Time {
     pub victory: Vec<Victory>,
     /// The analyst's monthly chance that each side wins outright, at most one per actor.
     pub decisive: Vec<Decisive>,
+    /// Observations since month 0 that the settlement forecast conditions on, in file order.
+    pub events: Vec<Event>,
+}
+
+/// A dated observation (`[[time.events]]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// The month observed, `0..=horizon`.
+    pub month: u32,
+    /// What was observed.
+    pub kind: EventKind,
+    /// Where it comes from.
+    pub source: Option<String>,
+    /// Why it is read this way.
+    pub why: Option<String>,
+}
+
+/// What an [`Event`] observed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum EventKind {
+    /// The issue's status quo in the month was `value`, give or take `error` (an sd, `> 0`).
+    StatusQuo {
+        /// The issue.
+        issue: IssueIndex,
+        /// The value observed, on the scale.
+        value: f64,
+        /// The observation's sd, scale points.
+        error: f64,
+    },
+    /// No agreement in any month up to and including this one.
+    NoDeal,
+    /// An agreement in some month up to and including this one.
+    Deal,
+    /// The lever was pulled in the month: its effects start then.
+    Lever {
+        /// The lever's id (a lever of `[time]`).
+        lever: String,
+    },
 }
 
 impl Default for Time {
@@ -318,6 +356,7 @@ impl Default for Time {
             enforcement: None,
             victory: Vec::new(),
             decisive: Vec::new(),
+            events: Vec::new(),
         }
     }
 }
@@ -354,6 +393,7 @@ impl Time {
             || self.enforcement.is_some()
             || !self.victory.is_empty()
             || self.decisive.iter().any(|d| d.per_month > 0.0)
+            || !self.events.is_empty()
     }
 
     /// `actor`'s belief that the war ends decisively, if it holds one.

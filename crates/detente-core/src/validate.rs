@@ -4,6 +4,7 @@
 //! instead of stopping at the first, and each problem names its field path and the fix. Spans are
 //! attached later by [`crate::parse`], which knows the source text.
 
+mod events;
 mod fighting;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -820,6 +821,7 @@ impl Checker {
             enforcement: fighting.enforcement,
             victory: fighting.victory,
             decisive: fighting.decisive,
+            events: self.events(path, time, &refs, horizon),
         }
     }
 

@@ -1389,3 +1389,99 @@ fn r12_victory_errors() {
         )],
     );
 }
+
+/// `fought()` with `events` appended; the events start on line 93.
+fn with_events(events: &str) -> String {
+    format!("{}\n{events}", fought())
+}
+
+#[test]
+fn r13_events_are_read_and_bad_ones_refused() {
+    let ok = with_events(
+        "[[time.events]]\nkind = \"status-quo\"\nissue = \"i\"\nmonth = 3\nvalue = 40\nerror = 2\nsource = \"s\"\nwhy = \"w\"\n\n[[time.events]]\nkind = \"no-deal\"\nmonth = 2\nsource = \"s\"\nwhy = \"w\"\n\n[[time.events]]\nkind = \"lever\"\nlever = \"truce\"\nmonth = 1\nsource = \"s\"\nwhy = \"w\"\n",
+    );
+    assert_eq!(ok.lines().nth(92), Some("[[time.events]]"));
+    let time = parse("events.toml", &ok).unwrap().scenario.time.unwrap();
+    assert_eq!(time.events.len(), 3);
+    assert_eq!(time.events[0].month, 3);
+    assert!(matches!(
+        time.events[0].kind,
+        detente_core::EventKind::StatusQuo { value, error, .. } if value == 40.0 && error == 2.0
+    ));
+    assert!(time.has_fighting_terms());
+    let one = |body: &str| {
+        with_events(&format!(
+            "[[time.events]]\n{body}source = \"s\"\nwhy = \"w\"\n"
+        ))
+    };
+    check(
+        "event-after-horizon.toml",
+        &one("kind = \"no-deal\"\nmonth = 13\n"),
+        &[at(
+            "time.events[0].month",
+            "month 13 is outside the months modelled, 0..=12",
+            95,
+        )],
+    );
+    check(
+        "event-before-date.toml",
+        &one("kind = \"no-deal\"\nmonth = -1\n"),
+        &[at("time.events[0].month", "month -1 is outside", 95)],
+    );
+    check(
+        "event-issue.toml",
+        &one("kind = \"status-quo\"\nissue = \"nope\"\nmonth = 1\nvalue = 3\nerror = 1\n"),
+        &[at("time.events[0].issue", "unknown issue `nope`", 95)],
+    );
+    check(
+        "event-error.toml",
+        &one("kind = \"status-quo\"\nissue = \"i\"\nmonth = 1\nvalue = 3\nerror = 0\n"),
+        &[at(
+            "time.events[0].error",
+            "error 0 is not a positive number",
+            98,
+        )],
+    );
+    check(
+        "event-value.toml",
+        &one("kind = \"status-quo\"\nissue = \"i\"\nmonth = 1\nvalue = 300\nerror = 1\n"),
+        &[at(
+            "time.events[0].value",
+            "value 300 is off the issue's scale",
+            97,
+        )],
+    );
+    check(
+        "event-lever.toml",
+        &one("kind = \"lever\"\nlever = \"nope\"\nmonth = 1\n"),
+        &[at("time.events[0].lever", "unknown lever `nope`", 95)],
+    );
+    check(
+        "event-misplaced.toml",
+        &one("kind = \"no-deal\"\nmonth = 1\nvalue = 3\n"),
+        &[at("time.events[0].value", "does not read `value`", 96)],
+    );
+    let contradicting = with_events(
+        "[[time.events]]\nkind = \"deal\"\nmonth = 2\nsource = \"s\"\nwhy = \"w\"\n\n[[time.events]]\nkind = \"no-deal\"\nmonth = 4\nsource = \"s\"\nwhy = \"w\"\n",
+    );
+    let e = parse("contradicting.toml", &contradicting).unwrap_err();
+    assert_eq!(e.errors().len(), 1, "{e}");
+    let finding = e.errors()[0].finding();
+    assert_eq!(finding.path.to_string(), "time.events");
+    assert!(
+        finding.message.contains("contradict"),
+        "{}",
+        finding.message
+    );
+    let bare = with_events("[[time.events]]\nkind = \"no-deal\"\nmonth = 1\n");
+    let parsed = parse("bare.toml", &bare).unwrap();
+    let shown: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    assert!(
+        shown.iter().any(|w| w.contains("has no `why`")),
+        "{shown:?}"
+    );
+    assert!(
+        shown.iter().any(|w| w.contains("has no `source`")),
+        "{shown:?}"
+    );
+}

@@ -754,6 +754,8 @@ pub fn html(input: &ReportInput<'_>) -> String {
     if let Some(caveat) = &s.meta.caveat {
         let _ = writeln!(h, "<p class=\"caveat\">{}</p>", esc(caveat));
     }
+    // The sections are written first and given their contents and summary afterwards.
+    let start = h.len();
     if let Some(rows) = headline_rows(f) {
         let _ = writeln!(
             h,
@@ -827,6 +829,11 @@ pub fn html(input: &ReportInput<'_>) -> String {
             "<h2>Sensitivity</h2>\n<p>Which inputs move a forecast most when each alone goes to the ends of its range. Pick a forecast.</p>\n<div id=\"sensitivity-view\"></div>"
         );
     }
+    let body = h.split_off(start);
+    let (body, sections) = number_sections(&body);
+    h.push_str(&summary(input, f));
+    h.push_str(&contents(&sections));
+    h.push_str(&body);
     let _ = writeln!(
         h,
         "<noscript><p class=\"note\">The charts need JavaScript; the tables do not.</p></noscript>\n</main>\n\
@@ -834,6 +841,111 @@ pub fn html(input: &ReportInput<'_>) -> String {
         script_json(&data),
         inline_modules()
     );
+    h
+}
+
+/// Gives every `<h2>` of `body` an id (`section-1`, `section-2`, …) and returns the rewritten
+/// body with each section's id and title.
+fn number_sections(body: &str) -> (String, Vec<(String, String)>) {
+    let mut out = String::with_capacity(body.len() + 64);
+    let mut sections = Vec::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("<h2>") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 4..];
+        let Some(end) = after.find("</h2>") else {
+            out.push_str(&rest[at..]);
+            rest = "";
+            break;
+        };
+        let title = &after[..end];
+        let id = format!("section-{}", sections.len() + 1);
+        let _ = write!(out, "<h2 id=\"{id}\">{title}</h2>");
+        sections.push((id, title.to_owned()));
+        rest = &after[end + 5..];
+    }
+    out.push_str(rest);
+    (out, sections)
+}
+
+/// The contents: one link per section (titles are already escaped).
+fn contents(sections: &[(String, String)]) -> String {
+    let mut h =
+        String::from("<nav class=\"contents\" aria-label=\"Contents\"><h2>Contents</h2><ol>");
+    for (id, title) in sections {
+        let _ = write!(h, "<li><a href=\"#{id}\">{title}</a></li>");
+    }
+    h.push_str("</ol></nav>\n");
+    h
+}
+
+/// The summary at the top: the one-line answer of each part of the report that ran.
+fn summary(input: &ReportInput<'_>, f: &Forecast) -> String {
+    let mut items: Vec<String> = Vec::new();
+    if let Some(rows) = headline_rows(f) {
+        let shown: Vec<String> = rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} [80%: {}]",
+                    esc(&r.issue),
+                    esc(&r.value),
+                    esc(&r.intervals[1])
+                )
+            })
+            .collect();
+        items.push(format!(
+            "<strong>Headline forecast</strong>: {}.",
+            shown.join("; ")
+        ));
+    }
+    if let Ok(b) = &input.bargain
+        && let Some(nash) = b.solutions.nash.as_ref()
+    {
+        let issue_name = |id: &str| {
+            input
+                .scenario
+                .issues
+                .iter()
+                .find(|i| i.id == id)
+                .map_or_else(|| id.to_owned(), |i| i.name.clone())
+        };
+        items.push(format!(
+            "<strong>Package deal</strong>: the Nash package is {}.",
+            b.issues
+                .iter()
+                .zip(&nash.package)
+                .map(|(i, x)| format!("{} {x:.0}", esc(&issue_name(&i.id))))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(Ok(d)) = &input.delay {
+        items.push(format!(
+            "<strong>Cost of delay</strong>: {}",
+            esc(&ripeness_sentence(d))
+        ));
+    }
+    if let Some(Ok(settlement)) = &input.settlement {
+        items.push(format!(
+            "<strong>When a deal comes</strong>: {}",
+            esc(&crate::settlement::headline(&settlement.forecast))
+        ));
+    }
+    if let Some(mc) = input.montecarlo {
+        items.push(format!(
+            "<strong>Monte Carlo</strong>: {} trials (seed {}) of the forecasts under the scenario's uncertainty.",
+            mc.trials, mc.seed
+        ));
+    }
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from("<section class=\"report-summary\"><h2>Summary</h2><ul>");
+    for item in items {
+        let _ = write!(h, "<li>{item}</li>");
+    }
+    h.push_str("</ul></section>\n");
     h
 }
 

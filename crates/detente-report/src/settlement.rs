@@ -79,8 +79,19 @@ pub(crate) fn headline(settlement: &Settlement) -> String {
 }
 
 fn method(settlement: &Settlement) -> String {
+    let conditioned = settlement.events.as_ref().map_or_else(String::new, |c| {
+        format!(
+            " Conditioned on {} observed event{} (`[[time.events]]`): the trials are weighted by the events' likelihood and drawn again, so what follows is the posterior; {} of {} trials fit, effective sample size {:.0}{}.",
+            c.events,
+            if c.events == 1 { "" } else { "s" },
+            c.consistent,
+            c.trials,
+            c.ess,
+            if c.small { " (small: the posterior rests on few trials)" } else { "" }
+        )
+    });
     format!(
-        "{} trials, seed {}. Each party values fighting on by its own belief about the front, learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds; a deal comes in the first month in which some package beats every party's own value of fighting on, on that month's Nash terms.",
+        "{} trials, seed {}. Each party values fighting on by its own belief about the front, learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds; a deal comes in the first month in which some package beats every party's own value of fighting on, on that month's Nash terms.{conditioned}",
         settlement.trials, settlement.seed
     )
 }

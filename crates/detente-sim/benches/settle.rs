@@ -1,6 +1,7 @@
 //! Throughput of the settlement Monte Carlo (issue 12): 10,000 trials of the full
 //! bargaining-while-fighting model on the bundled Istanbul scenario (beliefs, learning, audience
-//! costs, enforcement), on 1 and 2 threads. Prints trials per second; run with
+//! costs, enforcement), on 1 and 2 threads, also conditioned on two `[[time.events]]`. Prints
+//! trials per second; run with
 //! `cargo bench -p detente-sim --bench settle`.
 
 use std::hint::black_box;
@@ -25,6 +26,16 @@ fn main() {
         e.terms.clear();
         e.breakdown = detente_core::Breakdown::BackToWar;
     }
+    // Conditioned on two events: no agreement by month 1 and the front observed in month 3
+    // (the month-by-month path is then kept for every trial).
+    let events = format!(
+        "{ISTANBUL}\n[[time.events]]\nkind = \"no-deal\"\nmonth = 1\nsource = \"bench\"\nwhy = \"bench\"\n\n[[time.events]]\nkind = \"status-quo\"\nissue = \"territory\"\nmonth = 3\nvalue = 77\nerror = 1\nsource = \"bench\"\nwhy = \"bench\"\n"
+    );
+    let Ok(events) = detente_core::parse("istanbul-events.toml", &events) else {
+        eprintln!("the Istanbul scenario with events does not parse");
+        return;
+    };
+    let events = events.scenario;
     let config = SettleConfig {
         trials: 10_000,
         seed: 1,
@@ -32,7 +43,11 @@ fn main() {
         position_draws: 20,
         ..SettleConfig::default()
     };
-    for (name, scenario) in [("istanbul", &scenario), ("istanbul-never-settles", &never)] {
+    for (name, scenario) in [
+        ("istanbul", &scenario),
+        ("istanbul-never-settles", &never),
+        ("istanbul-events", &events),
+    ] {
         for threads in [1, 2] {
             let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() else {
                 eprintln!("cannot build a pool of {threads} threads");

@@ -49,11 +49,23 @@
 //!   winner's imposed terms; those trials are counted in `P(decisive end by month)`, not in
 //!   `P(deal by month)` nor in the terms and movers.
 //!
+//! - Events ([`Settlement::events`], [`settle`] only): with `[[time.events]]` every trial gets
+//!   the events' likelihood as its weight (approximate Bayesian computation): 0 when a
+//!   `no-deal` or `deal` event is false of it; for an observed status quo the Gaussian kernel
+//!   `exp(−½ ((x − v) / e)²)`, `x` the trial's status quo in the event's month (its front while
+//!   it fights, else its terms), the event's `error` `e` the bandwidth. A `lever` event applies
+//!   the lever with its effects moved to start in the event's month. The weighted trials are
+//!   drawn again, as many as were run, by systematic resampling from one uniform of
+//!   `trial_rng(seed ^ EVENTS, 0)` (sampling-importance-resampling, Rubin 1988), so every
+//!   summary above reads the posterior; the intervals of `P(deal by month)` use Kish's
+//!   effective sample size `(Σw)²/Σw²` for `n`. The lever table and the belief grid are not
+//!   conditioned.
+//!
 //! # Assumptions
 //! Those of the model; the draws are independent across drifts and months; positions' draws are
 //! those of [`crate::perturb`] with no extra noise.
 
-use detente_core::{BetaPrior, Scenario, Time, Victory};
+use detente_core::{BetaPrior, Event, EventKind, Scenario, Time, Victory};
 use detente_models::dynamics::fighting::{Fight, TrialDraw, TrialOutcome};
 use detente_models::dynamics::{DynamicsConfig, DynamicsError, Prepared};
 use rayon::prelude::*;
@@ -69,6 +81,8 @@ pub const SETTLEMENT_SCHEMA: &str = "detente.settlement/1";
 const POSITIONS: u64 = 0x5C3A_A11D_0000_0001;
 /// Mixed into the seed for the bootstrap.
 const BOOTSTRAP: u64 = 0xB007_57A9_0000_0002;
+/// Mixed into the seed for resampling on the events.
+const EVENTS: u64 = 0xE7E7_75A9_0000_0003;
 /// The windows of the lever table, in months.
 pub const WINDOWS: [u32; 3] = [6, 12, 24];
 
@@ -182,6 +196,10 @@ pub struct Settlement {
     /// Share of trials that ended decisively, by winning party (party order; empty as above).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decisive_wins: Vec<(String, f64)>,
+    /// What conditioning on `[[time.events]]` did (absent without events): the forecast above
+    /// is then the posterior.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<Conditioning>,
 }
 
 /// One trial's outcome kept for aggregation.
@@ -193,6 +211,10 @@ struct Kept {
     terms: Option<Vec<f64>>,
     holds: Option<f64>,
     copy: usize,
+    /// The trial's true drift rates (file order).
+    rate: Vec<f64>,
+    /// Log-likelihood of the events given the trial (0 without events; `-inf`: rejected).
+    log_weight: f64,
 }
 
 /// The scenario copies and their prepared problems.
@@ -285,6 +307,7 @@ fn trials(
     copies: &Copies,
     config: &SettleConfig,
     levers: &[String],
+    events: &[Event],
 ) -> Result<(u32, Vec<Kept>), DynamicsError> {
     let dynamics = DynamicsConfig {
         levers: levers.to_vec(),
@@ -300,18 +323,25 @@ fn trials(
     let default_time = Time::default();
     let time = base.time.as_ref().unwrap_or(&default_time);
     let scales: Vec<f64> = base.issues.iter().map(|i| i.scale.width()).collect();
+    // Only an observed status quo needs the month-by-month path.
+    let traced = events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::StatusQuo { .. }));
     let kept = (0..config.trials)
         .into_par_iter()
         .map(|k| {
             let copy = (k % fights.len().max(1) as u64) as usize;
             let draw = draw(time, horizon, config, &scales, k);
-            let out: TrialOutcome = fights[copy].run(&draw, false);
+            let out: TrialOutcome = fights[copy].run(&draw, traced);
+            let log_weight = log_likelihood(events, &out);
             Kept {
                 month: out.deal_month,
                 decisive: out.decisive,
                 terms: out.terms,
                 holds: out.holds,
                 copy,
+                rate: draw.rate,
+                log_weight,
             }
         })
         .collect();
@@ -500,16 +530,198 @@ fn summarise(
         mean_holds: (!holds.is_empty()).then(|| holds.iter().sum::<f64>() / holds.len() as f64),
         decisive_by_month,
         decisive_wins,
+        events: None,
     }
 }
 
-/// The settlement forecast of `scenario` with `config.dynamics.levers` applied.
+/// The settlement forecast of `scenario` with `config.dynamics.levers` applied, conditioned on
+/// the scenario's `[[time.events]]` (see the module docs).
+///
+/// # Errors
+/// Those of the model, and [`DynamicsError::NoTrialFitsEvents`] when the events reject every
+/// trial.
 pub fn settle(scenario: &Scenario, config: &SettleConfig) -> Result<Settlement, DynamicsError> {
+    let events: Vec<Event> = scenario
+        .time
+        .as_ref()
+        .map(|t| t.events.clone())
+        .unwrap_or_default();
+    let pulled = pull_levers(scenario, &events);
+    let scenario = pulled.as_ref().unwrap_or(scenario);
     let copies = copies(scenario, config)?;
-    let levers = config.dynamics.levers.clone();
-    let (horizon, kept) = trials(scenario, &copies, config, &levers)?;
-    Ok(summarise(
-        scenario, &copies, config, &levers, horizon, &kept,
+    let mut levers = config.dynamics.levers.clone();
+    for e in &events {
+        if let EventKind::Lever { lever } = &e.kind
+            && !levers.contains(lever)
+        {
+            levers.push(lever.clone());
+        }
+    }
+    let (horizon, kept) = trials(scenario, &copies, config, &levers, &events)?;
+    if events.is_empty() {
+        return Ok(summarise(
+            scenario, &copies, config, &levers, horizon, &kept,
+        ));
+    }
+    let (resampled, conditioning) = condition(&kept, config, events.len())?;
+    let mut out = summarise(scenario, &copies, config, &levers, horizon, &resampled);
+    // The interval of a weighted share: the effective sample size stands for `n`.
+    for b in &mut out.by_month {
+        let half = 1.96 * (b.p * (1.0 - b.p) / conditioning.ess.max(1.0)).sqrt();
+        b.lo = (b.p - half).max(0.0);
+        b.hi = (b.p + half).min(1.0);
+    }
+    out.events = Some(conditioning);
+    Ok(out)
+}
+
+/// What conditioning on the events did ([`Settlement::events`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conditioning {
+    /// Events conditioned on.
+    pub events: usize,
+    /// Trials run (before resampling).
+    pub trials: u64,
+    /// Trials with a positive likelihood.
+    pub consistent: u64,
+    /// Kish's effective sample size of the weights, `(Σ w)² / Σ w²`.
+    pub ess: f64,
+    /// Whether the effective sample size is small (below 100 or a tenth of the trials): the
+    /// posterior then rests on few trials.
+    pub small: bool,
+    /// Each drift's true monthly rate, mean over the trials before conditioning (file order).
+    pub rate_prior: Vec<f64>,
+    /// The same, weighted by the events' likelihood: what the events say about the drift.
+    pub rate_posterior: Vec<f64>,
+}
+
+/// The events' log-likelihood given one trial: `-inf` when a `no-deal` or `deal` event is
+/// false of it, plus `−½ ((x − v) / e)²` for each observed status quo (a Gaussian kernel with
+/// the observation's error as its bandwidth), `x` the trial's status quo in the month: the
+/// front's value if the trial was still fighting, else the deal's (or the imposed) terms.
+fn log_likelihood(events: &[Event], out: &TrialOutcome) -> f64 {
+    let mut total = 0.0;
+    for e in events {
+        match &e.kind {
+            EventKind::NoDeal => {
+                if out.deal_month.is_some_and(|m| m <= e.month) {
+                    return f64::NEG_INFINITY;
+                }
+            }
+            EventKind::Deal => {
+                if out.deal_month.is_none_or(|m| m > e.month) {
+                    return f64::NEG_INFINITY;
+                }
+            }
+            EventKind::StatusQuo {
+                issue,
+                value,
+                error,
+            } => {
+                let x = out
+                    .months
+                    .get(e.month as usize)
+                    .map(|m| m.status_quo.get(issue.0).copied())
+                    .unwrap_or_else(|| out.terms.as_ref().and_then(|t| t.get(issue.0).copied()));
+                let Some(x) = x else {
+                    return f64::NEG_INFINITY;
+                };
+                let z = (x - value) / error;
+                total -= 0.5 * z * z;
+            }
+            EventKind::Lever { .. } => {}
+        }
+    }
+    total
+}
+
+/// The scenario with every lever named by a `lever` event moved to start in the event's month
+/// (its effects keep their spacing), or `None` when no event pulls a lever.
+fn pull_levers(scenario: &Scenario, events: &[Event]) -> Option<Scenario> {
+    let mut out = None::<Scenario>;
+    for e in events {
+        let EventKind::Lever { lever } = &e.kind else {
+            continue;
+        };
+        let s = out.get_or_insert_with(|| scenario.clone());
+        let Some(l) = s
+            .time
+            .as_mut()
+            .and_then(|t| t.levers.iter_mut().find(|l| &l.id == lever))
+        else {
+            continue;
+        };
+        let first = l.effects.iter().map(|f| f.from).min().unwrap_or(0);
+        for f in &mut l.effects {
+            let shift = i64::from(e.month) - i64::from(first);
+            f.from = (i64::from(f.from) + shift).max(0) as u32;
+            if let Some(until) = f.until.as_mut() {
+                *until = (i64::from(*until) + shift).max(1) as u32;
+            }
+        }
+    }
+    out
+}
+
+/// Weights the trials by the events' likelihood and draws as many trials again by systematic
+/// resampling (sampling-importance-resampling; one uniform from `trial_rng(seed ^ EVENTS, 0)`),
+/// so the summaries read the posterior as they read the prior.
+fn condition(
+    kept: &[Kept],
+    config: &SettleConfig,
+    events: usize,
+) -> Result<(Vec<Kept>, Conditioning), DynamicsError> {
+    let top = kept
+        .iter()
+        .map(|k| k.log_weight)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !top.is_finite() {
+        return Err(DynamicsError::NoTrialFitsEvents {
+            trials: kept.len() as u64,
+        });
+    }
+    let w: Vec<f64> = kept.iter().map(|k| (k.log_weight - top).exp()).collect();
+    let sum: f64 = w.iter().sum();
+    let sq: f64 = w.iter().map(|x| x * x).sum();
+    let ess = sum * sum / sq;
+    let drifts = kept.first().map_or(0, |k| k.rate.len());
+    let n = kept.len().max(1) as f64;
+    let rate_prior = (0..drifts)
+        .map(|j| kept.iter().map(|k| k.rate[j]).sum::<f64>() / n)
+        .collect();
+    let rate_posterior = (0..drifts)
+        .map(|j| kept.iter().zip(&w).map(|(k, w)| w * k.rate[j]).sum::<f64>() / sum)
+        .collect();
+    let mut rng = trial_rng(config.seed ^ EVENTS, 0);
+    let start = uniform(&mut rng);
+    let mut resampled = Vec::with_capacity(kept.len());
+    let mut acc = 0.0;
+    let mut i = 0;
+    for m in 0..kept.len() {
+        let target = (start + m as f64) / n * sum;
+        while i + 1 < kept.len() && acc + w[i] <= target {
+            acc += w[i];
+            i += 1;
+        }
+        // Rounding can leave the pointer on a rejected trial at the end; take the last kept one.
+        let mut j = i;
+        while w[j] == 0.0 && j > 0 {
+            j -= 1;
+        }
+        resampled.push(kept[j].clone());
+    }
+    let consistent = w.iter().filter(|&&x| x > 0.0).count() as u64;
+    Ok((
+        resampled,
+        Conditioning {
+            events,
+            trials: kept.len() as u64,
+            consistent,
+            ess,
+            small: ess < 100.0 || ess < 0.1 * n,
+            rate_prior,
+            rate_posterior,
+        },
     ))
 }
 
@@ -583,7 +795,7 @@ pub fn settle_levers(
     config: &SettleConfig,
 ) -> Result<SettleLevers, DynamicsError> {
     let copies = copies(scenario, config)?;
-    let (horizon, base_kept) = trials(scenario, &copies, config, &[])?;
+    let (horizon, base_kept) = trials(scenario, &copies, config, &[], &[])?;
     let baseline = summarise(scenario, &copies, config, &[], horizon, &base_kept);
     let ids: Vec<String> = scenario
         .time
@@ -621,7 +833,7 @@ pub fn settle_levers(
     let base_terms = median_terms(&baseline);
     let mut variants = Vec::with_capacity(sets.len());
     for (v, set) in sets.into_iter().enumerate() {
-        let (_, kept) = trials(scenario, &copies, config, &set)?;
+        let (_, kept) = trials(scenario, &copies, config, &set, &[])?;
         let settlement = summarise(scenario, &copies, config, &set, horizon, &kept);
         let months: Vec<Option<u32>> = kept.iter().map(|k| k.month).collect();
         let median = median_of_months(&months, horizon, &all);
@@ -791,7 +1003,7 @@ pub fn belief_sensitivity(
                 prepared: copies.prepared.clone(),
             };
             let base = adjust(scenario);
-            let (horizon, kept) = trials(&base, &cell, config, &levers)?;
+            let (horizon, kept) = trials(&base, &cell, config, &levers, &[])?;
             let out = summarise(&base, &cell, config, &levers, horizon, &kept);
             let windows = WINDOWS
                 .into_iter()

@@ -126,6 +126,14 @@ pub enum DynamicsError {
         /// The parties.
         parties: String,
     },
+    /// The scenario's `[[time.events]]` are false of every trial of the settlement forecast.
+    #[error(
+        "no trial of {trials} is consistent with the scenario's events; nothing was stored. Check the events, or run more trials (`--trials`) or with more uncertainty (`--rate-noise`)"
+    )]
+    NoTrialFitsEvents {
+        /// Trials run.
+        trials: u64,
+    },
     /// The horizon is outside `1..=600` months.
     #[error("horizon of {months} months is outside 1..=600")]
     Horizon {

@@ -205,6 +205,11 @@ pub(crate) fn model_error(e: DynamicsError) -> ApiError {
             message: e.to_string(),
             help: "give one of the bargaining parties' ids as ?first_proposer=".to_owned(),
         },
+        DynamicsError::NoTrialFitsEvents { .. } => ApiError::Unprocessable {
+            message: e.to_string(),
+            help: "check the scenario's `[[time.events]]` against its `[time]` model, or raise ?trials= or ?rate_noise="
+                .to_owned(),
+        },
         other => ApiError::Unprocessable {
             message: other.to_string(),
             help: "check ?months= and the scenario's `[time] horizon`".to_owned(),

@@ -34,12 +34,23 @@ export function renderIssueForecast(container, issue, info) {
     for (const note of issue.notes || []) container.append(el("p", { class: "note" }, note));
     return;
   }
-  const actors = eum.rounds[0].actors.map((a) => a.actor);
-  const series = actors.map((id, i) => ({
-    name: nameOf(id),
+  // Actors whose positions coincide in every round are one line: drawn separately they would
+  // hide each other (six of ten actors on one Istanbul issue). The caption lists the groups.
+  const groups = [];
+  eum.rounds[0].actors.forEach((a, i) => {
+    const points = eum.rounds.map((r) => [r.round, r.actors[i].position]);
+    const same = groups.find((g) => g.points.every(([, y], k) => Math.abs(y - points[k][1]) < 1e-9));
+    if (same) same.names.push(nameOf(a.actor));
+    else groups.push({ names: [nameOf(a.actor)], points });
+  });
+  const series = groups.map((g, i) => ({
+    name: g.names.length <= 2 ? g.names.join(" and ") : `${g.names[0]} and ${g.names.length - 1} more`,
     color: PALETTE[i % PALETTE.length],
-    points: eum.rounds.map((r) => [r.round, r.actors[i].position]),
+    points: g.points,
   }));
+  const together = groups.filter((g) => g.names.length > 2)
+    .map((g) => `${g.names.join(", ")} hold the same positions in every round and share one line.`)
+    .join(" ");
   const levels = ["compromise", "median", "nash", "eum"].filter((m) => issue[m]).map((m) => ({
     name: m === "eum" ? "EUM" : m[0].toUpperCase() + m.slice(1),
     y: issue[m].position,
@@ -59,7 +70,8 @@ export function renderIssueForecast(container, issue, info) {
     // `ended` is the model's own sentence (a run stored before it existed shows none).
     el("figcaption", {}, `EUM (${eum.preset} preset)${eum.ended ? ": " + eum.ended : ""}; ` +
       `final median ${fmt(eum.position)} ${nearestAnchor(info.anchors, eum.position) ? "(" + nearestAnchor(info.anchors, eum.position) + ")" : ""}, mean ${fmt(eum.mean)}. ` +
-      "Solid lines: each actor's position after each round; dashed: each model's forecast.")));
+      "Solid lines: each actor's position after each round; dashed: each model's forecast." +
+      (together ? " " + together : ""))));
 
   // The ranking of moves is the model's (`biggest_moves`); this view only lists them. A run
   // stored before the ranking existed shows the full list below and no ranking.
