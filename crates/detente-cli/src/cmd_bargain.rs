@@ -134,6 +134,19 @@ pub struct BargainArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub package: PackageArgs,
+    /// Whether the parties' red lines (`hard = true` in `[[time.audience_costs]]`) take the
+    /// values across them off the grid.
+    #[arg(long, value_enum, default_value_t = RedLinesArg::Respect)]
+    pub red_lines: RedLinesArg,
+}
+
+/// `--red-lines`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RedLinesArg {
+    /// No package crosses a party's red line (the default).
+    Respect,
+    /// Packages may cross them, as before red lines existed.
+    Ignore,
 }
 
 /// Maps a model error to exit code 2 with the file name.
@@ -219,7 +232,10 @@ struct BargainOut<'a> {
 pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let quiet = args.package.format != Format::Table;
     let config = AnalysisConfig {
-        package: args.package.package(),
+        package: PackageConfig {
+            red_lines: args.red_lines == RedLinesArg::Respect,
+            ..args.package.package()
+        },
         ..AnalysisConfig::default()
     }
     .with_nash_weights(args.package.nash_weights());
@@ -344,6 +360,30 @@ fn table(
                 "Held at the status quo in every package, because the parties cannot enact them alone under their decision rules: {}. (`--scope all` trades them too.)",
                 held.join("; ")
             )?;
+        }
+        if args.red_lines == RedLinesArg::Respect {
+            let lines: Vec<String> = s
+                .time
+                .iter()
+                .flat_map(|t| &t.audience_costs)
+                .filter(|c| c.hard && parties.contains(&c.actor))
+                .map(|c| {
+                    format!(
+                        "{} signs nothing {} {} on {}",
+                        s.actor(c.actor).map_or("?", |a| a.name.as_str()),
+                        if c.above { "above" } else { "below" },
+                        fmt_num(c.line),
+                        s.issues.get(c.issue.0).map_or("?", |i| i.name.as_str())
+                    )
+                })
+                .collect();
+            if !lines.is_empty() {
+                writeln!(
+                    out,
+                    "Red lines (`hard = true` in `[[time.audience_costs]]`) keep packages off the values across them: {}. (`--red-lines ignore` lets packages cross them.)",
+                    lines.join("; ")
+                )?;
+            }
         }
     }
     if scenario.is_some() {

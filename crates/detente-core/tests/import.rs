@@ -267,6 +267,15 @@ fn predictioneer_errors_point_at_cells() {
                 "a second capability column",
             )],
         ),
+        // A capability a scenario refuses is refused at import (found by the noisy-table
+        // property test: 1e308 imported, then failed to parse back).
+        (
+            "Actor,Capability,Position,Salience\nA,1e308,1,1\nB,1,2,1\n",
+            &[(
+                "t.csv:2:3: `row 2, column capability`",
+                "capability `1e308` is outside 1e-9..=1e12",
+            )],
+        ),
     ];
     for (text, expected) in cases {
         let errors = import_err(text, &ok);

@@ -64,7 +64,11 @@ fn istanbul_holds_what_others_decide() {
 #[test]
 fn held_issues_have_one_value_at_the_status_quo() {
     let s = istanbul();
-    let problem = from_scenario(&s, &PackageConfig::default()).unwrap();
+    let no_lines = PackageConfig {
+        red_lines: false,
+        ..PackageConfig::default()
+    };
+    let problem = from_scenario(&s, &no_lines).unwrap();
     for (issue, grid) in s.issues.iter().zip(problem.domain().issues()) {
         let numbers: Vec<f64> = grid.values.iter().filter_map(|v| v.number).collect();
         match issue.id.as_str() {
@@ -76,7 +80,7 @@ fn held_issues_have_one_value_at_the_status_quo() {
     }
     let all = PackageConfig {
         scope: Scope::All,
-        ..PackageConfig::default()
+        ..no_lines
     };
     let problem = from_scenario(&s, &all).unwrap();
     assert!(
@@ -288,4 +292,29 @@ fn a_red_line_keeps_the_deal_on_its_side() {
         "without the red line the land goes to b: {without}"
     );
     assert!(with >= 50.0, "the red line holds: {with}");
+}
+
+/// Red lines take the values across them off the grid (the default): Moscow's lines on
+/// territory (nothing below 75) and on Western troops (nothing below 50) leave 75..=100 and
+/// 50..=100; the other traded issues keep their 21 points.
+#[test]
+fn red_lines_take_the_values_across_them_off_the_grid() {
+    let s = istanbul();
+    let problem = from_scenario(&s, &PackageConfig::default()).unwrap();
+    for (issue, grid) in s.issues.iter().zip(problem.domain().issues()) {
+        let numbers: Vec<f64> = grid.values.iter().filter_map(|v| v.number).collect();
+        let from = |lo: u32| {
+            (lo / 5..=20)
+                .map(|k| f64::from(k * 5))
+                .collect::<Vec<f64>>()
+        };
+        match issue.id.as_str() {
+            "territory" => assert_eq!(numbers, from(75)),
+            "western-troops" => assert_eq!(numbers, from(50)),
+            "eu-membership" | "sanctions" | "eu-trade-quotas" => {
+                assert_eq!(numbers, vec![issue.status_quo], "{}", issue.id);
+            }
+            _ => assert_eq!(numbers.len(), 21, "{}", issue.id),
+        }
+    }
 }

@@ -182,7 +182,9 @@ pub fn tournament(
             cup::Progress::Finished => c.0 += 1,
         }
         let (done, total) = *c;
-        drop(c);
+        // The lock is held through the callback so that the calls arrive in the order of the
+        // counts (dropping it first let two workers report 72 before 71). The caller is
+        // detached from the interpreter, so waiting workers hold no lock Python needs.
         if let Some(callback) = &progress {
             Python::attach(|py| {
                 if let Err(e) = callback.bind(py).call1((done, total))
@@ -192,6 +194,7 @@ pub fn tournament(
                 }
             });
         }
+        drop(c);
     };
     let results = py
         .detach(|| cup::run(&tables, &file.tournament, &on_event))

@@ -373,10 +373,26 @@ fn number(cell: &Cell) -> Option<f64> {
     cell.text.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// Reads a capability cell: a finite number above 0.
+/// Reads a capability cell: a finite number in the range a scenario accepts
+/// ([`crate::MIN_CAPABILITY`]`..=`[`crate::MAX_CAPABILITY`]), so that every import validates.
 fn capability(row: &Row, cell: &Cell, column: &str, out: &mut Vec<Finding>) -> Option<f64> {
     match number(cell) {
-        Some(x) if x > 0.0 => Some(x),
+        Some(x) if (crate::MIN_CAPABILITY..=crate::MAX_CAPABILITY).contains(&x) => Some(x),
+        Some(x) if x > 0.0 => {
+            out.push(cell_error(
+                row,
+                cell,
+                column,
+                format!(
+                    "capability `{}` is outside {:e}..={:e}, where the models' arithmetic stays exact enough",
+                    cell.text,
+                    crate::MIN_CAPABILITY,
+                    crate::MAX_CAPABILITY
+                ),
+                "rescale the column (only ratios between actors matter), e.g. give it in thousands or millions",
+            ));
+            None
+        }
         _ => {
             out.push(cell_error(
                 row,

@@ -44,7 +44,7 @@
 
 use std::collections::BTreeMap;
 
-use detente_core::{ActorIndex, DecisionRule, Issue, Role, Scenario};
+use detente_core::{ActorIndex, DecisionRule, Issue, IssueIndex, Role, Scenario};
 use serde::Serialize;
 
 use super::{AdditiveUtility, BargainError, Domain, DomainIssue, Package, Party, Problem, Value};
@@ -152,6 +152,11 @@ pub struct PackageConfig {
     pub scope: Scope,
     /// Explicit reservation values by actor id, replacing the status-quo utility.
     pub reservations: BTreeMap<String, f64>,
+    /// Whether the bargaining parties' red lines (`hard = true` in `[[time.audience_costs]]`,
+    /// binding in month 0) take the values across them off the grid (default true): a party
+    /// signs no package across its red line, so no solution may sit there. The status quo stays
+    /// on the grid as the point of disagreement.
+    pub red_lines: bool,
 }
 
 impl Default for PackageConfig {
@@ -162,6 +167,7 @@ impl Default for PackageConfig {
             parties: None,
             scope: Scope::Parties,
             reservations: BTreeMap::new(),
+            red_lines: true,
         }
     }
 }
@@ -185,9 +191,21 @@ pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Prob
         .filter_map(|id| scenario.actor_index(id))
         .collect();
     let held = held_issues(scenario, &indices, config.scope);
+    // Red lines of the bargaining parties that bind in month 0.
+    let red_lines: Vec<&detente_core::AudienceCost> = scenario
+        .time
+        .as_ref()
+        .map(|t| {
+            t.audience_costs
+                .iter()
+                .filter(|c| c.hard && indices.contains(&c.actor) && c.until != Some(0))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut issues = Vec::with_capacity(scenario.issues.len());
     let mut status_quo = Vec::with_capacity(scenario.issues.len());
-    for (issue, held) in scenario.issues.iter().zip(&held) {
+    for (k, (issue, held)) in scenario.issues.iter().zip(&held).enumerate() {
+        let issue_index = IssueIndex(k);
         let scale = issue.scale;
         let steps = (scale.width() / config.step).floor();
         if steps + 2.0 > MAX_GRID_POINTS as f64 {
@@ -203,6 +221,13 @@ pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Prob
             .filter(|x| *x <= scale.max())
             .collect();
         points.push(scale.max());
+        if config.red_lines {
+            points.retain(|&x| {
+                !red_lines
+                    .iter()
+                    .any(|c| c.issue == issue_index && c.crossed(x))
+            });
+        }
         points.push(issue.status_quo);
         if held.is_some() {
             points = vec![issue.status_quo];

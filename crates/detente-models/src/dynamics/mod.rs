@@ -334,9 +334,13 @@ pub struct Prepared {
 impl Prepared {
     /// Builds the package problem and its unrestricted Pareto frontier once.
     pub fn new(scenario: &Scenario, config: &DynamicsConfig) -> Result<Self, DynamicsError> {
-        // A deal here is a final settlement: procedural issues are held too.
+        // A deal here is a final settlement: procedural issues are held too. Red lines stay on
+        // the grid: a lever can lift one during the months modelled, so the settlement forecast
+        // applies them month by month (below and in `fighting`), and the complete-information
+        // table ignores them.
         let package = PackageConfig {
             scope: config.package.scope.settlement(),
+            red_lines: false,
             ..config.package.clone()
         };
         let problem = from_scenario(scenario, &package)?;
