@@ -658,7 +658,7 @@ fn write_settlement(
         },
     )?;
     if let Some(c) = &f.events {
-        write_conditioning(out, scenario, c)?;
+        write_conditioning(out, scenario, c, f.rate_noise > 0.0)?;
     }
     writeln!(out)?;
     writeln!(out, "P(deal by month), with a 95% interval:")?;
@@ -842,6 +842,7 @@ fn write_conditioning(
     out: &mut dyn Write,
     scenario: &Scenario,
     c: &detente_sim::settle::Conditioning,
+    rates_drawn: bool,
 ) -> std::io::Result<()> {
     writeln!(
         out,
@@ -858,7 +859,8 @@ fn write_conditioning(
             "Warning: the effective sample size is small; the posterior rests on few trials. Run more trials (`--trials`)."
         )?;
     }
-    if let Some(time) = &scenario.time {
+    // The true rates move only when the trials draw them (`--rate-noise` above 0).
+    if let Some(time) = scenario.time.as_ref().filter(|_| rates_drawn) {
         for ((d, prior), post) in time.drift.iter().zip(&c.rate_prior).zip(&c.rate_posterior) {
             let name = scenario
                 .issues
