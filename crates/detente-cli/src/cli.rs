@@ -163,6 +163,27 @@ struct ImportArgs {
     /// Title for the scenario (default: from the file).
     #[arg(long)]
     title: Option<String>,
+    /// Status quo of every issue, which neither source gives: `midpoint` of the scale, `median`
+    /// (the positions' median weighted by capability times salience) or a value on the scale.
+    #[arg(long, default_value = "midpoint", value_parser = parse_status_quo)]
+    status_quo: detente_core::import::StatusQuo,
+}
+
+/// `--status-quo`: `midpoint`, `median` or a number.
+fn parse_status_quo(text: &str) -> Result<detente_core::import::StatusQuo, String> {
+    use detente_core::import::StatusQuo;
+    match text {
+        "midpoint" => Ok(StatusQuo::Midpoint),
+        "median" => Ok(StatusQuo::WeightedMedian),
+        other => other
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .map(StatusQuo::At)
+            .ok_or_else(|| {
+                format!("`{other}` is not `midpoint`, `median` or a number on the scale")
+            }),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -395,6 +416,7 @@ fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
         },
         title: args.title.clone(),
         scale: None,
+        status_quo: args.status_quo,
     };
     let imported = detente_core::import::import(&name, &text, &options)
         .map_err(|e| Failure::Input(Report::new(e)))?;
@@ -411,6 +433,9 @@ fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     for note in &imported.notes {
         eprintln!("note: {note}");
+    }
+    for warning in &imported.warnings {
+        eprintln!("warning: {warning}");
     }
     crate::output::write_to(args.output.as_deref(), &toml, out)?;
     Ok(())

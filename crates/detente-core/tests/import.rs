@@ -166,6 +166,7 @@ fn predictioneer_options() {
         salience_scale: SalienceScale::Percent,
         title: Some("My title".into()),
         scale: Some((0.0, 100.0)),
+        ..ImportOptions::default()
     };
     let imported = import("dir/t.csv", text, &options).unwrap();
     let issue = &imported.file.issues[0];
@@ -497,4 +498,71 @@ fn predictioneer_unconventional_positions_keep_their_range() {
     let (_, parsed) = round_trip("china.csv");
     let issue = &parsed.scenario.issues[0];
     assert_eq!((issue.scale.min(), issue.scale.max()), (0.0, 100.0));
+}
+
+/// Neither source gives a status quo: every import warns that the answers of the models that
+/// read it depend on the assumption, and `status_quo` chooses it (issue 15).
+#[test]
+fn the_assumed_status_quo_is_a_warning_and_an_option() {
+    use detente_core::import::StatusQuo;
+    let text = data("SOE-Pol-Comp.csv");
+    let midpoint = import("k.csv", &text, &ImportOptions::default()).unwrap();
+    assert_eq!(midpoint.warnings.len(), 1);
+    assert!(midpoint.warnings[0].contains("the midpoint of each scale"));
+    assert!(midpoint.warnings[0].contains("--status-quo"));
+    assert!(midpoint.file.issues.iter().all(|i| i.status_quo == 50.0));
+    let median = ImportOptions {
+        status_quo: StatusQuo::WeightedMedian,
+        ..ImportOptions::default()
+    };
+    let imported = import("k.csv", &text, &median).unwrap();
+    assert!(imported.warnings[0].contains("weighted median"));
+    // By hand for the first dimension: the position at which the capability × salience
+    // weights, sorted by position, first reach half their total.
+    let issue = &imported.file.issues[0];
+    let mut stances: Vec<(f64, f64)> = issue
+        .positions
+        .iter()
+        .map(|p| {
+            let capability = imported
+                .file
+                .actors
+                .iter()
+                .find(|a| a.id == p.actor)
+                .unwrap()
+                .capability;
+            (p.position, p.salience * capability)
+        })
+        .collect();
+    stances.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = stances.iter().map(|s| s.1).sum();
+    let mut acc = 0.0;
+    let expected = stances
+        .iter()
+        .find(|s| {
+            acc += s.1;
+            acc >= total / 2.0
+        })
+        .unwrap()
+        .0;
+    assert_eq!(issue.status_quo, expected);
+    assert_ne!(expected, 50.0, "the case should tell the two rules apart");
+    parse("k.toml", &imported.file.to_toml()).unwrap();
+    let at = ImportOptions {
+        status_quo: StatusQuo::At(30.0),
+        ..ImportOptions::default()
+    };
+    let imported = import("k.csv", &text, &at).unwrap();
+    assert!(imported.file.issues.iter().all(|i| i.status_quo == 30.0));
+    let off = ImportOptions {
+        status_quo: StatusQuo::At(150.0),
+        ..ImportOptions::default()
+    };
+    let errors = import_err(&text, &off);
+    assert!(
+        errors[0]
+            .0
+            .contains("the status quo given is off the scale [0, 100]"),
+        "{errors:?}"
+    );
 }

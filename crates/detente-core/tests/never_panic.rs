@@ -174,6 +174,7 @@ fn import_all(text: &str) {
                 salience_scale,
                 title: None,
                 scale,
+                ..ImportOptions::default()
             };
             match import("x.csv", text, &options) {
                 Ok(imported) => {

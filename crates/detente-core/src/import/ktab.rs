@@ -7,8 +7,8 @@
 //! status quo or roles, so the importer assumes them and notes it.
 
 use super::{
-    Cell, Context, Ids, Imported, RawSalience, Row, capability, cell_error, description, midpoint,
-    number, row_error, salience_divisor,
+    Cell, Context, Ids, Imported, RawSalience, Row, capability, cell_error, description, number,
+    row_error, salience_divisor, status_quo, status_quo_error, status_quo_warning,
 };
 use crate::diagnostic::Finding;
 use crate::file::{ActorFile, IssueFile, MetaFile, PositionFile, RoleFile, ScenarioFile};
@@ -316,7 +316,22 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         return Err(errors);
     };
 
-    let status_quo = midpoint(min, max);
+    // One status quo per dimension, as the option says.
+    let mut status_quos = Vec::with_capacity(dimensions.len());
+    for d in 0..dimensions.len() {
+        let stances: Vec<(f64, f64)> = lines
+            .iter()
+            .filter_map(|l| {
+                l.stances
+                    .get(d)
+                    .map(|&(x, salience)| (x, salience * l.capability))
+            })
+            .collect();
+        match status_quo(context.options.status_quo, min, max, &stances) {
+            Some(sq) => status_quos.push(sq),
+            None => return Err(vec![status_quo_error(min, max)]),
+        }
+    }
     let mut notes = vec![
         format!(
             "read as a KTAB file with {} actors and {} dimension{}, one issue each",
@@ -330,9 +345,6 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         Some(_) => format!("scale [{min}, {max}] as given"),
         None => "scale [0, 100], as KTAB defines".to_owned(),
     });
-    notes.push(format!(
-        "status quo {status_quo}, the midpoint of the scale: the source gives none"
-    ));
     notes.push(
         "every actor is a principal: the source gives no roles; the description column became each actor's note"
             .to_owned(),
@@ -348,10 +360,8 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
             id: issue_ids.unique(&dim.name, "dimension"),
             name: dim.name.clone(),
             scale: [min, max],
-            status_quo,
-            status_quo_why: Some(format!(
-                "the source gives no status quo; set to the midpoint of the scale ({status_quo})"
-            )),
+            status_quo: status_quos[d].0,
+            status_quo_why: Some(status_quos[d].1.clone()),
             decision_rule: None,
             quota: None,
             procedural: false,
@@ -403,7 +413,11 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         issues,
         time: None,
     };
-    Ok(Imported { file, notes })
+    Ok(Imported {
+        file,
+        notes,
+        warnings: vec![status_quo_warning(context.options.status_quo)],
+    })
 }
 
 #[cfg(test)]

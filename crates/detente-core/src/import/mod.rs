@@ -57,6 +57,88 @@ pub struct ImportOptions {
     pub title: Option<String>,
     /// Scale `[min, max]` of every issue; by default the importer picks one and says which.
     pub scale: Option<(f64, f64)>,
+    /// How to set the status quo, which neither source gives (default: the scale's midpoint).
+    pub status_quo: StatusQuo,
+}
+
+/// How an importer sets the status quo the source does not give ([`ImportOptions::status_quo`]).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub enum StatusQuo {
+    /// The midpoint of the issue's scale (the default).
+    #[default]
+    Midpoint,
+    /// The weighted median of the positions, each weighted by capability times salience: where
+    /// the issue would stand if the actors' weight decided it today.
+    WeightedMedian,
+    /// This value on every issue; it must lie on the scale.
+    At(f64),
+}
+
+/// The status quo of one issue under `choice`, from the positions and their weights
+/// (capability × salience), with the sentence for its `status_quo_why`; `None` when a given
+/// value lies off the scale.
+fn status_quo(
+    choice: StatusQuo,
+    min: f64,
+    max: f64,
+    stances: &[(f64, f64)],
+) -> Option<(f64, String)> {
+    match choice {
+        StatusQuo::Midpoint => {
+            let x = midpoint(min, max);
+            Some((
+                x,
+                format!("the source gives no status quo; set to the midpoint of the scale ({x})"),
+            ))
+        }
+        StatusQuo::WeightedMedian => {
+            let mut sorted: Vec<(f64, f64)> =
+                stances.iter().copied().filter(|(_, w)| *w > 0.0).collect();
+            sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let total: f64 = sorted.iter().map(|(_, w)| w).sum();
+            let mut acc = 0.0;
+            let x = sorted
+                .iter()
+                .find(|(_, w)| {
+                    acc += w;
+                    acc >= total / 2.0
+                })
+                .map_or_else(|| midpoint(min, max), |(x, _)| *x);
+            Some((
+                x,
+                format!(
+                    "the source gives no status quo; set to the weighted median of the positions, by capability times salience ({x})"
+                ),
+            ))
+        }
+        StatusQuo::At(x) => (x.is_finite() && (min..=max).contains(&x)).then(|| {
+            (
+                x,
+                format!("the source gives no status quo; set to {x} at import"),
+            )
+        }),
+    }
+}
+
+/// The error for a status quo given off the scale.
+fn status_quo_error(min: f64, max: f64) -> Finding {
+    Finding::error(
+        FieldPath::root(),
+        format!("the status quo given is off the scale [{min}, {max}]"),
+        "give a status quo on the issues' scale, or `midpoint` or `median`",
+    )
+}
+
+/// The warning every import gives about the status quo it assumed, naming what depends on it.
+fn status_quo_warning(choice: StatusQuo) -> String {
+    let how = match choice {
+        StatusQuo::Midpoint => "the midpoint of each scale".to_owned(),
+        StatusQuo::WeightedMedian => "the weighted median of each issue's positions".to_owned(),
+        StatusQuo::At(x) => format!("{x} on every issue"),
+    };
+    format!(
+        "the source gives no status quo, so it is {how}: the Nash forecast, package bargaining, the delay model and the headline forecast read it as the outcome without agreement, so their answers depend on it (the EUM, compromise and median forecasts do not); set it with `--status-quo midpoint|median|<value>` or edit `status_quo` in the scenario"
+    )
 }
 
 /// The result of an import: the scenario file and what the importer assumed.
@@ -66,6 +148,8 @@ pub struct Imported {
     pub file: ScenarioFile,
     /// Every assumption made, one sentence each (also written into the description).
     pub notes: Vec<String>,
+    /// Assumptions that change what the models answer (the status quo), one sentence each.
+    pub warnings: Vec<String>,
 }
 
 /// Recognises the layout of `text` from its first lines, or `None` if it is neither.

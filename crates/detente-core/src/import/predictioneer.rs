@@ -9,8 +9,8 @@
 //! every actor as a principal. It notes each assumption.
 
 use super::{
-    Cell, Context, Ids, Imported, RawSalience, Row, capability, cell_error, description, midpoint,
-    number, row_error, salience_divisor,
+    Cell, Context, Ids, Imported, RawSalience, Row, capability, cell_error, description, number,
+    row_error, salience_divisor, status_quo, status_quo_error, status_quo_warning,
 };
 use crate::diagnostic::Finding;
 use crate::file::{ActorFile, IssueFile, MetaFile, PositionFile, RoleFile, ScenarioFile};
@@ -355,12 +355,15 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
             }
         }
     };
-    let status_quo = midpoint(min, max);
-    let status_quo_why =
-        format!("the source gives no status quo; set to the midpoint of the scale ({status_quo})");
-    notes.push(format!(
-        "status quo {status_quo}, the midpoint of the scale: the source gives none"
-    ));
+    let stances: Vec<(f64, f64)> = lines
+        .iter()
+        .map(|l| (l.position, l.salience * l.capability))
+        .collect();
+    let Some((status_quo, status_quo_why)) =
+        status_quo(context.options.status_quo, min, max, &stances)
+    else {
+        return Err(vec![status_quo_error(min, max)]);
+    };
     notes.push("every actor is a principal: the source gives no roles".to_owned());
 
     let mut ids = Ids::default();
@@ -420,5 +423,9 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         issues: vec![issue],
         time: None,
     };
-    Ok(Imported { file, notes })
+    Ok(Imported {
+        file,
+        notes,
+        warnings: vec![status_quo_warning(context.options.status_quo)],
+    })
 }
