@@ -448,7 +448,7 @@ fn table(
     if detente_analysis::fights(scenario) {
         writeln!(
             out,
-            "This table and the game below assume complete information: the beliefs, audience costs, red lines and enforcement of `[time]` enter only the settlement forecast further down, which answers \"when\"."
+            "This table and the game below assume complete information: the beliefs, audience costs and enforcement of `[time]` enter only the settlement forecast further down, which answers \"when\". Red lines bind here too: no package crosses one that binds in the month (the game: in any month)."
         )?;
     }
     writeln!(out)?;

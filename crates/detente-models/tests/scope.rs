@@ -318,3 +318,39 @@ fn red_lines_take_the_values_across_them_off_the_grid() {
         }
     }
 }
+
+/// The complete-information table of `delay` and its alternating-offers game respect the red
+/// lines too: on Istanbul no month's Nash deal and no equilibrium offer hands back land (below
+/// 75) or lets in a Western force (below 50), as `bargain` and the settlement forecast.
+#[test]
+fn the_delay_table_respects_red_lines() {
+    let s = istanbul();
+    let report = detente_models::dynamics::delay(&s, &DynamicsConfig::default()).unwrap();
+    let territory = s.issues.iter().position(|i| i.id == "territory").unwrap();
+    let troops = s
+        .issues
+        .iter()
+        .position(|i| i.id == "western-troops")
+        .unwrap();
+    for m in &report.months {
+        let nash = m.nash.as_ref().unwrap();
+        assert!(
+            nash.values[territory] >= 75.0,
+            "month {}: {:?}",
+            m.month,
+            nash.values
+        );
+        assert!(
+            nash.values[troops] >= 50.0,
+            "month {}: {:?}",
+            m.month,
+            nash.values
+        );
+    }
+    let spe = report.spe.unwrap().deal.unwrap();
+    assert!(
+        spe.values[territory] >= 75.0 && spe.values[troops] >= 50.0,
+        "{:?}",
+        spe.values
+    );
+}

@@ -53,6 +53,15 @@
 //! searched; it agrees when that beats both walking out and a rejected offer. Ties go to
 //! agreement, and a responder indifferent between walking out and continuing continues.
 //!
+//! **Red lines** (`hard = true` in `[[time.audience_costs]]`, [`binding_red_lines`]): a package
+//! across a bargaining party's red line is never signed, so the table's solutions in month `t`
+//! are sought among the frontier points that cross no line binding in `t` (a lever with factor
+//! 0 lifts a line), and the game's offers among those that cross no line binding in any month
+//! (the game has one set of offers for the whole horizon). These points form a frontier of
+//! their own because [`Prepared`] adds the frontier of the packages that cross no red line to
+//! the candidates. Finite audience costs, beliefs and enforcement are the settlement forecast's
+//! (`fighting`).
+//!
 //! # Assumptions
 //! Utilities are the additive package utilities of [`crate::bargain::from_scenario`] (grid step,
 //! loss shape and parties from [`DynamicsConfig::package`]); all parties know all numbers
@@ -335,9 +344,8 @@ impl Prepared {
     /// Builds the package problem and its unrestricted Pareto frontier once.
     pub fn new(scenario: &Scenario, config: &DynamicsConfig) -> Result<Self, DynamicsError> {
         // A deal here is a final settlement: procedural issues are held too. Red lines stay on
-        // the grid: a lever can lift one during the months modelled, so the settlement forecast
-        // applies them month by month (below and in `fighting`), and the complete-information
-        // table ignores them.
+        // the grid: a lever can lift one during the months modelled, so the table below and the
+        // settlement forecast (`fighting`) apply them month by month.
         let package = PackageConfig {
             scope: config.package.scope.settlement(),
             red_lines: false,
@@ -633,6 +641,28 @@ pub(crate) fn horizon_and_levers<'t>(
     Ok((horizon, levers))
 }
 
+/// The red lines (`hard` audience costs) of the bargaining parties that bind in month `t`:
+/// before their `until`, and not lifted by an active `scale-audience-cost` lever with factor 0
+/// on the party (and issue).
+pub fn binding_red_lines<'t>(
+    time: &'t Time,
+    prepared: &Prepared,
+    levers: &[&detente_core::Lever],
+    t: u32,
+) -> Vec<&'t detente_core::AudienceCost> {
+    time.audience_costs
+        .iter()
+        .filter(|c| c.hard && prepared.actors.contains(&c.actor) && c.at(t).is_infinite())
+        .filter(|c| {
+            !levers.iter().flat_map(|l| l.effects.iter()).any(|e| {
+                e.active(t)
+                    && matches!(e.kind, EffectKind::ScaleAudienceCost { actor, issue, factor }
+                        if actor == c.actor && issue.is_none_or(|i| i == c.issue) && factor == 0.0)
+            })
+        })
+        .collect()
+}
+
 /// [`delay`] on a problem already prepared (so lever variants share one frontier search).
 pub fn delay_prepared(
     scenario: &Scenario,
@@ -668,6 +698,26 @@ pub fn delay_prepared(
         .map(|&a| time.actor(a).map_or(1.0, |a| a.discount))
         .collect();
 
+    // Red lines bind here too: a package across a line that binds in the month is not signed.
+    // The issue values of every frontier point, read only when the scenario has red lines.
+    let has_lines = time.audience_costs.iter().any(|c| c.hard);
+    let values: Vec<Vec<f64>> = if has_lines {
+        prepared
+            .frontier
+            .iter()
+            .map(|p| prepared.deal(&p.package, &p.utilities, &[]).values)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let crosses = |q: usize, lines: &[&detente_core::AudienceCost]| {
+        lines.iter().any(|c| {
+            values
+                .get(q)
+                .and_then(|v| v.get(c.issue.0))
+                .is_some_and(|&x| c.crossed(x))
+        })
+    };
     let mut months: Vec<Month> = Vec::with_capacity(last as usize + 1);
     for t in 0..=last {
         let sq = &path.status_quo[t as usize];
@@ -676,11 +726,19 @@ pub fn delay_prepared(
             .map(|i| prepared.utility_at(scenario, i, sq))
             .collect();
         let d: Vec<f64> = sq_u.iter().zip(cost).map(|(u, c)| u - c).collect();
+        let lines = if has_lines {
+            binding_red_lines(time, prepared, &levers, t)
+        } else {
+            Vec::new()
+        };
         let points: Vec<FrontierPoint> = prepared
             .frontier
             .iter()
-            .filter(|p| p.utilities.iter().zip(&d).all(|(u, d)| u >= d))
-            .cloned()
+            .enumerate()
+            .filter(|(q, p)| {
+                p.utilities.iter().zip(&d).all(|(u, d)| u >= d) && !crosses(*q, &lines)
+            })
+            .map(|(_, p)| p.clone())
             .collect();
         let zone = points
             .iter()
@@ -748,14 +806,30 @@ pub fn delay_prepared(
             discount: [discount[0], discount[1]],
             first_proposer,
         };
-        let game = alternating_offers(&prepared.frontier, &input);
+        // The game's offers avoid every red line that binds in some month of the horizon (the
+        // game has one set of offers for all months; a line a lever lifts later still binds).
+        let game_points: Vec<FrontierPoint> = if has_lines {
+            let lines: Vec<&detente_core::AudienceCost> = (0..=horizon)
+                .flat_map(|t| binding_red_lines(time, prepared, &levers, t))
+                .collect();
+            prepared
+                .frontier
+                .iter()
+                .enumerate()
+                .filter(|(q, _)| !crosses(*q, &lines))
+                .map(|(_, p)| p.clone())
+                .collect()
+        } else {
+            prepared.frontier.clone()
+        };
+        let game = alternating_offers(&game_points, &input);
         let (month, deal, utilities) = match &game.outcome {
             GameOutcome::Agreement {
                 month,
                 point,
                 utilities,
             } => {
-                let p = &prepared.frontier[*point];
+                let p = &game_points[*point];
                 let d = &months[*month as usize].disagreement;
                 (
                     *month,
