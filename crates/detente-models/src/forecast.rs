@@ -10,7 +10,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use detente_core::{Issue, Scenario};
+use detente_core::{DecisionRule, Issue, Scenario};
 use serde::Serialize;
 
 use crate::compromise::compromise;
@@ -366,6 +366,11 @@ pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
             }
         }
     }
+    for (issue, out) in scenario.issues.iter().zip(&mut issues) {
+        if let Some(note) = red_line_note(scenario, issue, out) {
+            out.notes.push(note);
+        }
+    }
     Forecast {
         schema: SCHEMA,
         title: scenario.meta.title.clone(),
@@ -373,6 +378,70 @@ pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
         headline: info,
         issues,
     }
+}
+
+/// A note when a forecast lies across a red line (`hard = true` in `[[time.audience_costs]]`,
+/// binding in month 0) of an actor that holds a veto on the issue under its decision rule (a
+/// principal under `unanimity-of-principals`, any actor with a position under `unanimity`):
+/// no agreement can sit there. The forecasts are left as the models give them; the package and
+/// delay models keep to the line.
+fn red_line_note(scenario: &Scenario, issue: &Issue, out: &IssueForecast) -> Option<String> {
+    let k = scenario.issues.iter().position(|i| i.id == issue.id)?;
+    let time = scenario.time.as_ref()?;
+    let lines: Vec<&detente_core::AudienceCost> = time
+        .audience_costs
+        .iter()
+        .filter(|c| c.hard && c.issue.0 == k && c.at(0).is_infinite())
+        .filter(|c| match issue.decision_rule {
+            DecisionRule::UnanimityOfPrincipals => scenario
+                .actor(c.actor)
+                .is_some_and(|a| a.role == detente_core::Role::Principal),
+            DecisionRule::Unanimity => issue.position_of(c.actor).is_some(),
+            DecisionRule::WeightedMajority { .. } => false,
+        })
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let forecasts = [
+        ("headline", out.headline.as_ref().map(|h| h.position)),
+        ("compromise", out.compromise.as_ref().map(|p| p.position)),
+        ("median", out.median.as_ref().map(|m| m.point.position)),
+        ("nash", out.nash.as_ref().map(|n| n.point.position)),
+        ("eum", out.eum.as_ref().map(|e| e.point.position)),
+    ];
+    let crossing: Vec<String> = forecasts
+        .iter()
+        .filter_map(|(name, x)| {
+            let x = (*x)?;
+            lines
+                .iter()
+                .any(|c| c.crossed(x))
+                .then(|| format!("{name} ({x:.1})"))
+        })
+        .collect();
+    if crossing.is_empty() {
+        return None;
+    }
+    let stated: Vec<String> = lines
+        .iter()
+        .map(|c| {
+            format!(
+                "{} signs nothing {} {}",
+                scenario.actor(c.actor).map_or("?", |a| a.name.as_str()),
+                if c.above { "above" } else { "below" },
+                c.line
+            )
+        })
+        .collect();
+    Some(format!(
+        "red line: {} and holds a veto here ({}), so the {} forecast{} lie{} where no agreement can be; the package and delay models keep to the line",
+        stated.join("; "),
+        issue.decision_rule,
+        crossing.join(", "),
+        if crossing.len() == 1 { "" } else { "s" },
+        if crossing.len() == 1 { "s" } else { "" },
+    ))
 }
 
 /// The headline of one issue from the models' forecasts in `out` (a model that did not run or

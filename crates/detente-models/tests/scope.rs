@@ -354,3 +354,39 @@ fn the_delay_table_respects_red_lines() {
         spe.values
     );
 }
+
+/// A forecast across a veto player's red line is named in the issue's notes: on Istanbul the
+/// territory forecasts below Moscow's line (unanimity of principals), and no other issue.
+#[test]
+fn forecasts_across_a_veto_players_red_line_are_noted() {
+    use detente_models::forecast::{ForecastConfig, forecast};
+    let s = istanbul();
+    let f = forecast(&s, &ForecastConfig::default());
+    for issue in &f.issues {
+        let noted: Vec<&String> = issue
+            .notes
+            .iter()
+            .filter(|n| n.starts_with("red line:"))
+            .collect();
+        if issue.issue == "territory" {
+            assert_eq!(noted.len(), 1, "{:?}", issue.notes);
+            assert!(
+                noted[0].contains("Russia signs nothing below 75"),
+                "{}",
+                noted[0]
+            );
+            assert!(
+                noted[0].contains("compromise (41.8)") && noted[0].contains("median (10.0)"),
+                "{}",
+                noted[0]
+            );
+            assert!(
+                !noted[0].contains("nash"),
+                "the Nash forecast (75) is on the line: {}",
+                noted[0]
+            );
+        } else {
+            assert!(noted.is_empty(), "{}: {noted:?}", issue.issue);
+        }
+    }
+}
