@@ -76,6 +76,9 @@ enum Command {
     Report(crate::cmd_report::ReportArgs),
     /// KTAB's Spatial Model of Politics on a KTAB CSV or XML file, turn by turn (multi-dimensional).
     Smp(crate::cmd_smp::SmpArgs),
+    /// Merge the shard documents of one montecarlo, sensitivity or tournament run (each part
+    /// written with `--shard I/N`) into the unsharded run's output, byte for byte.
+    Merge(crate::cmd_merge::MergeArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -215,6 +218,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Serve(args) => crate::cmd_serve::run(&args, out),
         Command::Report(args) => crate::cmd_report::run(&args, out),
         Command::Smp(args) => crate::cmd_smp::run_smp(&args, out),
+        Command::Merge(args) => crate::cmd_merge::run(&args, out),
         Command::Explain {
             file,
             issue,

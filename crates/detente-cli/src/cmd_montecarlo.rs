@@ -13,9 +13,13 @@ use detente_analysis::{AnalysisConfig, AnalysisError, Selection};
 use detente_core::Scenario;
 use detente_models::bargain::PackageConfig;
 use detente_models::forecast::{ForecastConfig, Model};
-use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
+use detente_sim::sensitivity::{
+    Sensitivity, SensitivityConfig, sensitivity, sensitivity_shard_until,
+};
 use detente_sim::shocks::{DEFAULT_SHOCKS, shocks};
-use detente_sim::{MonteCarloConfig, MonteCarloResult, Noise, Target, montecarlo};
+use detente_sim::{
+    MonteCarloConfig, MonteCarloResult, Noise, Shard, Target, montecarlo, montecarlo_shard_until,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use miette::Report;
 
@@ -94,6 +98,10 @@ pub struct MonteCarloArgs {
     seed: u64,
     #[command(flatten)]
     noise: NoiseArgs,
+    /// Run only part I of N of the trials (counted from 0) and print that part as a shard
+    /// document (JSON) for `detente merge`, which gives the unsharded output exactly.
+    #[arg(long, value_name = "I/N", conflicts_with_all = ["format", "save"])]
+    shard: Option<Shard>,
 }
 
 /// `--noise` and `--no-scenario-uncertainty`, shared by `montecarlo`, `sensitivity` and
@@ -151,6 +159,10 @@ pub struct SensitivityArgs {
     // `montecarlo --noise` would draw (same NAME=VALUE syntax).
     #[command(flatten)]
     noise: NoiseArgs,
+    /// Run only part I of N of the tornado's inputs and the regression's trials (counted from
+    /// 0) and print that part as a shard document (JSON) for `detente merge`.
+    #[arg(long, value_name = "I/N", conflicts_with_all = ["format", "save"])]
+    shard: Option<Shard>,
 }
 
 fn input(msg: String) -> Failure {
@@ -283,6 +295,25 @@ fn spark(counts: &[u64]) -> String {
         .collect()
 }
 
+/// Runs one part of a sharded run (its `trials`) on the pool and prints its shard document.
+fn print_shard<T: serde::Serialize + Send>(
+    out: &mut dyn Write,
+    threads: Option<usize>,
+    trials: std::ops::Range<u64>,
+    what: &str,
+    run: impl FnOnce(&(dyn Fn(u64) + Sync)) -> Result<Option<T>, detente_sim::TargetError> + Send,
+) -> Result<(), Failure> {
+    let bar = progress_bar(trials.end - trials.start, what);
+    let part = pool(threads)?
+        .install(|| run(&|done| bar.set_position(done)))
+        .map_err(target_error)?;
+    bar.finish_and_clear();
+    match part {
+        Some(part) => json(out, &part),
+        None => Err(Failure::Internal(Report::msg("the run stopped early"))),
+    }
+}
+
 /// Runs `detente montecarlo`.
 pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let common = &args.common;
@@ -300,6 +331,15 @@ pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), 
         noise,
         ..MonteCarloConfig::default()
     };
+    if let Some(shard) = args.shard {
+        return print_shard(
+            out,
+            common.threads,
+            shard.range(args.trials),
+            "montecarlo",
+            |p| montecarlo_shard_until(&scenario, &targets, &config, shard, p, &|| false),
+        );
+    }
     let started = now_ms();
     let bar = progress_bar(args.trials, "montecarlo");
     let result = pool(common.threads)?
@@ -309,7 +349,7 @@ pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), 
     let finished = now_ms();
     match common.format {
         SimFormat::Json => json(out, &result)?,
-        SimFormat::Table => mc_table(out, &scenario, &result)?,
+        SimFormat::Table => mc_table(out, &result)?,
     }
     if common.save.save {
         let values = result
@@ -349,8 +389,9 @@ pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), 
     Ok(())
 }
 
-fn mc_table(out: &mut dyn Write, s: &Scenario, r: &MonteCarloResult) -> Result<(), Failure> {
-    writeln!(out, "{}", s.meta.title)?;
+/// The Monte Carlo table (of `detente montecarlo`, or merged by `detente merge`).
+pub fn mc_table(out: &mut dyn Write, r: &MonteCarloResult) -> Result<(), Failure> {
+    writeln!(out, "{}", r.title)?;
     writeln!(
         out,
         "Monte Carlo: {} trials, seed {}; noise: scenario sd/range{}{}{}{}{}{}",
@@ -528,6 +569,15 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
         noise,
         ..SensitivityConfig::default()
     };
+    if let Some(shard) = args.shard {
+        return print_shard(
+            out,
+            common.threads,
+            shard.range(args.trials),
+            "sensitivity",
+            |p| sensitivity_shard_until(&scenario, &targets, &config, shard, p, &|| false),
+        );
+    }
     let started = now_ms();
     let bar = progress_bar(args.trials, "sensitivity");
     let result = pool(common.threads)?
@@ -537,8 +587,42 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
     let finished = now_ms();
     match common.format {
         SimFormat::Json => json(out, &result)?,
-        SimFormat::Table => {
-            writeln!(out, "{}", scenario.meta.title)?;
+        SimFormat::Table => sensitivity_table(out, &scenario.meta.title, &result, args.top)?,
+    }
+    if common.save.save {
+        common.save.save_run(SaveRequest {
+            kind: "sensitivity",
+            file: &common.file,
+            text,
+            title: scenario.meta.title.clone(),
+            config: serde_json::json!({ "sensitivity": &config, "models": format!("{:?}", common.model), "package_step": common.package_step }),
+            seed: Some(args.seed),
+            started,
+            finished,
+            result: crate::cmd_runs::to_json(&result)?,
+            values: result
+                .metrics
+                .iter()
+                .map(|m| (m.metric.clone(), m.baseline))
+                .collect(),
+            eum_rounds: Vec::new(),
+            aggregates: Vec::new(),
+        })?;
+    }
+    Ok(())
+}
+
+/// The sensitivity report (of `detente sensitivity`, or merged by `detente merge`), `top` bars
+/// per forecast.
+pub fn sensitivity_table(
+    out: &mut dyn Write,
+    title: &str,
+    result: &Sensitivity,
+    top: usize,
+) -> Result<(), Failure> {
+    {
+        {
+            writeln!(out, "{title}")?;
             writeln!(
                 out,
                 "Sensitivity: {} inputs. Tornado: each input alone at the ends of its range \
@@ -547,8 +631,8 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
                  SRC: standardised regression coefficient over {} joint uniform draws (seed {}); \
                  R² is the share of variance a linear model explains.\n",
                 result.inputs.len(),
-                args.trials,
-                args.seed
+                result.config.trials,
+                result.config.seed
             )?;
             for m in &result.metrics {
                 writeln!(
@@ -560,7 +644,7 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
                         .map_or_else(|| "-".to_owned(), |r| format!("{r:.2}"))
                 )?;
                 let max = m.tornado.first().map_or(0.0, |b| b.swing);
-                for bar in m.tornado.iter().take(args.top).filter(|b| b.swing > 0.0) {
+                for bar in m.tornado.iter().take(top).filter(|b| b.swing > 0.0) {
                     let len = if max > 0.0 {
                         (bar.swing / max * 20.0).round() as usize
                     } else {
@@ -586,26 +670,6 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
                 }
             }
         }
-    }
-    if common.save.save {
-        common.save.save_run(SaveRequest {
-            kind: "sensitivity",
-            file: &common.file,
-            text,
-            title: scenario.meta.title.clone(),
-            config: serde_json::json!({ "sensitivity": &config, "models": format!("{:?}", common.model), "package_step": common.package_step }),
-            seed: Some(args.seed),
-            started,
-            finished,
-            result: crate::cmd_runs::to_json(&result)?,
-            values: result
-                .metrics
-                .iter()
-                .map(|m| (m.metric.clone(), m.baseline))
-                .collect(),
-            eum_rounds: Vec::new(),
-            aggregates: Vec::new(),
-        })?;
     }
     Ok(())
 }

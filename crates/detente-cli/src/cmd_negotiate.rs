@@ -71,6 +71,10 @@ pub struct TournamentArgs {
     /// negotiation and seat).
     #[arg(long, short, value_enum, default_value_t = NegotiateFormat::Table)]
     format: NegotiateFormat,
+    /// Run only part I of N of the negotiations (counted from 0) and print that part as a shard
+    /// document (JSON) for `detente merge`, which gives the unsharded output exactly.
+    #[arg(long, value_name = "I/N", conflicts_with = "format")]
+    shard: Option<detente_core::shard::Shard>,
 }
 
 fn input(message: String) -> Failure {
@@ -297,10 +301,36 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
         tournament::Progress::Planned(total) => bar.set_length(total as u64),
         tournament::Progress::Finished => bar.inc(1),
     };
+    if let Some(shard) = args.shard {
+        let part = tournament::run_shard(&tables, &file.tournament, shard, &progress)
+            .map_err(|e| input(format!("{}: {e}", args.config.display())))?;
+        bar.finish_and_clear();
+        serde_json::to_writer_pretty(&mut *out, &part)
+            .map_err(|e| Failure::Internal(Report::msg(e.to_string())))?;
+        writeln!(out)?;
+        return Ok(());
+    }
     let results = tournament::run(&tables, &file.tournament, &progress)
         .map_err(|e| input(format!("{}: {e}", args.config.display())))?;
     bar.finish_and_clear();
-    match args.format {
+    print_tournament(
+        out,
+        args.format,
+        &results,
+        tables.len(),
+        file.tournament.rounds,
+    )
+}
+
+/// Prints a tournament's results (of `detente tournament`, or merged by `detente merge`).
+pub fn print_tournament(
+    out: &mut dyn Write,
+    format: NegotiateFormat,
+    results: &tournament::Results,
+    domains: usize,
+    rounds: usize,
+) -> Result<(), Failure> {
+    match format {
         NegotiateFormat::Json => {
             let document = detente_analysis::Document {
                 schema: "detente.tournament/1",
@@ -357,8 +387,8 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
                 out,
                 "{} negotiations on {} domain(s), {} rounds each",
                 results.records.len(),
-                tables.len(),
-                file.tournament.rounds
+                domains,
+                rounds
             )?;
             writeln!(
                 out,

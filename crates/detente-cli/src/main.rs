@@ -20,6 +20,7 @@ mod cmd_backtest;
 mod cmd_bargain;
 mod cmd_delay;
 mod cmd_levers;
+mod cmd_merge;
 mod cmd_montecarlo;
 mod cmd_negotiate;
 mod cmd_report;

@@ -12,6 +12,7 @@ mod file;
 pub mod import;
 mod parse;
 mod scenario;
+pub mod shard;
 mod text;
 mod validate;
 

@@ -14,10 +14,17 @@
 //! (0 without agreement; 0 when `max u = rv`), welfare `Σ u`, Euclidean distance of the
 //! utility vector to the Pareto frontier and to the Nash point. The ranking averages each
 //! negotiator's advantage over all its seats (ties by name).
+//!
+//! # Shards
+//! [`run_shard`] runs part `i` of `N` of the job list (`detente_core::shard`); since job `j`
+//! draws only from `(seed, j, seat)`, its records are the unsharded run's. [`merge`] checks the
+//! parts make one run, joins their records in job order and ranks them as [`run`] does, so the
+//! merged result is the unsharded one bit for bit.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use detente_core::shard::{MergeError, Part as ShardPart, RunId, Shard, fingerprint, in_order};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -61,7 +68,7 @@ fn default_repetitions() -> usize {
 }
 
 /// One negotiation's record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
     /// Job number (fixed order).
     pub job: usize,
@@ -157,6 +164,114 @@ pub fn run(
     config: &TournamentConfig,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Results, NegotiationError> {
+    let records = run_part(tables, config, Shard::WHOLE, progress)?.1;
+    Ok(Results {
+        ranking: rank(&records),
+        records,
+    })
+}
+
+/// Version tag of a tournament shard document ([`TournamentShard`]).
+pub const SHARD_SCHEMA: &str = "detente.tournament-shard/1";
+
+/// One part of a tournament ([`run_shard`]): the records of its negotiations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TournamentShard {
+    /// Schema tag, [`SHARD_SCHEMA`].
+    pub schema: String,
+    /// Which part.
+    pub shard: Shard,
+    /// The tournament it belongs to (`total` is its number of negotiations).
+    pub run: RunId,
+    /// The domains' names, in order.
+    pub domains: Vec<String>,
+    /// Rounds per negotiation.
+    pub rounds: usize,
+    /// The jobs this part ran, `[first, end)`.
+    pub jobs: [u64; 2],
+    /// Their records, in job order.
+    pub records: Vec<Record>,
+}
+
+impl ShardPart for TournamentShard {
+    fn schema(&self) -> &str {
+        &self.schema
+    }
+    fn shard(&self) -> Shard {
+        self.shard
+    }
+    fn run(&self) -> &RunId {
+        &self.run
+    }
+}
+
+/// Runs part `shard` of the tournament's negotiations; `progress` is told the part's number of
+/// negotiations, then one `Finished` per negotiation.
+///
+/// # Errors
+/// As [`run`].
+pub fn run_shard(
+    tables: &[Table],
+    config: &TournamentConfig,
+    shard: Shard,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<TournamentShard, NegotiationError> {
+    let (total, records) = run_part(tables, config, shard, progress)?;
+    let jobs = shard.range(total as u64);
+    Ok(TournamentShard {
+        schema: SHARD_SCHEMA.to_string(),
+        shard,
+        run: RunId {
+            seed: config.seed,
+            total: total as u64,
+            fingerprint: fingerprint(&[&"tournament", &tables, config]),
+        },
+        domains: tables.iter().map(|t| t.name.clone()).collect(),
+        rounds: config.rounds,
+        jobs: [jobs.start, jobs.end],
+        records,
+    })
+}
+
+/// Merges every part of one tournament, in any order, into the unsharded run's results.
+///
+/// # Errors
+/// Parts that are not every part of one tournament, once each, or a damaged part.
+pub fn merge(shards: &[TournamentShard]) -> Result<Results, MergeError> {
+    let mut records = Vec::new();
+    for part in in_order(shards, SHARD_SCHEMA)? {
+        let jobs = part.shard.range(part.run.total);
+        let numbered = part.records.iter().zip(jobs.clone()).all(|(r, j)| {
+            r.job as u64 == j
+                && r.utilities.len() == r.agents.len()
+                && r.advantages.len() == r.agents.len()
+        });
+        if part.jobs != [jobs.start, jobs.end]
+            || part.records.len() as u64 != jobs.end - jobs.start
+            || !numbered
+        {
+            return Err(MergeError::damaged(
+                part.shard,
+                format!("it should hold the records of negotiations {jobs:?}, in order"),
+            ));
+        }
+        records.extend(part.records.iter().cloned());
+    }
+    Ok(Results {
+        ranking: rank(&records),
+        records,
+    })
+}
+
+/// Plans the whole tournament and runs `shard`'s part of its jobs: the number of jobs planned
+/// and the part's records, in job order.
+fn run_part(
+    tables: &[Table],
+    config: &TournamentConfig,
+    shard: Shard,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(usize, Vec<Record>), NegotiationError> {
     if config.agents.is_empty() {
         return Err(NegotiationError::Config("`agents` is empty".to_string()));
     }
@@ -218,11 +333,17 @@ pub fn run(
         deadline: Deadline::Rounds(config.rounds),
         trace: false,
     };
-    progress(Progress::Planned(jobs.len()));
-    let records = jobs
+    let part = shard.range(jobs.len() as u64);
+    let (first, end) = (
+        usize::try_from(part.start).unwrap_or(jobs.len()),
+        usize::try_from(part.end).unwrap_or(jobs.len()),
+    );
+    progress(Progress::Planned(end - first));
+    let records = jobs[first..end]
         .par_iter()
         .enumerate()
-        .map(|(j, job)| {
+        .map(|(i, job)| {
+            let j = first + i;
             let table = &tables[job.table];
             let k = table.parties.len();
             let mut seats: Vec<Seat> = (0..k)
@@ -271,10 +392,7 @@ pub fn run(
             })
         })
         .collect::<Result<Vec<Record>, NegotiationError>>()?;
-    Ok(Results {
-        ranking: rank(&records),
-        records,
-    })
+    Ok((jobs.len(), records))
 }
 
 fn tuples(agents: usize, k: usize) -> Vec<Vec<usize>> {

@@ -25,7 +25,7 @@ use detente_models::eum::{EumConfig, EumPreset};
 use detente_models::forecast::{ForecastConfig, Model};
 use detente_sim::sensitivity::SensitivityConfig;
 use detente_sim::settle::SettleConfig;
-use detente_sim::{MonteCarloConfig, Noise, Target};
+use detente_sim::{MonteCarloConfig, Noise, Shard, Target};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
@@ -703,7 +703,7 @@ fn run_interruptible<T: Send>(
 /// and regression coefficients (`kind = "sensitivity"`, as `detente sensitivity --format
 /// json`): the two uncertainty runs share every option.
 #[pyfunction]
-#[pyo3(signature = (kind, scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress))]
+#[pyo3(signature = (kind, scenario, models_, trials, seed, noise_, no_scenario_uncertainty, package_step, months, levers, threads, progress, shard=None))]
 #[expect(
     clippy::too_many_arguments,
     reason = "one per CLI option; Python passes them by keyword"
@@ -722,7 +722,11 @@ fn uncertainty(
     levers: Vec<String>,
     threads: Option<usize>,
     progress: Option<Py<PyAny>>,
+    shard: Option<(u64, u64)>,
 ) -> PyResult<String> {
+    let shard = shard
+        .map(|(i, n)| Shard::new(i, n).map_err(|e| option_error(format!("shard: {e}"))))
+        .transpose()?;
     let noise = noise(&noise_, no_scenario_uncertainty)?;
     let targets = targets(scenario, &models_, package_step, months, levers)?;
     let s = &scenario.scenario;
@@ -735,6 +739,14 @@ fn uncertainty(
                 noise,
                 ..MonteCarloConfig::default()
             };
+            if let Some(shard) = shard {
+                let part = run_interruptible(py, threads, progress, |report, stop| {
+                    detente_sim::montecarlo_shard_until(s, &targets, &config, shard, report, stop)
+                        .map_err(AnalysisError::from)
+                })?
+                .map_err(failed)?;
+                return to_json(&part);
+            }
             let result = run_interruptible(py, threads, progress, |report, stop| {
                 detente_analysis::montecarlo(s, &targets, &config, report, stop)
             })?
@@ -748,6 +760,16 @@ fn uncertainty(
                 noise,
                 ..SensitivityConfig::default()
             };
+            if let Some(shard) = shard {
+                let part = run_interruptible(py, threads, progress, |report, stop| {
+                    detente_sim::sensitivity::sensitivity_shard_until(
+                        s, &targets, &config, shard, report, stop,
+                    )
+                    .map_err(AnalysisError::from)
+                })?
+                .map_err(failed)?;
+                return to_json(&part);
+            }
             let result = run_interruptible(py, threads, progress, |report, stop| {
                 detente_analysis::sensitivity(s, &targets, &config, report, stop)
             })?
@@ -757,6 +779,65 @@ fn uncertainty(
         other => Err(DetenteError::new_err(format!(
             "unknown uncertainty run `{other}`: use `montecarlo` or `sensitivity`"
         ))),
+    }
+}
+
+/// Merges the shard documents (JSON texts) of one `montecarlo`, `sensitivity` or `tournament`
+/// run into the unsharded run's document, as `detente merge --format json` does.
+#[pyfunction]
+fn merge_shards(parts: Vec<String>) -> PyResult<String> {
+    #[derive(serde::Deserialize)]
+    struct Tag {
+        schema: Option<String>,
+    }
+    let failed = |e: detente_sim::MergeError| DetenteError::new_err(e.to_string());
+    let mut schema: Option<String> = None;
+    for (i, text) in parts.iter().enumerate() {
+        let tag: Tag = serde_json::from_str(text)
+            .map_err(|e| DetenteError::new_err(format!("part {i} is not a shard document: {e}")))?;
+        let Some(this) = tag.schema else {
+            return Err(DetenteError::new_err(format!(
+                "part {i} has no `schema`: it is not a shard document"
+            )));
+        };
+        match &schema {
+            Some(first) if *first != this => {
+                return Err(DetenteError::new_err(format!(
+                    "parts of different kinds of run: `{first}` and `{this}`"
+                )));
+            }
+            _ => schema = Some(this),
+        }
+    }
+    fn parse_all<T: serde::de::DeserializeOwned>(parts: &[String]) -> PyResult<Vec<T>> {
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                serde_json::from_str(t)
+                    .map_err(|e| DetenteError::new_err(format!("part {i} is damaged: {e}")))
+            })
+            .collect()
+    }
+    match schema.as_deref() {
+        Some(detente_sim::montecarlo::SHARD_SCHEMA) => {
+            to_json(&detente_sim::merge_montecarlo(&parse_all(&parts)?).map_err(failed)?)
+        }
+        Some(detente_sim::sensitivity::SHARD_SCHEMA) => to_json(
+            &detente_sim::sensitivity::merge_sensitivity(&parse_all(&parts)?).map_err(failed)?,
+        ),
+        Some(detente_negotiation::tournament::SHARD_SCHEMA) => {
+            let results =
+                detente_negotiation::tournament::merge(&parse_all(&parts)?).map_err(failed)?;
+            to_json(&detente_analysis::Document {
+                schema: "detente.tournament/1",
+                body: &results,
+            })
+        }
+        Some(other) => Err(DetenteError::new_err(format!(
+            "`{other}` documents are not shards: merge the texts that a `shard=` run returned"
+        ))),
+        None => Err(DetenteError::new_err("no shard to merge")),
     }
 }
 
@@ -774,6 +855,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(delay, m)?)?;
     m.add_function(wrap_pyfunction!(levers, m)?)?;
     m.add_function(wrap_pyfunction!(uncertainty, m)?)?;
+    m.add_function(wrap_pyfunction!(merge_shards, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_class::<negotiation::PyDomain>()?;
     m.add_function(wrap_pyfunction!(negotiation::genius_domain, m)?)?;

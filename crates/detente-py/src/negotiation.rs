@@ -163,14 +163,21 @@ fn parse_config(name: &str, text: &str) -> PyResult<TournamentFile> {
 /// A tournament (`detente tournament --format json`) over `domains`, the tables of the
 /// config's domains in its order; `progress` gets (negotiations done, planned) after each.
 #[pyfunction]
-#[pyo3(signature = (name, text, domains, progress))]
+#[pyo3(signature = (name, text, domains, progress, shard=None))]
 pub fn tournament(
     py: Python<'_>,
     name: &str,
     text: &str,
     domains: Vec<PyRef<'_, PyDomain>>,
     progress: Option<Py<PyAny>>,
+    shard: Option<(u64, u64)>,
 ) -> PyResult<String> {
+    let shard = shard
+        .map(|(i, n)| {
+            detente_core::shard::Shard::new(i, n)
+                .map_err(|e| PyValueError::new_err(format!("shard: {e}")))
+        })
+        .transpose()?;
     let file = parse_config(name, text)?;
     let tables: Vec<Table> = domains.iter().map(|d| d.table.clone()).collect();
     let counts = Mutex::new((0_u64, 0_u64));
@@ -196,6 +203,15 @@ pub fn tournament(
         }
         drop(c);
     };
+    if let Some(shard) = shard {
+        let part = py
+            .detach(|| cup::run_shard(&tables, &file.tournament, shard, &on_event))
+            .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
+        if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
+            return Err(e);
+        }
+        return to_json(&part);
+    }
     let results = py
         .detach(|| cup::run(&tables, &file.tournament, &on_event))
         .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;

@@ -38,9 +38,11 @@ pub mod settle;
 pub mod shocks;
 mod target;
 
-pub use aggregate::{Histogram, QuantileMethod, Summary, SummaryOut};
+pub use aggregate::{ExactSum, Histogram, QuantileMethod, Summary, SummaryOut, SummaryState};
+pub use detente_core::shard::{self, MergeError, Shard, ShardError};
 pub use montecarlo::{
-    MetricResult, MonteCarloConfig, MonteCarloResult, montecarlo, montecarlo_until,
+    MetricResult, MonteCarloConfig, MonteCarloResult, MonteCarloShard, merge_montecarlo,
+    montecarlo, montecarlo_shard_until, montecarlo_until,
 };
 pub use perturb::{Noise, NoiseError, perturb};
 pub use rng::{normal, trial_rng, uniform};

@@ -9,15 +9,22 @@
 //! one. Memory is one block of metric values plus the summaries, whatever the number of trials,
 //! and since every draw depends only on `(seed, k)` and every fold happens in trial order the
 //! result is bit-identical for any thread count and any block size (tested).
+//!
+//! A run can be cut into parts that run anywhere ([`montecarlo_shard_until`], one
+//! [`MonteCarloShard`] per part) and merged ([`merge_montecarlo`]) into exactly the unsharded
+//! result: see [`detente_core::shard`].
+
+use std::ops::Range;
 
 use detente_core::Scenario;
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::aggregate::{Summary, SummaryOut};
+use crate::aggregate::{Summary, SummaryOut, SummaryState};
 use crate::perturb::{Noise, perturb};
 use crate::rng::trial_rng;
 use crate::target::{Metric, Target, TargetError};
+use detente_core::shard::{MergeError, Part as ShardPart, RunId, Shard, fingerprint, in_order};
 
 /// Options of a Monte Carlo run.
 #[derive(Debug, Clone, Serialize)]
@@ -99,10 +106,24 @@ pub fn run_blocks_until<T: Send>(
     trials: u64,
     block: usize,
     trial: impl Fn(u64) -> T + Sync,
+    fold: impl FnMut(u64, T),
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> bool {
+    run_range_until(0..trials, block, trial, fold, progress, stop)
+}
+
+/// [`run_blocks_until`] over the trials `range` (one shard's part of a run); `progress` counts
+/// the trials of the range done.
+pub fn run_range_until<T: Send>(
+    range: Range<u64>,
+    block: usize,
+    trial: impl Fn(u64) -> T + Sync,
     mut fold: impl FnMut(u64, T),
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> bool {
+    let (first, trials) = (range.start, range.end.saturating_sub(range.start));
     let block = block.max(1) as u64;
     // Progress inside a block: a bar that only moved once per 1,024 trials sat at 0 for the
     // whole of a 14 s run (issue 16). Finished trials are counted as they end; every `step`th
@@ -127,7 +148,7 @@ pub fn run_blocks_until<T: Send>(
         let outs: Vec<T> = (start..end)
             .into_par_iter()
             .map(|k| {
-                let out = trial(k);
+                let out = trial(first + k);
                 let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if n.is_multiple_of(step) {
                     report(start + n);
@@ -136,7 +157,7 @@ pub fn run_blocks_until<T: Send>(
             })
             .collect();
         for (k, out) in (start..end).zip(outs) {
-            fold(k, out);
+            fold(first + k, out);
         }
         report(end);
         start = end;
@@ -183,6 +204,36 @@ fn simulate(
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> Result<(MonteCarloResult, bool), TargetError> {
+    let (part, complete) = simulate_part(scenario, targets, config, Shard::WHOLE, progress, stop)?;
+    Ok((
+        finish(
+            config,
+            part.title,
+            part.metrics,
+            part.baseline,
+            &part.summaries,
+        ),
+        complete,
+    ))
+}
+
+/// What a part of a run saw, before it is written out or finished.
+struct Part {
+    title: String,
+    metrics: Vec<Metric>,
+    baseline: Vec<Option<f64>>,
+    summaries: Vec<Summary>,
+}
+
+/// Runs `shard`'s trials of the run; the flag says whether every one of them ran.
+fn simulate_part(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &MonteCarloConfig,
+    shard: Shard,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<(Part, bool), TargetError> {
     let mut metrics: Vec<Metric> = Vec::new();
     let mut baseline: Vec<Option<f64>> = Vec::new();
     for target in targets {
@@ -200,8 +251,8 @@ fn simulate(
             )
         })
         .collect();
-    let complete = run_blocks_until(
-        config.trials,
+    let complete = run_range_until(
+        shard.range(config.trials),
         config.block,
         |k| {
             let mut rng = trial_rng(config.seed, k);
@@ -219,22 +270,222 @@ fn simulate(
         progress,
         stop,
     );
-    let result = MonteCarloResult {
-        schema: crate::SCHEMA,
+    let part = Part {
         title: scenario.meta.title.clone(),
+        metrics,
+        baseline,
+        summaries,
+    };
+    Ok((part, complete))
+}
+
+fn finish(
+    config: &MonteCarloConfig,
+    title: String,
+    metrics: Vec<Metric>,
+    baseline: Vec<Option<f64>>,
+    summaries: &[Summary],
+) -> MonteCarloResult {
+    MonteCarloResult {
+        schema: crate::SCHEMA,
+        title,
         trials: config.trials,
         seed: config.seed,
         noise: config.noise,
         metrics: metrics
             .into_iter()
             .zip(baseline)
-            .zip(&summaries)
+            .zip(summaries)
             .map(|((metric, baseline), s)| MetricResult {
                 metric,
                 baseline,
                 summary: s.finish(),
             })
             .collect(),
+    }
+}
+
+/// Version tag of a Monte Carlo shard document ([`MonteCarloShard`]).
+pub const SHARD_SCHEMA: &str = "detente.montecarlo-shard/1";
+
+/// One part of a Monte Carlo run ([`montecarlo_shard_until`]): what its trials saw, as state
+/// that [`merge_montecarlo`] adds up exactly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonteCarloShard {
+    /// Schema tag, [`SHARD_SCHEMA`].
+    pub schema: String,
+    /// Which part.
+    pub shard: Shard,
+    /// The run it belongs to (`total` is the run's trial count).
+    pub run: RunId,
+    /// The trials this part ran, `[first, end)`.
+    pub trials: [u64; 2],
+    /// Scenario title.
+    pub title: String,
+    /// Noise of the run.
+    pub noise: Noise,
+    /// Bins of each reported histogram.
+    pub bins: usize,
+    /// Values kept for exact percentiles at most.
+    pub exact_limit: usize,
+    /// Every metric, targets in the order given.
+    pub metrics: Vec<Metric>,
+    /// Each metric on the unperturbed scenario.
+    pub baseline: Vec<Option<f64>>,
+    /// Each metric's summary of this part's trials.
+    pub summaries: Vec<SummaryState>,
+}
+
+impl ShardPart for MonteCarloShard {
+    fn schema(&self) -> &str {
+        &self.schema
+    }
+    fn shard(&self) -> Shard {
+        self.shard
+    }
+    fn run(&self) -> &RunId {
+        &self.run
+    }
+}
+
+/// The identity of a run: its seed, trials and a fingerprint of everything else it reads.
+fn run_id(scenario: &Scenario, targets: &[Target], config: &MonteCarloConfig) -> RunId {
+    RunId {
+        seed: config.seed,
+        total: config.trials,
+        fingerprint: fingerprint(&[
+            &"montecarlo",
+            scenario,
+            &targets,
+            &config.noise,
+            &config.bins,
+            &config.exact_limit,
+        ]),
+    }
+}
+
+/// Runs part `shard` of the Monte Carlo `config` describes, asking `stop` between blocks;
+/// `Ok(None)` when it stopped early. Merging every part ([`merge_montecarlo`]) gives exactly
+/// [`montecarlo`]'s result.
+///
+/// # Errors
+/// A target that cannot be evaluated on the base scenario.
+pub fn montecarlo_shard_until(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &MonteCarloConfig,
+    shard: Shard,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<MonteCarloShard>, TargetError> {
+    let (part, complete) = simulate_part(scenario, targets, config, shard, progress, stop)?;
+    let range = shard.range(config.trials);
+    Ok(complete.then(|| MonteCarloShard {
+        schema: SHARD_SCHEMA.to_string(),
+        shard,
+        run: run_id(scenario, targets, config),
+        trials: [range.start, range.end],
+        title: part.title,
+        noise: config.noise,
+        bins: config.bins,
+        exact_limit: config.exact_limit,
+        metrics: part.metrics,
+        baseline: part.baseline,
+        summaries: part
+            .summaries
+            .iter()
+            .map(|s| {
+                let mut state = s.state();
+                // Over the limit the merged run reads percentiles from the fine bins, so the
+                // values would only make the part bigger.
+                if config.trials > config.exact_limit as u64 {
+                    state.exact = None;
+                }
+                state
+            })
+            .collect(),
+    }))
+}
+
+/// Merges every part of one Monte Carlo run, in any order, into the unsharded run's result.
+///
+/// # Errors
+/// Parts that are not every part of one run, once each, or a damaged part ([`MergeError`]).
+pub fn merge_montecarlo(shards: &[MonteCarloShard]) -> Result<MonteCarloResult, MergeError> {
+    let mut merged: Option<(&MonteCarloShard, Vec<Summary>)> = None;
+    for part in in_order(shards, SHARD_SCHEMA)? {
+        let damaged = |why: String| MergeError::damaged(part.shard, why);
+        let range = part.shard.range(part.run.total);
+        if part.trials != [range.start, range.end] {
+            return Err(damaged(format!(
+                "it holds trials {:?} where part {} of {} trials is {range:?}",
+                part.trials, part.shard, part.run.total
+            )));
+        }
+        if part.summaries.len() != part.metrics.len() || part.baseline.len() != part.metrics.len() {
+            return Err(damaged(format!(
+                "{} metrics, {} baselines and {} summaries",
+                part.metrics.len(),
+                part.baseline.len(),
+                part.summaries.len()
+            )));
+        }
+        let mut seen = 0u64;
+        let summaries = part
+            .summaries
+            .iter()
+            .map(|state| {
+                seen = seen.max(state.count + state.missing);
+                Summary::from_state(state).map_err(&damaged)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if part.run.total <= part.exact_limit as u64
+            && part.summaries.iter().any(|s| s.exact.is_none())
+        {
+            return Err(damaged(format!(
+                "a summary lacks its values, which a run of {} trials keeps",
+                part.run.total
+            )));
+        }
+        if part
+            .summaries
+            .iter()
+            .any(|s| s.count + s.missing != range.end - range.start)
+        {
+            return Err(damaged(format!(
+                "a summary counts {seen} trials where the part ran {}",
+                range.end - range.start
+            )));
+        }
+        match &mut merged {
+            None => merged = Some((part, summaries)),
+            Some((first, acc)) => {
+                if first.metrics != part.metrics || first.baseline != part.baseline {
+                    return Err(damaged(
+                        "its metrics differ from the other parts'".to_string(),
+                    ));
+                }
+                for (a, b) in acc.iter_mut().zip(&summaries) {
+                    a.merge(b).map_err(&damaged)?;
+                }
+            }
+        }
+    }
+    let (first, summaries) = merged.ok_or(MergeError::Empty)?;
+    let config = MonteCarloConfig {
+        trials: first.run.total,
+        seed: first.run.seed,
+        noise: first.noise,
+        bins: first.bins,
+        exact_limit: first.exact_limit,
+        ..MonteCarloConfig::default()
     };
-    Ok((result, complete))
+    Ok(finish(
+        &config,
+        first.title.clone(),
+        first.metrics.clone(),
+        first.baseline.clone(),
+        &summaries,
+    ))
 }

@@ -34,13 +34,13 @@
 
 use detente_core::{Capability, Salience, Scenario, Uncertainty};
 use rand_chacha::rand_core::Rng;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::rng::{normal, uniform};
 
 /// Noise added on top of the scenario's own uncertainty (all zero by default).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Noise {
     /// Standard deviation, on the scale, for positions with no uncertainty of their own.
     pub position: Option<f64>,

@@ -33,17 +33,30 @@
 //! regression's sums are streamed in trial order (memory `p²` per metric at most), so results are
 //! independent of threads and block size.
 //!
+//! # Shards
+//! A run can be cut into parts ([`sensitivity_shard_until`]): part `i` of `N` runs its slice of
+//! the tornado's inputs and of the regression's trials ([`detente_core::shard`]) and keeps the
+//! regression's rows (each trial's inputs and metric values). [`merge_sensitivity`] joins the
+//! tornado slices in input order and folds the rows in trial order, the order the unsharded run
+//! folds them in, so the merged result is the unsharded one bit for bit. Rows rather than the
+//! regression's sums: the sums are `p²` numbers per metric whatever the trials (about a
+//! million on the Istanbul scenario), the rows `p + m` per trial, fewer for any sample a
+//! sensitivity run uses.
+//!
 //! # References
 //! Saltelli, A. et al. (2008), *Global Sensitivity Analysis: The Primer*, Wiley, ch. 1.2
 //! (standardised regression coefficients) and ch. 4 (Sobol indices and their cost).
 
-use detente_core::{Scenario, Uncertainty};
-use serde::Serialize;
+use std::ops::Range;
 
-use crate::montecarlo::run_blocks_until;
+use detente_core::{Scenario, Uncertainty};
+use serde::{Deserialize, Serialize};
+
+use crate::montecarlo::run_range_until;
 use crate::perturb::Noise;
 use crate::rng::{trial_rng, uniform};
 use crate::target::{Target, TargetError};
+use detente_core::shard::{MergeError, Part as ShardPart, RunId, Shard, fingerprint, in_order};
 
 /// One evaluation's metric values.
 type Values = Vec<Option<f64>>;
@@ -52,7 +65,7 @@ type Values = Vec<Option<f64>>;
 const Z90: f64 = 1.644_853_626_951_472_2;
 
 /// Default ranges and the size of the global sample.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SensitivityConfig {
     /// Half-width of a position's range without uncertainty, as a share of the scale's width.
     pub position_share: f64,
@@ -91,7 +104,7 @@ impl Default for SensitivityConfig {
 }
 
 /// Which number of the scenario an input is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum InputKind {
     /// `issues[issue].positions[index].position`.
@@ -133,7 +146,7 @@ impl InputKind {
 }
 
 /// One input and its range.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Input {
     /// Readable name, e.g. `position russia @ ceasefire`.
     pub name: String,
@@ -487,6 +500,129 @@ pub fn sensitivity_until(
         .map(|(result, complete)| complete.then_some(result))
 }
 
+/// What every part of a run shares: the metrics, their baseline values and the inputs.
+struct Setup {
+    keys: Vec<String>,
+    baseline: Values,
+    inputs: Vec<Input>,
+}
+
+fn setup(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &SensitivityConfig,
+) -> Result<Setup, TargetError> {
+    let mut keys = Vec::new();
+    let mut baseline = Vec::new();
+    for t in targets {
+        keys.extend(t.metrics(scenario)?.into_iter().map(|m| m.key));
+        baseline.extend(finite(t.evaluate(scenario)));
+    }
+    let mut inputs = inputs(scenario, config);
+    // Drift and costs move only targets that read `[time]`; for the others they would be dead
+    // columns in the tornado and the regression.
+    if !targets.iter().any(Target::uses_time) {
+        inputs.retain(|x| !x.kind.is_time());
+    }
+    Ok(Setup {
+        keys,
+        baseline,
+        inputs,
+    })
+}
+
+/// A metric value that is not a finite number is no value.
+fn finite(values: Values) -> Values {
+    values
+        .into_iter()
+        .map(|v| v.filter(|v| v.is_finite()))
+        .collect()
+}
+
+fn evaluate(targets: &[Target], s: &Scenario) -> Values {
+    finite(targets.iter().flat_map(|t| t.evaluate(s)).collect())
+}
+
+/// The tornado's runs for the inputs `range`: each at its low end, then its high end.
+fn tornado_ends(
+    scenario: &Scenario,
+    targets: &[Target],
+    inputs: &[Input],
+    range: Range<u64>,
+    block: usize,
+    stop: &dyn Fn() -> bool,
+) -> (Vec<(Values, Values)>, bool) {
+    let mut ends: Vec<(Values, Values)> = Vec::new();
+    // The tornado runs in blocks too, so that a stop is heard during it: with the delay model
+    // each of its `2 p` runs costs as much as a regression trial. Its progress is not reported,
+    // since the caller's total counts regression trials.
+    let complete = run_range_until(
+        range,
+        block,
+        |k| {
+            let Some(input) = usize::try_from(k).ok().and_then(|k| inputs.get(k)) else {
+                return (Vec::new(), Vec::new());
+            };
+            let mut lo = scenario.clone();
+            input.set(&mut lo, input.low);
+            let mut hi = scenario.clone();
+            input.set(&mut hi, input.high);
+            (evaluate(targets, &lo), evaluate(targets, &hi))
+        },
+        |_, pair| ends.push(pair),
+        &|_| {},
+        stop,
+    );
+    (ends, complete)
+}
+
+/// The regression's trials `range`, handed to `fold` in trial order as (inputs shifted by their
+/// base values, metric values).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one private helper of two callers"
+)]
+fn regression_rows(
+    scenario: &Scenario,
+    targets: &[Target],
+    inputs: &[Input],
+    config: &SensitivityConfig,
+    range: Range<u64>,
+    fold: impl FnMut(u64, (Vec<f64>, Values)),
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> bool {
+    run_range_until(
+        range,
+        config.block,
+        |k| {
+            let mut rng = trial_rng(config.seed, k);
+            let mut s = scenario.clone();
+            let x: Vec<f64> = inputs
+                .iter()
+                .map(|input| {
+                    let v = input.low + (input.high - input.low) * uniform(&mut rng);
+                    input.set(&mut s, v);
+                    // Shift by the base value: smaller sums, better conditioned.
+                    v - input.base
+                })
+                .collect();
+            (x, evaluate(targets, &s))
+        },
+        fold,
+        progress,
+        stop,
+    )
+}
+
+fn add_row(regressions: &mut [Regression], x: &[f64], ys: &Values) {
+    for (reg, y) in regressions.iter_mut().zip(ys) {
+        if let Some(y) = *y {
+            reg.add(x, y);
+        }
+    }
+}
+
 /// The analysis shared by [`sensitivity`] and [`sensitivity_until`]; the flag says whether it
 /// ran to the end (a stopped run's partial result is for the caller to discard).
 fn analyse(
@@ -496,81 +632,53 @@ fn analyse(
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> Result<(Sensitivity, bool), TargetError> {
-    let mut keys = Vec::new();
-    let mut baseline = Vec::new();
-    for t in targets {
-        keys.extend(t.metrics(scenario)?.into_iter().map(|m| m.key));
-        baseline.extend(t.evaluate(scenario));
-    }
-    let eval =
-        |s: &Scenario| -> Vec<Option<f64>> { targets.iter().flat_map(|t| t.evaluate(s)).collect() };
-    let mut inputs = inputs(scenario, config);
-    // Drift and costs move only targets that read `[time]`; for the others they would be dead
-    // columns in the tornado and the regression.
-    if !targets.iter().any(Target::uses_time) {
-        inputs.retain(|x| !x.kind.is_time());
-    }
-    // The tornado runs in blocks too, so that a stop is heard during it: with the delay model
-    // each of its `2 p` runs costs as much as a regression trial. Its progress is not reported,
-    // since the caller's total counts regression trials.
-    let mut ends: Vec<(Values, Values)> = Vec::with_capacity(inputs.len());
-    let mut complete = run_blocks_until(
-        inputs.len() as u64,
+    let Setup {
+        keys,
+        baseline,
+        inputs,
+    } = setup(scenario, targets, config)?;
+    let (ends, mut complete) = tornado_ends(
+        scenario,
+        targets,
+        &inputs,
+        0..inputs.len() as u64,
         config.block,
-        |k| {
-            let Some(input) = usize::try_from(k).ok().and_then(|k| inputs.get(k)) else {
-                return (Vec::new(), Vec::new());
-            };
-            let mut lo = scenario.clone();
-            input.set(&mut lo, input.low);
-            let mut hi = scenario.clone();
-            input.set(&mut hi, input.high);
-            (eval(&lo), eval(&hi))
-        },
-        |_, pair| ends.push(pair),
-        &|_| {},
         stop,
     );
-
     let p = inputs.len();
     let mut regressions: Vec<Regression> = (0..keys.len()).map(|_| Regression::new(p)).collect();
     if complete && config.trials > 0 {
-        complete = run_blocks_until(
-            config.trials,
-            config.block,
-            |k| {
-                let mut rng = trial_rng(config.seed, k);
-                let mut s = scenario.clone();
-                let x: Vec<f64> = inputs
-                    .iter()
-                    .map(|input| {
-                        let v = input.low + (input.high - input.low) * uniform(&mut rng);
-                        input.set(&mut s, v);
-                        // Shift by the base value: smaller sums, better conditioned.
-                        v - input.base
-                    })
-                    .collect();
-                (x, eval(&s))
-            },
-            |_, (x, ys)| {
-                for (reg, y) in regressions.iter_mut().zip(ys) {
-                    if let Some(y) = y.filter(|y| y.is_finite()) {
-                        reg.add(&x, y);
-                    }
-                }
-            },
+        complete = regression_rows(
+            scenario,
+            targets,
+            &inputs,
+            config,
+            0..config.trials,
+            |_, (x, ys)| add_row(&mut regressions, &x, &ys),
             progress,
             stop,
         );
     }
+    let result = assemble(config.clone(), inputs, keys, &baseline, &ends, &regressions);
+    Ok((result, complete))
+}
 
+/// The result from the tornado's ends and the regressions' sums.
+fn assemble(
+    config: SensitivityConfig,
+    inputs: Vec<Input>,
+    keys: Vec<String>,
+    baseline: &Values,
+    ends: &[(Values, Values)],
+    regressions: &[Regression],
+) -> Sensitivity {
     let metrics = keys
         .into_iter()
         .enumerate()
         .map(|(m, key)| {
             let mut tornado: Vec<TornadoBar> = inputs
                 .iter()
-                .zip(&ends)
+                .zip(ends)
                 .map(|(input, (lo, hi))| {
                     let at_low = lo.get(m).copied().flatten();
                     let at_high = hi.get(m).copied().flatten();
@@ -612,13 +720,177 @@ fn analyse(
             }
         })
         .collect();
-    let result = Sensitivity {
+    Sensitivity {
         schema: crate::SENSITIVITY_SCHEMA,
-        config: config.clone(),
+        config,
         inputs,
         metrics,
+    }
+}
+
+/// Version tag of a sensitivity shard document ([`SensitivityShard`]).
+pub const SHARD_SCHEMA: &str = "detente.sensitivity-shard/1";
+
+/// One part of a sensitivity run ([`sensitivity_shard_until`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SensitivityShard {
+    /// Schema tag, [`SHARD_SCHEMA`].
+    pub schema: String,
+    /// Which part.
+    pub shard: Shard,
+    /// The run it belongs to (`total` is the regression's trial count).
+    pub run: RunId,
+    /// Scenario title.
+    pub title: String,
+    /// The run's settings.
+    pub config: SensitivityConfig,
+    /// Every input of the run.
+    pub inputs: Vec<Input>,
+    /// Every metric's key.
+    pub metrics: Vec<String>,
+    /// Each metric on the scenario as written.
+    pub baseline: Values,
+    /// The inputs whose tornado runs this part made, `[first, end)`.
+    pub tornado_inputs: [u64; 2],
+    /// Those runs: each input's metric values at the low end, then the high end.
+    pub tornado: Vec<(Values, Values)>,
+    /// The regression trials this part ran, `[first, end)`.
+    pub trials: [u64; 2],
+    /// Each trial's inputs (shifted by their base values) and metric values, in trial order.
+    pub rows: Vec<(Vec<f64>, Values)>,
+}
+
+impl ShardPart for SensitivityShard {
+    fn schema(&self) -> &str {
+        &self.schema
+    }
+    fn shard(&self) -> Shard {
+        self.shard
+    }
+    fn run(&self) -> &RunId {
+        &self.run
+    }
+}
+
+/// Runs part `shard` of the sensitivity analysis `config` describes, asking `stop` between
+/// blocks; `Ok(None)` when it stopped early. Merging every part ([`merge_sensitivity`]) gives
+/// exactly [`sensitivity`]'s result.
+///
+/// # Errors
+/// A target that cannot be evaluated on the base scenario.
+pub fn sensitivity_shard_until(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &SensitivityConfig,
+    shard: Shard,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<SensitivityShard>, TargetError> {
+    let Setup {
+        keys,
+        baseline,
+        inputs,
+    } = setup(scenario, targets, config)?;
+    let inputs_range = shard.range(inputs.len() as u64);
+    let (tornado, mut complete) = tornado_ends(
+        scenario,
+        targets,
+        &inputs,
+        inputs_range.clone(),
+        config.block,
+        stop,
+    );
+    let trials = shard.range(config.trials);
+    let mut rows = Vec::new();
+    if complete {
+        complete = regression_rows(
+            scenario,
+            targets,
+            &inputs,
+            config,
+            trials.clone(),
+            |_, row| rows.push(row),
+            progress,
+            stop,
+        );
+    }
+    // The block size changes nothing in the result, so it is no part of the run's identity.
+    let written = SensitivityConfig {
+        block: 0,
+        ..config.clone()
     };
-    Ok((result, complete))
+    let run = RunId {
+        seed: config.seed,
+        total: config.trials,
+        fingerprint: fingerprint(&[&"sensitivity", scenario, &targets, &written]),
+    };
+    Ok(complete.then(|| SensitivityShard {
+        schema: SHARD_SCHEMA.to_string(),
+        shard,
+        run,
+        title: scenario.meta.title.clone(),
+        config: written,
+        inputs,
+        metrics: keys,
+        baseline,
+        tornado_inputs: [inputs_range.start, inputs_range.end],
+        tornado,
+        trials: [trials.start, trials.end],
+        rows,
+    }))
+}
+
+/// Merges every part of one sensitivity run, in any order, into the unsharded run's result.
+///
+/// # Errors
+/// Parts that are not every part of one run, once each, or a damaged part ([`MergeError`]).
+pub fn merge_sensitivity(shards: &[SensitivityShard]) -> Result<Sensitivity, MergeError> {
+    let parts = in_order(shards, SHARD_SCHEMA)?;
+    let first = *parts.first().ok_or(MergeError::Empty)?;
+    let p = first.inputs.len();
+    let m = first.metrics.len();
+    let mut ends = Vec::with_capacity(p);
+    let mut regressions: Vec<Regression> = (0..m).map(|_| Regression::new(p)).collect();
+    for part in parts {
+        let damaged = |why: String| MergeError::damaged(part.shard, why);
+        if part.inputs != first.inputs
+            || part.metrics != first.metrics
+            || part.baseline != first.baseline
+            || part.config != first.config
+        {
+            return Err(damaged(
+                "its inputs or metrics differ from the other parts'".into(),
+            ));
+        }
+        let inputs = part.shard.range(p as u64);
+        let trials = part.shard.range(part.run.total);
+        let fits = |(x, ys): &(Vec<f64>, Values)| x.len() == p && ys.len() == m;
+        let ends_fit = |(lo, hi): &(Values, Values)| lo.len() == m && hi.len() == m;
+        if part.tornado_inputs != [inputs.start, inputs.end]
+            || part.tornado.len() as u64 != inputs.end - inputs.start
+            || !part.tornado.iter().all(ends_fit)
+            || part.trials != [trials.start, trials.end]
+            || part.rows.len() as u64 != trials.end - trials.start
+            || !part.rows.iter().all(fits)
+        {
+            return Err(damaged(format!(
+                "it should hold the tornado of inputs {inputs:?} and the rows of trials {trials:?},                  {p} inputs and {m} metrics wide"
+            )));
+        }
+        ends.extend(part.tornado.iter().cloned());
+        for (x, ys) in &part.rows {
+            add_row(&mut regressions, x, ys);
+        }
+    }
+    Ok(assemble(
+        first.config.clone(),
+        first.inputs.clone(),
+        first.metrics.clone(),
+        &first.baseline,
+        &ends,
+        &regressions,
+    ))
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use detente_models::forecast::{ForecastConfig, Model};
 use detente_models::median::weighted_median;
 use detente_models::nash;
 use detente_models::stance::stances;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// A model family to run on each scenario.
@@ -47,7 +47,7 @@ pub enum Target {
 }
 
 /// What a metric measures, which decides how it is binned and read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MetricKind {
     /// A point on an issue's scale.
@@ -61,7 +61,7 @@ pub enum MetricKind {
 }
 
 /// One scalar output of a target.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Metric {
     /// Unique key, `"<issue>/<model>"` or `"package/..."`.
     pub key: String,

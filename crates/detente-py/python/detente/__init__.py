@@ -20,7 +20,18 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from . import _native
 from ._native import DetenteError, ScenarioError
@@ -57,10 +68,14 @@ __all__ = [
     "forecast",
     "levers",
     "load",
+    "merge",
     "montecarlo",
+    "montecarlo_shard",
     "negotiate",
     "sensitivity",
+    "sensitivity_shard",
     "tournament",
+    "tournament_shard",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -351,17 +366,33 @@ def _uncertainty(
     levers: Union[str, Sequence[str], None],
     threads: Optional[int],
     progress: Progress,
-) -> Any:
-    """The run shared by :func:`montecarlo` and :func:`sensitivity`: the parsed JSON document."""
+    shard: Optional[Tuple[int, int]] = None,
+) -> str:
+    """The run shared by :func:`montecarlo` and :func:`sensitivity` and their shards: the JSON
+    document's text."""
     s = _scenario(scenario)
     n = _sim_trials(kind, trials)
+    if shard is not None:
+        index, count = _shard(shard)
+        shard = (index, count)
     with _Bar(progress, n or 0, kind) as callback:
-        doc = _native.uncertainty(
+        return _native.uncertainty(
             kind, s, _strings("models", models), n, seed, _strings("noise", noise),
             no_scenario_uncertainty, package_step, months, _strings("levers", levers), threads,
-            callback,
+            callback, shard,
         )
-    return json.loads(doc)
+
+
+def _shard(shard: Tuple[int, int]) -> Tuple[int, int]:
+    try:
+        index, count = shard
+    except (TypeError, ValueError):
+        raise ValueError(f"shard: give (index, count), e.g. (0, 4), not {shard!r}") from None
+    if not isinstance(index, int) or not isinstance(count, int) or not 0 <= index < count:
+        raise ValueError(
+            f"shard: part {index!r} of {count!r} does not exist; parts are counted from 0 to count - 1"
+        )
+    return index, count
 
 
 def montecarlo(
@@ -386,7 +417,32 @@ def montecarlo(
         "montecarlo", scenario, models, trials, seed, noise, no_scenario_uncertainty, package_step,
         months, levers, threads, progress,
     )
-    return MonteCarloResult(doc)
+    return MonteCarloResult(json.loads(doc))
+
+
+def montecarlo_shard(
+    scenario: ScenarioLike,
+    index: int,
+    count: int,
+    *,
+    models: Union[str, Sequence[str]] = "all",
+    trials: Optional[int] = None,
+    seed: int = 0,
+    noise: Union[str, Sequence[str], None] = None,
+    no_scenario_uncertainty: bool = False,
+    package_step: Optional[float] = None,
+    months: Optional[int] = None,
+    levers: Union[str, Sequence[str], None] = None,
+    threads: Optional[int] = None,
+    progress: Progress = False,
+) -> str:
+    """Part ``index`` of ``count`` (counted from 0) of :func:`montecarlo` with the same options,
+    as the shard document's JSON text (``detente montecarlo --shard index/count``). Give every
+    part's text to :func:`merge` for the unsharded result, exactly."""
+    return _uncertainty(
+        "montecarlo", scenario, models, trials, seed, noise, no_scenario_uncertainty, package_step,
+        months, levers, threads, progress, (index, count),
+    )
 
 
 def sensitivity(
@@ -409,7 +465,47 @@ def sensitivity(
         "sensitivity", scenario, models, trials, seed, noise, no_scenario_uncertainty, package_step,
         months, levers, threads, progress,
     )
-    return SensitivityResult(doc)
+    return SensitivityResult(json.loads(doc))
+
+
+def sensitivity_shard(
+    scenario: ScenarioLike,
+    index: int,
+    count: int,
+    *,
+    models: Union[str, Sequence[str]] = "all",
+    trials: Optional[int] = None,
+    seed: int = 0,
+    noise: Union[str, Sequence[str], None] = None,
+    no_scenario_uncertainty: bool = False,
+    package_step: Optional[float] = None,
+    months: Optional[int] = None,
+    levers: Union[str, Sequence[str], None] = None,
+    threads: Optional[int] = None,
+    progress: Progress = False,
+) -> str:
+    """Part ``index`` of ``count`` of :func:`sensitivity` (its slice of the tornado's inputs and
+    of the regression's trials), as the shard document's JSON text; see :func:`merge`."""
+    return _uncertainty(
+        "sensitivity", scenario, models, trials, seed, noise, no_scenario_uncertainty,
+        package_step, months, levers, threads, progress, (index, count),
+    )
+
+
+def merge(parts: Sequence[str]) -> Union[MonteCarloResult, SensitivityResult, TournamentResult]:
+    """Merges every part of one sharded run (the texts :func:`montecarlo_shard`,
+    :func:`sensitivity_shard` or :func:`tournament_shard` returned, or the files ``--shard``
+    wrote, in any order) into the unsharded run's result, byte for byte (``detente merge``).
+    Parts of different runs, a missing part or a part given twice raise :class:`DetenteError`."""
+    if isinstance(parts, str):
+        raise TypeError("merge: give a list of shard texts, not one string")
+    doc = json.loads(_native.merge_shards(list(parts)))
+    schema = doc.get("schema")
+    if schema == "detente.montecarlo/1":
+        return MonteCarloResult(doc)
+    if schema == "detente.sensitivity/1":
+        return SensitivityResult(doc)
+    return TournamentResult(doc)
 
 
 def backtest(
@@ -478,17 +574,26 @@ def negotiate(
     return NegotiationResult(json.loads(doc))
 
 
-def tournament(config: PathLike, *, progress: Progress = True) -> TournamentResult:
-    """A negotiation tournament described by a TOML config (``detente tournament``):
-    ``domains`` (folders or scenario files, relative to the config), ``agents`` and optionally
-    ``rounds``, ``repetitions``, ``self_play``, ``seed``, ``step``. The run releases the GIL;
-    the library has no stop hook between negotiations, so Ctrl-C takes effect when it ends.
-    ``progress``: True for a tqdm bar, False for none, or a callable given (done, total)."""
+def _tournament(config: PathLike, progress: Progress, shard: Optional[Tuple[int, int]]) -> str:
     name = os.fspath(config)
     text = _read_text(name)
     domains, step = _native.tournament_domains(name, text)
     base = os.path.dirname(name) or "."
     tables = [_domain(os.path.join(base, d), step, []) for d in domains]
     with _Bar(progress, 0, "tournament") as callback:
-        doc = _native.tournament(name, text, tables, callback)
-    return TournamentResult(json.loads(doc))
+        return _native.tournament(name, text, tables, callback, shard)
+
+
+def tournament_shard(config: PathLike, index: int, count: int, *, progress: Progress = False) -> str:
+    """Part ``index`` of ``count`` (counted from 0) of a tournament's negotiations, as the shard
+    document's JSON text (``detente tournament --shard index/count``); see :func:`merge`."""
+    return _tournament(config, progress, _shard((index, count)))
+
+
+def tournament(config: PathLike, *, progress: Progress = True) -> TournamentResult:
+    """A negotiation tournament described by a TOML config (``detente tournament``):
+    ``domains`` (folders or scenario files, relative to the config), ``agents`` and optionally
+    ``rounds``, ``repetitions``, ``self_play``, ``seed``, ``step``. The run releases the GIL;
+    the library has no stop hook between negotiations, so Ctrl-C takes effect when it ends.
+    ``progress``: True for a tqdm bar, False for none, or a callable given (done, total)."""
+    return TournamentResult(json.loads(_tournament(config, progress, None)))

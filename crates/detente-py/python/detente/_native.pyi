@@ -106,7 +106,9 @@ def uncertainty(
     levers: List[str],
     threads: Optional[int],
     progress: Optional[Callable[[int], Any]],
+    shard: Optional[Tuple[int, int]] = None,
 ) -> str: ...
+def merge_shards(parts: List[str]) -> str: ...
 def backtest(
     name: str,
     text: str,
@@ -141,4 +143,5 @@ def tournament(
     text: str,
     domains: List[Domain],
     progress: Optional[Callable[[int, int], Any]],
+    shard: Optional[Tuple[int, int]] = None,
 ) -> str: ...

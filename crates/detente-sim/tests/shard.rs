@@ -1,0 +1,193 @@
+//! Issue 14: a run cut into shards and merged is the unsharded run, byte for byte.
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use detente_core::Scenario;
+use detente_models::bargain::{PackageConfig, SolveConfig};
+use detente_models::forecast::ForecastConfig;
+use detente_sim::sensitivity::{
+    SensitivityConfig, merge_sensitivity, sensitivity, sensitivity_shard_until,
+};
+use detente_sim::{
+    MergeError, MonteCarloConfig, MonteCarloShard, Noise, Shard, Target, merge_montecarlo,
+    montecarlo, montecarlo_shard_until,
+};
+
+const ISTANBUL: &str = include_str!("../../../scenarios/istanbul-2025.toml");
+
+fn istanbul() -> Scenario {
+    detente_core::parse("istanbul-2025.toml", ISTANBUL)
+        .unwrap()
+        .scenario
+}
+
+fn targets() -> Vec<Target> {
+    vec![
+        Target::Spatial(ForecastConfig::default()),
+        Target::Package {
+            package: PackageConfig {
+                step: 25.0,
+                ..PackageConfig::default()
+            },
+            solve: SolveConfig {
+                zopa_count_limit: 0,
+                ..SolveConfig::default()
+            },
+        },
+    ]
+}
+
+fn config(exact_limit: usize) -> MonteCarloConfig {
+    let mut noise = Noise::default();
+    noise.set("salience=0.1").unwrap();
+    noise.set("capability=0.2").unwrap();
+    MonteCarloConfig {
+        trials: 50,
+        seed: 7,
+        noise,
+        block: 8,
+        exact_limit,
+        ..MonteCarloConfig::default()
+    }
+}
+
+/// Runs every part of `n` on its own pool size, writes each to JSON and reads it back (as a
+/// merge on another machine would), and merges them in reverse order.
+fn sharded(s: &Scenario, config: &MonteCarloConfig, n: u64) -> String {
+    let mut parts: Vec<MonteCarloShard> = (0..n)
+        .map(|i| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(1 + (i as usize % 3))
+                .build()
+                .unwrap();
+            let part = pool
+                .install(|| {
+                    montecarlo_shard_until(
+                        s,
+                        &targets(),
+                        config,
+                        Shard::new(i, n).unwrap(),
+                        &|_| {},
+                        &|| false,
+                    )
+                })
+                .unwrap()
+                .unwrap();
+            serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap()
+        })
+        .collect();
+    parts.reverse();
+    serde_json::to_string(&merge_montecarlo(&parts).unwrap()).unwrap()
+}
+
+#[test]
+fn merged_montecarlo_shards_equal_the_unsharded_run() {
+    let s = istanbul();
+    // Exact percentiles (limit above the trials) and the histogram sketch (limit below).
+    for limit in [10_000, 20] {
+        let c = config(limit);
+        let whole =
+            serde_json::to_string(&montecarlo(&s, &targets(), &c, &|_| {}).unwrap()).unwrap();
+        for n in [1, 3, 7] {
+            assert_eq!(sharded(&s, &c, n), whole, "{n} shards, exact limit {limit}");
+        }
+    }
+}
+
+#[test]
+fn a_merge_refuses_parts_of_different_runs() {
+    let s = istanbul();
+    let run = |c: &MonteCarloConfig, i: u64, n: u64| {
+        montecarlo_shard_until(
+            &s,
+            &targets(),
+            c,
+            Shard::new(i, n).unwrap(),
+            &|_| {},
+            &|| false,
+        )
+        .unwrap()
+        .unwrap()
+    };
+    let c = config(10_000);
+    let other_seed = MonteCarloConfig {
+        seed: 8,
+        ..c.clone()
+    };
+    let err = merge_montecarlo(&[run(&c, 0, 2), run(&other_seed, 1, 2)]).unwrap_err();
+    assert!(err.to_string().contains("seeds differ (7 and 8)"), "{err}");
+
+    let mut edited = s.clone();
+    edited.meta.title.push('!');
+    let other = montecarlo_shard_until(
+        &edited,
+        &targets(),
+        &c,
+        Shard::new(1, 2).unwrap(),
+        &|_| {},
+        &|| false,
+    )
+    .unwrap()
+    .unwrap();
+    assert!(matches!(
+        merge_montecarlo(&[run(&c, 0, 2), other]),
+        Err(MergeError::Different {
+            what: "scenarios or options",
+            ..
+        })
+    ));
+    assert!(matches!(
+        merge_montecarlo(&[run(&c, 0, 3), run(&c, 2, 3)]),
+        Err(MergeError::Missing { .. })
+    ));
+    assert!(matches!(
+        merge_montecarlo(&[run(&c, 1, 2), run(&c, 1, 2)]),
+        Err(MergeError::Duplicate(_))
+    ));
+    // A part whose counts were edited is refused, not merged.
+    let mut damaged = run(&c, 1, 2);
+    damaged.summaries[0].count += 1;
+    assert!(matches!(
+        merge_montecarlo(&[run(&c, 0, 2), damaged]),
+        Err(MergeError::Damaged { .. })
+    ));
+    // So is one that dropped the values a run within the exact limit needs.
+    let mut stripped = run(&c, 1, 2);
+    stripped.summaries[0].exact = None;
+    assert!(matches!(
+        merge_montecarlo(&[run(&c, 0, 2), stripped]),
+        Err(MergeError::Damaged { .. })
+    ));
+}
+
+#[test]
+fn merged_sensitivity_shards_equal_the_unsharded_run() {
+    let s = istanbul();
+    let config = SensitivityConfig {
+        trials: 40,
+        seed: 3,
+        block: 8,
+        ..SensitivityConfig::default()
+    };
+    let t = vec![Target::Spatial(ForecastConfig::default())];
+    let whole = serde_json::to_string(&sensitivity(&s, &t, &config, &|_| {}).unwrap()).unwrap();
+    for n in [1, 3, 7] {
+        let mut parts: Vec<_> = (0..n)
+            .map(|i| {
+                let part = sensitivity_shard_until(
+                    &s,
+                    &t,
+                    &config,
+                    Shard::new(i, n).unwrap(),
+                    &|_| {},
+                    &|| false,
+                )
+                .unwrap()
+                .unwrap();
+                serde_json::from_str(&serde_json::to_string(&part).unwrap()).unwrap()
+            })
+            .collect();
+        parts.rotate_left(1);
+        let merged = serde_json::to_string(&merge_sensitivity(&parts).unwrap()).unwrap();
+        assert_eq!(merged, whole, "{n} shards");
+    }
+}
