@@ -137,6 +137,13 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   if (lines.length < 9) {
     assert.match(await page.locator('[data-chart="eum-rounds"] figcaption').innerText(), /share one line/);
   }
+  // The headline: its three nested intervals, a dot per model, and a caption that says how the
+  // intervals were made and that Istanbul lies outside the training data.
+  const headline = page.locator('#forecast-view [data-chart="headline"]');
+  assert.equal(await headline.locator("rect.interval").count(), 3);
+  assert.equal(await headline.locator("g.dot circle").count(), 4);
+  assert.match(await headline.locator("figcaption").innerText(), /conformal.*covered 48%\/79%\/90%.*outside the training data/s);
+  assert.match(await page.locator('#forecast-view tr[data-model="headline"]').innerText(), /Headline/);
   await page.screenshot({ path: join(shots, "forecast.png"), fullPage: true });
   step("forecast run");
 
@@ -351,6 +358,7 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   await rpage.goto(`file://${report}`);
   await rpage.locator('[data-chart="frontier"] svg').waitFor();
   assert.equal(await rpage.locator('[data-chart="eum-rounds"] svg').count(), 8);
+  assert.equal(await rpage.locator('[data-chart="headline"] svg').count(), 8);
   // No EUM line is drawn on top of another: actors that move together share one line.
   for (const chart of await rpage.locator('[data-chart="eum-rounds"] svg').all()) {
     const paths = await chart.locator("g.series path").evaluateAll((ps) => ps.map((p) => p.getAttribute("d")));

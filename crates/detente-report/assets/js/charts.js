@@ -168,6 +168,62 @@ export function scatterChart(opts) {
   return root;
 }
 
+// opts: { title, x: [min, max], xLabel, value, intervals: [{ level, low, high }] (nested),
+//         dots: [{ name, x, color }], statusQuo }
+// One issue's headline forecast on its scale: the prediction intervals as nested bands (the
+// widest palest), the headline as a bar, each model's forecast as a dot on a row of its own,
+// and the status quo as a dotted line.
+export function intervalChart(opts) {
+  const W = 760, L = 150, R = 20, T = 12, B = 40, ROW = 22;
+  const rows = 1 + opts.dots.length;
+  const H = T + B + ROW * rows;
+  const [x0, x1] = opts.x[0] === opts.x[1] ? [opts.x[0], opts.x[0] + 1] : opts.x;
+  const sx = (x) => L + ((Math.min(x1, Math.max(x0, x)) - x0) / (x1 - x0)) * (W - L - R);
+  const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart interval-chart", role: "img",
+    "aria-label": opts.title });
+  root.append(svg("title", {}, opts.title));
+  const axes = svg("g", { class: "axes" });
+  for (const t of ticks(x0, x1, 6)) {
+    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
+    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, 0)));
+  }
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
+    opts.xLabel));
+  root.append(axes);
+  const top = T + ROW / 2;
+  const head = svg("g", { class: "headline" });
+  head.append(svg("text", { x: L - 8, y: top + 4, "text-anchor": "end" }, "headline"));
+  const widest = [...opts.intervals].sort((a, b) => b.level - a.level);
+  widest.forEach((iv, k) => {
+    const band = svg("rect", { x: sx(iv.low), y: top - 8, width: Math.max(2, sx(iv.high) - sx(iv.low)),
+      height: 16, fill: "#0072B2", "fill-opacity": 0.18 + 0.18 * k, class: "interval",
+      "data-level": iv.level });
+    band.append(svg("title", {}, `${Math.round(iv.level * 100)}% interval: ${fmt(iv.low)} to ${fmt(iv.high)}`));
+    head.append(band);
+  });
+  const mark = svg("line", { x1: sx(opts.value), x2: sx(opts.value), y1: top - 10, y2: top + 10,
+    stroke: "#000000", "stroke-width": 3, class: "median" });
+  mark.append(svg("title", {}, `headline ${fmt(opts.value)}`));
+  head.append(mark);
+  root.append(head);
+  opts.dots.forEach((d, i) => {
+    const y = T + ROW * (i + 1) + ROW / 2;
+    const g = svg("g", { class: "dot" });
+    g.append(svg("text", { x: L - 8, y: y + 4, "text-anchor": "end" }, short(d.name, 22)));
+    const dot = svg("circle", { cx: sx(d.x), cy: y, r: 5, fill: d.color });
+    dot.append(svg("title", {}, `${d.name}: ${fmt(d.x)}`));
+    g.append(dot);
+    root.append(g);
+  });
+  if (opts.statusQuo !== null && opts.statusQuo !== undefined) {
+    const sq = svg("line", { x1: sx(opts.statusQuo), x2: sx(opts.statusQuo), y1: T, y2: H - B,
+      stroke: "#000000", "stroke-dasharray": "2 3", class: "status-quo" });
+    sq.append(svg("title", {}, `status quo ${fmt(opts.statusQuo)}`));
+    root.append(sq);
+  }
+  return root;
+}
+
 // opts: { title, x: [min, max], xLabel, rows: [{ name, lo, median, hi, baseline, color }] }
 // One row per entry: a bar from lo to hi (e.g. the 5th to the 95th percentile), a tick at the
 // median and a ring at the baseline (the unperturbed scenario's value).

@@ -3,7 +3,7 @@
 // reasons. Used by the dashboard and by the HTML report.
 
 import { el, fmt, nearestAnchor, MODEL_NAMES } from "../format.js";
-import { lineChart, PALETTE } from "../charts.js";
+import { intervalChart, lineChart, PALETTE } from "../charts.js";
 
 const MODEL_COLOURS = { compromise: "#555555", median: "#8B4513", nash: "#6A3D9A", eum: "#B22222" };
 
@@ -12,6 +12,11 @@ export function renderIssueForecast(container, issue, info) {
   const nameOf = (id) => info.names.get(id) || id;
   container.replaceChildren();
   const rows = [];
+  const h = issue.headline;
+  if (h) {
+    rows.push(el("tr", { "data-model": "headline" }, el("th", { scope: "row" }, "Headline"),
+      el("td", {}, fmt(h.position)), el("td", {}, h.anchor || "")));
+  }
   rows.push(el("tr", {}, el("th", { scope: "row" }, "Status quo"),
     el("td", {}, fmt(issue.status_quo.position)), el("td", {}, issue.status_quo.anchor || "")));
   for (const model of ["compromise", "median", "nash", "eum"]) {
@@ -28,6 +33,7 @@ export function renderIssueForecast(container, issue, info) {
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "model"),
       el("th", { scope: "col" }, "position"), el("th", { scope: "col" }, "nearest anchor"))),
     el("tbody", {}, rows))));
+  if (h) container.append(headlineFigure(issue, h));
 
   const eum = issue.eum;
   if (!eum) {
@@ -98,4 +104,32 @@ export function renderIssueForecast(container, issue, info) {
     }
   }
   for (const note of issue.notes || []) container.append(el("p", { class: "note" }, note));
+}
+
+// The headline with its intervals and the models as dots; the caption says how the intervals
+// were made, how well they covered on the training data, and where this issue lies outside it.
+function headlineFigure(issue, h) {
+  const models = ["compromise", "median", "nash", "eum"].filter((m) => issue[m]);
+  const chart = intervalChart({
+    title: `Headline forecast on ${issue.name} with its intervals`,
+    xLabel: "position",
+    x: issue.scale,
+    value: h.position,
+    intervals: h.intervals,
+    dots: models.map((m) => ({ name: MODEL_NAMES[m], x: issue[m].position, color: MODEL_COLOURS[m] })),
+    statusQuo: issue.status_quo.position,
+  });
+  const pct = (x) => `${Math.round(100 * x)}%`;
+  const spans = h.intervals.map((iv) => `${pct(iv.level)} ${fmt(iv.low)} to ${fmt(iv.high)}`).join(", ");
+  const covered = (h.measured_coverage || []).map(pct).join("/");
+  const unlike = (h.unlike_training || []).length
+    ? ` This issue lies outside the training data (${h.unlike_training.join("; ")}): read the intervals as a rough guide.`
+    : "";
+  const caveats = (h.caveats || []).length ? " " + h.caveats.join(" ") : "";
+  return el("figure", { class: "chart-box", "data-chart": "headline" }, chart,
+    el("figcaption", {}, `Headline ${fmt(h.position)}${h.anchor ? " (" + h.anchor + ")" : ""}: ` +
+      `the models combined with ${h.preset === "learnt" ? "weights learnt out of sample" : "the " + h.preset + " weights"}, intervals ${spans} ` +
+      `(conformal; out of fold on EU legislation they covered ${covered}). ` +
+      "Bands: the intervals, darkest the narrowest; dots: each model's forecast; dotted: the status quo." +
+      unlike + caveats));
 }
