@@ -125,6 +125,21 @@ pub fn save_forecast(
     let mut values = Vec::new();
     let mut eum_rounds = Vec::new();
     for issue in &result.issues {
+        // The headline first, as every report shows it, with its intervals' ends.
+        if let Some(h) = &issue.headline {
+            values.push((format!("{}/headline", issue.issue), Some(h.position)));
+            for iv in &h.intervals {
+                let level = (iv.level * 100.0).round();
+                values.push((
+                    format!("{}/headline/{level}-low", issue.issue),
+                    Some(iv.low),
+                ));
+                values.push((
+                    format!("{}/headline/{level}-high", issue.issue),
+                    Some(iv.high),
+                ));
+            }
+        }
         for &m in &config.models {
             values.push((
                 format!("{}/{}", issue.issue, m.as_str()),
@@ -153,6 +168,7 @@ pub fn save_forecast(
             "nash": config.nash,
             "eum_preset": config.eum_preset,
             "eum": config.eum,
+            "headline": config.headline.as_ref().map_or("none", detente_models::headline::Preset::as_str),
         }),
         seed: None,
         started,

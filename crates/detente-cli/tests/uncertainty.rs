@@ -135,6 +135,14 @@ fn save_then_list_show_compare_export() {
     );
     let show = stdout(detente(dir.path()).args(["runs", "show", "1"]));
     assert!(show.contains("ceasefire/eum"), "{show}");
+    // The store keeps the headline and its intervals' ends, as the report shows them (issue 13).
+    for key in [
+        "ceasefire/headline ",
+        "ceasefire/headline/80-low",
+        "ceasefire/headline/90-high",
+    ] {
+        assert!(show.contains(key), "{key} missing from {show}");
+    }
     let cmp = stdout(detente(dir.path()).args(["runs", "compare", "1", "2"]));
     assert!(cmp.contains("ceasefire/compromise"), "{cmp}");
     let json: Value =
