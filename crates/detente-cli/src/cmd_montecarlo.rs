@@ -238,9 +238,48 @@ fn progress_bar(total: u64, what: &str) -> ProgressBar {
 }
 
 fn target_error(e: detente_sim::TargetError) -> Failure {
-    input(format!(
-        "{e}\n  help: check the package options (--package-step), the delay options (--lever, --months) or drop `package`/`delay` from --model"
-    ))
+    match e {
+        // Their messages carry their own advice.
+        detente_sim::TargetError::NoTrialFitsEvents { .. }
+        | detente_sim::TargetError::EventsNotShardable => input(e.to_string()),
+        _ => input(format!(
+            "{e}\n  help: check the package options (--package-step), the delay options (--lever, --months) or drop `package`/`delay` from --model"
+        )),
+    }
+}
+
+/// What the table says of a run conditioned on the scenario's events, if it was.
+fn events_lines(r: &MonteCarloResult) -> Option<String> {
+    let c = r.events.as_ref()?;
+    let mut text = format!(
+        "Conditioned on {} event(s) of [[time.events]] ({} read): {} of {} trials consistent, effective sample size {:.0}{}; the numbers below are posterior.",
+        c.events,
+        c.read,
+        c.consistent,
+        c.trials,
+        c.ess,
+        if c.small {
+            " (small: the posterior rests on few trials; run more trials)"
+        } else {
+            ""
+        }
+    );
+    if !c.rate_prior.is_empty() {
+        let pairs: Vec<String> = c
+            .rate_prior
+            .iter()
+            .zip(&c.rate_posterior)
+            .map(|(a, b)| format!("{a:.2} -> {b:.2}"))
+            .collect();
+        text.push_str(&format!(
+            "\n  drift rates a month ([[time.drift]] in file order), before -> after the events: {}",
+            pairs.join(", ")
+        ));
+    }
+    for why in &c.not_read {
+        text.push_str(&format!("\n  not read: {why}"));
+    }
+    Some(text)
 }
 
 fn load(common: &SimCommon) -> Result<(Scenario, String), Failure> {
@@ -434,6 +473,9 @@ pub fn mc_table(out: &mut dyn Write, r: &MonteCarloResult) -> Result<(), Failure
             detente_sim::QuantileMethod::Exact => "exact",
             detente_sim::QuantileMethod::Histogram => "from a 4096-bin histogram",
         });
+    if let Some(lines) = events_lines(r) {
+        writeln!(out, "{lines}")?;
+    }
     writeln!(
         out,
         "Percentiles {method}; histogram over each scale (20 bins; one bin per month for a month).\n"
@@ -736,6 +778,9 @@ pub fn band_table(out: &mut dyn Write, r: &MonteCarloResult) -> Result<(), Failu
          gives histograms)\n",
         r.trials, r.seed
     )?;
+    if let Some(lines) = events_lines(r) {
+        writeln!(out, "{lines}\n")?;
+    }
     writeln!(
         out,
         "{:<34} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>5}",

@@ -342,6 +342,18 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// The kind's name as the scenario file writes it (`status-quo`, `no-deal`, `deal`, `lever`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::StatusQuo { .. } => "status-quo",
+            EventKind::NoDeal => "no-deal",
+            EventKind::Deal => "deal",
+            EventKind::Lever { .. } => "lever",
+        }
+    }
+}
+
 impl Default for Time {
     fn default() -> Self {
         Self {

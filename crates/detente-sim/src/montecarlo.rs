@@ -10,19 +10,41 @@
 //! and since every draw depends only on `(seed, k)` and every fold happens in trial order the
 //! result is bit-identical for any thread count and any block size (tested).
 //!
+//! # Evidence from events
+//! When the scenario has `[[time.events]]`, the run is conditioned on them (approximate
+//! Bayesian computation by importance weights, then sampling-importance-resampling, as the
+//! settlement forecast of [`crate::settle`] does): each trial is weighted by the events'
+//! likelihood given its drawn inputs, and the summaries read as many trials again drawn by
+//! systematic resampling (one uniform from `trial_rng(seed ^ EVENTS, 0)`), so every number is a
+//! posterior one. What a trial says about an event:
+//! - an observed status quo (issue, month, value, error) is compared with the trial's mean path
+//!   of that issue (its drift rate, toward its cap; [`detente_models::dynamics::status_quo_path`])
+//!   under a Gaussian likelihood of variance `error² + sd² · month` (the observation's error
+//!   and the front's monthly noise, integrated out). Only drift rates differ between trials in
+//!   what this reads, so it informs the drift, which the delay target reads;
+//! - `no-deal` and `deal` by month `m` reject the trials whose ripeness month (the delay
+//!   target's `delay/ripeness-month`) says otherwise; without the delay target no trial says
+//!   when a deal comes, and these events are listed as not read;
+//! - `lever` events are read by `detente delay` only (listed as not read here).
+//!
+//! The result reports the trials consistent with the events, Kish's effective sample size
+//! (small below 100 or a tenth of the trials) and the events not read; when no trial is
+//! consistent the run fails ([`TargetError::NoTrialFitsEvents`]). A conditioned run keeps every
+//! trial's values until it resamples (memory grows with the trials) and cannot be sharded.
+//!
 //! A run can be cut into parts that run anywhere ([`montecarlo_shard_until`], one
 //! [`MonteCarloShard`] per part) and merged ([`merge_montecarlo`]) into exactly the unsharded
 //! result: see [`detente_core::shard`].
 
 use std::ops::Range;
 
-use detente_core::Scenario;
+use detente_core::{EventKind, Scenario};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::aggregate::{Summary, SummaryOut, SummaryState};
 use crate::perturb::{Noise, perturb};
-use crate::rng::trial_rng;
+use crate::rng::{trial_rng, uniform};
 use crate::target::{Metric, Target, TargetError};
 use detente_core::shard::{MergeError, Part as ShardPart, RunId, Shard, fingerprint, in_order};
 
@@ -85,6 +107,33 @@ pub struct MonteCarloResult {
     pub noise: Noise,
     /// Every metric, targets in the order given.
     pub metrics: Vec<MetricResult>,
+    /// How the trials were conditioned on the scenario's events (absent without events).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<EventConditioning>,
+}
+
+/// How a Monte Carlo run was conditioned on the scenario's `[[time.events]]` (module docs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventConditioning {
+    /// Events in the scenario.
+    pub events: usize,
+    /// Events this run's models could read (see `not_read`).
+    pub read: usize,
+    /// The events no model of this run says anything about, with why.
+    pub not_read: Vec<String>,
+    /// Trials run before resampling.
+    pub trials: u64,
+    /// Trials consistent with the events (positive likelihood).
+    pub consistent: u64,
+    /// Kish's effective sample size of the weights, `(Σ w)² / Σ w²`.
+    pub ess: f64,
+    /// Whether the effective sample size is small (below 100 or a tenth of the trials).
+    pub small: bool,
+    /// Each drift's monthly rate (`[[time.drift]]`, file order), mean over the trials before
+    /// conditioning.
+    pub rate_prior: Vec<f64>,
+    /// The same, weighted by the events' likelihood: what the events say about the drift.
+    pub rate_posterior: Vec<f64>,
 }
 
 /// Runs `trials` calls of `trial(k)` in blocks on the current rayon pool and hands their results
@@ -204,6 +253,9 @@ fn simulate(
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> Result<(MonteCarloResult, bool), TargetError> {
+    if scenario.time.as_ref().is_some_and(|t| !t.events.is_empty()) {
+        return simulate_conditioned(scenario, targets, config, progress, stop);
+    }
     let (part, complete) = simulate_part(scenario, targets, config, Shard::WHOLE, progress, stop)?;
     Ok((
         finish(
@@ -215,6 +267,176 @@ fn simulate(
         ),
         complete,
     ))
+}
+
+/// The Monte Carlo conditioned on the scenario's events (module docs): every trial's values and
+/// log-likelihood, then systematic resampling into the summaries.
+fn simulate_conditioned(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &MonteCarloConfig,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<(MonteCarloResult, bool), TargetError> {
+    let mut metrics: Vec<Metric> = Vec::new();
+    let mut baseline: Vec<Option<f64>> = Vec::new();
+    for target in targets {
+        metrics.extend(target.metrics(scenario)?);
+        baseline.extend(target.evaluate(scenario));
+    }
+    let events = scenario.time.as_ref().map_or(&[][..], |t| &t.events[..]);
+    let ripeness = metrics.iter().position(|m| m.key == "delay/ripeness-month");
+    let mut not_read = Vec::new();
+    for e in events {
+        let why = match &e.kind {
+            EventKind::Deal | EventKind::NoDeal if ripeness.is_none() => {
+                "no model of this run says when a deal comes (add the delay target: --model delay)"
+            }
+            EventKind::Lever { .. } => "a lever event is read by `detente delay` only",
+            _ => continue,
+        };
+        not_read.push(format!("{} in month {}: {why}", e.kind.name(), e.month));
+    }
+    let mut kept: Vec<(Vec<Option<f64>>, f64)> = Vec::new();
+    let mut rates: Vec<Vec<f64>> = Vec::new();
+    let complete = run_range_until(
+        0..config.trials,
+        config.block,
+        |k| {
+            let mut rng = trial_rng(config.seed, k);
+            let s = perturb(scenario, &config.noise, &mut rng);
+            let values: Vec<Option<f64>> = targets.iter().flat_map(|t| t.evaluate(&s)).collect();
+            let month = ripeness.and_then(|i| values.get(i).copied().flatten());
+            let log_weight = log_likelihood(&s, events, ripeness.is_some(), month);
+            let rate: Vec<f64> = s
+                .time
+                .as_ref()
+                .map_or_else(Vec::new, |t| t.drift.iter().map(|d| d.per_month).collect());
+            (values, log_weight, rate)
+        },
+        |_, (values, log_weight, rate)| {
+            kept.push((values, log_weight));
+            rates.push(rate);
+        },
+        progress,
+        stop,
+    );
+    let top = kept.iter().map(|k| k.1).fold(f64::NEG_INFINITY, f64::max);
+    if complete && !top.is_finite() {
+        return Err(TargetError::NoTrialFitsEvents {
+            trials: config.trials,
+        });
+    }
+    let w: Vec<f64> = kept.iter().map(|k| (k.1 - top).exp()).collect();
+    let sum: f64 = w.iter().sum();
+    let ess = sum * sum / w.iter().map(|x| x * x).sum::<f64>();
+    let n = kept.len();
+    let mut summaries: Vec<Summary> = metrics
+        .iter()
+        .map(|m| {
+            Summary::new(
+                m.range[0],
+                m.range[1],
+                m.bins.unwrap_or(config.bins),
+                config.exact_limit,
+            )
+        })
+        .collect();
+    // Systematic resampling: the m-th draw takes the trial whose cumulative weight passes
+    // (u + m) / n of the total, u one uniform; the draws come out in trial order.
+    let start = uniform(&mut trial_rng(config.seed ^ crate::settle::EVENTS, 0));
+    let mut acc = 0.0;
+    let mut i = 0;
+    for m in 0..n {
+        let target = (start + m as f64) / n as f64 * sum;
+        while i + 1 < n && acc + w[i] <= target {
+            acc += w[i];
+            i += 1;
+        }
+        // Rounding can leave the pointer on a rejected trial at the end; take the last kept one.
+        let mut j = i;
+        while w[j] == 0.0 && j > 0 {
+            j -= 1;
+        }
+        for (summary, v) in summaries.iter_mut().zip(&kept[j].0) {
+            summary.add(*v);
+        }
+    }
+    let mut result = finish(
+        config,
+        scenario.meta.title.clone(),
+        metrics,
+        baseline,
+        &summaries,
+    );
+    let nf = n as f64;
+    let drifts = rates.first().map_or(0, Vec::len);
+    let rate_prior = (0..drifts)
+        .map(|d| rates.iter().map(|r| r[d]).sum::<f64>() / nf)
+        .collect();
+    let rate_posterior = (0..drifts)
+        .map(|d| rates.iter().zip(&w).map(|(r, w)| w * r[d]).sum::<f64>() / sum)
+        .collect();
+    result.events = Some(EventConditioning {
+        events: events.len(),
+        read: events.len() - not_read.len(),
+        not_read,
+        trials: n as u64,
+        consistent: w.iter().filter(|&&x| x > 0.0).count() as u64,
+        ess,
+        small: ess < 100.0 || ess < 0.1 * nf,
+        rate_prior,
+        rate_posterior,
+    });
+    Ok((result, complete))
+}
+
+/// The events' log-likelihood given one trial's scenario `s` and its ripeness month `ripe`
+/// (module docs); `-inf` when a deal event is false of it.
+fn log_likelihood(
+    s: &Scenario,
+    events: &[detente_core::Event],
+    reads_deals: bool,
+    ripe: Option<f64>,
+) -> f64 {
+    let mut total = 0.0;
+    let last = events.iter().map(|e| e.month).max().unwrap_or(0);
+    let path = s
+        .time
+        .as_ref()
+        .map(|t| detente_models::dynamics::status_quo_path(s, t, &[], last));
+    for e in events {
+        match &e.kind {
+            EventKind::StatusQuo {
+                issue,
+                value,
+                error,
+            } => {
+                let Some(mean) = path
+                    .as_ref()
+                    .and_then(|p| p.get(e.month as usize))
+                    .and_then(|m| m.get(issue.0).copied())
+                else {
+                    continue;
+                };
+                let sd = s
+                    .time
+                    .as_ref()
+                    .and_then(|t| t.drift.iter().find(|d| d.issue.0 == issue.0))
+                    .map_or(0.0, |d| d.sd);
+                let var = error * error + sd * sd * f64::from(e.month);
+                total -= 0.5 * ((value - mean) * (value - mean) / var + var.ln());
+            }
+            EventKind::NoDeal if reads_deals && ripe.is_some_and(|r| r <= f64::from(e.month)) => {
+                return f64::NEG_INFINITY;
+            }
+            EventKind::Deal if reads_deals && ripe.is_none_or(|r| r > f64::from(e.month)) => {
+                return f64::NEG_INFINITY;
+            }
+            _ => {}
+        }
+    }
+    total
 }
 
 /// What a part of a run saw, before it is written out or finished.
@@ -292,6 +514,7 @@ fn finish(
         trials: config.trials,
         seed: config.seed,
         noise: config.noise,
+        events: None,
         metrics: metrics
             .into_iter()
             .zip(baseline)
@@ -379,6 +602,9 @@ pub fn montecarlo_shard_until(
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> Result<Option<MonteCarloShard>, TargetError> {
+    if scenario.time.as_ref().is_some_and(|t| !t.events.is_empty()) {
+        return Err(TargetError::EventsNotShardable);
+    }
     let (part, complete) = simulate_part(scenario, targets, config, shard, progress, stop)?;
     let range = shard.range(config.trials);
     Ok(complete.then(|| MonteCarloShard {

@@ -82,7 +82,7 @@ const POSITIONS: u64 = 0x5C3A_A11D_0000_0001;
 /// Mixed into the seed for the bootstrap.
 const BOOTSTRAP: u64 = 0xB007_57A9_0000_0002;
 /// Mixed into the seed for resampling on the events.
-const EVENTS: u64 = 0xE7E7_75A9_0000_0003;
+pub(crate) const EVENTS: u64 = 0xE7E7_75A9_0000_0003;
 /// The windows of the lever table, in months.
 pub const WINDOWS: [u32; 3] = [6, 12, 24];
 

@@ -90,6 +90,19 @@ pub enum TargetError {
     /// The time model cannot run (unknown lever, horizon out of range, no package problem).
     #[error("delay model: {0}")]
     Delay(#[from] DynamicsError),
+    /// No trial is consistent with the scenario's events (`[[time.events]]`).
+    #[error(
+        "no trial of {trials} is consistent with the scenario's events: the model with these numbers cannot produce what was observed; check the events, widen the uncertainty (--noise) or run more trials"
+    )]
+    NoTrialFitsEvents {
+        /// Trials run.
+        trials: u64,
+    },
+    /// A run conditioned on events cannot be cut into shards.
+    #[error(
+        "this scenario has `[[time.events]]`, and a run conditioned on events needs every trial's weight at once, so it cannot be sharded; run it whole"
+    )]
+    EventsNotShardable,
 }
 
 impl Target {

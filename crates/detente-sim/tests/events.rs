@@ -185,3 +185,91 @@ fn r13_no_deal_event_rejects_earlier_deals() {
     assert_eq!(out.by_month[1].p, 0.0);
     assert!(out.by_month[2].p > 0.0);
 }
+
+/// `montecarlo` on the same synthetic front: with drift-rate noise as the prior (log-normal,
+/// median 0.5) and the delay target, the status-quo events pull the posterior rate toward the
+/// true 1.2 as they are added, the effective sample size shrinks, and the delay target's
+/// metrics are read from the posterior (they differ from the prior's). Ignoring the events
+/// would leave every posterior at the prior, so each assertion fails then.
+#[test]
+fn r13_montecarlo_posterior_concentrates_on_the_true_rate() {
+    use detente_sim::{MonteCarloConfig, Noise, Target, montecarlo};
+    let mut noise = Noise::default();
+    noise.set("drift=0.6").unwrap();
+    let config = MonteCarloConfig {
+        trials: 4000,
+        seed: 5,
+        noise,
+        ..MonteCarloConfig::default()
+    };
+    // Zero front noise: each observation measures the rate through its error alone.
+    let exact = |months: &[u32]| {
+        let mut s = with_events(months);
+        if let Some(t) = s.time.as_mut() {
+            t.drift[0].sd = 0.0;
+        }
+        s
+    };
+    let targets = [Target::Delay(
+        detente_models::dynamics::DynamicsConfig::default(),
+    )];
+    let prior = montecarlo(&exact(&[]), &targets, &config, &|_| {}).unwrap();
+    assert!(prior.events.is_none());
+    let mut last_error = f64::INFINITY;
+    let mut last_ess = f64::INFINITY;
+    for months in [&[4u32][..], &[4, 8], &[4, 8, 16]] {
+        let out = montecarlo(&exact(months), &targets, &config, &|_| {}).unwrap();
+        let c = out.events.clone().unwrap();
+        assert_eq!((c.events, c.read), (months.len(), months.len()));
+        let (prior_mean, post) = (c.rate_prior[0], c.rate_posterior[0]);
+        let error = (post - TRUTH).abs();
+        assert!(
+            error < 0.5 * (prior_mean - TRUTH).abs(),
+            "{months:?}: posterior {post}, prior {prior_mean}"
+        );
+        assert!(error < last_error, "{months:?}: {error} after {last_error}");
+        assert!(
+            c.ess < last_ess && c.ess > 10.0,
+            "{months:?}: ess {}",
+            c.ess
+        );
+        assert_ne!(
+            out.metrics, prior.metrics,
+            "{months:?}: the summaries ignore the weights"
+        );
+        last_error = error;
+        last_ess = c.ess;
+    }
+    assert!(last_error < 0.1, "{last_error}");
+}
+
+/// A `no-deal` event rejects the trials whose ripeness month comes first; without the delay
+/// target it is listed as not read; with every trial rejected the run is an error.
+#[test]
+fn r13_montecarlo_reads_deal_events_through_the_delay_target() {
+    use detente_sim::{MonteCarloConfig, Target, TargetError, montecarlo};
+    let text = format!(
+        "{NEVER}\n[[time.events]]\nkind = \"no-deal\"\nmonth = 30\nsource = \"s\"\nwhy = \"w\"\n"
+    )
+    .replace("horizon = 24", "horizon = 36");
+    let s = parse("synthetic.toml", &text).unwrap().scenario;
+    let config = MonteCarloConfig {
+        trials: 50,
+        ..MonteCarloConfig::default()
+    };
+    let spatial = [Target::Spatial(Default::default())];
+    let out = montecarlo(&s, &spatial, &config, &|_| {}).unwrap();
+    let c = out.events.unwrap();
+    assert_eq!((c.events, c.read, c.consistent), (1, 0, 50));
+    assert!(
+        c.not_read[0].starts_with("no-deal in month 30"),
+        "{:?}",
+        c.not_read
+    );
+    // The complete-information model ripens this front at once: no trial fits.
+    let delay = [Target::Delay(Default::default())];
+    assert!(matches!(
+        montecarlo(&s, &delay, &config, &|_| {}),
+        Err(TargetError::NoTrialFitsEvents { trials: 50 })
+    ));
+}

@@ -499,22 +499,15 @@ impl Prepared {
     }
 }
 
-/// The month-by-month state the levers produce, before any bargaining.
-struct Path {
-    status_quo: Vec<Vec<f64>>,
-    cost: Vec<Vec<f64>>,
-    capability: Vec<Vec<f64>>,
-}
-
-fn path(
+/// Each issue's status quo in months `0..=last` with no deal: the drifts of `time` (each toward
+/// its cap, then held) and the `effects` of the levers pulled (moves, new rates, stops), clamped to
+/// each scale. The mean path: the front's monthly noise (`sd`) is the settlement forecast's.
+pub fn status_quo_path(
     scenario: &Scenario,
     time: &Time,
-    prepared: &Prepared,
-    levers: &[&detente_core::Lever],
+    effects: &[&detente_core::Effect],
     last: u32,
-) -> Path {
-    let effects: Vec<&detente_core::Effect> =
-        levers.iter().flat_map(|l| l.effects.iter()).collect();
+) -> Vec<Vec<f64>> {
     let n_issues = scenario.issues.len();
     let moved = |k: usize, t: u32| -> f64 {
         effects
@@ -573,6 +566,26 @@ fn path(
             *xk = issue.scale.clamp(stepped + moved(k, t + 1));
         }
     }
+    status_quo
+}
+
+/// The month-by-month state the levers produce, before any bargaining.
+struct Path {
+    status_quo: Vec<Vec<f64>>,
+    cost: Vec<Vec<f64>>,
+    capability: Vec<Vec<f64>>,
+}
+
+fn path(
+    scenario: &Scenario,
+    time: &Time,
+    prepared: &Prepared,
+    levers: &[&detente_core::Lever],
+    last: u32,
+) -> Path {
+    let effects: Vec<&detente_core::Effect> =
+        levers.iter().flat_map(|l| l.effects.iter()).collect();
+    let status_quo = status_quo_path(scenario, time, &effects, last);
     let mut cost = Vec::with_capacity(last as usize + 1);
     let mut capability = Vec::with_capacity(last as usize + 1);
     for t in 0..=last {
