@@ -142,9 +142,10 @@ struct ForecastArgs {
     issue: Vec<String>,
     /// Weights of the headline forecast: `learnt` (on the DEU backtest, see docs/backtest.md),
     /// `equal`, `none`, or your own, e.g. `compromise=0.6,eum=0.4` (models: status-quo, mean,
-    /// compromise, median, nash, eum).
-    #[arg(long, default_value = "learnt")]
-    headline: String,
+    /// compromise, median, nash, eum). Default: the scenario's `[scenario] headline`, else
+    /// `learnt`.
+    #[arg(long)]
+    headline: Option<String>,
     #[command(flatten)]
     eum: EumArgs,
     #[command(flatten)]
@@ -338,9 +339,11 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
         m
     };
     let (preset, eum) = args.eum.config();
-    let headline = match args.headline.trim() {
-        "none" => None,
-        text => Some(
+    let defaults = ForecastConfig::default();
+    let headline = match args.headline.as_deref().map(str::trim) {
+        None => defaults.headline.clone(),
+        Some("none") => None,
+        Some(text) => Some(
             detente_models::headline::Preset::parse(text)
                 .map_err(|e| Failure::Input(Report::msg(format!("--headline: {e}"))))?,
         ),
@@ -350,7 +353,9 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
         eum_preset: preset,
         eum,
         headline,
-        ..ForecastConfig::default()
+        // The user's --headline wins over the scenario's own weights.
+        headline_from_scenario: args.headline.is_none(),
+        ..defaults
     };
     let started = crate::cmd_runs::now_ms();
     let result = forecast(&scenario, &config);

@@ -134,11 +134,14 @@ fn headline_block(out: &mut dyn Write, forecast: &Forecast) -> Result<(), Failur
         }
         caveats.extend(h.caveats.iter().map(|c| format!("{}: {c}", issue.issue)));
     }
+    let own = info
+        .scenario_sentence()
+        .map_or_else(String::new, |s| format!("{s} "));
     let basis = if info.preset == "learnt" {
-        "Weights and intervals are learnt".to_owned()
+        format!("{own}Weights and intervals are learnt")
     } else {
         format!(
-            "Weights: {} (not learnt). Intervals: the learnt model's residuals recentred on this headline, their coverage measured for the learnt weights only; they were learnt",
+            "{own}Weights: {} (not learnt). Intervals: the learnt model's residuals recentred on this headline, their coverage measured for the learnt weights only; they were learnt",
             info.preset
         )
     };

@@ -475,3 +475,38 @@ fn istanbul_report_opens_with_the_headline() {
     );
     assert!(text.contains("  headline "), "{text}");
 }
+
+/// Issue 13: the scenario's own `[scenario] headline` weights make its headline (and the JSON
+/// says so, with the reason); `--headline` given on the command line wins over them.
+#[test]
+fn the_scenarios_own_headline_weights_and_the_option_that_overrides_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(istanbul()).unwrap().replacen(
+        "[scenario]\n",
+        "[scenario]\nheadline = \"compromise=1\"\nheadline_why = \"Judgement: the compromise alone.\"\n",
+        1,
+    );
+    let own = dir.path().join("own.toml");
+    std::fs::write(&own, text).unwrap();
+    let doc = json_forecast(&own, &[]);
+    assert_eq!(doc["headline"]["preset"], "custom");
+    assert_eq!(
+        doc["headline"]["from_scenario"],
+        "Judgement: the compromise alone."
+    );
+    for issue in doc["issues"].as_array().unwrap() {
+        let (h, c) = (
+            issue["headline"]["position"].as_f64().unwrap(),
+            issue["compromise"]["position"].as_f64().unwrap(),
+        );
+        assert!(
+            (h - c).abs() < 1e-9,
+            "{}: the headline {h} is not the compromise {c}",
+            issue["issue"]
+        );
+    }
+    let overridden = json_forecast(&own, &["--headline", "learnt"]);
+    assert_eq!(overridden["headline"]["preset"], "learnt");
+    assert!(overridden["headline"].get("from_scenario").is_none());
+    assert_eq!(overridden, json_forecast(&istanbul(), &[]));
+}

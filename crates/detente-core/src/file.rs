@@ -46,6 +46,13 @@ pub struct MetaFile {
     /// Caveat for readers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caveat: Option<String>,
+    /// Weights of the headline forecast for this scenario: `learnt`, `equal`, `none` or
+    /// `model=weight,...` (a front end's own option overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// Why those weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headline_why: Option<String>,
 }
 
 /// `[[actors]]`.

@@ -30,8 +30,9 @@ pub use parse::{Format, MAX_SCENARIO_BYTES, Parsed, parse};
 pub use scenario::{
     Actor, ActorIndex, ActorTime, Anchor, AudienceCost, Belief, BetaPrior, Capability,
     DEFAULT_HORIZON, DEFAULT_LOOKAHEAD, DecisionRule, Decisive, Drift, Effect, EffectKind,
-    Enforcement, EnforcementTerm, Event, EventKind, Issue, IssueIndex, Lever, MAX_HORIZON,
-    Metadata, Position, Role, Salience, Scale, Scenario, Time, Uncertainty, Victory,
+    Enforcement, EnforcementTerm, Event, EventKind, HEADLINE_MODELS, HeadlineWeights, Issue,
+    IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale, Scenario, Time,
+    Uncertainty, Victory,
 };
 pub use text::MAX_LINE_CHARS;
 pub use validate::{

@@ -169,6 +169,80 @@ pub struct Metadata {
     pub sources: Vec<String>,
     /// A warning to readers, e.g. that numbers are one analyst's judgement.
     pub caveat: Option<String>,
+    /// The headline weights the scenario asks for (`[scenario] headline`), if any.
+    pub headline: Option<HeadlineWeights>,
+    /// Why those weights.
+    pub headline_why: Option<String>,
+}
+
+/// The models a headline forecast combines, by the names weights are written with.
+pub const HEADLINE_MODELS: [&str; 6] =
+    ["status-quo", "mean", "compromise", "median", "nash", "eum"];
+
+/// Which weights make the headline forecast: the one grammar of `[scenario] headline`, the
+/// CLI's `--headline` and Python's `headline=` (`learnt`, `equal`, `none` or
+/// `model=weight,...` over [`HEADLINE_MODELS`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadlineWeights {
+    /// The weights learnt on the backtest.
+    Learnt,
+    /// Equal weights on the compromise, median, Nash and EUM.
+    Equal,
+    /// No headline.
+    None,
+    /// Weights per model, normalised to sum to 1 (models left out get 0), in
+    /// [`HEADLINE_MODELS`] order.
+    Custom([f64; 6]),
+}
+
+impl HeadlineWeights {
+    /// Parses `learnt`, `equal`, `none` or `compromise=0.6,eum=0.4`.
+    ///
+    /// # Errors
+    /// A message naming the bad part and the fix.
+    pub fn parse(text: &str) -> Result<HeadlineWeights, String> {
+        match text.trim() {
+            "learnt" | "learned" => return Ok(HeadlineWeights::Learnt),
+            "equal" => return Ok(HeadlineWeights::Equal),
+            "none" => return Ok(HeadlineWeights::None),
+            _ => {}
+        }
+        let names = HEADLINE_MODELS.join(", ");
+        let mut w = [0.0; 6];
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let Some((name, value)) = part.split_once('=') else {
+                return Err(format!(
+                    "headline weights: `{part}` is not `model=weight`; use `learnt`, `equal`, `none` or e.g. `compromise=0.7,eum=0.3` (models: {names})"
+                ));
+            };
+            let name = name.trim();
+            let Some(k) = HEADLINE_MODELS.iter().position(|m| *m == name) else {
+                return Err(format!(
+                    "headline weights: unknown model `{name}`; use one of {names}"
+                ));
+            };
+            let v: f64 = value.trim().parse().map_err(|_| {
+                format!(
+                    "headline weights: `{}` is not a number (weight of `{name}`)",
+                    value.trim()
+                )
+            })?;
+            if !v.is_finite() || v < 0.0 {
+                return Err(format!(
+                    "headline weights: the weight of `{name}` is {v}; weights must be finite and >= 0"
+                ));
+            }
+            w[k] = v;
+        }
+        let total: f64 = w.iter().sum();
+        if total <= 0.0 {
+            return Err(
+                "headline weights: every weight is 0; give at least one positive weight, e.g. `compromise=1`".to_owned(),
+            );
+        }
+        Ok(HeadlineWeights::Custom(w.map(|x| x / total)))
+    }
 }
 
 /// A party, mediator, ally or observer.

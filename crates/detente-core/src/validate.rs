@@ -73,12 +73,25 @@ pub fn validate(file: &ScenarioFile) -> Validated {
             "give the scenario a short title, e.g. `title = \"Istanbul talks, May 2025\"`",
         );
     }
+    let headline = file.scenario.headline.as_deref().and_then(|text| {
+        crate::HeadlineWeights::parse(text)
+            .map_err(|e| {
+                v.error(
+                    meta_path.key("headline"),
+                    e,
+                    "write `headline = \"learnt\"`, `\"equal\"`, `\"none\"` or weights such as `\"compromise=0.6,eum=0.4\"`, or remove the key for the learnt weights",
+                );
+            })
+            .ok()
+    });
     let meta = Metadata {
         title: file.scenario.title.clone(),
         date: file.scenario.date.clone(),
         description: file.scenario.description.clone(),
         sources: file.scenario.sources.clone(),
         caveat: file.scenario.caveat.clone(),
+        headline,
+        headline_why: file.scenario.headline_why.clone(),
     };
 
     let actors = v.actors(file);

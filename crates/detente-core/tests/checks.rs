@@ -1485,3 +1485,45 @@ fn r13_events_are_read_and_bad_ones_refused() {
         "{shown:?}"
     );
 }
+
+/// Issue 13: a scenario may choose its headline's weights (`[scenario] headline`); bad weights
+/// are an error on that line, good ones reach the scenario.
+#[test]
+fn r13_the_scenarios_own_headline_weights() {
+    let good = edit(
+        4,
+        "title = \"T\"\nheadline = \"eum=3, compromise=1\"\nheadline_why = \"w\"",
+    );
+    let parsed = parse("own.toml", &good).unwrap();
+    let Some(detente_core::HeadlineWeights::Custom(w)) = &parsed.scenario.meta.headline else {
+        panic!("no custom weights: {:?}", parsed.scenario.meta.headline);
+    };
+    let at_model = |m: &str| {
+        w[detente_core::HEADLINE_MODELS
+            .iter()
+            .position(|x| *x == m)
+            .unwrap()]
+    };
+    assert_eq!((at_model("eum"), at_model("compromise")), (0.75, 0.25));
+    assert_eq!(parsed.scenario.meta.headline_why.as_deref(), Some("w"));
+    let none = edit(4, "title = \"T\"\nheadline = \"none\"");
+    assert_eq!(
+        parse("none.toml", &none).unwrap().scenario.meta.headline,
+        Some(detente_core::HeadlineWeights::None)
+    );
+    check(
+        "bad-name.toml",
+        &edit(4, "title = \"T\"\nheadline = \"compromise=1,nahs=1\""),
+        &[at("scenario.headline", "unknown model `nahs`", 5)],
+    );
+    check(
+        "bad-weight.toml",
+        &edit(4, "title = \"T\"\nheadline = \"eum=-1\""),
+        &[at("scenario.headline", "must be finite and >= 0", 5)],
+    );
+    check(
+        "all-zero.toml",
+        &edit(4, "title = \"T\"\nheadline = \"eum=0\""),
+        &[at("scenario.headline", "every weight is 0", 5)],
+    );
+}

@@ -125,6 +125,8 @@ fn built() -> ScenarioFile {
             description: Some("What is being negotiated.".into()),
             sources: vec!["An article".into(), "https://example.invalid/a".into()],
             caveat: Some("Other analysts' numbers differ.".into()),
+            headline: None,
+            headline_why: None,
         },
         actors: vec![
             ActorFile {

@@ -82,6 +82,9 @@ pub struct ForecastConfig {
     pub eum: EumConfig,
     /// Weights of the headline forecast, `None` for no headline.
     pub headline: Option<Preset>,
+    /// Whether a scenario's own `[scenario] headline` replaces `headline` (the default; a front
+    /// end sets it to `false` when its user chose the weights).
+    pub headline_from_scenario: bool,
 }
 
 impl Default for ForecastConfig {
@@ -92,6 +95,7 @@ impl Default for ForecastConfig {
             eum_preset: EumPreset::Scholz,
             eum: EumConfig::scholz(),
             headline: Some(Preset::Learnt),
+            headline_from_scenario: true,
         }
     }
 }
@@ -318,6 +322,9 @@ pub struct Forecast {
 pub struct HeadlineInfo {
     /// `learnt`, `equal` or `custom`.
     pub preset: &'static str,
+    /// Whether the weights are the scenario's own (`[scenario] headline`), with its reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from_scenario: Option<String>,
     /// The kind of negotiations the weights and intervals were learnt on.
     pub training: String,
     /// Training issues.
@@ -334,6 +341,18 @@ pub struct HeadlineInfo {
     pub compromise_mean_absolute_error: f64,
 }
 
+impl HeadlineInfo {
+    /// The sentence every report prints when the scenario chose the weights, `None` otherwise.
+    pub fn scenario_sentence(&self) -> Option<String> {
+        self.from_scenario.as_ref().map(|why| {
+            format!(
+                "The scenario file sets these weights (`[scenario] headline`, {}): {why}",
+                self.preset
+            )
+        })
+    }
+}
+
 /// Runs the configured models on every issue.
 pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
     let mut issues: Vec<IssueForecast> = scenario
@@ -342,7 +361,16 @@ pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
         .map(|issue| forecast_issue(scenario, issue, config))
         .collect();
     let mut info = None;
-    if let Some(preset) = &config.headline {
+    let own = scenario
+        .meta
+        .headline
+        .as_ref()
+        .filter(|_| config.headline_from_scenario);
+    let chosen = match own {
+        Some(w) => Preset::from_weights(w),
+        None => config.headline.clone(),
+    };
+    if let Some(preset) = &chosen {
         match headline::learnt() {
             Ok(learnt) => {
                 for (issue, out) in scenario.issues.iter().zip(&mut issues) {
@@ -350,6 +378,11 @@ pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
                 }
                 info = Some(HeadlineInfo {
                     preset: preset.as_str(),
+                    from_scenario: own.map(|_| {
+                        scenario.meta.headline_why.clone().unwrap_or_else(|| {
+                            "the scenario gives no reason (`headline_why`)".to_owned()
+                        })
+                    }),
                     training: learnt.training.clone(),
                     training_issues: learnt.issues,
                     variant: learnt.variant.clone(),

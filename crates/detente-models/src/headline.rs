@@ -586,47 +586,24 @@ impl Preset {
     /// # Errors
     /// A message naming the bad part and the fix.
     pub fn parse(text: &str) -> Result<Preset, String> {
-        match text.trim() {
-            "learnt" | "learned" => return Ok(Preset::Learnt),
-            "equal" => return Ok(Preset::Equal),
-            _ => {}
+        match detente_core::HeadlineWeights::parse(text)? {
+            detente_core::HeadlineWeights::None => Err(
+                "headline weights: `none` asks for no headline; leave the headline out instead"
+                    .to_owned(),
+            ),
+            w => Ok(Preset::from_weights(&w).unwrap_or_default()),
         }
-        let names = Base::ALL.map(Base::as_str).join(", ");
-        let mut w = [0.0; BASES];
-        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            let Some((name, value)) = part.split_once('=') else {
-                return Err(format!(
-                    "headline weights: `{part}` is not `model=weight`; use `learnt`, `equal` or e.g. `compromise=0.7,eum=0.3` (models: {names})"
-                ));
-            };
-            let Some(base) = Base::ALL.into_iter().find(|b| b.as_str() == name.trim()) else {
-                return Err(format!(
-                    "headline weights: unknown model `{}`; use one of {names}",
-                    name.trim()
-                ));
-            };
-            let v: f64 = value.trim().parse().map_err(|_| {
-                format!(
-                    "headline weights: `{}` is not a number (weight of `{}`)",
-                    value.trim(),
-                    base.as_str()
-                )
-            })?;
-            if !v.is_finite() || v < 0.0 {
-                return Err(format!(
-                    "headline weights: the weight of `{}` is {v}; weights must be finite and >= 0",
-                    base.as_str()
-                ));
-            }
-            w[base.index()] = v;
+    }
+
+    /// The preset of parsed weights (`None` for `none`: no headline). Custom weights are written
+    /// in [`detente_core::HEADLINE_MODELS`] order, which is [`Base`]'s (tested).
+    pub fn from_weights(w: &detente_core::HeadlineWeights) -> Option<Preset> {
+        match w {
+            detente_core::HeadlineWeights::Learnt => Some(Preset::Learnt),
+            detente_core::HeadlineWeights::Equal => Some(Preset::Equal),
+            detente_core::HeadlineWeights::None => None,
+            detente_core::HeadlineWeights::Custom(w) => Some(Preset::Custom(*w)),
         }
-        let total: f64 = w.iter().sum();
-        if total <= 0.0 {
-            return Err(
-                "headline weights: every weight is 0; give at least one positive weight, e.g. `compromise=1`".to_owned(),
-            );
-        }
-        Ok(Preset::Custom(w.map(|x| x / total)))
     }
 
     /// The name used in output.
@@ -809,6 +786,20 @@ pub fn unlike_training(f: &Features, learnt: &Learnt) -> Vec<String> {
 mod tests {
     #![expect(clippy::unwrap_used, reason = "tests fail loudly")]
     use super::*;
+
+    #[test]
+    fn weights_are_written_in_the_order_of_the_bases() {
+        let names: Vec<&str> = Base::ALL.iter().map(|b| b.as_str()).collect();
+        assert_eq!(names, detente_core::HEADLINE_MODELS);
+        assert!(Base::ALL.iter().enumerate().all(|(i, b)| b.index() == i));
+        let Ok(Preset::Custom(w)) = Preset::parse("eum=3,compromise=1") else {
+            panic!("custom weights do not parse");
+        };
+        assert_eq!(w[Base::Eum.index()], 0.75);
+        assert_eq!(w[Base::Compromise.index()], 0.25);
+        assert!(Preset::parse("none").is_err());
+        assert!(Preset::parse("nash=-1").is_err());
+    }
 
     /// CV+ by hand: five residuals 1..5 around a fold forecast of 50; at level 0.5, α(n+1) = 3,
     /// so the 3rd smallest lower end (50 − 3) and the ⌈0.5·6⌉ = 3rd smallest upper end (50 + 3).

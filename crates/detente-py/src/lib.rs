@@ -307,6 +307,7 @@ fn forecast(
         }
         eum.max_rounds = r as usize;
     }
+    let headline_arg = headline;
     let headline = match headline.map(str::trim) {
         None => defaults.headline.clone(),
         Some("none") => None,
@@ -319,6 +320,8 @@ fn forecast(
         models: models(&models_)?,
         eum_preset,
         eum,
+        // Weights given here win over the scenario's own.
+        headline_from_scenario: headline_arg.is_none(),
         headline,
         ..defaults
     };

@@ -115,8 +115,11 @@ fn headline_rows(f: &Forecast) -> Option<Vec<HeadlineRow>> {
 /// Where the headline's weights and intervals come from, and which issues lie outside it.
 fn headline_note(f: &Forecast, rows: &[HeadlineRow]) -> String {
     let mut note = f.headline.as_ref().map_or_else(String::new, |info| {
+        let own = info
+            .scenario_sentence()
+            .map_or_else(String::new, |s| format!("{s} "));
         format!(
-            "Weights ({}) and intervals learnt on {} ({} issues); out of fold there the intervals covered {} of outcomes at nominal {}. For other kinds of negotiation they are a reference point, not a calibrated forecast.",
+            "{own}Weights ({}) and intervals learnt on {} ({} issues); out of fold there the intervals covered {} of outcomes at nominal {}. For other kinds of negotiation they are a reference point, not a calibrated forecast.",
             info.preset,
             info.training,
             info.training_issues,

@@ -537,6 +537,8 @@ impl DeuIssue {
                     "Arregui & Perarnaud (2021), DEU III, doi:10.34810/data53".to_owned(),
                 ],
                 caveat: None,
+                headline: None,
+                headline_why: None,
             },
             actors,
             time: None,

@@ -408,6 +408,8 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
             description: Some(description(source_description, &notes)),
             sources: vec![context.file_name.to_owned()],
             caveat: None,
+            headline: None,
+            headline_why: None,
         },
         actors,
         issues,

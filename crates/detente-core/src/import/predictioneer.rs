@@ -418,6 +418,8 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
             description: Some(description(None, &notes)),
             sources: vec![context.file_name.to_owned()],
             caveat: None,
+            headline: None,
+            headline_why: None,
         },
         actors,
         issues: vec![issue],
