@@ -92,7 +92,7 @@ pub enum TargetError {
     Delay(#[from] DynamicsError),
     /// No trial is consistent with the scenario's events (`[[time.events]]`).
     #[error(
-        "no trial of {trials} is consistent with the scenario's events: the model with these numbers cannot produce what was observed; check the events, widen the uncertainty (--noise) or run more trials"
+        "no trial of {trials} is consistent with the scenario's events: the model with these numbers cannot produce what was observed. A `no-deal` or `deal` event is read against the delay target's ripeness month, which assumes complete information: leave `delay` out of --model and read `detente delay`'s settlement forecast for when a deal comes. Otherwise check the events, widen the uncertainty (--noise) or run more trials"
     )]
     NoTrialFitsEvents {
         /// Trials run.
