@@ -278,12 +278,7 @@ fn simulate_conditioned(
     progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> Result<(MonteCarloResult, bool), TargetError> {
-    let mut metrics: Vec<Metric> = Vec::new();
-    let mut baseline: Vec<Option<f64>> = Vec::new();
-    for target in targets {
-        metrics.extend(target.metrics(scenario)?);
-        baseline.extend(target.evaluate(scenario));
-    }
+    let (metrics, baseline, mut summaries) = begin(scenario, targets, config)?;
     let events = scenario.time.as_ref().map_or(&[][..], |t| &t.events[..]);
     let ripeness = metrics.iter().position(|m| m.key == "delay/ripeness-month");
     let mut not_read = Vec::new();
@@ -331,17 +326,6 @@ fn simulate_conditioned(
     let sum: f64 = w.iter().sum();
     let ess = sum * sum / w.iter().map(|x| x * x).sum::<f64>();
     let n = kept.len();
-    let mut summaries: Vec<Summary> = metrics
-        .iter()
-        .map(|m| {
-            Summary::new(
-                m.range[0],
-                m.range[1],
-                m.bins.unwrap_or(config.bins),
-                config.exact_limit,
-            )
-        })
-        .collect();
     // Systematic resampling: the m-th draw takes the trial whose cumulative weight passes
     // (u + m) / n of the total, u one uniform; the draws come out in trial order.
     let start = uniform(&mut trial_rng(config.seed ^ crate::settle::EVENTS, 0));
@@ -447,22 +431,23 @@ struct Part {
     summaries: Vec<Summary>,
 }
 
-/// Runs `shard`'s trials of the run; the flag says whether every one of them ran.
-fn simulate_part(
+/// Every target's metrics, their values on the unperturbed scenario, and an empty summary for
+/// each: what a run starts from.
+type Start = (Vec<Metric>, Vec<Option<f64>>, Vec<Summary>);
+
+/// The [`Start`] of a run of `targets` on `scenario`.
+fn begin(
     scenario: &Scenario,
     targets: &[Target],
     config: &MonteCarloConfig,
-    shard: Shard,
-    progress: &(dyn Fn(u64) + Sync),
-    stop: &dyn Fn() -> bool,
-) -> Result<(Part, bool), TargetError> {
+) -> Result<Start, TargetError> {
     let mut metrics: Vec<Metric> = Vec::new();
     let mut baseline: Vec<Option<f64>> = Vec::new();
     for target in targets {
         metrics.extend(target.metrics(scenario)?);
         baseline.extend(target.evaluate(scenario));
     }
-    let mut summaries: Vec<Summary> = metrics
+    let summaries: Vec<Summary> = metrics
         .iter()
         .map(|m| {
             Summary::new(
@@ -473,6 +458,19 @@ fn simulate_part(
             )
         })
         .collect();
+    Ok((metrics, baseline, summaries))
+}
+
+/// Runs `shard`'s trials of the run; the flag says whether every one of them ran.
+fn simulate_part(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &MonteCarloConfig,
+    shard: Shard,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &dyn Fn() -> bool,
+) -> Result<(Part, bool), TargetError> {
+    let (metrics, baseline, mut summaries) = begin(scenario, targets, config)?;
     let complete = run_range_until(
         shard.range(config.trials),
         config.block,

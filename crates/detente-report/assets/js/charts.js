@@ -168,6 +168,19 @@ export function scatterChart(opts) {
   return root;
 }
 
+// The horizontal scale axis of the row charts (bands, intervals): vertical grid lines at about
+// six ticks from x0 to x1, their labels under the plot, and the axis label at the bottom.
+function scaleAxis({ x0, x1, sx, W, L, R, T, H, B, label }) {
+  const axes = svg("g", { class: "axes" });
+  for (const t of ticks(x0, x1, 6)) {
+    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
+    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, 0)));
+  }
+  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
+    label));
+  return axes;
+}
+
 // opts: { title, x: [min, max], xLabel, value, intervals: [{ level, low, high }] (nested),
 //         dots: [{ name, x, color }], statusQuo }
 // One issue's headline forecast on its scale: the prediction intervals as nested bands (the
@@ -182,14 +195,7 @@ export function intervalChart(opts) {
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart interval-chart", role: "img",
     "aria-label": opts.title });
   root.append(svg("title", {}, opts.title));
-  const axes = svg("g", { class: "axes" });
-  for (const t of ticks(x0, x1, 6)) {
-    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
-    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, 0)));
-  }
-  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
-    opts.xLabel));
-  root.append(axes);
+  root.append(scaleAxis({ x0, x1, sx, W, L, R, T, H, B, label: opts.xLabel }));
   const top = T + ROW / 2;
   const head = svg("g", { class: "headline" });
   head.append(svg("text", { x: L - 8, y: top + 4, "text-anchor": "end" }, "headline"));
@@ -235,14 +241,7 @@ export function bandChart(opts) {
   const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart band-chart", role: "img",
     "aria-label": opts.title });
   root.append(svg("title", {}, opts.title));
-  const axes = svg("g", { class: "axes" });
-  for (const t of ticks(x0, x1, 6)) {
-    axes.append(svg("line", { x1: sx(t), x2: sx(t), y1: T, y2: H - B, class: "grid" }));
-    axes.append(svg("text", { x: sx(t), y: H - B + 16, "text-anchor": "middle" }, fmt(t, 0)));
-  }
-  axes.append(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
-    opts.xLabel));
-  root.append(axes);
+  root.append(scaleAxis({ x0, x1, sx, W, L, R, T, H, B, label: opts.xLabel }));
   opts.rows.forEach((row, i) => {
     const y = T + ROW * i + ROW / 2;
     const g = svg("g", { class: "band" });
