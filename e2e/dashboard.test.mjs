@@ -196,10 +196,11 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   assert.match(leverTable, /Baseline \(no levers\)/);
   assert.match(leverTable, /Ceasefire from month 0/);
   assert.doesNotMatch(leverTable, /object|undefined|NaN/);
-  // Istanbul has beliefs, audience costs and enforcement: the settlement forecast's curve (P
-  // by month and its two interval lines) and one line per lever against the baseline.
+  // Istanbul has beliefs, audience costs, enforcement and a veto ally: the settlement
+  // forecast's curve (P by month, its two interval lines and the parties-alone curve) and one
+  // line per lever against the baseline.
   await page.locator('#settlement-view [data-chart="settlement"] svg').waitFor();
-  assert.equal(await page.locator('#settlement-view [data-chart="settlement"] svg g.series').count(), 3);
+  assert.equal(await page.locator('#settlement-view [data-chart="settlement"] svg g.series').count(), 4);
   assert.ok(await page.locator('#settlement-view [data-chart="settlement-levers"] svg g.series').count() > 1);
   await page.screenshot({ path: join(shots, "delay.png"), fullPage: true });
   step("delay run");

@@ -251,6 +251,11 @@ fn csv(
     if settlement.is_some() {
         header.extend(["p_deal_by_month", "p_deal_lo", "p_deal_hi"].map(str::to_owned));
     }
+    // With veto allies: the curve of the parties alone (the forecast without the vetoes).
+    let alone = settlement.is_some_and(|s| !s.forecast.parties_by_month.is_empty());
+    if alone {
+        header.push("p_parties_alone_by_month".to_owned());
+    }
     w.write_record(&header).map_err(csv_error)?;
     for m in &r.months {
         let mut row = vec![m.month.to_string()];
@@ -277,6 +282,14 @@ fn csv(
             match s.forecast.by_month.get(m.month as usize) {
                 Some(b) => row.extend([b.p, b.lo, b.hi].map(|x| format!("{x:.6}"))),
                 None => row.extend(std::iter::repeat_n(String::new(), 3)),
+            }
+            if alone {
+                row.push(
+                    s.forecast
+                        .parties_by_month
+                        .get(m.month as usize)
+                        .map_or_else(String::new, |p| format!("{p:.6}")),
+                );
             }
         }
         w.write_record(&row).map_err(csv_error)?;
@@ -448,7 +461,7 @@ fn table(
     if detente_analysis::fights(scenario) {
         writeln!(
             out,
-            "This table and the game below assume complete information: the beliefs, audience costs and enforcement of `[time]` enter only the settlement forecast further down, which answers \"when\". Red lines bind here too: no package crosses one that binds in the month (the game: in any month)."
+            "This table and the game below assume complete information: the beliefs, audience costs, enforcement and vetoes of `[time]` enter only the settlement forecast further down, which answers \"when\". Red lines bind here too: no package crosses one that binds in the month (the game: in any month)."
         )?;
     }
     writeln!(out)?;
@@ -657,16 +670,30 @@ fn write_settlement(
             n => format!("{n} months"),
         },
     )?;
+    if let Some(v) = detente_report::veto_sentence(scenario, f) {
+        writeln!(out, "{v}")?;
+    }
     if let Some(c) = &f.events {
         write_conditioning(out, scenario, c, f.rate_noise > 0.0)?;
     }
     writeln!(out)?;
-    writeln!(out, "P(deal by month), with a 95% interval:")?;
-    for b in &f.by_month {
-        let bar: String = "#".repeat((b.p * 40.0).round() as usize);
+    if f.parties_by_month.is_empty() {
+        writeln!(out, "P(deal by month), with a 95% interval:")?;
+    } else {
         writeln!(
             out,
-            "  {:>5}  {:.3}  [{:.3}, {:.3}]  {bar}",
+            "P(deal by month), with a 95% interval; \"alone\": P(the parties alone had a zone by then), the curve without the vetoes:"
+        )?;
+    }
+    for (m, b) in f.by_month.iter().enumerate() {
+        let bar: String = "#".repeat((b.p * 40.0).round() as usize);
+        let alone = f
+            .parties_by_month
+            .get(m)
+            .map_or_else(String::new, |a| format!("alone {a:.3}  "));
+        writeln!(
+            out,
+            "  {:>5}  {:.3}  [{:.3}, {:.3}]  {alone}{bar}",
             b.month, b.p, b.lo, b.hi
         )?;
     }

@@ -324,8 +324,8 @@ fn r12_outputs_without_fighting_terms_are_unchanged() {
 }
 
 /// The Istanbul scenario without the issue-12 sections: every `[[time.beliefs]]`,
-/// `[[time.audience_costs]]`, `[time.enforcement]` (and its terms), `[[time.victory]]` and
-/// `[[time.decisive]]` block removed, the levers that act only on them (`cards-on-table`,
+/// `[[time.audience_costs]]`, `[time.enforcement]` (and its terms), `[[time.victory]]`,
+/// `[[time.decisive]]` and `[[time.vetoes]]` block removed, the levers that act only on them (`cards-on-table`,
 /// `face-saving`, `guarantees`), the `scale-victory` effects of other levers and the sentence
 /// they added to a lever's `why`. Keys the old
 /// model ignores (a drift's `sd`, `[time] lookahead`) may stay.
@@ -351,6 +351,7 @@ fn strip_fighting(text: &str) -> String {
             skipping = trimmed.starts_with("[[time.beliefs]]")
                 || trimmed.starts_with("[[time.victory]]")
                 || trimmed.starts_with("[[time.decisive]]")
+                || trimmed.starts_with("[[time.vetoes]]")
                 || victory_effect
                 || trimmed.starts_with("[[time.audience_costs]]")
                 || trimmed.starts_with("[time.enforcement]")

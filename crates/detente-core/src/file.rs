@@ -215,6 +215,23 @@ pub struct TimeFile {
     /// `[[time.events]]`: what has been observed since month 0.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventFile>,
+    /// `[[time.vetoes]]`: allies whose consent a settlement needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vetoes: Vec<VetoFile>,
+}
+
+/// `[[time.vetoes]]`: an actor outside the bargaining parties whose consent a settlement needs
+/// (an ally that funds one side's war, say), and the party it backs.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VetoFile {
+    /// Actor id of the ally (not a principal).
+    pub actor: String,
+    /// Actor id of the party it backs (a principal): its side's win or loss is that party's.
+    pub backs: String,
+    /// Source or judgement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
 }
 
 /// What kind of observation a `[[time.events]]` entry is.

@@ -24,7 +24,7 @@ pub use file::{
     AcrossFile, ActorFile, ActorTimeFile, AnchorFile, AudienceCostFile, BeliefFile, Breakdown,
     DecisionRuleFile, DecisiveFile, DriftFile, EffectFile, EffectKindFile, EnforcementFile,
     EnforcementTermFile, EventFile, EventKindFile, IssueFile, LeverFile, MetaFile, PositionFile,
-    RoleFile, ScenarioFile, TimeFile, VictoryFile,
+    RoleFile, ScenarioFile, TimeFile, VetoFile, VictoryFile,
 };
 pub use parse::{Format, MAX_SCENARIO_BYTES, Parsed, parse};
 pub use scenario::{
@@ -32,7 +32,7 @@ pub use scenario::{
     DEFAULT_HORIZON, DEFAULT_LOOKAHEAD, DecisionRule, Decisive, Drift, Effect, EffectKind,
     Enforcement, EnforcementTerm, Event, EventKind, HEADLINE_MODELS, HeadlineWeights, Issue,
     IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale, Scenario, Time,
-    Uncertainty, Victory,
+    Uncertainty, Veto, Victory,
 };
 pub use text::MAX_LINE_CHARS;
 pub use validate::{

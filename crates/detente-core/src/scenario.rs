@@ -378,6 +378,21 @@ pub struct Time {
     pub decisive: Vec<Decisive>,
     /// Observations since month 0 that the settlement forecast conditions on, in file order.
     pub events: Vec<Event>,
+    /// Allies whose consent a settlement needs, at most one entry per actor, in file order.
+    pub vetoes: Vec<Veto>,
+}
+
+/// An actor outside the bargaining parties whose consent a settlement needs (`[[time.vetoes]]`,
+/// read only by the settlement forecast): a package enters the zone of agreement only when it
+/// also beats this actor's own value of the war going on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Veto {
+    /// The ally (never a principal).
+    pub actor: ActorIndex,
+    /// The principal it backs: its side wins or loses with this party.
+    pub backs: ActorIndex,
+    /// Source or judgement.
+    pub why: Option<String>,
 }
 
 /// A dated observation (`[[time.events]]`).
@@ -443,6 +458,7 @@ impl Default for Time {
             victory: Vec::new(),
             decisive: Vec::new(),
             events: Vec::new(),
+            vetoes: Vec::new(),
         }
     }
 }
@@ -480,6 +496,7 @@ impl Time {
             || !self.victory.is_empty()
             || self.decisive.iter().any(|d| d.per_month > 0.0)
             || !self.events.is_empty()
+            || !self.vetoes.is_empty()
     }
 
     /// `actor`'s belief that the war ends decisively, if it holds one.

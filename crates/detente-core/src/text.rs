@@ -81,6 +81,13 @@ pub(crate) fn check(file: &ScenarioFile) -> Vec<Finding> {
             line(&mut out, lpath.key("name"), &l.name);
             prose(&mut out, lpath.key("why"), l.why.as_deref());
         }
+        for (k, v) in time.vetoes.iter().enumerate() {
+            prose(
+                &mut out,
+                path.key("vetoes").index(k).key("why"),
+                v.why.as_deref(),
+            );
+        }
     }
     out
 }

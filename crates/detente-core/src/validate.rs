@@ -835,6 +835,7 @@ impl Checker {
             victory: fighting.victory,
             decisive: fighting.decisive,
             events: self.events(path, time, &refs, horizon),
+            vetoes: fighting.vetoes,
         }
     }
 

@@ -1527,3 +1527,112 @@ fn r13_the_scenarios_own_headline_weights() {
         &[at("scenario.headline", "every weight is 0", 5)],
     );
 }
+
+/// `fought()` plus an ally `c` with a position and an observer `d` without one, and the veto
+/// `[[time.vetoes]]` entry given by `veto` (its keys, one per line).
+fn vetoed(veto: &str) -> String {
+    format!(
+        "{}{}{veto}\nwhy = \"w\"\n",
+        fought(),
+        r#"
+[[actors]]
+id = "c"
+name = "C"
+capability = 10
+role = "ally"
+
+[[actors]]
+id = "d"
+name = "D"
+capability = 10
+role = "observer"
+
+[[issues.positions]]
+actor = "c"
+position = 0
+salience = 0.5
+why = "w"
+
+[[time.vetoes]]
+"#
+    )
+}
+
+/// The one-based line of the first line of `text` that is `line`.
+fn line_of(text: &str, line: &str) -> usize {
+    text.lines()
+        .position(|l| l == line)
+        .map(|k| k + 1)
+        .unwrap_or_else(|| panic!("no line `{line}` in\n{text}"))
+}
+
+#[test]
+fn r12_vetoes_name_an_ally_with_positions_that_backs_a_principal() {
+    let good = vetoed("actor = \"c\"\nbacks = \"b\"");
+    let parsed = parse("veto.toml", &good).unwrap();
+    let time = parsed.scenario.time.as_ref().unwrap();
+    assert_eq!(time.vetoes.len(), 1);
+    let v = &time.vetoes[0];
+    assert_eq!(parsed.scenario.actors[v.actor.0].id, "c");
+    assert_eq!(parsed.scenario.actors[v.backs.0].id, "b");
+    assert!(time.has_fighting_terms());
+
+    let principal = vetoed("actor = \"a\"\nbacks = \"b\"");
+    check(
+        "veto-principal.toml",
+        &principal,
+        &[at(
+            "time.vetoes[0].actor",
+            "`a` is a principal",
+            line_of(&principal, "[[time.vetoes]]") + 1,
+        )],
+    );
+    let silent = vetoed("actor = \"d\"\nbacks = \"b\"");
+    check(
+        "veto-no-positions.toml",
+        &silent,
+        &[at(
+            "time.vetoes[0].actor",
+            "`d` takes no position on any issue",
+            line_of(&silent, "[[time.vetoes]]") + 1,
+        )],
+    );
+    let backs_ally = vetoed("actor = \"c\"\nbacks = \"d\"");
+    check(
+        "veto-backs-observer.toml",
+        &backs_ally,
+        &[at(
+            "time.vetoes[0].backs",
+            "`d` is not a principal",
+            line_of(&backs_ally, "backs = \"d\""),
+        )],
+    );
+    let unknown = vetoed("actor = \"zz\"\nbacks = \"b\"");
+    check(
+        "veto-unknown.toml",
+        &unknown,
+        &[at(
+            "time.vetoes[0].actor",
+            "unknown actor `zz`",
+            line_of(&unknown, "actor = \"zz\""),
+        )],
+    );
+    let twice = vetoed(
+        "actor = \"c\"\nbacks = \"b\"\nwhy = \"w\"\n[[time.vetoes]]\nactor = \"c\"\nbacks = \"a\"",
+    );
+    check(
+        "veto-twice.toml",
+        &twice,
+        &[at(
+            "time.vetoes[1].actor",
+            "actor `c` has two vetoes (0 and 1)",
+            line_of(&twice, "backs = \"a\"") - 1,
+        )],
+    );
+    let stray = vetoed("actor = \"c\"\nbacks = \"b\"\nvote = 1");
+    let err = parse("veto-stray.toml", &stray).unwrap_err();
+    assert!(
+        err.errors().iter().any(|l| l.to_string().contains("vote")),
+        "{err:?}"
+    );
+}

@@ -17,3 +17,4 @@ mod settlement;
 
 pub use html::{ReportInput, html, markdown};
 pub use plot::{Plot, plots};
+pub use settlement::veto_sentence;

@@ -78,7 +78,43 @@ pub(crate) fn headline(settlement: &Settlement) -> String {
     )
 }
 
-fn method(settlement: &Settlement) -> String {
+/// What the veto allies (`[[time.vetoes]]`) did to the forecast, in two sentences: whose
+/// consent a deal needed, and in how many trials that held the deal back and what the median
+/// month would be without it. `None` when the forecast had no veto ally.
+pub fn veto_sentence(scenario: &Scenario, settlement: &Settlement) -> Option<String> {
+    let share = settlement.veto_delays?;
+    let allies: Vec<String> = settlement
+        .vetoes
+        .iter()
+        .map(|v| {
+            format!(
+                "{} (backing {})",
+                name(scenario, &v.actor),
+                name(scenario, &v.backs)
+            )
+        })
+        .collect();
+    let median = settlement
+        .parties_by_month
+        .iter()
+        .position(|&p| p >= 0.5)
+        .map(|m| m as u32);
+    Some(format!(
+        "A deal also needs the consent of {} (`[[time.vetoes]]`): {} values fighting on as a party does, by its own beliefs, costs and audience, and a package must beat that too; only the parties share the gains in the Nash package. The {} held the deal back in {:.1}% of trials (the parties alone had a zone earlier, and the deal came later or not within the horizon); without {} the median deal month would be {}.",
+        allies.join(" and "),
+        if allies.len() == 1 {
+            "the ally"
+        } else {
+            "each ally"
+        },
+        if allies.len() == 1 { "veto" } else { "vetoes" },
+        100.0 * share,
+        if allies.len() == 1 { "it" } else { "them" },
+        month_text(median)
+    ))
+}
+
+fn method(scenario: &Scenario, settlement: &Settlement) -> String {
     let conditioned = settlement.events.as_ref().map_or_else(String::new, |c| {
         format!(
             " Conditioned on {} observed event{} (`[[time.events]]`): the trials are weighted by the events' likelihood and drawn again, so what follows is the posterior; {} of {} trials fit, effective sample size {:.0}{}.",
@@ -91,8 +127,10 @@ fn method(settlement: &Settlement) -> String {
         )
     });
     format!(
-        "{} trials, seed {}. Each party values fighting on by its own belief about the front, learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds; a deal comes in the first month in which some package beats every party's own value of fighting on, on that month's Nash terms.{conditioned}",
-        settlement.trials, settlement.seed
+        "{} trials, seed {}. Each party values fighting on by its own belief about the front, learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds; a deal comes in the first month in which some package beats every party's own value of fighting on, on that month's Nash terms.{}{conditioned}",
+        settlement.trials,
+        settlement.seed,
+        veto_sentence(scenario, settlement).map_or_else(String::new, |v| format!(" {v}"))
     )
 }
 
@@ -127,15 +165,27 @@ pub(crate) fn markdown(
         }
     };
     let f = &report.forecast;
-    let _ = writeln!(md, "{}\n\n{}\n", method(f), headline(f));
-    let _ = writeln!(
-        md,
-        "| month | P(deal by month) | 95% interval |\n|---|---|---|"
-    );
-    for b in shown(f) {
+    let _ = writeln!(md, "{}\n\n{}\n", method(s, f), headline(f));
+    let alone = !f.parties_by_month.is_empty();
+    if alone {
         let _ = writeln!(
             md,
-            "| {} | {:.3} | {:.3} to {:.3} |",
+            "| month | P(deal by month) | 95% interval | parties alone |\n|---|---|---|---|"
+        );
+    } else {
+        let _ = writeln!(
+            md,
+            "| month | P(deal by month) | 95% interval |\n|---|---|---|"
+        );
+    }
+    for b in shown(f) {
+        let extra = f
+            .parties_by_month
+            .get(b.month as usize)
+            .map_or_else(String::new, |a| format!(" {a:.3} |"));
+        let _ = writeln!(
+            md,
+            "| {} | {:.3} | {:.3} to {:.3} |{extra}",
             b.month, b.p, b.lo, b.hi
         );
     }
@@ -248,17 +298,31 @@ pub(crate) fn html(
     let _ = writeln!(
         h,
         "<p>{}</p>\n<p class=\"ripeness\">{}</p>\n<div id=\"settlement-view\"></div>",
-        esc(&method(f)),
+        esc(&method(s, f)),
         esc(&headline(f))
     );
     let _ = writeln!(
         h,
-        "<div class=\"table-wrap\"><table class=\"settlement-months\">\n<caption>P(deal by month) with its 95% interval</caption>\n<thead><tr><th scope=\"col\">month</th><th scope=\"col\">P(deal by month)</th><th scope=\"col\">95% interval</th></tr></thead>\n<tbody>"
+        "<div class=\"table-wrap\"><table class=\"settlement-months\">\n<caption>P(deal by month) with its 95% interval{}</caption>\n<thead><tr><th scope=\"col\">month</th><th scope=\"col\">P(deal by month)</th><th scope=\"col\">95% interval</th>{}</tr></thead>\n<tbody>",
+        if f.parties_by_month.is_empty() {
+            ""
+        } else {
+            "; parties alone: the same without the vetoes"
+        },
+        if f.parties_by_month.is_empty() {
+            ""
+        } else {
+            "<th scope=\"col\">parties alone</th>"
+        }
     );
     for b in shown(f) {
+        let extra = f
+            .parties_by_month
+            .get(b.month as usize)
+            .map_or_else(String::new, |a| format!("<td>{a:.3}</td>"));
         let _ = writeln!(
             h,
-            "<tr><th scope=\"row\">{}</th><td>{:.3}</td><td>{:.3} to {:.3}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td>{:.3}</td><td>{:.3} to {:.3}</td>{extra}</tr>",
             b.month, b.p, b.lo, b.hi
         );
     }

@@ -153,6 +153,15 @@ pub struct Mover {
     pub to_status_quo: f64,
 }
 
+/// An ally whose consent the deal needed (`[[time.vetoes]]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VetoAlly {
+    /// Actor id.
+    pub actor: String,
+    /// The party it backs.
+    pub backs: String,
+}
+
 /// The result of [`settle`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settlement {
@@ -196,6 +205,17 @@ pub struct Settlement {
     /// Share of trials that ended decisively, by winning party (party order; empty as above).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub decisive_wins: Vec<(String, f64)>,
+    /// The veto allies whose consent a deal needed (empty without `[[time.vetoes]]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vetoes: Vec<VetoAlly>,
+    /// `P(the parties alone had a zone by month m)`, months `0..=horizon`: the deal curve as
+    /// it would be without the vetoes (empty without them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parties_by_month: Vec<f64>,
+    /// Share of trials in which the parties alone had a zone before the vetoes let a deal
+    /// through (later, or not within the horizon); absent without vetoes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub veto_delays: Option<f64>,
     /// What conditioning on `[[time.events]]` did (absent without events): the forecast above
     /// is then the posterior.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,6 +226,8 @@ pub struct Settlement {
 #[derive(Debug, Clone, PartialEq)]
 struct Kept {
     month: Option<u32>,
+    /// First month the parties alone had a zone (the deal month without veto allies).
+    parties_month: Option<u32>,
     /// First month the war is over after a decisive end, and the winning party.
     decisive: Option<(u32, usize)>,
     terms: Option<Vec<f64>>,
@@ -236,7 +258,7 @@ fn copies(scenario: &Scenario, config: &SettleConfig) -> Result<Copies, Dynamics
     };
     let prepared = scenarios
         .par_iter()
-        .map(|s| Prepared::new(s, &config.dynamics))
+        .map(|s| Prepared::settlement(s, &config.dynamics))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Copies {
         scenarios,
@@ -336,6 +358,7 @@ fn trials(
             let log_weight = log_likelihood(events, &out);
             Kept {
                 month: out.deal_month,
+                parties_month: out.parties_month,
                 decisive: out.decisive,
                 terms: out.terms,
                 holds: out.holds,
@@ -357,11 +380,16 @@ fn rank(sorted: &[f64], q: f64) -> f64 {
 
 /// `P(deal by m)` for `m = 0..=horizon`.
 fn by_month(kept: &[Kept], horizon: u32) -> Vec<f64> {
-    let n = kept.len().max(1) as f64;
+    cumulative(kept.iter().map(|k| k.month), kept.len(), horizon)
+}
+
+/// The share of `n` trials whose month is `m` or earlier, for every month `0..=horizon`.
+fn cumulative(months: impl Iterator<Item = Option<u32>>, n: usize, horizon: u32) -> Vec<f64> {
+    let n = n.max(1) as f64;
     let mut counts = vec![0u64; horizon as usize + 1];
-    for k in kept {
-        if let Some(m) = k.month {
-            counts[m as usize] += 1;
+    for m in months.flatten() {
+        if let Some(c) = counts.get_mut(m as usize) {
+            *c += 1;
         }
     }
     let mut acc = 0u64;
@@ -476,13 +504,42 @@ fn summarise(
         .prepared
         .first()
         .map(|p| {
-            p.problem()
-                .parties()
+            p.problem().parties()[..p.parties()]
                 .iter()
                 .map(|p| p.name.clone())
                 .collect()
         })
         .unwrap_or_default();
+    // Veto allies still in the problem (one given in `--parties` bargains instead).
+    let vetoes: Vec<VetoAlly> = base
+        .time
+        .as_ref()
+        .map(|t| {
+            t.vetoes
+                .iter()
+                .filter_map(|v| {
+                    let actor = base.actors.get(v.actor.0)?.id.clone();
+                    let backs = base.actors.get(v.backs.0)?.id.clone();
+                    (!parties.contains(&actor)).then_some(VetoAlly { actor, backs })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let (parties_by_month, veto_delays) = if vetoes.is_empty() {
+        (Vec::new(), None)
+    } else {
+        let later = kept
+            .iter()
+            .filter(|k| {
+                k.parties_month
+                    .is_some_and(|pm| k.month.is_none_or(|m| m > pm))
+            })
+            .count();
+        (
+            cumulative(kept.iter().map(|k| k.parties_month), kept.len(), horizon),
+            Some(later as f64 / n),
+        )
+    };
     let (decisive_by_month, decisive_wins) = if has_decisive {
         let mut counts = vec![0u64; horizon as usize + 1];
         let mut wins = vec![0u64; parties.len()];
@@ -530,6 +587,9 @@ fn summarise(
         mean_holds: (!holds.is_empty()).then(|| holds.iter().sum::<f64>() / holds.len() as f64),
         decisive_by_month,
         decisive_wins,
+        vetoes,
+        parties_by_month,
+        veto_delays,
         events: None,
     }
 }

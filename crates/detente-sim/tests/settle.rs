@@ -223,3 +223,132 @@ fn r12_decisive_ends_match_the_hazard() {
     let plain = serde_json::to_string(&settle(&optimism(0.0), &linear()).unwrap()).unwrap();
     assert!(!plain.contains("decisive"));
 }
+
+/// `optimism(0)` plus an ally `c` of `b` (position 0, like `b`) whose consent a deal needs,
+/// paying `cost` a month for the war and knowing the true rate (no belief).
+fn vetoed(cost: f64) -> Scenario {
+    let mut text = optimism_text(0.0);
+    text.push_str(&format!(
+        r#"
+[[actors]]
+id = "c"
+name = "C"
+capability = 10
+role = "ally"
+
+[[issues.positions]]
+actor = "c"
+position = 0
+salience = 1
+why = "w"
+
+[[time.actors]]
+actor = "c"
+cost_per_month = {cost}
+why = "w"
+
+[[time.vetoes]]
+actor = "c"
+backs = "b"
+why = "w"
+"#
+    ));
+    parse("vetoed.toml", &text).unwrap().scenario
+}
+
+/// By hand, on the step-10 linear grid of `linear()` (look-ahead 1, no discount): from month 1
+/// the parties know the rate 0, so `W_a = W_b = 0.5 − 0.1 = 0.4` and they alone settle on 50,
+/// as in `r12_deterministic_front_gives_a_step_curve`. The ally knows the rate from the start
+/// and values the war at `W_c = u_c(50) − cost = 0.5 − cost`. With cost 0 it needs `x < 50`,
+/// while `a` needs `x > 40`: no grid point is left, in any month, so no trial ever settles and
+/// the veto holds every deal back. With cost 0.05 it needs `x < 55`, so 50 passes and the
+/// veto changes nothing.
+#[test]
+fn r12_a_veto_ally_blocks_or_consents_as_computed_by_hand() {
+    let blocked = settle(&vetoed(0.0), &linear()).unwrap();
+    assert!(blocked.by_month.iter().all(|m| m.p == 0.0), "{blocked:?}");
+    assert_eq!(blocked.median_month, None);
+    assert_eq!(blocked.p_deal, 0.0);
+    assert_eq!(
+        blocked.parties_by_month,
+        vec![0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]
+    );
+    assert_eq!(blocked.veto_delays, Some(1.0));
+    assert_eq!(blocked.vetoes.len(), 1);
+    assert_eq!(
+        (
+            blocked.vetoes[0].actor.as_str(),
+            blocked.vetoes[0].backs.as_str()
+        ),
+        ("c", "b")
+    );
+    // The parties' names and utilities stay the parties' own.
+    assert_eq!(blocked.parties, vec!["a".to_owned(), "b".to_owned()]);
+
+    let consents = settle(&vetoed(0.05), &linear()).unwrap();
+    let p: Vec<f64> = consents.by_month.iter().map(|m| m.p).collect();
+    assert_eq!(p, vec![0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    assert_eq!(consents.parties_by_month, p);
+    assert_eq!(consents.veto_delays, Some(0.0));
+    assert_eq!(consents.terms[0].percentiles, Some([50.0; 5]));
+}
+
+/// On Istanbul, the curve of the parties alone is exactly the forecast of the same scenario
+/// without its `[[time.vetoes]]` (the parties' beliefs and the front do not depend on the
+/// allies), and a veto never raises P(deal by month m): the zone with the allies' consent is
+/// a subset of the parties' own.
+#[test]
+fn r12_the_parties_alone_curve_is_the_forecast_without_vetoes() {
+    let with = istanbul();
+    assert!(!with.time.as_ref().unwrap().vetoes.is_empty());
+    let mut without = with.clone();
+    without.time.as_mut().unwrap().vetoes.clear();
+    let config = SettleConfig {
+        trials: 300,
+        ..SettleConfig::default()
+    };
+    let a = settle(&with, &config).unwrap();
+    let b = settle(&without, &config).unwrap();
+    let plain: Vec<f64> = b.by_month.iter().map(|m| m.p).collect();
+    assert_eq!(a.parties_by_month, plain);
+    assert!(b.parties_by_month.is_empty() && b.veto_delays.is_none() && b.vetoes.is_empty());
+    for (m, (x, alone)) in a.by_month.iter().zip(&a.parties_by_month).enumerate() {
+        assert!(x.p <= *alone, "month {m}: {} > {alone}", x.p);
+    }
+    // On this scenario the veto binds: it holds the deal back in some trials.
+    assert!(
+        a.veto_delays.is_some_and(|d| d > 0.0),
+        "{:?}",
+        a.veto_delays
+    );
+}
+
+/// A veto ally given among `--parties` bargains instead (its veto is dropped, and no curve of
+/// the parties alone is kept), even when the party it backs does not bargain; a veto whose
+/// backed party is not bargaining is refused with a message that names both and the fix.
+#[test]
+fn r12_a_veto_ally_among_the_parties_bargains_and_a_missing_backer_is_refused() {
+    let s = vetoed(0.0);
+    let mut config = linear();
+    config.dynamics.package.parties = Some(vec!["a".into(), "b".into(), "c".into()]);
+    let out = settle(&s, &config).unwrap();
+    assert!(out.vetoes.is_empty() && out.parties_by_month.is_empty());
+    assert_eq!(out.parties.len(), 3);
+
+    config.dynamics.package.parties = Some(vec!["a".into(), "c".into()]);
+    let out = settle(&s, &config).unwrap();
+    assert!(out.vetoes.is_empty());
+    assert_eq!(out.parties, vec!["a".to_owned(), "c".to_owned()]);
+
+    // Istanbul's EU backs Ukraine; bargaining without Ukraine leaves the veto without its side.
+    let mut config = SettleConfig {
+        trials: 10,
+        ..SettleConfig::default()
+    };
+    config.dynamics.package.parties = Some(vec!["russia".into(), "united-states".into()]);
+    let err = settle(&istanbul(), &config).unwrap_err().to_string();
+    assert!(
+        err.contains("veto of `eu` backs `ukraine`") && err.contains("--parties"),
+        "{err}"
+    );
+}

@@ -7,10 +7,10 @@ use std::collections::BTreeMap;
 
 use super::{Checker, Refs};
 use crate::diagnostic::FieldPath;
-use crate::file::{AcrossFile, TimeFile};
+use crate::file::{AcrossFile, RoleFile, TimeFile};
 use crate::scenario::{
     AudienceCost, Belief, BetaPrior, DEFAULT_LOOKAHEAD, Decisive, Enforcement, EnforcementTerm,
-    MAX_HORIZON, Scale, Victory,
+    MAX_HORIZON, Scale, Veto, Victory,
 };
 
 /// The validated fighting-model part of `[time]`.
@@ -21,6 +21,7 @@ pub(super) struct Fighting {
     pub(super) enforcement: Option<Enforcement>,
     pub(super) victory: Vec<Victory>,
     pub(super) decisive: Vec<Decisive>,
+    pub(super) vetoes: Vec<Veto>,
 }
 
 impl Checker {
@@ -270,6 +271,7 @@ impl Checker {
         });
 
         let (victory, decisive) = self.victory(path, time, refs);
+        let vetoes = self.vetoes(path, time, refs);
         Fighting {
             lookahead,
             beliefs,
@@ -277,7 +279,90 @@ impl Checker {
             enforcement,
             victory,
             decisive,
+            vetoes,
         }
+    }
+
+    /// Checks `[[time.vetoes]]`: an ally that is not a principal, takes a position somewhere
+    /// (else it has nothing to consent to) and backs a principal; one entry per ally.
+    fn vetoes(&mut self, path: &FieldPath, time: &TimeFile, refs: &Refs<'_>) -> Vec<Veto> {
+        let role = |id: &str| refs.file.actors.iter().find(|a| a.id == id).map(|a| a.role);
+        let principals = || {
+            refs.file
+                .actors
+                .iter()
+                .filter(|a| a.role == RoleFile::Principal)
+                .map(|a| format!("`{}`", a.id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut vetoes = Vec::new();
+        let mut seen = BTreeMap::new();
+        for (k, v) in time.vetoes.iter().enumerate() {
+            let vpath = path.key("vetoes").index(k);
+            let actor = self.actor_ref(&vpath.key("actor"), &v.actor, refs);
+            let backs = self.actor_ref(&vpath.key("backs"), &v.backs, refs);
+            let mut ok = actor.is_some() && backs.is_some();
+            if actor.is_some() && role(&v.actor) == Some(RoleFile::Principal) {
+                ok = false;
+                self.error(
+                    vpath.key("actor"),
+                    format!("`{}` is a principal, so it bargains already and needs no veto", v.actor),
+                    "give an ally, mediator or observer whose consent a settlement needs, or remove the entry",
+                );
+            }
+            if actor.is_some()
+                && !refs
+                    .file
+                    .issues
+                    .iter()
+                    .any(|i| i.positions.iter().any(|p| p.actor == v.actor))
+            {
+                ok = false;
+                self.error(
+                    vpath.key("actor"),
+                    format!("`{}` takes no position on any issue, so it has no terms to consent to", v.actor),
+                    format!("add its positions under the issues' `positions`, or remove the veto of `{}`", v.actor),
+                );
+            }
+            if backs.is_some() && role(&v.backs) != Some(RoleFile::Principal) {
+                ok = false;
+                self.error(
+                    vpath.key("backs"),
+                    format!(
+                        "`{}` is not a principal; a veto ally backs one of the bargaining parties",
+                        v.backs
+                    ),
+                    format!(
+                        "give the party whose side the ally is on: one of {}",
+                        principals()
+                    ),
+                );
+            }
+            if let Some(a) = actor
+                && let Some(first) = seen.insert(a, k)
+            {
+                ok = false;
+                self.error(
+                    vpath.key("actor"),
+                    format!("actor `{}` has two vetoes ({first} and {k})", v.actor),
+                    "keep one `[[time.vetoes]]` per actor",
+                );
+            }
+            self.why_warning(
+                &vpath.key("actor"),
+                v.why.as_deref(),
+                &format!("veto of `{}`", v.actor),
+            );
+            if ok && let (Some(actor), Some(backs)) = (actor, backs) {
+                vetoes.push(Veto {
+                    actor,
+                    backs,
+                    why: v.why.clone(),
+                });
+            }
+        }
+        vetoes
     }
 
     /// Checks `[[time.victory]]` and `[[time.decisive]]`.

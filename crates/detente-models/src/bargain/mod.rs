@@ -42,7 +42,10 @@ use thiserror::Error;
 
 pub use domain::{Domain, DomainIssue, Package, Value};
 pub use frontier::{Frontier, FrontierConfig, FrontierPoint, pareto_frontier};
-pub use scenario::{Held, Loss, MAX_GRID_POINTS, PackageConfig, Scope, from_scenario, held_issues};
+pub use scenario::{
+    Held, Loss, MAX_GRID_POINTS, PackageConfig, Scope, from_scenario, from_scenario_consenting,
+    held_issues,
+};
 pub use solution::{GainRange, KsRule, NashWeights, Solution, Solutions, SolveConfig, Zopa, solve};
 pub use utility::{AdditiveUtility, Party, Problem};
 

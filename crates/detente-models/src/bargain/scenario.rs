@@ -174,6 +174,18 @@ impl Default for PackageConfig {
 
 /// Discretises `scenario` and builds every party's additive utility.
 pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Problem, BargainError> {
+    from_scenario_consenting(scenario, config, &[])
+}
+
+/// [`from_scenario`] with `consenting` actors added after the parties as further utility
+/// dimensions: actors whose consent a package needs (the settlement forecast's veto allies,
+/// `[[time.vetoes]]`) but who bring no issues of their own, so the scope and the red lines on
+/// the grid are still the parties'. An id already among the parties is skipped.
+pub fn from_scenario_consenting(
+    scenario: &Scenario,
+    config: &PackageConfig,
+    consenting: &[String],
+) -> Result<Problem, BargainError> {
     if !(config.step.is_finite() && config.step > 0.0) {
         return Err(BargainError::InvalidStep { step: config.step });
     }
@@ -257,6 +269,12 @@ pub fn from_scenario(scenario: &Scenario, config: &PackageConfig) -> Result<Prob
         return Err(BargainError::UnknownParty { id: id.clone() });
     }
     let status_quo = Package(status_quo);
+    let mut ids = ids;
+    for id in consenting {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
     let mut parties = Vec::with_capacity(ids.len());
     for id in &ids {
         let actor = scenario

@@ -109,6 +109,26 @@
 //!   deal; the second stays as a named option for analysts who read a breakdown as a clean
 //!   return to the war.
 //!
+//! - **Veto allies** (`[[time.vetoes]]`; Tsebelis 2002, Cunningham 2006, 2010). An external
+//!   state with its own aims whose consent a settlement needs (an ally that funds one side's
+//!   war) is a veto player: the more of them, and the further their aims from the parties', the
+//!   smaller the set of acceptable settlements and the longer the war (Cunningham's finding for
+//!   civil wars). We model it in the cheapest form that keeps the rest of the model unchanged:
+//!   the ally is valued exactly as a party is (`W_a(t)` from its own beliefs, costs, discount,
+//!   victory belief, its side being the party it backs, and `V_a(x, t)` with its own audience
+//!   costs and the deal's enforcement), and its consent is one more condition on the zone,
+//!   `V_a > W_a`; it takes no share of the gains (the Nash product runs over the parties only)
+//!   and brings no issues of its own (the package grid stays the parties'). The frontier
+//!   searched is the Pareto frontier of parties and allies together
+//!   ([`super::Prepared::settlement`]), so a package the ally needs is not lost for being
+//!   dominated for the parties alone. Because neither the front nor the parties' beliefs
+//!   depend on the allies, the first month the parties alone had a zone
+//!   ([`TrialOutcome::parties_month`]) is the deal month without the vetoes, reported beside the
+//!   forecast. Other formalisations (the ally as a third bargainer with a share of the gains,
+//!   or as a patron whose aid the party loses by signing) need a model of the ally's leverage
+//!   over the party that the seed does not give; the veto is what it describes ("working to
+//!   prevent ... premature ... peace").
+//!
 //! A deal's value to party `i` in month `t` is `V_i(x, t)` above minus its audience cost
 //! `A_i(x, t)`. The **zone of agreement** in month `t` is the set of frontier packages with
 //! `V_i > W_i` for every party; mutual optimism (high `W` on both sides) empties it and learning
@@ -144,7 +164,10 @@
 //! 49(3). Slantchev, B. L. (2003), "The principle of convergence in wartime negotiations",
 //! *APSR* 97(4). Smith, A., Stam, A. C. (2004), "Bargaining and the nature of war", *JCR*
 //! 48(6). Powell, R. (2004), "Bargaining and learning while fighting", *AJPS* 48(2). Powell, R.
-//! (2006), "War as a commitment problem", *IO* 60(1). Zartman, I. W. (2000), "Ripeness: the
+//! (2006), "War as a commitment problem", *IO* 60(1). Cunningham, D. E. (2006), "Veto players
+//! and civil war duration", *AJPS* 50(4). Cunningham, D. E. (2010), "Blocking resolution: how
+//! external states can prolong civil wars", *JPR* 47(2). Tsebelis, G. (2002), *Veto players:
+//! how political institutions work*, Princeton. Zartman, I. W. (2000), "Ripeness: the
 //! hurting stalemate and beyond".
 
 use detente_core::{BetaPrior, Breakdown, EffectKind, Scenario, Time};
@@ -188,7 +211,8 @@ pub struct FightMonth {
     pub month: u32,
     /// Status quo on each issue, issue order.
     pub status_quo: Vec<f64>,
-    /// Each party's posterior mean of each drift, `[party][drift]`.
+    /// Each party's posterior mean of each drift, `[party][drift]` (parties first, then any veto
+    /// allies, here and in the other per-party fields).
     pub believed_drift: Vec<Vec<f64>>,
     /// Each party's posterior sd of each drift (0 when it knows the rate).
     pub belief_sd: Vec<Vec<f64>>,
@@ -206,6 +230,11 @@ pub struct FightMonth {
 pub struct TrialOutcome {
     /// The first month with a non-empty zone, if any within the horizon.
     pub deal_month: Option<u32>,
+    /// The first month in which the bargaining parties alone had a non-empty zone, as if no
+    /// veto ally's consent were needed (the parties' beliefs and the front do not depend on
+    /// the allies, so this is the deal month without `[[time.vetoes]]`); equal to
+    /// `deal_month` when the scenario has none.
+    pub parties_month: Option<u32>,
     /// The terms on each issue's scale, issue order.
     pub terms: Option<Vec<f64>>,
     /// Each party's utility of the terms.
@@ -401,13 +430,17 @@ impl<'a> Fight<'a> {
             .iter()
             .map(|&a| time.actor(a).map_or(1.0, |a| a.discount))
             .collect();
+        // Only the bargaining parties weigh in the Nash product; a veto ally's consent is a
+        // constraint on the zone, not a share of the gains.
+        let np = prepared.parties;
         let weights = base
             .capability
             .iter()
             .map(|w| match config.nash_weights {
-                NashWeights::Equal => vec![1.0; n],
+                NashWeights::Equal => vec![1.0; np],
                 NashWeights::PartyWeights => {
-                    let mean = w.iter().sum::<f64>() / n as f64;
+                    let w = &w[..np];
+                    let mean = w.iter().sum::<f64>() / np as f64;
                     w.iter().map(|x| x / mean).collect()
                 }
             })
@@ -526,9 +559,12 @@ impl<'a> Fight<'a> {
                 })
             })
             .collect();
-        // Ties go to the first frontier point, so the terms are deterministic.
+        // Ties go to the first frontier point, so the terms are deterministic. A veto ally's
+        // side is the party it backs: that party's win is its win.
+        let side = |i: usize| if i < np { i } else { prepared.backs[i - np] };
         let win_point: Vec<usize> = (0..n)
             .map(|i| {
+                let i = side(i);
                 let mut best = 0;
                 for (q, p) in prepared.frontier.iter().enumerate() {
                     if p.utilities[i] > prepared.frontier[best].utilities[i] {
@@ -540,8 +576,8 @@ impl<'a> Fight<'a> {
             .collect();
         let lose_value = (0..n)
             .map(|i| {
-                (0..n)
-                    .filter(|&j| j != i)
+                (0..np)
+                    .filter(|&j| j != side(i))
                     .filter_map(|j| prepared.frontier.get(win_point[j]))
                     .map(|p| p.utilities[i])
                     .fold(f64::INFINITY, f64::min)
@@ -552,8 +588,7 @@ impl<'a> Fight<'a> {
             .decisive
             .iter()
             .map(|d| {
-                prepared
-                    .actors
+                prepared.actors[..np]
                     .iter()
                     .position(|&a| a == d.actor)
                     .ok_or_else(|| DynamicsError::DecisiveNotParty {
@@ -561,8 +596,7 @@ impl<'a> Fight<'a> {
                             .actors
                             .get(d.actor.0)
                             .map_or_else(String::new, |a| a.id.clone()),
-                        parties: prepared
-                            .actors
+                        parties: prepared.actors[..np]
                             .iter()
                             .filter_map(|a| scenario.actors.get(a.0).map(|a| a.id.as_str()))
                             .collect::<Vec<_>>()
@@ -673,6 +707,8 @@ impl<'a> Fight<'a> {
         let mut fight = vec![0.0; n];
         let mut gain = vec![0.0; n];
         let mut hazard = vec![(0.0, 0.0); n];
+        let np = self.prepared.parties;
+        let mut parties_month = None;
         // Months of fighting seen to end in no decision (the Beta-Bernoulli failures).
         let mut undecided = 0u32;
         for t in 0..=self.horizon {
@@ -695,13 +731,19 @@ impl<'a> Fight<'a> {
                 holds - per * moving + shift[tu]
             });
             let mut best: Option<(usize, f64, f64)> = None;
+            let mut parties_zone = false;
             for (q, point) in self.prepared.frontier.iter().enumerate() {
                 let p = match (p0, &self.term_p) {
                     (Some(p0), Some(terms)) => (p0 + terms[q]).clamp(0.0, 1.0),
                     _ => 1.0,
                 };
+                // The parties first, then the veto allies: a package the parties alone would
+                // sign counts toward their own zone even when an ally refuses it.
                 let mut ok = true;
                 for i in 0..n {
+                    if i == np {
+                        parties_zone = true;
+                    }
                     let a = self.audience.as_ref().map_or(0.0, |a| a[tu][i][q]);
                     gain[i] = match self.breakdown {
                         Breakdown::TermsStand => {
@@ -715,7 +757,10 @@ impl<'a> Fight<'a> {
                     }
                 }
                 if ok {
-                    let score: f64 = (0..n).map(|i| self.weights[tu][i] * gain[i].ln()).sum();
+                    parties_zone = true;
+                    let score: f64 = (0..self.prepared.parties)
+                        .map(|i| self.weights[tu][i] * gain[i].ln())
+                        .sum();
                     if best.is_none_or(|(_, s, _)| score > s) {
                         best = Some((q, score, p));
                     }
@@ -732,11 +777,15 @@ impl<'a> Fight<'a> {
                     zone: best.is_some(),
                 });
             }
+            if parties_zone && parties_month.is_none() {
+                parties_month = Some(t);
+            }
             if let Some((q, _, p)) = best {
                 return TrialOutcome {
                     deal_month: Some(t),
+                    parties_month,
                     terms: Some(self.values[q].clone()),
-                    utilities: Some(self.prepared.frontier[q].utilities.clone()),
+                    utilities: Some(self.party_utilities(q)),
                     holds: Some(p),
                     decisive: None,
                     months,
@@ -752,8 +801,9 @@ impl<'a> Fight<'a> {
                 let q = self.win_point[w];
                 return TrialOutcome {
                     deal_month: None,
+                    parties_month,
                     terms: Some(self.values[q].clone()),
-                    utilities: Some(self.prepared.frontier[q].utilities.clone()),
+                    utilities: Some(self.party_utilities(q)),
                     holds: None,
                     decisive: Some((t + 1, w)),
                     months,
@@ -792,12 +842,18 @@ impl<'a> Fight<'a> {
         }
         TrialOutcome {
             deal_month: None,
+            parties_month,
             terms: None,
             utilities: None,
             holds: None,
             decisive: None,
             months,
         }
+    }
+
+    /// The bargaining parties' utilities of frontier point `q` (a veto ally's are left out).
+    fn party_utilities(&self, q: usize) -> Vec<f64> {
+        self.prepared.frontier[q].utilities[..self.prepared.parties].to_vec()
     }
 
     /// Party `i`'s believed monthly chances `(win, lose)` in month `t` after `n` months without

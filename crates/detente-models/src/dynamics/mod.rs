@@ -98,7 +98,7 @@ use crate::bargain::frontier::{FrontierConfig, FrontierPoint, unrestricted_front
 use crate::bargain::solution::{egalitarian, kalai_smorodinsky, nash, utilitarian};
 use crate::bargain::{
     BargainError, Frontier, KsRule, Loss, NashWeights, Package, PackageConfig, Problem, Solution,
-    from_scenario,
+    from_scenario, from_scenario_consenting,
 };
 
 /// Tolerance for "gains by waiting" and for ties in the game, in utility points.
@@ -132,6 +132,18 @@ pub enum DynamicsError {
     DecisiveNotParty {
         /// The actor id.
         id: String,
+        /// The parties.
+        parties: String,
+    },
+    /// A `[[time.vetoes]]` ally backs an actor that is not among the bargaining parties.
+    #[error(
+        "the veto of `{ally}` backs `{backs}`, which is not one of the bargaining parties ({parties}); give `--parties` that include `{backs}`, or change the veto's `backs`"
+    )]
+    VetoBacksNoParty {
+        /// The ally's id.
+        ally: String,
+        /// The id it backs.
+        backs: String,
         /// The parties.
         parties: String,
     },
@@ -338,11 +350,54 @@ pub struct Prepared {
     /// Per issue: the status quo of month 0 when the package scope holds the issue there.
     held: Vec<Option<f64>>,
     loss: Loss,
+    /// How many of `actors` bargain; the rest are veto allies (the settlement forecast only).
+    parties: usize,
+    /// For each veto ally (`actors[parties..]`), the index of the party it backs.
+    backs: Vec<usize>,
 }
 
 impl Prepared {
     /// Builds the package problem and its unrestricted Pareto frontier once.
     pub fn new(scenario: &Scenario, config: &DynamicsConfig) -> Result<Self, DynamicsError> {
+        Self::build(scenario, config, &[])
+    }
+
+    /// [`Prepared::new`] for the settlement forecast ([`fighting`]): the scenario's veto allies
+    /// (`[[time.vetoes]]`) join the parties as further utility dimensions, so the frontier is
+    /// the Pareto frontier of parties and allies together (a package an ally needs may be
+    /// dominated for the parties alone). The package grid stays the parties': an ally consents
+    /// to terms, it does not put its own issues on the table. An ally already bargaining (given
+    /// in `--parties`) is not added twice. Without vetoes this is [`Prepared::new`].
+    pub fn settlement(scenario: &Scenario, config: &DynamicsConfig) -> Result<Self, DynamicsError> {
+        let vetoes: Vec<&detente_core::Veto> = scenario
+            .time
+            .as_ref()
+            .map(|t| t.vetoes.iter().collect())
+            .unwrap_or_default();
+        if vetoes.is_empty() {
+            return Self::new(scenario, config);
+        }
+        let id = |a: detente_core::ActorIndex| {
+            scenario
+                .actors
+                .get(a.0)
+                .map_or_else(String::new, |a| a.id.clone())
+        };
+        Self::build(
+            scenario,
+            config,
+            &vetoes
+                .iter()
+                .map(|v| (id(v.actor), id(v.backs)))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    fn build(
+        scenario: &Scenario,
+        config: &DynamicsConfig,
+        vetoes: &[(String, String)],
+    ) -> Result<Self, DynamicsError> {
         // A deal here is a final settlement: procedural issues are held too. Red lines stay on
         // the grid: a lever can lift one during the months modelled, so the table below and the
         // settlement forecast (`fighting`) apply them month by month.
@@ -351,7 +406,27 @@ impl Prepared {
             red_lines: false,
             ..config.package.clone()
         };
-        let problem = from_scenario(scenario, &package)?;
+        let consenting: Vec<String> = vetoes.iter().map(|(a, _)| a.clone()).collect();
+        let problem = from_scenario_consenting(scenario, &package, &consenting)?;
+        let parties = if consenting.is_empty() {
+            problem.parties().len()
+        } else {
+            from_scenario(scenario, &package)?.parties().len()
+        };
+        let names: Vec<&str> = problem.parties().iter().map(|p| p.name.as_str()).collect();
+        let backs = vetoes
+            .iter()
+            .filter(|(a, _)| names[..parties].iter().all(|p| p != a))
+            .map(|(a, b)| {
+                names[..parties].iter().position(|p| p == b).ok_or_else(|| {
+                    DynamicsError::VetoBacksNoParty {
+                        ally: a.clone(),
+                        backs: b.clone(),
+                        parties: names[..parties].join(", "),
+                    }
+                })
+            })
+            .collect::<Result<Vec<usize>, _>>()?;
         let mut frontier = unrestricted_frontier(&problem, &config.frontier)?;
         let mut actors = Vec::new();
         let mut stances = Vec::new();
@@ -433,12 +508,20 @@ impl Prepared {
             stances,
             held,
             loss: config.package.loss,
+            parties,
+            backs,
         })
     }
 
     /// The package problem.
     pub fn problem(&self) -> &Problem {
         &self.problem
+    }
+
+    /// How many of the problem's parties bargain; the rest (from [`Prepared::settlement`])
+    /// are veto allies whose consent a deal needs.
+    pub fn parties(&self) -> usize {
+        self.parties
     }
 
     /// The Pareto frontier of all packages.

@@ -1,5 +1,6 @@
 // The settlement view: when a deal comes under bargaining while fighting. P(deal by month) as a
-// line with its 95% interval (dashed), the median deal month marked, and, with levers, one line
+// line with its 95% interval (dashed), the median deal month marked, with veto allies the curve
+// of the parties alone, and, with levers, one line
 // per lever of P(deal by month) against the baseline. Numbers come from the settlement forecast
 // (`settlement` of POST /api/delay and of the report; `settlement` of POST /api/levers for the
 // lever lines); this view only draws them.
@@ -29,6 +30,14 @@ export function renderSettlement(container, report, levers, leverName) {
     { name: "95% interval, low", points: curve(f, "lo"), color: PALETTE[0], dashed: true },
     { name: "95% interval, high", points: curve(f, "hi"), color: PALETTE[0], dashed: true },
   ];
+  // With veto allies (`[[time.vetoes]]`): the same curve for the parties alone, the deal as it
+  // would come without the allies' consent.
+  if (Array.isArray(f.parties_by_month) && f.parties_by_month.length > 0) {
+    series.push({
+      name: "parties alone (without the vetoes)",
+      points: f.parties_by_month.map((p, m) => [m, p]), color: PALETTE[1], dashed: true,
+    });
+  }
   container.append(el("figure", { class: "chart-box", "data-chart": "settlement" },
     lineChart({
       title: "P(deal by month)", xLabel: "month", yLabel: "share of trials with a deal",
