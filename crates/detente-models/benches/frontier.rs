@@ -1,5 +1,7 @@
 //! Criterion benchmarks of the two-party package frontier on synthetic additive spaces of 1e5,
-//! 1e6 and 1e7 packages (5, 6 and 7 issues of 10 values). Inputs come from a tiny seeded
+//! 1e6 and 1e7 packages (5, 6 and 7 issues of 10 values), and of the three-party frontier (a
+//! third party with its own, independent evaluations, as a veto ally of the settlement forecast
+//! adds) on 1e5 and 1e6. Inputs come from a tiny seeded
 //! SplitMix64 generator, so every run benchmarks the same problems; the parties' evaluations are
 //! mostly opposed (the second is one minus the first, plus noise), as in a real negotiation,
 //! which makes the frontier larger than for independent preferences.
@@ -25,7 +27,7 @@ impl SplitMix {
     }
 }
 
-fn synthetic(issues: usize, values: usize, seed: u64) -> Option<Problem> {
+fn synthetic(issues: usize, values: usize, seed: u64, three: bool) -> Option<Problem> {
     let mut rng = SplitMix(seed);
     let domain = Domain::new(
         "synthetic",
@@ -66,17 +68,33 @@ fn synthetic(issues: usize, values: usize, seed: u64) -> Option<Problem> {
             weight: 1.0,
         }
     };
-    let parties = vec![party("a", first), party("b", second)];
+    // Its own generator, so the two-party problems stay what they were.
+    let mut other = SplitMix(seed ^ 0xA11E);
+    let third: Vec<Vec<f64>> = (0..issues)
+        .map(|_| (0..values).map(|_| other.next()).collect())
+        .collect();
+    let mut parties = vec![party("a", first), party("b", second)];
+    if three {
+        parties.push(party("c", third));
+    }
     Problem::new(domain, parties, None).ok()
 }
 
 fn frontier(c: &mut Criterion) {
     let mut group = c.benchmark_group("frontier");
     for (label, issues) in [("1e5", 5), ("1e6", 6), ("1e7", 7)] {
-        let problem = synthetic(issues, 10, 0x5EED_0000 + issues as u64)
+        let problem = synthetic(issues, 10, 0x5EED_0000 + issues as u64, false)
             .expect("the synthetic problem is well formed");
         let config = FrontierConfig::default();
         group.bench_function(format!("two_party/{label}"), |b| {
+            b.iter(|| pareto_frontier(black_box(&problem), &config).map(|f| f.points.len()))
+        });
+    }
+    for (label, issues) in [("1e5", 5), ("1e6", 6)] {
+        let problem = synthetic(issues, 10, 0x5EED_0000 + issues as u64, true)
+            .expect("the synthetic problem is well formed");
+        let config = FrontierConfig::default();
+        group.bench_function(format!("three_party/{label}"), |b| {
             b.iter(|| pareto_frontier(black_box(&problem), &config).map(|f| f.points.len()))
         });
     }

@@ -168,7 +168,13 @@ def test_other_frames(istanbul: detente.Scenario) -> None:
     delay = detente.delay(istanbul, months=4, trials=50)
     df = delay.to_pandas()
     assert len(df) == 5 * len(delay.parties)  # months 0..=4, one row per party
-    assert list(delay.settlement_to_pandas().month) == [m["month"] for m in delay.settlement["by_month"]]
+    settlement = delay.settlement_to_pandas()
+    assert list(settlement.month) == [m["month"] for m in delay.settlement["by_month"]]
+    # Istanbul's EU is a veto ally: the curve of the parties alone rides along, never below
+    # the forecast.
+    assert [v["actor"] for v in delay.settlement["vetoes"]] == ["eu"]
+    assert list(settlement.parties_alone) == delay.settlement["parties_by_month"]
+    assert all(settlement.parties_alone >= settlement.p)
     mc = detente.montecarlo(istanbul, models="compromise", trials=100, progress=False)
     frame = mc.to_pandas()
     assert list(frame.key) == [m["key"] for m in mc["metrics"]]

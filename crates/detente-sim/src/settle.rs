@@ -246,16 +246,7 @@ struct Copies {
 }
 
 fn copies(scenario: &Scenario, config: &SettleConfig) -> Result<Copies, DynamicsError> {
-    let scenarios: Vec<Scenario> = if config.position_draws == 0 {
-        vec![scenario.clone()]
-    } else {
-        (0..config.position_draws)
-            .map(|g| {
-                let mut rng = trial_rng(config.seed ^ POSITIONS, g as u64);
-                perturb(scenario, &Noise::default(), &mut rng)
-            })
-            .collect()
-    };
+    let scenarios = drawn_copies(scenario, config);
     let prepared = scenarios
         .par_iter()
         .map(|s| Prepared::settlement(s, &config.dynamics))
@@ -264,6 +255,32 @@ fn copies(scenario: &Scenario, config: &SettleConfig) -> Result<Copies, Dynamics
         scenarios,
         prepared,
     })
+}
+
+/// The copies of `scenario` with problems already prepared for the same positions: the
+/// package problem depends only on the positions (drawn from `config.seed`), never on beliefs,
+/// levers or events, so one preparation serves the forecast and its belief grid (with a veto
+/// ally and `--scope all` it is the costly part).
+fn copies_with(scenario: &Scenario, config: &SettleConfig, prepared: &[Prepared]) -> Copies {
+    Copies {
+        scenarios: drawn_copies(scenario, config),
+        prepared: prepared.to_vec(),
+    }
+}
+
+/// The scenario copies of a run: `scenario` itself, or `position_draws` copies with positions
+/// drawn from their `sd`/`range`.
+fn drawn_copies(scenario: &Scenario, config: &SettleConfig) -> Vec<Scenario> {
+    if config.position_draws == 0 {
+        vec![scenario.clone()]
+    } else {
+        (0..config.position_draws)
+            .map(|g| {
+                let mut rng = trial_rng(config.seed ^ POSITIONS, g as u64);
+                perturb(scenario, &Noise::default(), &mut rng)
+            })
+            .collect()
+    }
 }
 
 /// Trial `k`'s draws (see the module docs for the order).
@@ -601,6 +618,16 @@ fn summarise(
 /// Those of the model, and [`DynamicsError::NoTrialFitsEvents`] when the events reject every
 /// trial.
 pub fn settle(scenario: &Scenario, config: &SettleConfig) -> Result<Settlement, DynamicsError> {
+    let copies = copies(scenario, config)?;
+    settle_on(scenario, config, &copies.prepared)
+}
+
+/// [`settle`] on problems prepared by [`copies`] for the same scenario and configuration.
+fn settle_on(
+    scenario: &Scenario,
+    config: &SettleConfig,
+    prepared: &[Prepared],
+) -> Result<Settlement, DynamicsError> {
     let events: Vec<Event> = scenario
         .time
         .as_ref()
@@ -608,7 +635,7 @@ pub fn settle(scenario: &Scenario, config: &SettleConfig) -> Result<Settlement, 
         .unwrap_or_default();
     let pulled = pull_levers(scenario, &events);
     let scenario = pulled.as_ref().unwrap_or(scenario);
-    let copies = copies(scenario, config)?;
+    let copies = copies_with(scenario, config, prepared);
     let mut levers = config.dynamics.levers.clone();
     for e in &events {
         if let EventKind::Lever { lever } = &e.kind
@@ -1006,6 +1033,17 @@ pub fn belief_sensitivity(
     spread: &[f64],
 ) -> Result<Vec<BeliefCell>, DynamicsError> {
     let copies = copies(scenario, config)?;
+    belief_grid(scenario, config, divergence, spread, &copies)
+}
+
+/// [`belief_sensitivity`] on copies already prepared.
+fn belief_grid(
+    scenario: &Scenario,
+    config: &SettleConfig,
+    divergence: &[f64],
+    spread: &[f64],
+    copies: &Copies,
+) -> Result<Vec<BeliefCell>, DynamicsError> {
     let levers = config.dynamics.levers.clone();
     let mut cells = Vec::new();
     for &d in divergence {
@@ -1115,13 +1153,15 @@ pub fn settlement_report(
     scenario: &Scenario,
     config: &SettleConfig,
 ) -> Result<SettlementReport, DynamicsError> {
-    let forecast = settle(scenario, config)?;
+    // One preparation of the package problems for the forecast and its belief grid.
+    let copies = copies(scenario, config)?;
+    let forecast = settle_on(scenario, config, &copies.prepared)?;
     let has_beliefs = scenario
         .time
         .as_ref()
         .is_some_and(|t| !t.beliefs.is_empty() || !t.victory.is_empty());
     let belief_sensitivity = if has_beliefs {
-        belief_sensitivity(scenario, config, &DIVERGENCE, &SPREAD)?
+        belief_grid(scenario, config, &DIVERGENCE, &SPREAD, &copies)?
     } else {
         Vec::new()
     };

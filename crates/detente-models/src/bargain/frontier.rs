@@ -42,6 +42,7 @@
 //! vectors", *JACM* 22(4) (the two-dimensional sweep).
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -223,10 +224,11 @@ fn search(
     Ok((points, examined))
 }
 
-/// Utility vectors compared lexicographically, larger first.
+/// Utility vectors compared lexicographically, larger first (−0 and 0 as equal, as `>=` has
+/// them, so that a point comes after every point that dominates it).
 fn lex_desc(a: &[f64], b: &[f64]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
-        match y.total_cmp(x) {
+        match (y + 0.0).total_cmp(&(x + 0.0)) {
             Ordering::Equal => continue,
             other => return other,
         }
@@ -252,6 +254,36 @@ pub(crate) fn skyline(flat: &[f64], dims: usize) -> Vec<usize> {
                 kept.push(i);
             }
         }
+    } else if dims == 3 {
+        // Every earlier point in `order` has a first utility at least as large, so a point is
+        // covered when some kept point is at least as large in the other two. The kept points'
+        // (u2, u3) pairs that matter form a staircase: by u2 ascending, u3 descending (a pair
+        // beaten in both by a newer one can go, since the newer point covers whatever it did).
+        // The smallest u2 at or above p's then carries the largest u3 among them: one lookup
+        // instead of a scan of every kept point (n log n rather than n times the frontier).
+        let mut stairs: BTreeMap<Ordered, f64> = BTreeMap::new();
+        for i in order {
+            // `+ 0.0` turns −0 into 0, which `>=` already treats as equal.
+            let (u2, u3) = (flat[i * 3 + 1] + 0.0, flat[i * 3 + 2]);
+            let covered = stairs
+                .range(Ordered(u2)..)
+                .next()
+                .is_some_and(|(_, &top)| top >= u3);
+            if covered {
+                continue;
+            }
+            kept.push(i);
+            let beaten: Vec<Ordered> = stairs
+                .range(..=Ordered(u2))
+                .rev()
+                .take_while(|(_, v)| **v <= u3)
+                .map(|(k, _)| *k)
+                .collect();
+            for k in beaten {
+                stairs.remove(&k);
+            }
+            stairs.insert(Ordered(u2), u3);
+        }
     } else {
         for i in order {
             let p = row(i);
@@ -265,4 +297,71 @@ pub(crate) fn skyline(flat: &[f64], dims: usize) -> Vec<usize> {
     }
     kept.sort_unstable();
     kept
+}
+
+/// An `f64` ordered by `total_cmp`, as a map key.
+#[derive(Debug, Clone, Copy)]
+struct Ordered(f64);
+
+impl PartialEq for Ordered {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.total_cmp(&other.0) == Ordering::Equal
+    }
+}
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::skyline;
+
+    /// The definition, checked pair by pair: a point survives when no other point is at least
+    /// as large in every utility, unless that point is equal to it and comes later.
+    fn by_definition(flat: &[f64], dims: usize) -> Vec<usize> {
+        let n = flat.len() / dims;
+        let row = |i: usize| &flat[i * dims..(i + 1) * dims];
+        (0..n)
+            .filter(|&i| {
+                !(0..n).any(|j| {
+                    j != i
+                        && row(j).iter().zip(row(i)).all(|(a, b)| a >= b)
+                        && (row(j) != row(i) || j < i)
+                })
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The staircase of the three-utility case keeps exactly the points the definition
+        /// keeps, ties and signed zeros included (small integer utilities make many ties).
+        #[test]
+        fn three_utility_skyline_matches_the_definition(
+            points in prop::collection::vec((0i8..4, -2i8..3, 0i8..4, any::<bool>()), 0..60)
+        ) {
+            let flat: Vec<f64> = points
+                .iter()
+                .flat_map(|&(a, b, c, negative_zero)| {
+                    let b = if b == 0 && negative_zero { -0.0 } else { f64::from(b) };
+                    [f64::from(a), b, f64::from(c)]
+                })
+                .collect();
+            prop_assert_eq!(skyline(&flat, 3), by_definition(&flat, 3));
+        }
+    }
 }

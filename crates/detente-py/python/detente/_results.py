@@ -212,9 +212,17 @@ class DelayResult(Result):
 
     def settlement_to_pandas(self) -> "pandas.DataFrame":
         """One row per month of the settlement forecast (its ``by_month`` table); empty
-        without one."""
+        without one. With veto allies (``[[time.vetoes]]``) a ``parties_alone`` column gives
+        P(the parties alone had a zone by the month): the curve without the vetoes."""
         s = self._doc.get("settlement")
-        return _frame(s["by_month"] if s else [])
+        if not s:
+            return _frame([])
+        alone = s.get("parties_by_month") or []
+        rows = [dict(b) for b in s["by_month"]]
+        if alone:
+            for row, p in zip(rows, alone):
+                row["parties_alone"] = p
+        return _frame(rows)
 
 
 class LeversResult(Result):
