@@ -88,28 +88,26 @@ pub fn veto_sentence(scenario: &Scenario, settlement: &Settlement) -> Option<Str
         .iter()
         .map(|v| {
             format!(
-                "{} (backing {})",
+                "{}, backing {}",
                 name(scenario, &v.actor),
                 name(scenario, &v.backs)
             )
         })
         .collect();
+    let one = allies.len() == 1;
     let median = settlement
         .parties_by_month
         .iter()
         .position(|&p| p >= 0.5)
         .map(|m| m as u32);
     Some(format!(
-        "A deal also needs the consent of {} (`[[time.vetoes]]`): {} values fighting on as a party does, by its own beliefs, costs and audience, and a package must beat that too; only the parties share the gains in the Nash package. The {} held the deal back in {:.1}% of trials (the parties alone had a zone earlier, and the deal came later or not within the horizon); without {} the median deal month would be {}.",
-        allies.join(" and "),
-        if allies.len() == 1 {
-            "the ally"
-        } else {
-            "each ally"
-        },
-        if allies.len() == 1 { "veto" } else { "vetoes" },
+        "A deal also needs the consent of {} (`[[time.vetoes]]`): {}. {} values fighting on as a party does, by its own beliefs, costs and audience, and a package must beat that too; only the parties share the gains in the Nash package. The {} held the deal back in {:.1}% of trials (the parties alone had a zone earlier, and the deal came later or not within the horizon); without {} the median deal month would be {}.",
+        if one { "a veto ally" } else { "veto allies" },
+        allies.join("; "),
+        if one { "The ally" } else { "Each ally" },
+        if one { "veto" } else { "vetoes" },
         100.0 * share,
-        if allies.len() == 1 { "it" } else { "them" },
+        if one { "it" } else { "them" },
         month_text(median)
     ))
 }
