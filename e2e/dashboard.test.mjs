@@ -201,6 +201,11 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   // line per lever against the baseline.
   await page.locator('#settlement-view [data-chart="settlement"] svg').waitFor();
   assert.equal(await page.locator('#settlement-view [data-chart="settlement"] svg g.series').count(), 4);
+  assert.match(await page.locator('#settlement-view [data-chart="settlement"] figcaption').innerText(),
+    /Veto ally eu \(backing ukraine\): the deal came later .* the parties alone \(dashed\): median month \d+\./);
+  // The status line tells the complete-information ripeness from the settlement forecast's month.
+  assert.match(await page.locator("#status").innerText(),
+    /ripe in month \d+ under complete information\. Settlement forecast: median deal month \d+\./);
   assert.ok(await page.locator('#settlement-view [data-chart="settlement-levers"] svg g.series').count() > 1);
   await page.screenshot({ path: join(shots, "delay.png"), fullPage: true });
   step("delay run");

@@ -153,8 +153,16 @@ async function runDelay(event) {
       $("settlement-view").replaceChildren();
     }
     $("findings").replaceChildren();
+    // The table's ripeness assumes complete information; when the settlement forecast runs,
+    // its median deal month is the answer to "when", so the status line gives both.
+    const s = state.delay.settlement;
+    const when = s
+      ? ` Settlement forecast: median deal month ${s.median_month === null || s.median_month === undefined
+        ? "not within the horizon" : s.median_month}.`
+      : "";
     setStatus(`Delay modelled over ${state.delay.horizon} months: ripe ` +
-      (state.delay.ripeness === null ? "never." : `in month ${state.delay.ripeness}.`));
+      (state.delay.ripeness === null ? "never" : `in month ${state.delay.ripeness}`) +
+      ` under complete information.${when}`);
   } catch (e) {
     showError(e);
   }

@@ -16,6 +16,18 @@ function monthText(m) {
   return m === null || m === undefined ? "not within the horizon" : `month ${m}`;
 }
 
+// With veto allies: who they are and what their consent cost, against the parties-alone curve.
+function vetoText(f) {
+  if (!Array.isArray(f.vetoes) || f.vetoes.length === 0 || typeof f.veto_delays !== "number") {
+    return "";
+  }
+  const who = f.vetoes.map((v) => `${v.actor} (backing ${v.backs})`).join(", ");
+  const alone = (f.parties_by_month || []).findIndex((p) => p >= 0.5);
+  return ` Veto ${f.vetoes.length === 1 ? "ally" : "allies"} ${who}: the deal came later than ` +
+    `the parties alone would have struck it in ${(100 * f.veto_delays).toFixed(1)}% of trials; ` +
+    `the parties alone (dashed): median month ${alone < 0 ? "not within the horizon" : alone}.`;
+}
+
 // report: the delay document's `settlement` (the forecast's fields flattened, plus
 // `belief_sensitivity`);
 // levers: the levers document's `settlement` ({ baseline, variants }) or null;
@@ -44,7 +56,8 @@ export function renderSettlement(container, report, levers, leverName) {
       x: [0, f.horizon], y: [0, 1], series, marks, xName: "month", yDigits: 1,
     }),
     el("figcaption", {}, `${f.trials} trials, seed ${f.seed}. Median deal month: ` +
-      `${monthText(f.median_month)}; P(deal within ${f.horizon} months) ${f.p_deal.toFixed(2)}.`)));
+      `${monthText(f.median_month)}; P(deal within ${f.horizon} months) ${f.p_deal.toFixed(2)}.` +
+      vetoText(f))));
   if (levers && levers.variants.length > 0) {
     // The singles only, so the chart stays readable; the table lists the pairs too.
     const singles = levers.variants.filter((v) => v.levers.length === 1);
