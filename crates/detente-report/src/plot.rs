@@ -522,7 +522,7 @@ fn settlement(f: &Settlement) -> String {
             .collect()
     };
     let colour = PALETTE[0];
-    let series = vec![
+    let mut series = vec![
         Series {
             name: "P(deal by month)".to_owned(),
             colour,
@@ -542,6 +542,21 @@ fn settlement(f: &Settlement) -> String {
             points: curve(|b| b.hi),
         },
     ];
+    // With veto allies: the curve of the parties alone (the forecast without the vetoes), as
+    // the dashboard draws it.
+    if !f.parties_by_month.is_empty() {
+        series.push(Series {
+            name: "parties alone (without the vetoes)".to_owned(),
+            colour: PALETTE[1],
+            dashed: true,
+            points: f
+                .parties_by_month
+                .iter()
+                .enumerate()
+                .map(|(m, &p)| (m as f64, p))
+                .collect(),
+        });
+    }
     let marks = f
         .median_month
         .map(|m| Level {
@@ -1064,9 +1079,15 @@ mod tests {
         let r = results(ISTANBUL);
         let plots = all(&r);
         let doc = find(&plots, "settlement.svg");
-        // The curve and its two interval lines, one point per month.
-        assert_eq!(count(&doc, "g", "series"), 3);
+        // The curve, its two interval lines and (Istanbul has a veto ally) the curve of the
+        // parties alone, one point per month.
         let f = &r.settlement.forecast;
+        assert!(!f.parties_by_month.is_empty());
+        assert_eq!(count(&doc, "g", "series"), 4);
+        assert!(
+            doc.descendants()
+                .any(|n| n.text() == Some("parties alone (without the vetoes)"))
+        );
         assert_eq!(f.by_month.len(), f.horizon as usize + 1);
         if let Some(m) = f.median_month {
             assert!(
