@@ -33,7 +33,7 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Run one automated negotiation on a GENIUS domain folder or a scenario.
+    /// Run one automated negotiation on a GENIUS or GeniusWeb domain folder or a scenario.
     Negotiate(crate::cmd_negotiate::NegotiateArgs),
     /// Run a negotiation tournament described by a TOML config.
     Tournament(crate::cmd_negotiate::TournamentArgs),
@@ -42,7 +42,7 @@ enum Command {
     /// Score every model against the outcomes of the DEU data on EU legislative decisions.
     Backtest(crate::cmd_backtest::BacktestArgs),
     /// Package bargaining: the Pareto frontier, the Nash, Kalai-Smorodinsky, egalitarian and
-    /// utilitarian packages, and the zone of agreement (a scenario or a GENIUS domain folder).
+    /// utilitarian packages, and the zone of agreement (a scenario, or a GENIUS or GeniusWeb domain folder).
     Bargain(crate::cmd_bargain::BargainArgs),
     /// Month by month: status-quo drift, the value of no deal, the Nash deal, each party's cost
     /// of delay, the ripeness month and the alternating-offers equilibrium.
@@ -79,6 +79,9 @@ enum Command {
     /// Merge the shard documents of one montecarlo, sensitivity or tournament run (each part
     /// written with `--shard I/N`) into the unsharded run's output, byte for byte.
     Merge(crate::cmd_merge::MergeArgs),
+    /// Write a scenario's package space as a GENIUS (XML) or GeniusWeb (JSON) folder, for
+    /// GENIUS, GeniusWeb or NegMAS agents.
+    Export(crate::cmd_export::ExportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -220,6 +223,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<(), Failure> {
         Command::Report(args) => crate::cmd_report::run(&args, out),
         Command::Smp(args) => crate::cmd_smp::run_smp(&args, out),
         Command::Merge(args) => crate::cmd_merge::run(&args, out),
+        Command::Export(args) => crate::cmd_export::run(&args, out),
         Command::Explain {
             file,
             issue,

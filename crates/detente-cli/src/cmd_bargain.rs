@@ -1,4 +1,4 @@
-//! `detente bargain FILE`: package bargaining on a scenario (or a GENIUS domain folder): the
+//! `detente bargain FILE`: package bargaining on a scenario (or a GENIUS or GeniusWeb domain folder): the
 //! Pareto frontier, the Nash, Kalai-Smorodinsky, egalitarian and utilitarian packages with what
 //! each gives every party, and the zone of possible agreement. Also the options and helpers the
 //! `delay` and `levers` commands share (grid, loss, parties, package descriptions).
@@ -10,12 +10,13 @@ use clap::ValueEnum;
 use detente_analysis::{AnalysisConfig, Packages};
 use detente_core::Scenario;
 use detente_models::bargain::{
-    Loss, NashWeights, PackageConfig, Problem, Scope, Solution, genius, held_issues,
+    Loss, NashWeights, PackageConfig, Problem, Scope, Solution, genius, genius_full, geniusweb,
+    held_issues,
 };
 use miette::Report;
 
 use crate::Failure;
-use crate::input::{load_scenario, read_text};
+use crate::input::load_scenario;
 
 /// Output format of the bargaining commands (as `forecast`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -130,7 +131,8 @@ impl PackageArgs {
 /// `detente bargain`.
 #[derive(Debug, clap::Args)]
 pub struct BargainArgs {
-    /// Scenario file (TOML or JSON), or a GENIUS domain folder (domain and profile XML files).
+    /// Scenario file (TOML or JSON), or a GENIUS domain folder (domain and profile XML files) or a
+    /// GeniusWeb one (domain and profile JSON files).
     pub file: PathBuf,
     #[command(flatten)]
     pub package: PackageArgs,
@@ -481,29 +483,29 @@ fn table(
     Ok(())
 }
 
-/// Reads a GENIUS domain folder: every `.xml` file, each under the scenario size limit.
+/// Reads a GENIUS or GeniusWeb domain folder (`crate::input::read_domain_folder`).
 pub fn load_genius(folder: &Path) -> Result<Problem, Failure> {
-    let entries = std::fs::read_dir(folder).map_err(|e| input_error(folder, e))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|e| input_error(folder, e))?.path();
-        if path.extension().is_some_and(|e| e == "xml") {
-            let text = read_text(&path)?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            files.push((name, text));
-        }
-    }
-    let name = folder.file_name().map_or_else(
-        || folder.display().to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    genius::load_folder(&name, &files).map_err(|e| {
+    let files = crate::input::read_domain_folder(folder)?;
+    let failed = |e: genius::GeniusError| {
         Failure::Input(Report::msg(format!(
-            "{}: {e}\n  help: a GENIUS domain folder holds one domain XML file and one XML profile per party",
-            folder.display()
+            "{}: {e}\n  help: {}",
+            folder.display(),
+            crate::input::DOMAIN_FOLDER_HELP
         )))
-    })
+    };
+    if files.is_geniusweb() {
+        let (problem, warnings) =
+            geniusweb::load_folder(&files.name, &files.json).map_err(failed)?;
+        for w in &warnings {
+            eprintln!("warning: {w}");
+        }
+        return Ok(problem);
+    }
+    // The one GENIUS reader (`genius_full`, as `negotiate` reads folders): discrete, integer
+    // and real issues (reals on its grid), linear profiles as additive utilities.
+    let folder = genius_full::load_folder_full(&files.name, &files.xml).map_err(failed)?;
+    for w in &folder.warnings {
+        eprintln!("{w}");
+    }
+    folder.to_problem().map_err(failed)
 }

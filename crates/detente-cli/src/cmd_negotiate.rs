@@ -1,12 +1,12 @@
 //! `detente negotiate` and `detente tournament`: automated negotiation between software
-//! negotiators on a GENIUS domain folder or a detente scenario, and tournaments from a TOML file.
+//! negotiators on a GENIUS or GeniusWeb domain folder or a detente scenario, and tournaments from
+//! a TOML file.
 
-use std::fs;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use detente_models::bargain::PackageConfig;
-use detente_negotiation::load::{Table, genius_table, scenario_table};
+use detente_negotiation::load::{Table, genius_table, geniusweb_table, scenario_table};
 use detente_negotiation::session::{NegotiationReport, TournamentFile, negotiate};
 use detente_negotiation::tournament;
 use detente_negotiation::{AgentSpec, NegotiationError};
@@ -29,7 +29,8 @@ pub enum NegotiateFormat {
 /// Arguments of `detente negotiate`.
 #[derive(Debug, clap::Args)]
 pub struct NegotiateArgs {
-    /// A GENIUS domain folder (domain and profile XML files) or a scenario file (TOML/JSON).
+    /// A GENIUS domain folder (domain and profile XML files), a GeniusWeb one (domain and profile
+    /// JSON files) or a scenario file (TOML/JSON).
     path: PathBuf,
     /// Negotiators in join order, one per profile/party: boulware, linear, conceder,
     /// hardheaded, aspiration:E, naive-tft, nice-tft, micro, random, random:P.
@@ -83,27 +84,17 @@ fn input(message: String) -> Failure {
 
 fn load_table(path: &Path, step: f64, parties: &[String]) -> Result<(Table, bool), Failure> {
     if path.is_dir() {
-        let mut files = Vec::new();
-        let entries = fs::read_dir(path)
-            .map_err(|e| input(format!("cannot read folder `{}`: {e}", path.display())))?;
-        for entry in entries {
-            let p = entry?.path();
-            if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml")) {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                files.push((name, read_text(&p)?));
-            }
+        let files = crate::input::read_domain_folder(path)?;
+        let table = if files.is_geniusweb() {
+            geniusweb_table(&files.name, &files.json)
+        } else {
+            genius_table(&files.name, &files.xml)
         }
-        let name = path.file_name().map_or_else(
-            || path.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        );
-        let table = genius_table(&name, &files).map_err(|e| {
+        .map_err(|e| {
             input(format!(
-                "{}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party",
-                path.display()
+                "{}: {e}\n  help: {}",
+                path.display(),
+                crate::input::DOMAIN_FOLDER_HELP
             ))
         })?;
         for w in &table.warnings {

@@ -64,3 +64,65 @@ pub fn load_scenario(path: &Path, quiet: bool) -> Result<Parsed, Failure> {
     }
     Ok(parsed)
 }
+
+/// The files of a negotiation-domain folder, each read as [`read_text`] reads a file, in
+/// file-name order: GENIUS XML (`.xml`) and GeniusWeb JSON (`.json`); other files are left
+/// alone. `bargain`, `negotiate` and `tournament` read folders through this one function.
+pub struct DomainFolder {
+    /// The folder's own name (the domain's name when its files give none).
+    pub name: String,
+    /// `(file name, text)` of every `.xml` file.
+    pub xml: Vec<(String, String)>,
+    /// `(file name, text)` of every `.json` file.
+    pub json: Vec<(String, String)>,
+}
+
+impl DomainFolder {
+    /// Whether this is a GeniusWeb folder: JSON files and no XML.
+    pub fn is_geniusweb(&self) -> bool {
+        self.xml.is_empty() && !self.json.is_empty()
+    }
+}
+
+/// What a domain folder holds, for the help line of a loading error.
+pub const DOMAIN_FOLDER_HELP: &str = "a GENIUS folder holds one <negotiation_template> domain XML file and one <utility_space> XML file per party; a GeniusWeb folder one domain JSON file (`issuesValues`) and one `LinearAdditiveUtilitySpace` JSON file per party";
+
+/// Reads a negotiation-domain folder (see [`DomainFolder`]).
+///
+/// # Errors
+/// A folder that cannot be listed, or a file [`read_text`] refuses.
+pub fn read_domain_folder(folder: &Path) -> Result<DomainFolder, Failure> {
+    let listed = |e: std::io::Error| {
+        Failure::Input(Report::msg(format!(
+            "cannot read folder `{}`: {e}",
+            folder.display()
+        )))
+    };
+    let mut paths = Vec::new();
+    for entry in fs::read_dir(folder).map_err(listed)? {
+        paths.push(entry.map_err(listed)?.path());
+    }
+    paths.sort();
+    let mut xml = Vec::new();
+    let mut json = Vec::new();
+    for path in paths {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        let into = match ext.as_deref() {
+            Some("xml") => &mut xml,
+            Some("json") => &mut json,
+            _ => continue,
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        into.push((name, read_text(&path)?));
+    }
+    let name = folder.file_name().map_or_else(
+        || folder.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(DomainFolder { name, xml, json })
+}

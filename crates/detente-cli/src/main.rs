@@ -19,6 +19,7 @@ mod cli;
 mod cmd_backtest;
 mod cmd_bargain;
 mod cmd_delay;
+mod cmd_export;
 mod cmd_levers;
 mod cmd_merge;
 mod cmd_montecarlo;

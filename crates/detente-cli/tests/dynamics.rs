@@ -238,7 +238,8 @@ fn bad_input_exits_2_with_the_fix() {
         .arg(dir.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("GENIUS domain folder"));
+        .stderr(predicate::str::contains("a GENIUS folder holds"))
+        .stderr(predicate::str::contains("a GeniusWeb folder"));
 }
 
 /// `delay --save` keeps the whole month-by-month table in the run store: the exported run holds

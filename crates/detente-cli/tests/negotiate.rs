@@ -153,3 +153,281 @@ fn two_party_shorthand_matches_agents_list() {
         .assert()
         .code(2);
 }
+
+/// Issue 15: a GeniusWeb folder (one domain JSON, one `LinearAdditiveUtilitySpace` profile per
+/// party; NegMAS's `Party` example) works in `bargain`, `negotiate` and `tournament`, through
+/// the one folder reader of the CLI. The Nash package `bargain` finds on the frontier is checked
+/// against a brute force over all 3,072 packages computed here from the JSON itself: utility
+/// `Σ w_i u_i(v_i)` as written, reservation the utility of the reservation bid, the largest
+/// product of gains over packages that give both parties more than their reservation.
+#[test]
+fn geniusweb_folders_work_in_bargain_negotiate_and_tournament() {
+    let folder = genius("geniusweb");
+    let read = |f: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(folder.join(f)).unwrap()).unwrap()
+    };
+    let domain = read("party.json");
+    let issues: Vec<(String, Vec<String>)> = domain["issuesValues"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| {
+            let values = v["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap().to_owned())
+                .collect();
+            (k.clone(), values)
+        })
+        .collect();
+    let profiles = [read("party1.json"), read("party2.json")];
+    let utility = |p: &serde_json::Value, bid: &[&str]| -> f64 {
+        let space = &p["LinearAdditiveUtilitySpace"];
+        issues
+            .iter()
+            .zip(bid)
+            .map(|((issue, _), value)| {
+                space["issueWeights"][issue].as_f64().unwrap()
+                    * space["issueUtilities"][issue]["discreteutils"]["valueUtilities"][*value]
+                        .as_f64()
+                        .unwrap()
+            })
+            .sum()
+    };
+    let reservation: Vec<f64> = profiles
+        .iter()
+        .map(|p| {
+            let bid = &p["LinearAdditiveUtilitySpace"]["reservationBid"]["issuevalues"];
+            let values: Vec<&str> = issues
+                .iter()
+                .map(|(i, _)| bid[i].as_str().unwrap())
+                .collect();
+            utility(p, &values)
+        })
+        .collect();
+    let mut best: Option<(f64, Vec<String>)> = None;
+    let mut index = vec![0usize; issues.len()];
+    let mut count = 0;
+    'all: loop {
+        count += 1;
+        let bid: Vec<&str> = issues
+            .iter()
+            .zip(&index)
+            .map(|((_, v), &k)| v[k].as_str())
+            .collect();
+        let gains: Vec<f64> = profiles
+            .iter()
+            .zip(&reservation)
+            .map(|(p, r)| utility(p, &bid) - r)
+            .collect();
+        if gains.iter().all(|&g| g > 0.0) {
+            let product = gains[0] * gains[1];
+            if best.as_ref().is_none_or(|(b, _)| product > *b + 1e-12) {
+                best = Some((product, bid.iter().map(|s| (*s).to_owned()).collect()));
+            }
+        }
+        for k in (0..issues.len()).rev() {
+            index[k] += 1;
+            if index[k] < issues[k].1.len() {
+                continue 'all;
+            }
+            index[k] = 0;
+        }
+        break;
+    }
+    assert_eq!(count, 3072);
+    let (product, brute) = best.unwrap();
+
+    let out = detente()
+        .args(["bargain", folder.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["space_size"].as_str(), Some("3072"));
+    let nash = &doc["solutions"]["nash"];
+    // Compared issue by issue (this test's JSON map sorts the issues by name; the file's
+    // order is the output's).
+    let chosen: std::collections::BTreeMap<String, String> = doc["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(nash["labels"].as_array().unwrap())
+        .map(|(i, l)| {
+            (
+                i["id"].as_str().unwrap().to_owned(),
+                l.as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: std::collections::BTreeMap<String, String> =
+        issues.iter().map(|(i, _)| i.clone()).zip(brute).collect();
+    assert_eq!(chosen, expected);
+    assert!((nash["objective"].as_f64().unwrap() - product).abs() < 1e-6);
+    let disagreement: Vec<f64> = doc["disagreement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    for (d, r) in disagreement.iter().zip(&reservation) {
+        assert!((d - r).abs() < 1e-9, "{d} vs {r}");
+    }
+
+    detente()
+        .args(["negotiate", folder.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3,072 outcomes"))
+        .stdout(predicate::str::contains("agreement in round"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("tournament.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "domains = [{:?}]\nagents = [\"boulware\", \"conceder\"]\nrounds = 50\n",
+            folder.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    detente()
+        .args(["tournament", config.to_str().unwrap()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("boulware"));
+}
+
+/// A GeniusWeb folder with two domain files, or a JSON file that is not JSON, is refused with
+/// the file and the fix.
+#[test]
+fn a_broken_geniusweb_folder_is_refused_with_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = genius("geniusweb");
+    for f in ["party.json", "party1.json", "party2.json"] {
+        std::fs::copy(source.join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::copy(source.join("party.json"), dir.path().join("again.json")).unwrap();
+    for command in ["bargain", "negotiate"] {
+        detente()
+            .args([command, dir.path().to_str().unwrap()])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(
+                "expected exactly one GeniusWeb domain file",
+            ))
+            .stderr(predicate::str::contains("found 2"))
+            .stderr(predicate::str::contains("LinearAdditiveUtilitySpace"));
+    }
+    std::fs::remove_file(dir.path().join("again.json")).unwrap();
+    std::fs::write(dir.path().join("party2.json"), "{ not json").unwrap();
+    detente()
+        .args(["bargain", dir.path().to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("party2.json"));
+}
+
+/// Issue 15: `detente export` writes a scenario's package space as a GENIUS and as a GeniusWeb
+/// folder; `bargain` on either folder finds the Nash package and utilities that `bargain` finds
+/// on the scenario with symmetric weights (as GENIUS has), `negotiate` plays it, and a second
+/// export into the same folder is refused before any file is touched.
+#[test]
+fn export_writes_folders_that_read_back_to_the_same_deal() {
+    let istanbul = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/istanbul-2025.toml");
+    let istanbul = istanbul.to_str().unwrap();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = detente().args(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let direct = json(&[
+        "bargain", istanbul, "--step", "25", "--nash", "equal", "--format", "json",
+    ]);
+    let want = &direct["solutions"]["nash"];
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["genius", "geniusweb"] {
+        let out = dir.path().join(format);
+        detente()
+            .args([
+                "export", istanbul, "--format", format, "--step", "25", "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("wrote 3 files"));
+        let read = json(&["bargain", out.to_str().unwrap(), "--format", "json"]);
+        let got = &read["solutions"]["nash"];
+        // The folder's value labels are the scenario's grid values.
+        let values: Vec<f64> = got["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().parse().unwrap())
+            .collect();
+        let expected: Vec<f64> = want["package"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect();
+        assert_eq!(values, expected, "{format}");
+        for (a, b) in got["utilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(want["utilities"].as_array().unwrap())
+        {
+            assert!(
+                (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-6,
+                "{format}"
+            );
+        }
+        assert_eq!(read["disagreement"].as_array().unwrap().len(), 2);
+        for (a, b) in read["disagreement"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(direct["disagreement"].as_array().unwrap())
+        {
+            assert!(
+                (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() < 1e-6,
+                "{format}"
+            );
+        }
+        detente()
+            .args(["negotiate"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("outcomes"));
+        let before = std::fs::read_to_string(out.join(format!(
+            "russia.{}",
+            if format == "genius" { "xml" } else { "json" }
+        )))
+        .unwrap();
+        detente()
+            .args([
+                "export", istanbul, "--format", format, "--step", "50", "--out",
+            ])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("already exists"));
+        let after = std::fs::read_to_string(out.join(format!(
+            "russia.{}",
+            if format == "genius" { "xml" } else { "json" }
+        )))
+        .unwrap();
+        assert_eq!(before, after);
+    }
+}

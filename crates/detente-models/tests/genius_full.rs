@@ -379,3 +379,101 @@ fn malformed_geniusweb() {
         "{e}"
     );
 }
+
+/// Issue 15, one GENIUS reader: `GeniusFolder::to_problem` (what `bargain` now reads) gives, on
+/// every discrete test domain, the same utility of every package as the discrete-only reader
+/// it replaces (`genius::load_folder`, matched to GENIUS's own solutions before), and the same
+/// reservation values; on the integer and real domains its utilities are the profiles' own
+/// `eval_package_in` (the negotiation semantics), package by package. A non-linear profile is
+/// refused with what to use instead.
+#[test]
+fn to_problem_agrees_with_the_discrete_reader_and_the_profiles() {
+    use detente_models::bargain::genius;
+    for name in [
+        "AirportSiteSelectionA",
+        "EnglandZimbabwe",
+        "Grocery",
+        "ItexvsCypress",
+        "Kitchen",
+        "Laptop",
+        "SupermarketA",
+    ] {
+        let files = read_folder(name);
+        let old = genius::load_folder(name, &files).unwrap();
+        let new = load_folder_full(name, &files)
+            .unwrap()
+            .to_problem()
+            .unwrap();
+        assert_eq!(old.parties().len(), new.parties().len(), "{name}");
+        for (a, b) in old.parties().iter().zip(new.parties()) {
+            assert_eq!(a.name, b.name, "{name}");
+            assert_relative_eq!(
+                a.utility.reservation.unwrap_or(0.0),
+                b.utility.reservation.unwrap_or(0.0),
+                epsilon = 1e-12
+            );
+        }
+        // Every package of the smaller domains, a stride through the larger ones.
+        let size = old.domain().size();
+        let stride = (size / 20_000).max(1);
+        let sizes: Vec<usize> = old
+            .domain()
+            .issues()
+            .iter()
+            .map(|i| i.values.len())
+            .collect();
+        let mut k = 0u128;
+        while k < size {
+            let mut rest = k;
+            let package = Package(
+                sizes
+                    .iter()
+                    .rev()
+                    .map(|&m| {
+                        let v = (rest % m as u128) as usize;
+                        rest /= m as u128;
+                        v
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect(),
+            );
+            let a = old.utilities(&package).unwrap();
+            let b = new.utilities(&package).unwrap();
+            for (x, y) in a.iter().zip(&b) {
+                assert_relative_eq!(*x, *y, epsilon = 1e-12);
+            }
+            k += stride;
+        }
+    }
+    for name in ["IntegerDomain", "RealIssueFuzzy"] {
+        let folder = load(name);
+        let problem = folder.to_problem().unwrap();
+        let sizes: Vec<usize> = folder
+            .domain
+            .issues()
+            .iter()
+            .map(|i| i.values.len())
+            .collect();
+        let total: usize = sizes.iter().product();
+        for k in 0..total {
+            let mut rest = k;
+            let mut values = vec![0; sizes.len()];
+            for (slot, &m) in values.iter_mut().zip(&sizes).rev() {
+                *slot = rest % m;
+                rest /= m;
+            }
+            let package = Package(values);
+            let u = problem.utilities(&package).unwrap();
+            for (p, got) in u.iter().enumerate() {
+                assert_relative_eq!(*got, folder.eval(p, &package), epsilon = 1e-12);
+            }
+        }
+    }
+    let nonlinear = load("Nonlinear10issuesWithRV").to_problem().unwrap_err();
+    assert!(
+        nonlinear.to_string().contains("detente negotiate"),
+        "{nonlinear}"
+    );
+}

@@ -2,7 +2,8 @@
 //! scenario-actor negotiator.
 //!
 //! A [`Table`] is an enumerated outcome space plus one [`Preferences`] per profile (GENIUS) or
-//! per bargaining party (scenario). GENIUS folders go through
+//! per bargaining party (scenario). GeniusWeb folders go through
+//! `detente_models::bargain::geniusweb` ([`geniusweb_table`]). GENIUS folders go through
 //! `detente_models::bargain::genius` (GENIUS semantics: discrete evaluations scaled by the
 //! issue's maximum, integer and real issues linear and clamped, discount factors kept). Scenarios
 //! go through `detente_models::bargain::from_scenario`: each issue on a grid, salience-weighted
@@ -11,7 +12,7 @@
 use std::sync::Arc;
 
 use detente_core::Scenario;
-use detente_models::bargain::{PackageConfig, from_scenario, genius_full};
+use detente_models::bargain::{PackageConfig, from_scenario, genius_full, geniusweb};
 
 use crate::space::{OutcomeSpace, Preferences, from_problem};
 use crate::strategies::{Aspiration, Concession};
@@ -50,6 +51,21 @@ pub fn genius_table(name: &str, files: &[(String, String)]) -> Result<Table, Neg
         space,
         parties,
         warnings: loaded.warnings.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// Loads a GeniusWeb folder (one domain JSON file and one `LinearAdditiveUtilitySpace` profile
+/// per party) given as `(file name, text)` pairs. GeniusWeb utilities are used as written, the
+/// reservation value is the utility of the profile's reservation bid, and there is no discount.
+pub fn geniusweb_table(name: &str, files: &[(String, String)]) -> Result<Table, NegotiationError> {
+    let (problem, warnings) =
+        geniusweb::load_folder(name, files).map_err(|e| NegotiationError::Load(e.to_string()))?;
+    let (space, parties) = from_problem(&problem)?;
+    Ok(Table {
+        name: name.to_string(),
+        space,
+        parties,
+        warnings: warnings.iter().map(ToString::to_string).collect(),
     })
 }
 

@@ -38,8 +38,8 @@ use std::fmt;
 use roxmltree::Node;
 use serde::Serialize;
 
-use super::genius::{GeniusError, attr, elements, invalid, number, parse_xml};
-use super::{Domain, DomainIssue, Package, Value};
+use super::genius::{GeniusError, attr, check_name, elements, invalid, number, parse_xml};
+use super::{AdditiveUtility, Domain, DomainIssue, Package, Party, Problem, Value};
 
 /// Most values an integer issue may enumerate.
 pub const MAX_INTEGER_VALUES: i64 = 1_000_000;
@@ -178,22 +178,7 @@ impl GeniusProfile {
             } => {
                 let mut sum = 0.0;
                 for ((w, e), v) in weights.iter().zip(evaluators).zip(values) {
-                    let eval = match (e, v) {
-                        (Evaluator::Discrete(evals), IssueValue::Item(i)) => {
-                            evals.get(*i).copied().unwrap_or(0.0)
-                        }
-                        (
-                            Evaluator::Integer {
-                                lower,
-                                slope,
-                                offset,
-                            },
-                            v,
-                        ) => (offset + slope * (number(v) - lower)).clamp(0.0, 1.0),
-                        (Evaluator::Real { p0, p1 }, v) => (p0 + p1 * number(v)).clamp(0.0, 1.0),
-                        (Evaluator::Discrete(_), IssueValue::Number(_)) => 0.0,
-                    };
-                    sum += w * eval;
+                    sum += w * evaluate(Some(e), *v);
                 }
                 sum
             }
@@ -243,6 +228,30 @@ impl GeniusProfile {
     }
 }
 
+/// One issue's evaluation of one value: a discrete item's scaled evaluation, or an integer or
+/// real evaluator's line clamped to `0..=1` (0 for a value of the wrong kind or no evaluator).
+fn evaluate(e: Option<&Evaluator>, v: IssueValue) -> f64 {
+    let number = match v {
+        IssueValue::Item(i) => i as f64,
+        IssueValue::Number(x) => x,
+    };
+    match (e, v) {
+        (Some(Evaluator::Discrete(evals)), IssueValue::Item(i)) => {
+            evals.get(i).copied().unwrap_or(0.0)
+        }
+        (
+            Some(Evaluator::Integer {
+                lower,
+                slope,
+                offset,
+            }),
+            _,
+        ) => (offset + slope * (number - lower)).clamp(0.0, 1.0),
+        (Some(Evaluator::Real { p0, p1 }), _) => (p0 + p1 * number).clamp(0.0, 1.0),
+        (Some(Evaluator::Discrete(_)), IssueValue::Number(_)) | (None, _) => 0.0,
+    }
+}
+
 /// A recoverable problem found while loading.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GeniusWarning {
@@ -272,6 +281,63 @@ pub struct GeniusFolder {
 }
 
 impl GeniusFolder {
+    /// The folder as an additive package problem, for `bargain`'s frontier search: each linear
+    /// profile becomes an [`AdditiveUtility`] whose evaluations are its evaluators read at every
+    /// value of the enumerated domain (an integer issue at each integer, a real issue at each
+    /// grid point), with the same weights and the profile's reservation value, so the problem's
+    /// utility of any package is [`GeniusProfile::eval_package_in`]'s. Parties are named after
+    /// their files.
+    ///
+    /// # Errors
+    /// [`GeniusError::Invalid`] for a non-linear (hyper-rectangle) profile: it has no additive
+    /// form, which the frontier search needs (`detente negotiate` plays such domains).
+    pub fn to_problem(&self) -> Result<Problem, GeniusError> {
+        let parties = self
+            .profiles
+            .iter()
+            .map(|profile| {
+                let GeniusUtility::Linear {
+                    weights,
+                    evaluators,
+                } = &profile.utility
+                else {
+                    return Err(GeniusError::Invalid {
+                        file: format!("{}.xml", profile.name),
+                        element: "objective".to_owned(),
+                        message: "a non-linear (hyper-rectangle) profile has no additive form, which the package frontier of `bargain` needs; `detente negotiate` plays non-linear domains whose outcome space is within its limit".to_owned(),
+                    });
+                };
+                let evaluations = self
+                    .domain
+                    .issues()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, issue)| {
+                        issue
+                            .values
+                            .iter()
+                            .enumerate()
+                            .map(|(v, value)| {
+                                let at = value.number.map_or(IssueValue::Item(v), IssueValue::Number);
+                                evaluate(evaluators.get(k), at)
+                            })
+                            .collect()
+                    })
+                    .collect();
+                Ok(Party {
+                    name: profile.name.clone(),
+                    utility: AdditiveUtility {
+                        weights: weights.clone(),
+                        evaluations,
+                        reservation: Some(profile.reservation),
+                    },
+                    weight: 1.0,
+                })
+            })
+            .collect::<Result<Vec<_>, GeniusError>>()?;
+        Ok(Problem::new(self.domain.clone(), parties, None)?)
+    }
+
     /// Utility of `package` for profile `p` (0 for an unknown profile).
     pub fn eval(&self, p: usize, package: &Package) -> f64 {
         self.profiles
@@ -355,6 +421,17 @@ pub fn parse_domain_full(
     let mut indices = Vec::new();
     for issue in elements(root, "issue") {
         let issue_name = attr(file, issue, "name")?.to_string();
+        check_name(file, issue, &issue_name)?;
+        // A repeated issue is ambiguous (profiles match issues by name) and multiplies the
+        // package space for nothing (issue 16: a 1 MB domain repeating one issue grew
+        // `bargain` past 5 GB).
+        if issues.iter().any(|i: &DomainIssue| i.name == issue_name) {
+            return Err(invalid(
+                file,
+                issue,
+                &format!("issue `{issue_name}` appears twice; give each <issue> its own name"),
+            ));
+        }
         indices.push(attr(file, issue, "index")?.to_string());
         let kind = issue_kind(file, issue)?;
         let values = match &kind {
@@ -373,6 +450,19 @@ pub fn parse_domain_full(
                         issue,
                         &format!("issue `{issue_name}` has no <item>"),
                     ));
+                }
+                for (k, v) in values.iter().enumerate() {
+                    check_name(file, issue, &v.label)?;
+                    if values[..k].iter().any(|w| w.label == v.label) {
+                        return Err(invalid(
+                            file,
+                            issue,
+                            &format!(
+                                "issue `{issue_name}` lists item {:?} twice; give each <item> its own value",
+                                v.label
+                            ),
+                        ));
+                    }
                 }
                 values
             }

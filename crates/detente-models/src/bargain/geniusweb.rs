@@ -9,6 +9,9 @@
 //! utility of the reservation bid (0 without one). Issue order is the file's order.
 //! Only discrete issues are read.
 //!
+//! [`to_geniusweb_json`] writes a problem as a GeniusWeb folder; [`load_folder`] reads a GeniusWeb folder (one domain file and one profile per party) as a
+//! package problem, as `genius::load_folder` reads a GENIUS one.
+//!
 //! # Export
 //! [`to_genius_xml`] writes a [`Problem`] (e.g. a scenario's package space from
 //! `from_scenario`) as a GENIUS domain file and one profile per party. GENIUS divides each
@@ -24,7 +27,7 @@ use serde::Deserialize;
 
 use super::genius::GeniusError;
 use super::genius_full::GeniusWarning;
-use super::{AdditiveUtility, Domain, DomainIssue, Package, Problem, Value};
+use super::{AdditiveUtility, Domain, DomainIssue, Package, Party, Problem, Value};
 
 #[derive(Debug, Deserialize)]
 struct DomainJson {
@@ -233,6 +236,205 @@ pub fn parse_geniusweb_profile(
         utility.reservation = utility.eval(&Package(package));
     }
     Ok((space.name, utility, warnings))
+}
+
+/// Builds a problem from the JSON files of a GeniusWeb folder: exactly one domain (a file with
+/// `issuesValues` at the top) and one `LinearAdditiveUtilitySpace` profile per party, named
+/// after its file (as GENIUS folders are), in file-name order. Files that are neither (a
+/// README, a results file) are left alone; a file that is not JSON is an error naming it.
+///
+/// # Errors
+/// [`GeniusError::Invalid`] without exactly one domain, and the parsers' errors.
+pub fn load_folder(
+    name: &str,
+    files: &[(String, String)],
+) -> Result<(Problem, Vec<GeniusWarning>), GeniusError> {
+    let mut sorted: Vec<&(String, String)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut domains = Vec::new();
+    let mut profiles = Vec::new();
+    for (file, text) in sorted {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| json_error(file, "json", e))?;
+        if value.get("issuesValues").is_some() {
+            domains.push((file, text));
+        } else if value.get("LinearAdditiveUtilitySpace").is_some() {
+            profiles.push((file, text));
+        }
+    }
+    let [(domain_file, domain_text)] = domains[..] else {
+        return Err(invalid(
+            name,
+            "issuesValues",
+            format!(
+                "expected exactly one GeniusWeb domain file (a JSON object with `issuesValues`), found {}",
+                domains.len()
+            ),
+        ));
+    };
+    let mut domain = parse_geniusweb_domain(domain_file, domain_text)?;
+    if domain.name().is_empty() {
+        domain = Domain::new(name, domain.issues().to_vec())
+            .map_err(|e| json_error(domain_file, "issuesValues", e))?;
+    }
+    let mut warnings = Vec::new();
+    let parties = profiles
+        .into_iter()
+        .map(|(file, text)| {
+            let (_, utility, found) = parse_geniusweb_profile(&domain, file, text)?;
+            warnings.extend(found);
+            let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
+            Ok(Party {
+                name: stem.to_string(),
+                utility,
+                weight: 1.0,
+            })
+        })
+        .collect::<Result<Vec<_>, GeniusError>>()?;
+    Ok((Problem::new(domain, parties, None)?, warnings))
+}
+
+/// Writes `problem` as GeniusWeb JSON: `(domain file text, [(profile file name, text)])`,
+/// profiles named `<party>.json`, each a `LinearAdditiveUtilitySpace` with the domain embedded.
+/// GeniusWeb uses utilities as written, so the evaluations and weights are the problem's own;
+/// a party's reservation value becomes a reservation *bid*, the problem's status quo (whose
+/// utility it is for a scenario), and a problem without a status quo has none. Issues and
+/// values keep their order; [`load_folder`] reads the files back to the same utilities.
+pub fn to_geniusweb_json(problem: &Problem) -> (String, Vec<(String, String)>) {
+    let domain = problem.domain();
+    let issues_values: IndexMap<String, IssueValuesOut> = domain
+        .issues()
+        .iter()
+        .map(|issue| {
+            (
+                issue.name.clone(),
+                IssueValuesOut {
+                    values: issue.values.iter().map(|v| v.label.clone()).collect(),
+                },
+            )
+        })
+        .collect();
+    let domain_out = DomainOut {
+        name: domain.name().to_owned(),
+        issues_values,
+    };
+    let reservation_bid = problem.status_quo().map(|sq| BidOut {
+        issuevalues: domain
+            .issues()
+            .iter()
+            .zip(&sq.0)
+            .map(|(issue, &v)| {
+                (
+                    issue.name.clone(),
+                    issue
+                        .values
+                        .get(v)
+                        .map(|x| x.label.clone())
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+    });
+    let profiles = problem
+        .parties()
+        .iter()
+        .map(|party| {
+            let u = &party.utility;
+            let space = LinearOut {
+                name: party.name.clone(),
+                issue_utilities: domain
+                    .issues()
+                    .iter()
+                    .enumerate()
+                    .map(|(k, issue)| {
+                        let evals = u.evaluations.get(k).map_or(&[][..], Vec::as_slice);
+                        (
+                            issue.name.clone(),
+                            IssueUtilityOut {
+                                discreteutils: DiscreteOut {
+                                    value_utilities: issue
+                                        .values
+                                        .iter()
+                                        .zip(evals)
+                                        .map(|(v, e)| (v.label.clone(), *e))
+                                        .collect(),
+                                },
+                            },
+                        )
+                    })
+                    .collect(),
+                issue_weights: domain
+                    .issues()
+                    .iter()
+                    .zip(&u.weights)
+                    .map(|(issue, w)| (issue.name.clone(), *w))
+                    .collect(),
+                domain: &domain_out,
+                reservation_bid: reservation_bid.as_ref(),
+            };
+            (
+                format!("{}.json", party.name),
+                pretty(&ProfileOut {
+                    linear_additive_utility_space: space,
+                }),
+            )
+        })
+        .collect();
+    (pretty(&domain_out), profiles)
+}
+
+#[derive(serde::Serialize)]
+struct IssueValuesOut {
+    values: Vec<String>,
+}
+
+#[derive(serde::Serialize)]
+struct DomainOut {
+    name: String,
+    #[serde(rename = "issuesValues")]
+    issues_values: IndexMap<String, IssueValuesOut>,
+}
+
+#[derive(serde::Serialize)]
+struct DiscreteOut {
+    #[serde(rename = "valueUtilities")]
+    value_utilities: IndexMap<String, f64>,
+}
+
+#[derive(serde::Serialize)]
+struct IssueUtilityOut {
+    discreteutils: DiscreteOut,
+}
+
+#[derive(serde::Serialize)]
+struct BidOut {
+    issuevalues: IndexMap<String, String>,
+}
+
+#[derive(serde::Serialize)]
+struct LinearOut<'a> {
+    name: String,
+    #[serde(rename = "issueUtilities")]
+    issue_utilities: IndexMap<String, IssueUtilityOut>,
+    #[serde(rename = "issueWeights")]
+    issue_weights: IndexMap<String, f64>,
+    domain: &'a DomainOut,
+    #[serde(rename = "reservationBid", skip_serializing_if = "Option::is_none")]
+    reservation_bid: Option<&'a BidOut>,
+}
+
+#[derive(serde::Serialize)]
+struct ProfileOut<'a> {
+    #[serde(rename = "LinearAdditiveUtilitySpace")]
+    linear_additive_utility_space: LinearOut<'a>,
+}
+
+/// Pretty JSON of the writer's own types, with a trailing newline. They hold only strings,
+/// finite numbers and maps with string keys, which serde_json always writes.
+fn pretty<T: serde::Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 fn escape(text: &str) -> String {

@@ -6,7 +6,10 @@
 //! on what matters little to it in exchange for gains on what matters much (logrolling). A
 //! [`Problem`] is a finite [`Domain`] of issues plus two or more [`Party`]s with additive
 //! utilities ([`AdditiveUtility`]); it comes from a detente scenario ([`from_scenario`], issues
-//! discretised on a grid) or a GENIUS domain folder ([`genius::load_folder`]). [`solve`] returns
+//! discretised on a grid), a GENIUS domain folder ([`genius_full::GeniusFolder::to_problem`],
+//! what `detente bargain` reads: discrete, integer and real issues; the older discrete-only
+//! [`genius::load_folder`] gives the same utilities) or a GeniusWeb one
+//! ([`geniusweb::load_folder`]). [`solve`] returns
 //! the Pareto frontier of individually rational packages ([`pareto_frontier`]), the four
 //! classic bargaining solutions and the zone of possible agreement ([`Zopa`]).
 //!
