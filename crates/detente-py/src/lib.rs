@@ -862,6 +862,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_class::<negotiation::PyDomain>()?;
     m.add_function(wrap_pyfunction!(negotiation::genius_domain, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::geniusweb_domain, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation::scenario_domain, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation::negotiate, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation::tournament_domains, m)?)?;

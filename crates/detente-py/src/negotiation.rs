@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use detente_analysis::Document;
 use detente_models::bargain::PackageConfig;
-use detente_negotiation::load::{Table, genius_table, scenario_table};
+use detente_negotiation::load::{Table, genius_table, geniusweb_table, scenario_table};
 use detente_negotiation::session::{TournamentFile, negotiate as run_session};
 use detente_negotiation::{AgentSpec, tournament as cup};
 use pyo3::exceptions::PyValueError;
@@ -55,6 +55,25 @@ pub fn genius_domain(name: &str, origin: &str, files: Vec<(String, String)>) -> 
     let table = genius_table(name, &files).map_err(|e| {
         DetenteError::new_err(format!(
             "{origin}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party"
+        ))
+    })?;
+    Ok(PyDomain {
+        table,
+        scenario: false,
+        origin: origin.to_owned(),
+    })
+}
+
+/// A GeniusWeb domain folder, given as its JSON files' `(file name, text)` pairs.
+#[pyfunction]
+pub fn geniusweb_domain(
+    name: &str,
+    origin: &str,
+    files: Vec<(String, String)>,
+) -> PyResult<PyDomain> {
+    let table = geniusweb_table(name, &files).map_err(|e| {
+        DetenteError::new_err(format!(
+            "{origin}: {e}\n  help: a GeniusWeb folder holds one domain JSON file (`issuesValues`) and one `LinearAdditiveUtilitySpace` JSON file per party"
         ))
     })?;
     Ok(PyDomain {

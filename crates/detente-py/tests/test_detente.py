@@ -327,6 +327,15 @@ def test_negotiate_genius_equals_cli() -> None:
     assert list(result.to_pandas().agent) == ["micro", "random:0.3"]
 
 
+def test_negotiate_geniusweb_equals_cli() -> None:
+    party = LAPTOP.parent / "geniusweb"
+    result = detente.negotiate(party, agents="boulware,conceder", rounds=80)
+    assert result.to_dict() == cli_json(
+        "negotiate", party, "--agents", "boulware,conceder", "--rounds", "80"
+    )
+    assert result["agreement"] is not None
+
+
 def test_negotiate_scenario_equals_cli(istanbul: detente.Scenario) -> None:
     result = detente.negotiate(istanbul, agents="boulware,linear", rounds=50, step=50)
     assert result.to_dict() == cli_json(

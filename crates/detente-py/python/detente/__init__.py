@@ -537,17 +537,26 @@ def backtest(
 def _domain(
     domain: Union[Scenario, PathLike], step: float, parties: List[str]
 ) -> "_native.Domain":
-    """A negotiation table: a GENIUS domain folder (its XML files), a scenario file or a
-    Scenario (its package space on a grid every ``step`` scale points)."""
+    """A negotiation table: a GENIUS domain folder (its XML files), a GeniusWeb one (its JSON
+    files, when it has no XML), a scenario file or a Scenario (its package space on a grid
+    every ``step`` scale points)."""
     if not isinstance(domain, Scenario) and os.path.isdir(os.fspath(domain)):
         folder = os.fspath(domain)
-        files = []
+        xml = []
+        json_files = []
         for entry in sorted(os.listdir(folder)):
             path = os.path.join(folder, entry)
-            if entry.lower().endswith(".xml") and os.path.isfile(path):
-                files.append((entry, _read_text(path)))
+            if not os.path.isfile(path):
+                continue
+            if entry.lower().endswith(".xml"):
+                xml.append((entry, _read_text(path)))
+            elif entry.lower().endswith(".json"):
+                json_files.append((entry, _read_text(path)))
         name = os.path.basename(os.path.normpath(folder)) or folder
-        table = _native.genius_domain(name, folder, files)
+        if not xml and json_files:
+            table = _native.geniusweb_domain(name, folder, json_files)
+        else:
+            table = _native.genius_domain(name, folder, xml)
     else:
         table = _native.scenario_domain(_scenario(domain), step, parties)
     for w in table.warnings:
@@ -565,8 +574,8 @@ def negotiate(
     step: float = 25.0,
     parties: Union[str, Sequence[str], None] = None,
 ) -> NegotiationResult:
-    """One automated negotiation (``detente negotiate``) on a GENIUS domain folder or a
-    scenario: ``agents`` one per party (boulware, linear, conceder, hardheaded, aspiration:E,
+    """One automated negotiation (``detente negotiate``) on a GENIUS or GeniusWeb domain
+    folder or a scenario: ``agents`` one per party (boulware, linear, conceder, hardheaded, aspiration:E,
     naive-tft, nice-tft, micro, random, random:P), a deadline of ``rounds`` rounds. The
     defaults are the CLI's."""
     table = _domain(domain, step, _strings("parties", parties))
