@@ -162,19 +162,7 @@ pub fn parse_domain(name: &str, file: &str, text: &str) -> Result<Domain, Genius
                 &format!("issue `{issue_name}` appears twice; give each <issue> its own name"),
             ));
         }
-        for (k, v) in values.iter().enumerate() {
-            check_name(file, issue, &v.label)?;
-            if values[..k].iter().any(|w| w.label == v.label) {
-                return Err(invalid(
-                    file,
-                    issue,
-                    &format!(
-                        "issue `{issue_name}` lists item {:?} twice; give each <item> its own value",
-                        v.label
-                    ),
-                ));
-            }
-        }
+        check_items(file, issue, issue_name, &values)?;
         issues.push(DomainIssue {
             name: issue_name.to_string(),
             values,
@@ -285,6 +273,30 @@ pub fn parse_profile(
 pub const MAX_WEIGHT: f64 = 1e6;
 
 /// The message for a weight over [`MAX_WEIGHT`].
+/// Refuses an item label that [`check_name`] refuses, or one given twice in an issue: a
+/// profile matches items by label, so a repeated one is ambiguous. Shared by both readers.
+pub(crate) fn check_items(
+    file: &str,
+    issue: Node,
+    issue_name: &str,
+    values: &[Value],
+) -> Result<(), GeniusError> {
+    for (k, v) in values.iter().enumerate() {
+        check_name(file, issue, &v.label)?;
+        if values[..k].iter().any(|w| w.label == v.label) {
+            return Err(invalid(
+                file,
+                issue,
+                &format!(
+                    "issue `{issue_name}` lists item {:?} twice; give each <item> its own value",
+                    v.label
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub(crate) const WEIGHT_TOO_LARGE: &str =
     "weight is over 1e6; GENIUS weights are shares of the utility that sum to 1";
 

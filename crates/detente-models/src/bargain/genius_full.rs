@@ -38,7 +38,9 @@ use std::fmt;
 use roxmltree::Node;
 use serde::Serialize;
 
-use super::genius::{GeniusError, attr, check_name, elements, invalid, number, parse_xml};
+use super::genius::{
+    GeniusError, attr, check_items, check_name, elements, invalid, number, parse_xml,
+};
 use super::{AdditiveUtility, Domain, DomainIssue, Package, Party, Problem, Value};
 
 /// Most values an integer issue may enumerate.
@@ -451,19 +453,7 @@ pub fn parse_domain_full(
                         &format!("issue `{issue_name}` has no <item>"),
                     ));
                 }
-                for (k, v) in values.iter().enumerate() {
-                    check_name(file, issue, &v.label)?;
-                    if values[..k].iter().any(|w| w.label == v.label) {
-                        return Err(invalid(
-                            file,
-                            issue,
-                            &format!(
-                                "issue `{issue_name}` lists item {:?} twice; give each <item> its own value",
-                                v.label
-                            ),
-                        ));
-                    }
-                }
+                check_items(file, issue, &issue_name, &values)?;
                 values
             }
             IssueKind::Integer { lower, upper } => (*lower..=*upper)
