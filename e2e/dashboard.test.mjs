@@ -202,7 +202,7 @@ test("dashboard: load, forecast, edit, re-run, bargain, save, errors, phone widt
   await page.locator('#settlement-view [data-chart="settlement"] svg').waitFor();
   assert.equal(await page.locator('#settlement-view [data-chart="settlement"] svg g.series').count(), 4);
   assert.match(await page.locator('#settlement-view [data-chart="settlement"] figcaption').innerText(),
-    /Veto ally eu \(backing ukraine\): the deal came later .* the parties alone \(dashed\): median month \d+\./);
+    /A deal also needs the consent of a veto ally .*: European Union, backing Ukraine\. .* held the deal back in [\d.]+% of trials .* without it the median deal month would be month \d+\./);
   // The status line tells the complete-information ripeness from the settlement forecast's month.
   assert.match(await page.locator("#status").innerText(),
     /ripe in month \d+ under complete information\. Settlement forecast: median deal month \d+\./);

@@ -670,7 +670,7 @@ fn write_settlement(
             n => format!("{n} months"),
         },
     )?;
-    if let Some(v) = detente_report::veto_sentence(scenario, f) {
+    if let Some(v) = &f.veto_summary {
         writeln!(out, "{v}")?;
     }
     if let Some(c) = &f.events {

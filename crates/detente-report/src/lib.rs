@@ -17,4 +17,3 @@ mod settlement;
 
 pub use html::{ReportInput, html, markdown};
 pub use plot::{Plot, plots};
-pub use settlement::veto_sentence;

@@ -78,41 +78,7 @@ pub(crate) fn headline(settlement: &Settlement) -> String {
     )
 }
 
-/// What the veto allies (`[[time.vetoes]]`) did to the forecast, in two sentences: whose
-/// consent a deal needed, and in how many trials that held the deal back and what the median
-/// month would be without it. `None` when the forecast had no veto ally.
-pub fn veto_sentence(scenario: &Scenario, settlement: &Settlement) -> Option<String> {
-    let share = settlement.veto_delays?;
-    let allies: Vec<String> = settlement
-        .vetoes
-        .iter()
-        .map(|v| {
-            format!(
-                "{}, backing {}",
-                name(scenario, &v.actor),
-                name(scenario, &v.backs)
-            )
-        })
-        .collect();
-    let one = allies.len() == 1;
-    let median = settlement
-        .parties_by_month
-        .iter()
-        .position(|&p| p >= 0.5)
-        .map(|m| m as u32);
-    Some(format!(
-        "A deal also needs the consent of {} (`[[time.vetoes]]`): {}. {} values fighting on as a party does, by its own beliefs, costs and audience, and a package must beat that too; only the parties share the gains in the Nash package. The {} held the deal back in {:.1}% of trials (the parties alone had a zone earlier, and the deal came later or not within the horizon); without {} the median deal month would be {}.",
-        if one { "a veto ally" } else { "veto allies" },
-        allies.join("; "),
-        if one { "The ally" } else { "Each ally" },
-        if one { "veto" } else { "vetoes" },
-        100.0 * share,
-        if one { "it" } else { "them" },
-        month_text(median)
-    ))
-}
-
-fn method(scenario: &Scenario, settlement: &Settlement) -> String {
+fn method(settlement: &Settlement) -> String {
     let conditioned = settlement.events.as_ref().map_or_else(String::new, |c| {
         format!(
             " Conditioned on {} observed event{} (`[[time.events]]`): the trials are weighted by the events' likelihood and drawn again, so what follows is the posterior; {} of {} trials fit, effective sample size {:.0}{}.",
@@ -128,7 +94,10 @@ fn method(scenario: &Scenario, settlement: &Settlement) -> String {
         "{} trials, seed {}. Each party values fighting on by its own belief about the front, learns from each month's move, pays its audience costs for crossing a public line and discounts a deal by the chance it holds; a deal comes in the first month in which some package beats every party's own value of fighting on, on that month's Nash terms.{}{conditioned}",
         settlement.trials,
         settlement.seed,
-        veto_sentence(scenario, settlement).map_or_else(String::new, |v| format!(" {v}"))
+        settlement
+            .veto_summary
+            .as_ref()
+            .map_or_else(String::new, |v| format!(" {v}"))
     )
 }
 
@@ -163,7 +132,7 @@ pub(crate) fn markdown(
         }
     };
     let f = &report.forecast;
-    let _ = writeln!(md, "{}\n\n{}\n", method(s, f), headline(f));
+    let _ = writeln!(md, "{}\n\n{}\n", method(f), headline(f));
     let alone = !f.parties_by_month.is_empty();
     if alone {
         let _ = writeln!(
@@ -296,7 +265,7 @@ pub(crate) fn html(
     let _ = writeln!(
         h,
         "<p>{}</p>\n<p class=\"ripeness\">{}</p>\n<div id=\"settlement-view\"></div>",
-        esc(&method(s, f)),
+        esc(&method(f)),
         esc(&headline(f))
     );
     let _ = writeln!(

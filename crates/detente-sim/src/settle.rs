@@ -216,6 +216,12 @@ pub struct Settlement {
     /// through (later, or not within the horizon); absent without vetoes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub veto_delays: Option<f64>,
+    /// The vetoes in one sentence: who the allies are, what their consent means, the share of
+    /// trials they held back and the median month without them ([`veto_summary`]). Every
+    /// front end prints this text (the terminal, the reports, the dashboard), so it has one
+    /// wording. Absent without vetoes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub veto_summary: Option<String>,
     /// What conditioning on `[[time.events]]` did (absent without events): the forecast above
     /// is then the posterior.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -557,6 +563,19 @@ fn summarise(
             Some(later as f64 / n),
         )
     };
+    let veto_summary = veto_delays.map(|share| {
+        let name = |id: &str| {
+            base.actors
+                .iter()
+                .find(|a| a.id == id)
+                .map_or_else(|| id.to_owned(), |a| a.name.clone())
+        };
+        let allies: Vec<(String, String)> = vetoes
+            .iter()
+            .map(|v| (name(&v.actor), name(&v.backs)))
+            .collect();
+        veto_summary(&allies, share, first_at(&parties_by_month, 0.5))
+    });
     let (decisive_by_month, decisive_wins) = if has_decisive {
         let mut counts = vec![0u64; horizon as usize + 1];
         let mut wins = vec![0u64; parties.len()];
@@ -607,8 +626,32 @@ fn summarise(
         vetoes,
         parties_by_month,
         veto_delays,
+        veto_summary,
         events: None,
     }
+}
+
+/// The sentence of [`Settlement::veto_summary`]: `allies` as (ally, party it backs) names,
+/// `share` the trials the vetoes held back, `alone` the parties' median month without them.
+pub fn veto_summary(allies: &[(String, String)], share: f64, alone: Option<u32>) -> String {
+    let one = allies.len() == 1;
+    let listed: Vec<String> = allies
+        .iter()
+        .map(|(ally, backs)| format!("{ally}, backing {backs}"))
+        .collect();
+    format!(
+        "A deal also needs the consent of {} (`[[time.vetoes]]`): {}. {} values fighting on as a party does, by its own beliefs, costs and audience, and a package must beat that too; only the parties share the gains in the Nash package. The {} held the deal back in {:.1}% of trials (the parties alone had a zone earlier, and the deal came later or not within the horizon); without {} the median deal month would be {}.",
+        if one { "a veto ally" } else { "veto allies" },
+        listed.join("; "),
+        if one { "The ally" } else { "Each ally" },
+        if one { "veto" } else { "vetoes" },
+        100.0 * share,
+        if one { "it" } else { "them" },
+        alone.map_or_else(
+            || "not within the horizon".to_owned(),
+            |m| format!("month {m}")
+        )
+    )
 }
 
 /// The settlement forecast of `scenario` with `config.dynamics.levers` applied, conditioned on

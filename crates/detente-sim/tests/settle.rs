@@ -284,6 +284,16 @@ fn r12_a_veto_ally_blocks_or_consents_as_computed_by_hand() {
     );
     // The parties' names and utilities stay the parties' own.
     assert_eq!(blocked.parties, vec!["a".to_owned(), "b".to_owned()]);
+    // The one sentence every front end prints names the ally and the party it backs, the
+    // share held back and the month the parties alone would have settled.
+    let summary = blocked.veto_summary.as_deref().unwrap();
+    for part in [
+        "consent of a veto ally (`[[time.vetoes]]`): C, backing B.",
+        "held the deal back in 100.0% of trials",
+        "without it the median deal month would be month 1.",
+    ] {
+        assert!(summary.contains(part), "{part:?} not in {summary:?}");
+    }
 
     let consents = settle(&vetoed(0.05), &linear()).unwrap();
     let p: Vec<f64> = consents.by_month.iter().map(|m| m.p).collect();
@@ -312,6 +322,14 @@ fn r12_the_parties_alone_curve_is_the_forecast_without_vetoes() {
     let plain: Vec<f64> = b.by_month.iter().map(|m| m.p).collect();
     assert_eq!(a.parties_by_month, plain);
     assert!(b.parties_by_month.is_empty() && b.veto_delays.is_none() && b.vetoes.is_empty());
+    assert!(b.veto_summary.is_none());
+    assert!(
+        a.veto_summary
+            .as_deref()
+            .is_some_and(|v| v.contains("European Union, backing Ukraine")),
+        "{:?}",
+        a.veto_summary
+    );
     for (m, (x, alone)) in a.by_month.iter().zip(&a.parties_by_month).enumerate() {
         assert!(x.p <= *alone, "month {m}: {} > {alone}", x.p);
     }

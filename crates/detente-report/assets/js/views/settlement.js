@@ -1,6 +1,7 @@
 // The settlement view: when a deal comes under bargaining while fighting. P(deal by month) as a
 // line with its 95% interval (dashed), the median deal month marked, with veto allies the curve
-// of the parties alone, and, with levers, one line
+// of the parties alone (the caption adds the settlement's own `veto_summary` sentence, the one
+// wording the terminal and the reports print too), and, with levers, one line
 // per lever of P(deal by month) against the baseline. Numbers come from the settlement forecast
 // (`settlement` of POST /api/delay and of the report; `settlement` of POST /api/levers for the
 // lever lines); this view only draws them.
@@ -14,18 +15,6 @@ function curve(settlement, key) {
 
 function monthText(m) {
   return m === null || m === undefined ? "not within the horizon" : `month ${m}`;
-}
-
-// With veto allies: who they are and what their consent cost, against the parties-alone curve.
-function vetoText(f) {
-  if (!Array.isArray(f.vetoes) || f.vetoes.length === 0 || typeof f.veto_delays !== "number") {
-    return "";
-  }
-  const who = f.vetoes.map((v) => `${v.actor} (backing ${v.backs})`).join(", ");
-  const alone = (f.parties_by_month || []).findIndex((p) => p >= 0.5);
-  return ` Veto ${f.vetoes.length === 1 ? "ally" : "allies"} ${who}: the deal came later than ` +
-    `the parties alone would have struck it in ${(100 * f.veto_delays).toFixed(1)}% of trials; ` +
-    `the parties alone (dashed): median month ${alone < 0 ? "not within the horizon" : alone}.`;
 }
 
 // report: the delay document's `settlement` (the forecast's fields flattened, plus
@@ -57,7 +46,7 @@ export function renderSettlement(container, report, levers, leverName) {
     }),
     el("figcaption", {}, `${f.trials} trials, seed ${f.seed}. Median deal month: ` +
       `${monthText(f.median_month)}; P(deal within ${f.horizon} months) ${f.p_deal.toFixed(2)}.` +
-      vetoText(f))));
+      (f.veto_summary ? ` ${f.veto_summary}` : ""))));
   if (levers && levers.variants.length > 0) {
     // The singles only, so the chart stays readable; the table lists the pairs too.
     const singles = levers.variants.filter((v) => v.levers.length === 1);
