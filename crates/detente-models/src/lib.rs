@@ -13,6 +13,7 @@
 //! - [`headline`]: one forecast per issue, stacked with weights learnt on the DEU backtest,
 //!   with CV+ conformal intervals.
 //! - [`forecast`]: runs the models on every issue of a scenario and names actors in the results.
+//! - [`stop`]: the flag a caller raises to end a long run early (the server's wall-time budget).
 
 pub mod bargain;
 pub mod compromise;
@@ -24,3 +25,4 @@ pub mod median;
 pub mod nash;
 pub mod smp;
 pub mod stance;
+pub mod stop;

@@ -10,12 +10,13 @@
 //! client gets 504. A request that is still waiting for a slot when its budget runs out, or whose
 //! client goes away (hyper then drops the request's future), leaves the queue at once and
 //! returns its admission: no stale waiter ever takes a slot (tested here and in
-//! `tests/sockets/cancel.rs`). The models have no cancellation hook, so a run that has *started*
-//! and overstays its budget finishes in the background; it keeps its slot until then, which is
-//! what stops a stream of slow requests from piling up unbounded work. A model that never ends
-//! (issue 16: Nash bisection on a scale whose tolerance underflows) therefore holds its slot and
-//! its blocking thread until the process ends; the fix for that is in the models (an iteration
-//! cap or a tolerance that cannot underflow), not here.
+//! `tests/sockets/cancel.rs`). A run that has *started* gets a [`StopFlag`], raised when its
+//! budget runs out or its client goes away (the request's future is dropped either way); the
+//! settlement forecast, the costly part of `/api/delay` and `/api/levers`, checks it before every
+//! trial and ends early (issue 16, tested in `tests/sockets/cancel.rs`). A run keeps its slot
+//! until its work has really returned, which is what stops a stream of slow requests from
+//! piling up unbounded work; the models without a check (EUM, package bargaining, the
+//! month-by-month delay) are bounded by the request limits and iteration caps instead.
 //!
 //! Background jobs (`api::JobTable`) take the same slots through `Jobs::slot` while they run,
 //! so a long Monte Carlo run and the interactive endpoints share one bound on the work in
@@ -24,6 +25,8 @@
 use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use detente_models::stop::StopFlag;
 
 use crate::config::Limits;
 use crate::error::ApiError;
@@ -84,7 +87,8 @@ impl Jobs {
         Arc::clone(&self.slots).try_acquire_owned().ok()
     }
 
-    /// Waits for a slot and runs `work` on the blocking pool, all within the budget.
+    /// Waits for a slot and runs `work` on the blocking pool, all within the budget. `work` gets
+    /// a stop flag, raised when the budget runs out or the caller drops the returned future.
     ///
     /// # Errors
     /// [`ApiError::Timeout`] when the budget runs out (waiting or running),
@@ -92,13 +96,17 @@ impl Jobs {
     pub async fn run<T, F>(&self, ticket: Ticket, work: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce() -> Result<T, ApiError> + Send + 'static,
+        F: FnOnce(&StopFlag) -> Result<T, ApiError> + Send + 'static,
     {
         let jobs = self.clone();
+        let stop = StopFlag::new();
+        // Raises the flag when this future is dropped: on a timeout (below) or when the client
+        // goes away (hyper drops the request's future). A finished run ignores it.
+        let _raise = RaiseOnDrop(stop.clone());
         let job = async move {
             let slot = jobs.slot().await?;
             let handle = tokio::task::spawn_blocking(move || {
-                let result = work();
+                let result = work(&stop);
                 // The slot is freed only when the work is really done, even after a timeout.
                 drop(slot);
                 result
@@ -130,6 +138,15 @@ impl Jobs {
     }
 }
 
+/// Raises its flag when dropped.
+struct RaiseOnDrop(StopFlag);
+
+impl Drop for RaiseOnDrop {
+    fn drop(&mut self) {
+        self.0.raise();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
@@ -151,7 +168,7 @@ mod tests {
     async fn slow_work_gets_504_and_keeps_its_slot_until_done() {
         let jobs = jobs(1, 4, 20);
         let err = jobs
-            .run(jobs.admit().unwrap(), || {
+            .run(jobs.admit().unwrap(), |_| {
                 std::thread::sleep(Duration::from_millis(300));
                 Ok(())
             })
@@ -160,13 +177,75 @@ mod tests {
         assert!(matches!(err, ApiError::Timeout { ms: 20 }), "{err:?}");
         // The slow run still holds the only slot, so the next request waits out its budget.
         let err = jobs
-            .run(jobs.admit().unwrap(), || Ok(()))
+            .run(jobs.admit().unwrap(), |_| Ok(()))
             .await
             .unwrap_err();
         assert!(matches!(err, ApiError::Timeout { .. }), "{err:?}");
         // Once it finishes, the slot is free again.
         tokio::time::sleep(Duration::from_millis(500)).await;
-        assert!(jobs.run(jobs.admit().unwrap(), || Ok(7)).await.unwrap() == 7);
+        assert!(jobs.run(jobs.admit().unwrap(), |_| Ok(7)).await.unwrap() == 7);
+    }
+
+    /// Issue 16: work that overstays its budget sees its stop flag raised at the 504 and can
+    /// end there, freeing its slot for the next request long before it would have finished.
+    /// The same holds when the caller drops the request (the client went away). Work that
+    /// ignores the flag would run its full 30 s; the test waits at most 10 s for it to notice.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn overstaying_work_is_told_to_stop_and_frees_its_slot() {
+        fn until_stopped(stop: &StopFlag) -> Result<bool, ApiError> {
+            let start = std::time::Instant::now();
+            while start.elapsed() < Duration::from_secs(30) {
+                if stop.is_raised() {
+                    return Ok(true);
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Ok(false)
+        }
+        let jobs = jobs(1, 4, 100);
+        let err = jobs
+            .run(jobs.admit().unwrap(), until_stopped)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::Timeout { ms: 100 }), "{err:?}");
+        // The slot comes free as soon as the work has seen the flag: a later request runs.
+        let mut freed = false;
+        for _ in 0..100 {
+            if jobs.run(jobs.admit().unwrap(), |_| Ok(())).await.is_ok() {
+                freed = true;
+                break;
+            }
+        }
+        assert!(freed, "the overstaying work kept its slot");
+        // A request dropped by its caller (the client went away) raises the flag too.
+        let jobs = self::jobs(1, 4, 60_000);
+        let seen = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = Arc::clone(&seen);
+        let dropped = {
+            let jobs = jobs.clone();
+            tokio::spawn(async move {
+                jobs.run(jobs.admit().unwrap(), move |stop| {
+                    let stopped = until_stopped(stop)?;
+                    flag.store(stopped, std::sync::atomic::Ordering::SeqCst);
+                    Ok(stopped)
+                })
+                .await
+            })
+        };
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        dropped.abort();
+        let mut noticed = false;
+        for _ in 0..200 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            if seen.load(std::sync::atomic::Ordering::SeqCst) {
+                noticed = true;
+                break;
+            }
+        }
+        assert!(
+            noticed,
+            "the work of a dropped request was never told to stop"
+        );
     }
 
     /// A request still waiting for a slot when its budget runs out leaves the queue with its
@@ -178,7 +257,7 @@ mod tests {
         let slow = {
             let jobs = jobs.clone();
             tokio::spawn(async move {
-                jobs.run(jobs.admit().unwrap(), || {
+                jobs.run(jobs.admit().unwrap(), |_| {
                     std::thread::sleep(Duration::from_millis(600));
                     Ok(())
                 })
@@ -190,7 +269,7 @@ mod tests {
         let ran = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let flag = Arc::clone(&ran);
         let waited = jobs
-            .run(jobs.admit().unwrap(), move || {
+            .run(jobs.admit().unwrap(), move |_| {
                 flag.store(true, std::sync::atomic::Ordering::SeqCst);
                 std::thread::sleep(Duration::from_millis(3_000));
                 Ok(())
@@ -223,7 +302,7 @@ mod tests {
         let first = jobs.admit().unwrap();
         let err = jobs.admit().unwrap_err();
         assert!(matches!(err, ApiError::Busy { requests: 1 }), "{err:?}");
-        assert!(jobs.run(first, || Ok(1)).await.unwrap() == 1);
+        assert!(jobs.run(first, |_| Ok(1)).await.unwrap() == 1);
         assert!(jobs.admit().is_ok());
     }
 
@@ -231,12 +310,12 @@ mod tests {
     async fn a_panicking_model_is_a_500_not_a_crash() {
         let jobs = jobs(2, 4, 5_000);
         let err = jobs
-            .run(jobs.admit().unwrap(), || -> Result<(), ApiError> {
+            .run(jobs.admit().unwrap(), |_| -> Result<(), ApiError> {
                 panic!("boom")
             })
             .await
             .unwrap_err();
         assert!(matches!(err, ApiError::Internal(_)), "{err:?}");
-        assert!(jobs.run(jobs.admit().unwrap(), || Ok(1)).await.unwrap() == 1);
+        assert!(jobs.run(jobs.admit().unwrap(), |_| Ok(1)).await.unwrap() == 1);
     }
 }

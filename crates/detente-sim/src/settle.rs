@@ -68,6 +68,7 @@
 use detente_core::{BetaPrior, Event, EventKind, Scenario, Time, Victory};
 use detente_models::dynamics::fighting::{Fight, TrialDraw, TrialOutcome};
 use detente_models::dynamics::{DynamicsConfig, DynamicsError, Prepared};
+pub use detente_models::stop::StopFlag;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -101,6 +102,10 @@ pub struct SettleConfig {
     pub position_draws: usize,
     /// Bootstrap replicates of the lever intervals.
     pub bootstrap: usize,
+    /// Raised by the caller to end the run early ([`DynamicsError::Stopped`]); checked before
+    /// each scenario copy's preparation and each trial. The default never stops.
+    #[serde(skip)]
+    pub stop: StopFlag,
 }
 
 impl Default for SettleConfig {
@@ -112,6 +117,7 @@ impl Default for SettleConfig {
             rate_noise: 0.0,
             position_draws: 20,
             bootstrap: 200,
+            stop: StopFlag::default(),
         }
     }
 }
@@ -255,7 +261,12 @@ fn copies(scenario: &Scenario, config: &SettleConfig) -> Result<Copies, Dynamics
     let scenarios = drawn_copies(scenario, config);
     let prepared = scenarios
         .par_iter()
-        .map(|s| Prepared::settlement(s, &config.dynamics))
+        .map(|s| {
+            if config.stop.is_raised() {
+                return Err(DynamicsError::Stopped);
+            }
+            Prepared::settlement(s, &config.dynamics)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Copies {
         scenarios,
@@ -375,11 +386,14 @@ fn trials(
     let kept = (0..config.trials)
         .into_par_iter()
         .map(|k| {
+            if config.stop.is_raised() {
+                return Err(DynamicsError::Stopped);
+            }
             let copy = (k % fights.len().max(1) as u64) as usize;
             let draw = draw(time, horizon, config, &scales, k);
             let out: TrialOutcome = fights[copy].run(&draw, traced);
             let log_weight = log_likelihood(events, &out);
-            Kept {
+            Ok(Kept {
                 month: out.deal_month,
                 parties_month: out.parties_month,
                 decisive: out.decisive,
@@ -388,9 +402,9 @@ fn trials(
                 copy,
                 rate: draw.rate,
                 log_weight,
-            }
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, _>>()?;
     Ok((horizon, kept))
 }
 

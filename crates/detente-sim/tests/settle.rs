@@ -370,3 +370,43 @@ fn r12_a_veto_ally_among_the_parties_bargains_and_a_missing_backer_is_refused() 
         "{err}"
     );
 }
+
+/// Issue 16: a raised stop flag ends a settlement run (forecast, report with its belief grid,
+/// levers) with `Stopped` and no result, and a flag raised while trials run stops them part way:
+/// the run returns without completing its trials. A flag never raised changes nothing: the
+/// result is the one a config without a flag gives.
+#[test]
+fn r16_a_raised_stop_flag_ends_a_settlement_run() {
+    use detente_models::dynamics::DynamicsError;
+    use detente_sim::settle::{StopFlag, settlement_report};
+    let s = istanbul();
+    let plain = SettleConfig {
+        trials: 200,
+        position_draws: 2,
+        ..SettleConfig::default()
+    };
+    let flagged = SettleConfig {
+        stop: StopFlag::new(),
+        ..plain.clone()
+    };
+    assert_eq!(settle(&s, &flagged).unwrap(), settle(&s, &plain).unwrap());
+    flagged.stop.raise();
+    assert_eq!(settle(&s, &flagged), Err(DynamicsError::Stopped));
+    assert_eq!(settle_levers(&s, &flagged), Err(DynamicsError::Stopped));
+    assert_eq!(settlement_report(&s, &flagged), Err(DynamicsError::Stopped));
+    // Raised from another thread while a long run is under way: the run ends with `Stopped`
+    // (it would take minutes to finish its 10 million trials).
+    let long = SettleConfig {
+        trials: 10_000_000,
+        position_draws: 0,
+        stop: StopFlag::new(),
+        ..SettleConfig::default()
+    };
+    let stop = long.stop.clone();
+    let raiser = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        stop.raise();
+    });
+    assert_eq!(settle(&s, &long), Err(DynamicsError::Stopped));
+    raiser.join().unwrap();
+}

@@ -161,6 +161,10 @@ pub enum DynamicsError {
         /// The months asked for.
         months: u32,
     },
+    /// The caller raised the run's [`crate::stop::StopFlag`] before it finished; there is no
+    /// result.
+    #[error("the run was stopped before it finished")]
+    Stopped,
 }
 
 /// Options of [`delay`] and [`levers`].

@@ -193,7 +193,7 @@ pub(crate) async fn bargain(
 ) -> Result<Json<BargainOut>, ApiError> {
     let params = query(&uri, &["step", "loss", "parties"])?;
     let config = config(&params, &state.limits)?;
-    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits| {
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, _| {
         run(scenario, &config, limits)
     })
     .await?;

@@ -24,6 +24,7 @@ use detente_models::dynamics::{
     DelayReport, DynamicsConfig, DynamicsError, LeversReport, delay as run_delay,
     levers as run_levers,
 };
+use detente_models::stop::StopFlag;
 use detente_sim::settle::{SettleLevers, SettlementReport};
 use serde::Serialize;
 
@@ -58,15 +59,18 @@ pub struct LeversOut {
 
 /// The analysis config of a delay or levers request: the request's model options, the
 /// library's defaults for the settlement forecast (as `detente delay` and `detente levers`).
-fn analysis(config: &DynamicsConfig) -> AnalysisConfig {
-    AnalysisConfig {
+fn analysis(config: &DynamicsConfig, stop: &StopFlag) -> AnalysisConfig {
+    let mut analysis = AnalysisConfig {
         package: config.package.clone(),
         months: config.months,
         levers: config.levers.clone(),
         first_proposer: config.first_proposer.clone(),
         ..AnalysisConfig::default()
     }
-    .with_frontier(config.frontier)
+    .with_frontier(config.frontier);
+    // The settlement forecast stops when the request's budget runs out or its client goes.
+    analysis.settle.stop = stop.clone();
+    analysis
 }
 
 /// An analysis error of the settlement forecast as a response.
@@ -217,16 +221,18 @@ pub(crate) fn model_error(e: DynamicsError) -> ApiError {
     }
 }
 
-/// Checks the limits, then runs the delay model.
+/// Checks the limits, then runs the delay model; the settlement forecast ends early when `stop`
+/// is raised.
 pub(crate) fn delay_run(
     scenario: &Scenario,
     config: &DynamicsConfig,
     limits: &Limits,
+    stop: &StopFlag,
 ) -> Result<DelayOut, ApiError> {
     check(scenario, config, limits, false)?;
     let report = run_delay(scenario, config).map_err(model_error)?;
     let settlement = detente_analysis::fights(scenario)
-        .then(|| detente_analysis::settlement(scenario, &analysis(config)))
+        .then(|| detente_analysis::settlement(scenario, &analysis(config, stop)))
         .transpose()
         .map_err(settle_error)?;
     Ok(DelayOut {
@@ -237,16 +243,18 @@ pub(crate) fn delay_run(
     })
 }
 
-/// Checks the limits, then compares the levers.
+/// Checks the limits, then compares the levers; the settlement forecasts end early when `stop`
+/// is raised.
 pub(crate) fn levers_run(
     scenario: &Scenario,
     config: &DynamicsConfig,
     limits: &Limits,
+    stop: &StopFlag,
 ) -> Result<LeversOut, ApiError> {
     check(scenario, config, limits, true)?;
     let report = run_levers(scenario, config).map_err(model_error)?;
     let settlement = detente_analysis::fights(scenario)
-        .then(|| detente_analysis::settlement_levers(scenario, &analysis(config)))
+        .then(|| detente_analysis::settlement_levers(scenario, &analysis(config, stop)))
         .transpose()
         .map_err(settle_error)?;
     Ok(LeversOut {
@@ -268,8 +276,8 @@ pub(crate) async fn delay(
         &["months", "levers", "step", "loss", "first_proposer"],
     )?;
     let config = config(&params, &state.limits, true)?;
-    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits| {
-        delay_run(scenario, &config, limits)
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, stop| {
+        delay_run(scenario, &config, limits, stop)
     })
     .await?;
     Ok(Json(out))
@@ -283,8 +291,8 @@ pub(crate) async fn levers(
 ) -> Result<Json<LeversOut>, ApiError> {
     let params = query(&uri, &["months", "step", "loss", "first_proposer"])?;
     let config = config(&params, &state.limits, false)?;
-    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits| {
-        levers_run(scenario, &config, limits)
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, stop| {
+        levers_run(scenario, &config, limits, stop)
     })
     .await?;
     Ok(Json(out))

@@ -103,7 +103,7 @@ pub(crate) async fn forecast(
 ) -> Result<Json<Forecast>, ApiError> {
     let params = query(&uri, &["models", "preset", "rounds"])?;
     let config = config(&params, &state.limits)?;
-    let out = on_posted_scenario(&state, &headers, body, move |scenario, _limits| {
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, _limits, _| {
         Ok(run_forecast(scenario, &config))
     })
     .await?;

@@ -87,16 +87,22 @@ pub(crate) async fn on_posted_scenario<T, F>(
 ) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&detente_core::Scenario, &Limits) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(
+            &detente_core::Scenario,
+            &Limits,
+            &detente_models::stop::StopFlag,
+        ) -> Result<T, ApiError>
+        + Send
+        + 'static,
 {
     let ticket = state.jobs.admit()?;
     let posted = crate::input::read_body(headers, body, &state.limits).await?;
     let limits = state.limits.clone();
     state
         .jobs
-        .run(ticket, move || {
+        .run(ticket, move |stop| {
             let parsed = crate::input::parse_scenario(&posted, &limits)?;
-            work(&parsed.scenario, &limits)
+            work(&parsed.scenario, &limits, stop)
         })
         .await
 }

@@ -208,7 +208,7 @@ pub(crate) async fn prepare(
     request: &SimRequest,
 ) -> Result<(Scenario, Vec<Target>), ApiError> {
     let request = request.clone();
-    on_posted_scenario(state, headers, body, move |scenario, limits| {
+    on_posted_scenario(state, headers, body, move |scenario, limits, _| {
         let targets = targets(&request, scenario, limits)?;
         for t in &targets {
             t.metrics(scenario).map_err(target_error)?;

@@ -49,7 +49,7 @@ pub(crate) async fn list(
     let ticket = state.jobs.admit()?;
     let runs = state
         .jobs
-        .run(ticket, move || match Store::open_read_only(&path) {
+        .run(ticket, move |_| match Store::open_read_only(&path) {
             Ok(store) => store.list().map_err(store_error).map(|mut runs| {
                 for run in &mut runs {
                     run.scenario_name = file_name_only(&run.scenario_name);
@@ -78,7 +78,7 @@ pub(crate) async fn show(
     let ticket = state.jobs.admit()?;
     let run = state
         .jobs
-        .run(ticket, move || match Store::open_read_only(&path) {
+        .run(ticket, move |_| match Store::open_read_only(&path) {
             Ok(store) => store.get(number).map_err(store_error).map(|mut run| {
                 run.summary.scenario_name = file_name_only(&run.summary.scenario_name);
                 run

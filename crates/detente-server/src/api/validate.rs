@@ -43,7 +43,7 @@ pub(crate) async fn validate(
     let limits = state.limits.clone();
     let out = state
         .jobs
-        .run(ticket, move || {
+        .run(ticket, move |_| {
             let parsed = parse_scenario(&posted, &limits)?;
             // The text parsed and validated, so its shape parses again; the error arm only
             // guards against the two parsers disagreeing.
