@@ -140,6 +140,10 @@ pub struct BargainArgs {
     /// values across them off the grid.
     #[arg(long, value_enum, default_value_t = RedLinesArg::Respect)]
     pub red_lines: RedLinesArg,
+    /// GENIUS folders only: grid points per real issue, both bounds included (2 to 1,001). A
+    /// real issue is bargained over on this many evenly spaced values.
+    #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(2..=1001))]
+    pub real_points: u32,
 }
 
 /// `--red-lines`.
@@ -242,7 +246,7 @@ pub fn run(args: &BargainArgs, out: &mut dyn Write) -> Result<(), Failure> {
     }
     .with_nash_weights(args.package.nash_weights());
     let (problem, solutions, scenario) = if args.file.is_dir() {
-        let problem = load_genius(&args.file)?;
+        let problem = load_genius(&args.file, args.real_points as usize)?;
         let solutions = detente_analysis::solve_problem(&problem, &config)
             .map_err(|e| input_error(&args.file, e))?;
         (problem, solutions, None)
@@ -484,7 +488,7 @@ fn table(
 }
 
 /// Reads a GENIUS or GeniusWeb domain folder (`crate::input::read_domain_folder`).
-pub fn load_genius(folder: &Path) -> Result<Problem, Failure> {
+pub fn load_genius(folder: &Path, real_points: usize) -> Result<Problem, Failure> {
     let files = crate::input::read_domain_folder(folder)?;
     let failed = |e: genius::GeniusError| {
         Failure::Input(Report::msg(format!(
@@ -503,7 +507,10 @@ pub fn load_genius(folder: &Path) -> Result<Problem, Failure> {
     }
     // The one GENIUS reader (`genius_full`, as `negotiate` reads folders): discrete, integer
     // and real issues (reals on its grid), linear profiles as additive utilities.
-    let folder = genius_full::load_folder_full(&files.name, &files.xml).map_err(failed)?;
+    let config = genius_full::GeniusConfig {
+        real_grid_points: real_points,
+    };
+    let folder = genius_full::load_folder_with(&files.name, &files.xml, &config).map_err(failed)?;
     for w in &folder.warnings {
         eprintln!("{w}");
     }

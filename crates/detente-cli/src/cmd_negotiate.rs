@@ -5,8 +5,8 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use detente_models::bargain::PackageConfig;
-use detente_negotiation::load::{Table, genius_table, geniusweb_table, scenario_table};
+use detente_models::bargain::{PackageConfig, genius_full};
+use detente_negotiation::load::{Table, genius_table_with, geniusweb_table, scenario_table};
 use detente_negotiation::session::{NegotiationReport, TournamentFile, negotiate};
 use detente_negotiation::tournament;
 use detente_negotiation::{AgentSpec, NegotiationError};
@@ -60,6 +60,9 @@ pub struct NegotiateArgs {
     /// Scenarios only: the bargaining parties (actor ids; default the principals).
     #[arg(long, value_delimiter = ',')]
     parties: Vec<String>,
+    /// GENIUS folders only: grid points per real issue, both bounds included (2 to 1,001).
+    #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(2..=1001))]
+    real_points: u32,
 }
 
 /// Arguments of `detente tournament`.
@@ -82,13 +85,21 @@ fn input(message: String) -> Failure {
     Failure::Input(Report::msg(message))
 }
 
-fn load_table(path: &Path, step: f64, parties: &[String]) -> Result<(Table, bool), Failure> {
+fn load_table(
+    path: &Path,
+    step: f64,
+    real_points: usize,
+    parties: &[String],
+) -> Result<(Table, bool), Failure> {
     if path.is_dir() {
         let files = crate::input::read_domain_folder(path)?;
         let table = if files.is_geniusweb() {
             geniusweb_table(&files.name, &files.json)
         } else {
-            genius_table(&files.name, &files.xml)
+            let config = genius_full::GeniusConfig {
+                real_grid_points: real_points,
+            };
+            genius_table_with(&files.name, &files.xml, &config)
         }
         .map_err(|e| {
             input(format!(
@@ -143,7 +154,12 @@ fn tournament_bar() -> indicatif::ProgressBar {
 
 /// Runs `detente negotiate`.
 pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let (table, is_scenario) = load_table(&args.path, args.step, &args.parties)?;
+    let (table, is_scenario) = load_table(
+        &args.path,
+        args.step,
+        args.real_points as usize,
+        &args.parties,
+    )?;
     let specs = match (&args.a, &args.b) {
         (Some(a), Some(b)) => vec![a.clone(), b.clone()],
         _ => args.agents.clone(),
@@ -285,7 +301,12 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
     let tables = file
         .domains
         .iter()
-        .map(|d| load_table(&base.join(d), file.step, &[]).map(|(t, _)| t))
+        .map(|d| {
+            // A tournament's real issues stay on the reader's default grid (as in Python's
+            // `detente.tournament`); `negotiate --real-points` sets it for one negotiation.
+            let points = genius_full::GeniusConfig::default().real_grid_points;
+            load_table(&base.join(d), file.step, points, &[]).map(|(t, _)| t)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let bar = tournament_bar();
     let progress = |event: tournament::Progress| match event {

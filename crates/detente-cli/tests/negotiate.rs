@@ -431,3 +431,105 @@ fn export_writes_folders_that_read_back_to_the_same_deal() {
         assert_eq!(before, after);
     }
 }
+
+/// Issue 15: `--real-points` sets how finely a GENIUS real issue is discretised, in `bargain`
+/// and `negotiate`. On RealIssueFuzzy (one real issue on [10, 40]; the buyer's utility
+/// `1.3333333333 − 0.033333333 x`, the seller's `−0.3333333 + 0.03333333 x`, from the profiles)
+/// seven points give the grid 10, 15, ..., 40; the Nash package is the grid point that maximises
+/// the product of gains over the disagreement point, computed here from the profiles' formulas.
+#[test]
+fn real_points_set_the_grid_of_a_genius_real_issue() {
+    let folder = genius("RealIssueFuzzy");
+    let out = detente()
+        .args([
+            "bargain",
+            folder.to_str().unwrap(),
+            "--real-points",
+            "7",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["space_size"], "7");
+    assert_eq!(doc["issues"][0]["grid_points"], 7);
+    let d: Vec<f64> = doc["disagreement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let buyer = |x: f64| (1.3333333333 - 0.033333333 * x).clamp(0.0, 1.0);
+    let seller = |x: f64| (-0.3333333 + 0.03333333 * x).clamp(0.0, 1.0);
+    let grid: Vec<f64> = (0..7).map(|k| 10.0 + 5.0 * f64::from(k)).collect();
+    let best = grid
+        .iter()
+        .copied()
+        .filter(|&x| buyer(x) > d[0] && seller(x) > d[1])
+        .max_by(|&a, &b| {
+            let p = |x: f64| (buyer(x) - d[0]) * (seller(x) - d[1]);
+            p(a).total_cmp(&p(b))
+        })
+        .unwrap();
+    let nash = &doc["solutions"]["nash"];
+    assert_eq!(nash["package"][0].as_f64().unwrap(), best);
+    let u = nash["utilities"][0].as_f64().unwrap();
+    assert!((u - buyer(best)).abs() < 1e-6, "{u} vs {}", buyer(best));
+    // Every package on the frontier is a grid point.
+    for p in doc["frontier"].as_array().unwrap() {
+        let x = p["package"][0].as_f64().unwrap();
+        assert!(grid.contains(&x), "{x} is not on the 7-point grid");
+    }
+    // `negotiate` plays on the same grid: its agreement is one of the seven values.
+    let out = detente()
+        .args([
+            "negotiate",
+            folder.to_str().unwrap(),
+            "--agents",
+            "linear,linear",
+            "--real-points",
+            "7",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["outcomes"], 7);
+    let agreed: f64 = doc["agreement"][0].as_str().unwrap().parse().unwrap();
+    assert!(
+        grid.contains(&agreed),
+        "{agreed} is not on the 7-point grid"
+    );
+    // The default stays 11 points (10, 13, ..., 40).
+    let out = detente()
+        .args([
+            "negotiate",
+            folder.to_str().unwrap(),
+            "--agents",
+            "linear,linear",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["outcomes"], 11);
+    // Out of range: exit 2 with the accepted range.
+    detente()
+        .args(["bargain", folder.to_str().unwrap(), "--real-points", "1"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("1 is not in 2..=1001"));
+}

@@ -31,9 +31,19 @@ pub struct Table {
     pub warnings: Vec<String>,
 }
 
-/// Loads a GENIUS domain folder given as `(file name, text)` pairs.
+/// Loads a GENIUS domain folder given as `(file name, text)` pairs, real issues on the
+/// default grid ([`genius_full::GeniusConfig`]).
 pub fn genius_table(name: &str, files: &[(String, String)]) -> Result<Table, NegotiationError> {
-    let loaded = genius_full::load_folder_full(name, files)
+    genius_table_with(name, files, &genius_full::GeniusConfig::default())
+}
+
+/// [`genius_table`] with the reader's options (the grid points of real issues).
+pub fn genius_table_with(
+    name: &str,
+    files: &[(String, String)],
+    config: &genius_full::GeniusConfig,
+) -> Result<Table, NegotiationError> {
+    let loaded = genius_full::load_folder_with(name, files, config)
         .map_err(|e| NegotiationError::Load(e.to_string()))?;
     let space = OutcomeSpace::new(loaded.domain.clone())?;
     let mut parties = Vec::with_capacity(loaded.profiles.len());
