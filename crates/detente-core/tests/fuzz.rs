@@ -4,7 +4,8 @@
 //!
 //! Each target starts from real files (the Istanbul scenario, the importer test data, the first
 //! lines of the DEU table, and the committed reproducers in `tests/data/fuzz/`) and applies up to
-//! 24 edits drawn by proptest (fixed seed, so every run fuzzes the same cases): inserting tokens
+//! 24 edits drawn by proptest (fixed seed, so every run fuzzes the same cases; `DETENTE_FUZZ_SEED`
+//! picks other cases for a long run): inserting tokens
 //! that broke the readers before (`1e308`, `-0.0`, `1e-320`, escapes, bidi overrides, separators,
 //! long runs of one character), deleting, duplicating (which grows inputs to hundreds of
 //! kilobytes) and overwriting ranges. Every case must end in a value or in errors that each
@@ -150,6 +151,19 @@ fn corpus(ext: &str) -> Vec<String> {
         .collect()
 }
 
+/// The generator's seed: fixed, so that `cargo test` fuzzes the same cases every run, unless
+/// `DETENTE_FUZZ_SEED` (a number) asks a long run for other cases than the runs before it.
+fn seed_bytes() -> [u8; 32] {
+    let mut bytes = [16; 32];
+    if let Some(seed) = std::env::var("DETENTE_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    }
+    bytes
+}
+
 /// Cases per target: `DETENTE_FUZZ_CASES` when set (long runs), else `default` (a few seconds
 /// per target in a debug build, for `cargo test`).
 fn cases(default: u32) -> u32 {
@@ -168,7 +182,7 @@ fn fuzz(name: &str, seeds: &[String], default_cases: u32, check: impl Fn(&str)) 
         failure_persistence: None,
         ..Config::default()
     };
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[16; 32]);
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes());
     let mut runner = TestRunner::new_with_rng(config, rng);
     let strategy = (0..seeds.len(), prop::collection::vec(edit(), 0..24));
     // Every seed unmutated first: the corpus of reproducers always runs.

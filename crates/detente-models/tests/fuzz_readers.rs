@@ -91,6 +91,19 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
     String::from_utf8_lossy(&b).into_owned()
 }
 
+/// The generator's seed: fixed, so that `cargo test` fuzzes the same cases every run, unless
+/// `DETENTE_FUZZ_SEED` (a number) asks a long run for other cases than the runs before it.
+fn seed_bytes() -> [u8; 32] {
+    let mut bytes = [16; 32];
+    if let Some(seed) = std::env::var("DETENTE_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    }
+    bytes
+}
+
 fn cases(default: u32) -> u32 {
     std::env::var("DETENTE_FUZZ_CASES")
         .ok()
@@ -104,7 +117,10 @@ fn runner() -> TestRunner {
         failure_persistence: None,
         ..Config::default()
     };
-    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[16; 32]))
+    TestRunner::new_with_rng(
+        config,
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes()),
+    )
 }
 
 /// The `(file name, text)` pairs of a test folder.
