@@ -509,6 +509,7 @@ pub fn load_genius(folder: &Path, real_points: usize) -> Result<Problem, Failure
     // and real issues (reals on its grid), linear profiles as additive utilities.
     let config = genius_full::GeniusConfig {
         real_grid_points: real_points,
+        raw_evaluations: false,
     };
     let folder = genius_full::load_folder_with(&files.name, &files.xml, &config).map_err(failed)?;
     for w in &folder.warnings {

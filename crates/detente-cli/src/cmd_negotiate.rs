@@ -63,6 +63,21 @@ pub struct NegotiateArgs {
     /// GENIUS folders only: grid points per real issue, both bounds included (2 to 1,001).
     #[arg(long, default_value_t = 11, value_parser = clap::value_parser!(u32).range(2..=1001))]
     real_points: u32,
+    /// Whose semantics the time-based negotiators follow: `genius` (detente's default: GENIUS
+    /// utilities, each issue's evaluations divided by its largest) or `negmas` (NegMAS 0.16:
+    /// raw GENIUS evaluations, and Boulware, Linear and Conceder choose and accept as
+    /// NegMAS's BoulwareTBNegotiator, LinearTBNegotiator and ConcederTBNegotiator do).
+    #[arg(long, value_enum, default_value_t = Preset::Genius)]
+    preset: Preset,
+}
+
+/// `negotiate --preset`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Preset {
+    /// GENIUS semantics (the default).
+    Genius,
+    /// NegMAS 0.16 semantics, to reproduce a NegMAS study.
+    Negmas,
 }
 
 /// Arguments of `detente tournament`.
@@ -88,7 +103,7 @@ fn input(message: String) -> Failure {
 fn load_table(
     path: &Path,
     step: f64,
-    real_points: usize,
+    genius: &genius_full::GeniusConfig,
     parties: &[String],
 ) -> Result<(Table, bool), Failure> {
     if path.is_dir() {
@@ -96,10 +111,7 @@ fn load_table(
         let table = if files.is_geniusweb() {
             geniusweb_table(&files.name, &files.json)
         } else {
-            let config = genius_full::GeniusConfig {
-                real_grid_points: real_points,
-            };
-            genius_table_with(&files.name, &files.xml, &config)
+            genius_table_with(&files.name, &files.xml, genius)
         }
         .map_err(|e| {
             input(format!(
@@ -154,17 +166,20 @@ fn tournament_bar() -> indicatif::ProgressBar {
 
 /// Runs `detente negotiate`.
 pub fn run_negotiate(args: &NegotiateArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let (table, is_scenario) = load_table(
-        &args.path,
-        args.step,
-        args.real_points as usize,
-        &args.parties,
-    )?;
+    let negmas = args.preset == Preset::Negmas;
+    let genius = genius_full::GeniusConfig {
+        real_grid_points: args.real_points as usize,
+        raw_evaluations: negmas,
+    };
+    let (table, is_scenario) = load_table(&args.path, args.step, &genius, &args.parties)?;
     let specs = match (&args.a, &args.b) {
         (Some(a), Some(b)) => vec![a.clone(), b.clone()],
         _ => args.agents.clone(),
     };
-    let agents = parse_agents(&specs)?;
+    let mut agents = parse_agents(&specs)?;
+    if negmas {
+        agents = agents.into_iter().map(AgentSpec::under_negmas).collect();
+    }
     if agents.len() != table.parties.len() {
         return Err(input(format!(
             "{} negotiators given for {} parties ({})\n  help: pass one --agents entry per party, in this order",
@@ -304,8 +319,13 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
         .map(|d| {
             // A tournament's real issues stay on the reader's default grid (as in Python's
             // `detente.tournament`); `negotiate --real-points` sets it for one negotiation.
-            let points = genius_full::GeniusConfig::default().real_grid_points;
-            load_table(&base.join(d), file.step, points, &[]).map(|(t, _)| t)
+            load_table(
+                &base.join(d),
+                file.step,
+                &genius_full::GeniusConfig::default(),
+                &[],
+            )
+            .map(|(t, _)| t)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let bar = tournament_bar();

@@ -533,3 +533,41 @@ fn real_points_set_the_grid_of_a_genius_real_issue() {
         .code(2)
         .stderr(predicate::str::contains("1 is not in 2..=1001"));
 }
+
+/// Issue 15: `--preset negmas` plays the time-based negotiators as NegMAS 0.16 does, on raw
+/// GENIUS evaluations (checked case by case against NegMAS in detente-negotiation's
+/// `tests/negmas.rs`): SupermarketA Boulware vs Conceder agrees in round 39 with utilities on
+/// NegMAS's raw scale (9.80 and 4.25), against round 76 under the default GENIUS semantics.
+#[test]
+fn the_negmas_preset_changes_semantics_and_names_the_negotiators() {
+    let folder = genius("SupermarketA");
+    detente()
+        .args([
+            "negotiate",
+            folder.to_str().unwrap(),
+            "--agents",
+            "boulware,conceder",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("agreement in round 76"));
+    detente()
+        .args([
+            "negotiate",
+            folder.to_str().unwrap(),
+            "--agents",
+            "boulware,conceder",
+            "--preset",
+            "negmas",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("agreement in round 39"))
+        .stdout(predicate::str::contains("negmas-boulware"))
+        .stdout(predicate::str::contains("9.8000"));
+    detente()
+        .args(["negotiate", folder.to_str().unwrap(), "--preset", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("genius").and(predicate::str::contains("negmas")));
+}

@@ -167,7 +167,7 @@ pub enum NegotiationError {
     },
     /// An agent specification that cannot be parsed.
     #[error(
-        "unknown negotiator `{spec}`; use one of boulware, linear, conceder, hardheaded, aspiration:E, naive-tft, nice-tft, micro, random, random:P"
+        "unknown negotiator `{spec}`; use one of boulware, linear, conceder, hardheaded, aspiration:E, naive-tft, nice-tft, micro, random, random:P, negmas-boulware, negmas-linear, negmas-conceder, negmas:E"
     )]
     UnknownAgent {
         /// The text given.

@@ -10,6 +10,21 @@
 //! `e = 1` Linear, `e = 0.25` Conceder (concedes early); hardheaded keeps the threshold at `M`.
 //! When even `m` exceeds `M` (reservation above every outcome) it ends the negotiation.
 //!
+//! # NegMAS's time-based negotiators (`negmas-boulware`, `negmas-linear`, `negmas-conceder`)
+//! The same family as NegMAS 0.16's `BoulwareTBNegotiator`, `LinearTBNegotiator` and
+//! `ConcederTBNegotiator` in its `SAOMechanism`, choosing and accepting as they do (worked out
+//! from NegMAS's behaviour and checked against it run by run, `tests/negmas.rs`). With
+//! `m = max(min utility, reservation)` and `M` the best utility, the threshold at time `t` is
+//! `clamp(m + (M - m)(1 - t^e) - 10⁻⁴, m, M)`: NegMAS's aspiration scaled to the utility range
+//! and widened by its inverter's tolerance. An offer is accepted at or above it. The proposal
+//! is the lowest outcome at or above the threshold, unless an outcome within 10⁻⁶ below it is
+//! strictly nearer (NegMAS's nearest-outcome clamp). They differ from detente's own aspiration
+//! negotiators in that tolerance and clamp, and in never ending a negotiation; with the
+//! `negmas` preset the GENIUS profiles are also read as NegMAS reads them (raw evaluations).
+//! Ties between outcomes of equal utility are broken in enumeration order; NegMAS leaves them
+//! to numpy's unstable argsort, whose order depends on the CPU's vector instructions, so on
+//! domains with ties NegMAS itself can give different runs on different machines.
+//!
 //! # Tit-for-tat
 //! Both variants start at their best outcome and track `target`, the utility they ask for.
 //! When the opponents' standing offer changes from `o'` to `o`, the negotiator measures the
@@ -106,6 +121,72 @@ impl Negotiator for Aspiration {
         prefs
             .lowest_at_least(threshold)
             .map_or(Action::End, Action::Offer)
+    }
+}
+
+/// A NegMAS 0.16 time-based negotiator (see the module docs).
+#[derive(Debug, Clone)]
+pub struct NegmasTimeBased {
+    exponent: f64,
+    prefs: Option<Arc<Preferences>>,
+}
+
+/// NegMAS's inverter tolerance: the threshold sits this far below the aspiration level.
+const NEGMAS_TOLERANCE: f64 = 1e-4;
+/// How far below the threshold NegMAS's nearest-outcome clamp looks.
+const NEGMAS_CLAMP: f64 = 1e-6;
+
+impl NegmasTimeBased {
+    /// A negotiator with aspiration `1 - t^e`.
+    pub fn new(exponent: f64) -> Self {
+        Self {
+            exponent,
+            prefs: None,
+        }
+    }
+
+    /// The threshold at relative time `t`.
+    pub fn threshold(&self, prefs: &Preferences, t: f64) -> f64 {
+        let (m, max) = (prefs.floor(), prefs.max());
+        let level = m + (max - m) * (1.0 - t.powf(self.exponent)) - NEGMAS_TOLERANCE;
+        level.min(max).max(m)
+    }
+
+    /// The outcome proposed at `threshold`: the first (lowest, then earliest) outcome at or
+    /// above it, or the first of the outcomes just below it when they are strictly nearer.
+    fn proposal(prefs: &Preferences, threshold: f64) -> Option<usize> {
+        let n = prefs.len();
+        let at = prefs.rank_at_least(threshold).min(n.checked_sub(1)?);
+        let above = prefs.utility(prefs.at_rank(at)?);
+        let first_rational = prefs.rank_at_least(prefs.reservation());
+        if at > first_rational {
+            let below = prefs.utility(prefs.at_rank(at - 1)?);
+            if below >= threshold - NEGMAS_CLAMP && threshold - below < (above - threshold).abs() {
+                // The first outcome of that utility in the sorted order.
+                let first = prefs.rank_at_least(below).max(first_rational);
+                return prefs.at_rank(first);
+            }
+        }
+        prefs.at_rank(at)
+    }
+}
+
+impl Negotiator for NegmasTimeBased {
+    fn start(&mut self, setup: &Setup<'_>) {
+        self.prefs = Some(Arc::clone(setup.preferences));
+    }
+
+    fn act(&mut self, state: &State) -> Action {
+        let Some(prefs) = &self.prefs else {
+            return Action::End;
+        };
+        let threshold = self.threshold(prefs, state.time);
+        if let Some(o) = state.standing
+            && prefs.utility(o) >= threshold
+        {
+            return Action::Accept;
+        }
+        Self::proposal(prefs, threshold).map_or(Action::End, Action::Offer)
     }
 }
 
@@ -308,9 +389,25 @@ pub enum AgentSpec {
     Micro,
     /// Random with an acceptance probability.
     Random(f64),
+    /// NegMAS 0.16's time-based negotiator with this exponent (4 Boulware, 1 Linear, 0.25
+    /// Conceder).
+    Negmas(f64),
 }
 
 impl AgentSpec {
+    /// The spec under the `negmas` preset: Boulware, Linear, Conceder and aspiration
+    /// negotiators choose and accept as NegMAS 0.16's time-based negotiators do; the others
+    /// are unchanged.
+    pub fn under_negmas(self) -> Self {
+        match self {
+            AgentSpec::Boulware => AgentSpec::Negmas(4.0),
+            AgentSpec::Linear => AgentSpec::Negmas(1.0),
+            AgentSpec::Conceder => AgentSpec::Negmas(0.25),
+            AgentSpec::Aspiration(e) => AgentSpec::Negmas(e),
+            other => other,
+        }
+    }
+
     /// Builds the negotiator; `seed` is used only by the random negotiator.
     pub fn build(&self, seed: u64) -> Box<dyn Negotiator> {
         match *self {
@@ -323,6 +420,7 @@ impl AgentSpec {
             AgentSpec::NiceTitForTat => Box::new(TitForTat::new(TitForTatKind::Nice)),
             AgentSpec::Micro => Box::new(Micro::new()),
             AgentSpec::Random(p) => Box::new(RandomNegotiator::new(seed, p)),
+            AgentSpec::Negmas(e) => Box::new(NegmasTimeBased::new(e)),
         }
     }
 }
@@ -339,6 +437,10 @@ impl fmt::Display for AgentSpec {
             AgentSpec::NiceTitForTat => f.write_str("nice-tft"),
             AgentSpec::Micro => f.write_str("micro"),
             AgentSpec::Random(p) => write!(f, "random:{p}"),
+            AgentSpec::Negmas(e) if *e == 4.0 => f.write_str("negmas-boulware"),
+            AgentSpec::Negmas(e) if *e == 1.0 => f.write_str("negmas-linear"),
+            AgentSpec::Negmas(e) if *e == 0.25 => f.write_str("negmas-conceder"),
+            AgentSpec::Negmas(e) => write!(f, "negmas:{e}"),
         }
     }
 }
@@ -366,6 +468,10 @@ impl FromStr for AgentSpec {
             ("micro", None) => AgentSpec::Micro,
             ("random", None) => AgentSpec::Random(0.5),
             ("random", Some(p)) if (0.0..=1.0).contains(&p) => AgentSpec::Random(p),
+            ("negmas-boulware", None) => AgentSpec::Negmas(4.0),
+            ("negmas-linear", None) => AgentSpec::Negmas(1.0),
+            ("negmas-conceder", None) => AgentSpec::Negmas(0.25),
+            ("negmas", Some(e)) if e.is_finite() && e > 0.0 => AgentSpec::Negmas(e),
             _ => return Err(unknown()),
         })
     }

@@ -51,12 +51,18 @@ pub const MAX_INTEGER_VALUES: i64 = 1_000_000;
 pub struct GeniusConfig {
     /// Grid points per real issue (at least 2; default 11).
     pub real_grid_points: usize,
+    /// Keep discrete evaluations as written instead of dividing each issue's by its largest
+    /// (GENIUS's own reading). NegMAS's `Scenario.from_genius_folder` reads them raw, so
+    /// utilities run to the largest weighted sum (e.g. 9.85 on SupermarketA) and the
+    /// reservation value applies on that scale; the `negmas` negotiation preset uses this.
+    pub raw_evaluations: bool,
 }
 
 impl Default for GeniusConfig {
     fn default() -> Self {
         Self {
             real_grid_points: 11,
+            raw_evaluations: false,
         }
     }
 }
@@ -91,6 +97,8 @@ pub struct GeniusDomain {
     pub kinds: Vec<IssueKind>,
     /// Each issue's `index` attribute (GENIUS issue number).
     pub indices: Vec<String>,
+    /// Discrete evaluations are kept as written ([`GeniusConfig::raw_evaluations`]).
+    pub raw_evaluations: bool,
 }
 
 /// One issue's evaluator in a linear profile.
@@ -490,6 +498,7 @@ pub fn parse_domain_full(
         domain,
         kinds,
         indices,
+        raw_evaluations: config.raw_evaluations,
     })
 }
 
@@ -659,7 +668,9 @@ fn linear(
             return Err(invalid(file, *weight_node, super::genius::WEIGHT_TOO_LARGE));
         }
         let evaluator = match domain.kinds.get(k) {
-            Some(IssueKind::Discrete) | None => discrete_evaluator(file, node, issue)?,
+            Some(IssueKind::Discrete) | None => {
+                discrete_evaluator(file, node, issue, domain.raw_evaluations)?
+            }
             Some(IssueKind::Integer { lower, .. }) => {
                 let ev = evaluator_node(file, node)?;
                 Evaluator::Integer {
@@ -717,6 +728,7 @@ fn discrete_evaluator(
     file: &str,
     node: Node,
     issue: &DomainIssue,
+    raw_evaluations: bool,
 ) -> Result<Evaluator, GeniusError> {
     let items: Vec<Node> = elements(node, "item").collect();
     for item in &items {
@@ -761,6 +773,9 @@ fn discrete_evaluator(
                 issue.name
             ),
         ));
+    }
+    if raw_evaluations {
+        return Ok(Evaluator::Discrete(raw));
     }
     Ok(Evaluator::Discrete(raw.iter().map(|e| e / max).collect()))
 }
