@@ -223,13 +223,14 @@ fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, Failure> {
 }
 
 /// A progress bar with rate and ETA on a terminal; hidden when stderr is piped.
-fn progress_bar(total: u64, what: &str) -> ProgressBar {
+/// A progress bar over `total` `unit`s (trials, or a sensitivity analysis's model runs).
+fn progress_bar(total: u64, what: &str, unit: &str) -> ProgressBar {
     if total == 0 || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(total);
     let style = ProgressStyle::with_template(&format!(
-        "{what} {{bar:40}} {{pos}}/{{len}} trials  {{per_sec}}  ETA {{eta}}"
+        "{what} {{bar:40}} {{pos}}/{{len}} {unit}  {{per_sec}}  ETA {{eta}}"
     ))
     .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
@@ -342,7 +343,7 @@ fn print_shard<T: serde::Serialize + Send>(
     what: &str,
     run: impl FnOnce(&(dyn Fn(u64) + Sync)) -> Result<Option<T>, detente_sim::TargetError> + Send,
 ) -> Result<(), Failure> {
-    let bar = progress_bar(trials.end - trials.start, what);
+    let bar = progress_bar(trials.end - trials.start, what, "trials");
     let part = pool(threads)?
         .install(|| run(&|done| bar.set_position(done)))
         .map_err(target_error)?;
@@ -380,7 +381,7 @@ pub fn run_montecarlo(args: &MonteCarloArgs, out: &mut dyn Write) -> Result<(), 
         );
     }
     let started = now_ms();
-    let bar = progress_bar(args.trials, "montecarlo");
+    let bar = progress_bar(args.trials, "montecarlo", "trials");
     let result = pool(common.threads)?
         .install(|| montecarlo(&scenario, &targets, &config, &|done| bar.set_position(done)))
         .map_err(target_error)?;
@@ -621,7 +622,12 @@ pub fn run_sensitivity(args: &SensitivityArgs, out: &mut dyn Write) -> Result<()
         );
     }
     let started = now_ms();
-    let bar = progress_bar(args.trials, "sensitivity");
+    // The tornado's runs (two per input) come first, then the regression's trials.
+    let bar = progress_bar(
+        detente_sim::sensitivity::runs(&scenario, &targets, &config),
+        "sensitivity",
+        "runs",
+    );
     let result = pool(common.threads)?
         .install(|| sensitivity(&scenario, &targets, &config, &|done| bar.set_position(done)))
         .map_err(target_error)?;
@@ -762,7 +768,7 @@ pub fn forecast_band(
         ..MonteCarloConfig::default()
     };
     let targets = [Target::Spatial(config.clone())];
-    let bar = progress_bar(trials, "forecast --trials");
+    let bar = progress_bar(trials, "forecast --trials", "trials");
     let result = pool(args.threads)?
         .install(|| montecarlo(scenario, &targets, &mc, &|done| bar.set_position(done)))
         .map_err(target_error)?;

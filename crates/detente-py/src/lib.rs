@@ -702,6 +702,38 @@ fn run_interruptible<T: Send>(
     }
 }
 
+/// The model runs a sensitivity analysis with these options makes (the tornado's two per
+/// input, then the regression's trials): the total its progress counts to.
+#[pyfunction]
+#[pyo3(signature = (scenario, models_, trials, noise_, no_scenario_uncertainty, package_step, months, levers))]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the options of `uncertainty` that decide the runs"
+)]
+fn sensitivity_runs(
+    scenario: &PyScenario,
+    models_: Vec<String>,
+    trials: Option<u64>,
+    noise_: Vec<String>,
+    no_scenario_uncertainty: bool,
+    package_step: Option<f64>,
+    months: Option<u32>,
+    levers: Vec<String>,
+) -> PyResult<u64> {
+    let noise = noise(&noise_, no_scenario_uncertainty)?;
+    let targets = targets(scenario, &models_, package_step, months, levers)?;
+    let config = SensitivityConfig {
+        trials: trials.unwrap_or(SensitivityConfig::default().trials),
+        noise,
+        ..SensitivityConfig::default()
+    };
+    Ok(detente_sim::sensitivity::runs(
+        &scenario.scenario,
+        &targets,
+        &config,
+    ))
+}
+
 /// Monte Carlo bands (`kind = "montecarlo"`, as `detente montecarlo --format json`) or tornados
 /// and regression coefficients (`kind = "sensitivity"`, as `detente sensitivity --format
 /// json`): the two uncertainty runs share every option.
@@ -858,6 +890,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(delay, m)?)?;
     m.add_function(wrap_pyfunction!(levers, m)?)?;
     m.add_function(wrap_pyfunction!(uncertainty, m)?)?;
+    m.add_function(wrap_pyfunction!(sensitivity_runs, m)?)?;
     m.add_function(wrap_pyfunction!(merge_shards, m)?)?;
     m.add_function(wrap_pyfunction!(backtest::backtest, m)?)?;
     m.add_class::<negotiation::PyDomain>()?;

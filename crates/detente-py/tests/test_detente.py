@@ -276,6 +276,18 @@ def test_progress_callback_sees_every_trial(istanbul: detente.Scenario) -> None:
     assert seen and seen == sorted(seen) and seen[-1] == 500
 
 
+def test_sensitivity_progress_counts_the_tornado_runs_too(istanbul: detente.Scenario) -> None:
+    # Issue 16: the bar sat at 0 while the tornado ran. Progress now counts model runs: two per
+    # tornado input (reported while the tornado runs, before any trial), then the trials.
+    seen: list[int] = []
+    sens = detente.sensitivity(istanbul, models="compromise", trials=200, progress=seen.append)
+    inputs = len(sens.to_dict()["inputs"])
+    assert inputs > 0
+    assert seen == sorted(seen)
+    assert seen[-1] == 2 * inputs + 200
+    assert any(0 < x <= 2 * inputs for x in seen), "no progress during the tornado"
+
+
 def test_long_runs_release_the_gil(istanbul: detente.Scenario) -> None:
     done = threading.Event()
     ticks = 0

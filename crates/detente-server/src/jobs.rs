@@ -246,7 +246,7 @@ impl JobTable {
         scenario: Scenario,
         runner: R,
     ) -> Result<Arc<Job>, ApiError> {
-        self.start(kind, runner.total(), move |done, stop| {
+        self.start(kind, runner.total(&scenario), move |done, stop| {
             job_result(run_blocks(&scenario, &runner, done, stop))
         })
     }
@@ -467,7 +467,10 @@ mod tests {
                 serde_json::to_value(&theirs).unwrap(),
                 "seed {seed}"
             );
-            assert_eq!(done.load(Ordering::Relaxed), 150);
+            // A sensitivity job counts model runs: the tornado's two per input, then the trials.
+            let runs = sa.total(&scenario);
+            assert_eq!(runs, 2 * ours.inputs.len() as u64 + 150);
+            assert_eq!(done.load(Ordering::Relaxed), runs);
         }
     }
 

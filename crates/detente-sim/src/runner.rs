@@ -19,8 +19,9 @@ pub trait Runner: Send + Sync {
     /// The completed result.
     type Output: Serialize;
 
-    /// The progress count of a completed run (trials).
-    fn total(&self) -> u64;
+    /// The progress count of a completed run on `scenario`: trials for a Monte Carlo, model
+    /// runs (the tornado's two per input, then the trials) for a sensitivity analysis.
+    fn total(&self, scenario: &Scenario) -> u64;
 
     /// Runs in blocks of `block` trials, calling `progress` with the trials done after each
     /// block and asking `stop` before each; `Ok(None)` when it stopped before the end.
@@ -48,7 +49,7 @@ pub struct MonteCarloRun {
 impl Runner for MonteCarloRun {
     type Output = MonteCarloResult;
 
-    fn total(&self) -> u64 {
+    fn total(&self, _: &Scenario) -> u64 {
         self.config.trials
     }
 
@@ -80,8 +81,8 @@ pub struct SensitivityRun {
 impl Runner for SensitivityRun {
     type Output = Sensitivity;
 
-    fn total(&self) -> u64 {
-        self.config.trials
+    fn total(&self, scenario: &Scenario) -> u64 {
+        crate::sensitivity::runs(scenario, &self.targets, &self.config)
     }
 
     fn run_until(

@@ -468,7 +468,8 @@ fn solve_linear(mut a: Vec<f64>, mut c: Vec<f64>, p: usize) -> Option<Vec<f64>> 
     Some(x)
 }
 
-/// Runs the tornado and, unless `config.trials` is 0, the regression.
+/// Runs the tornado and, unless `config.trials` is 0, the regression; `progress` gets the model
+/// runs done, out of [`runs`].
 ///
 /// # Errors
 /// A target that cannot be evaluated on the base scenario.
@@ -518,17 +519,29 @@ fn setup(
         keys.extend(t.metrics(scenario)?.into_iter().map(|m| m.key));
         baseline.extend(finite(t.evaluate(scenario)));
     }
-    let mut inputs = inputs(scenario, config);
-    // Drift and costs move only targets that read `[time]`; for the others they would be dead
-    // columns in the tornado and the regression.
-    if !targets.iter().any(Target::uses_time) {
-        inputs.retain(|x| !x.kind.is_time());
-    }
+    let inputs = kept_inputs(scenario, targets, config);
     Ok(Setup {
         keys,
         baseline,
         inputs,
     })
+}
+
+/// The inputs the analysis varies: drift and costs move only targets that read `[time]`; for
+/// the others they would be dead columns in the tornado and the regression.
+fn kept_inputs(scenario: &Scenario, targets: &[Target], config: &SensitivityConfig) -> Vec<Input> {
+    let mut inputs = inputs(scenario, config);
+    if !targets.iter().any(Target::uses_time) {
+        inputs.retain(|x| !x.kind.is_time());
+    }
+    inputs
+}
+
+/// The model runs of [`sensitivity`]: two per input for the tornado (its low and high end),
+/// then the regression's trials. Its `progress` counts these, so a bar moves through the
+/// tornado too (issue 16: it sat at 0 while the tornado ran).
+pub fn runs(scenario: &Scenario, targets: &[Target], config: &SensitivityConfig) -> u64 {
+    2 * kept_inputs(scenario, targets, config).len() as u64 + config.trials
 }
 
 /// A metric value that is not a finite number is no value.
@@ -550,12 +563,13 @@ fn tornado_ends(
     inputs: &[Input],
     range: Range<u64>,
     block: usize,
+    progress: &(dyn Fn(u64) + Sync),
     stop: &dyn Fn() -> bool,
 ) -> (Vec<(Values, Values)>, bool) {
     let mut ends: Vec<(Values, Values)> = Vec::new();
     // The tornado runs in blocks too, so that a stop is heard during it: with the delay model
-    // each of its `2 p` runs costs as much as a regression trial. Its progress is not reported,
-    // since the caller's total counts regression trials.
+    // each of its `2 p` runs costs as much as a regression trial. `progress` gets the inputs
+    // done.
     let complete = run_range_until(
         range,
         block,
@@ -570,7 +584,7 @@ fn tornado_ends(
             (evaluate(targets, &lo), evaluate(targets, &hi))
         },
         |_, pair| ends.push(pair),
-        &|_| {},
+        progress,
         stop,
     );
     (ends, complete)
@@ -637,15 +651,18 @@ fn analyse(
         baseline,
         inputs,
     } = setup(scenario, targets, config)?;
+    // Progress counts model runs ([`runs`]): two per tornado input, then the trials.
     let (ends, mut complete) = tornado_ends(
         scenario,
         targets,
         &inputs,
         0..inputs.len() as u64,
         config.block,
+        &|done| progress(2 * done),
         stop,
     );
     let p = inputs.len();
+    let tornado_runs = 2 * p as u64;
     let mut regressions: Vec<Regression> = (0..keys.len()).map(|_| Regression::new(p)).collect();
     if complete && config.trials > 0 {
         complete = regression_rows(
@@ -655,7 +672,7 @@ fn analyse(
             config,
             0..config.trials,
             |_, (x, ys)| add_row(&mut regressions, &x, &ys),
-            progress,
+            &|done| progress(tornado_runs + done),
             stop,
         );
     }
@@ -799,6 +816,8 @@ pub fn sensitivity_shard_until(
         &inputs,
         inputs_range.clone(),
         config.block,
+        // A part's progress counts its regression trials only (`print_shard`'s total).
+        &|_| {},
         stop,
     );
     let trials = shard.range(config.trials);

@@ -301,7 +301,7 @@ fn sensitivity_until_without_a_stop_equals_sensitivity() {
     assert_eq!(until, plain);
     // Small blocks (several for the tornado's inputs and for the trials) change nothing but
     // the block setting itself, which the JSON leaves out.
-    let done = std::sync::atomic::AtomicU64::new(0);
+    let seen = std::sync::Mutex::new(Vec::new());
     let blocked = sensitivity_until(
         &s,
         &targets,
@@ -309,7 +309,7 @@ fn sensitivity_until_without_a_stop_equals_sensitivity() {
             block: 16,
             ..config.clone()
         },
-        &|n| done.store(n, std::sync::atomic::Ordering::Relaxed),
+        &|n| seen.lock().unwrap().push(n),
         &|| false,
     )
     .unwrap()
@@ -320,7 +320,20 @@ fn sensitivity_until_without_a_stop_equals_sensitivity() {
         serde_json::to_value(&blocked).unwrap(),
         serde_json::to_value(&plain).unwrap()
     );
-    assert_eq!(done.load(std::sync::atomic::Ordering::Relaxed), 150);
+    // Progress counts model runs (issue 16): two per tornado input, reported while the
+    // tornado runs, then the trials; it ends at `runs`.
+    let seen = seen.into_inner().unwrap();
+    let tornado = 2 * plain.inputs.len() as u64;
+    assert_eq!(
+        detente_sim::sensitivity::runs(&s, &targets, &config),
+        tornado + 150
+    );
+    assert_eq!(seen.last().copied(), Some(tornado + 150));
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(
+        seen.iter().any(|&n| n > 0 && n <= tornado),
+        "no progress during the tornado: {seen:?}"
+    );
 }
 
 #[test]

@@ -327,7 +327,7 @@ class _Bar:
                 from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]
             except ImportError:
                 return
-            self.bar = tqdm(total=total, desc=what, unit="trial")
+            self.bar = tqdm(total=total, desc=what, unit="run" if what == "sensitivity" else "trial")
             self.done = 0
 
             def update(done: int, total: Optional[int] = None) -> None:
@@ -375,7 +375,15 @@ def _uncertainty(
     if shard is not None:
         index, count = _shard(shard)
         shard = (index, count)
-    with _Bar(progress, n or 0, kind) as callback:
+    total = n or 0
+    if kind == "sensitivity" and shard is None:
+        # A sensitivity analysis counts model runs: the tornado's two per input, then the
+        # trials, so the bar moves through the tornado too.
+        total = _native.sensitivity_runs(
+            s, _strings("models", models), n, _strings("noise", noise), no_scenario_uncertainty,
+            package_step, months, _strings("levers", levers),
+        )
+    with _Bar(progress, total, kind) as callback:
         return _native.uncertainty(
             kind, s, _strings("models", models), n, seed, _strings("noise", noise),
             no_scenario_uncertainty, package_step, months, _strings("levers", levers), threads,
@@ -460,7 +468,8 @@ def sensitivity(
     progress: Progress = True,
 ) -> SensitivityResult:
     """Tornados and standardised regression coefficients (``detente sensitivity``);
-    ``trials`` is the regression's sample (0 skips it). Options as :func:`montecarlo`."""
+    ``trials`` is the regression's sample (0 skips it). Options as :func:`montecarlo`, except
+    that ``progress`` counts model runs: the tornado's two per input, then the trials."""
     doc = _uncertainty(
         "sensitivity", scenario, models, trials, seed, noise, no_scenario_uncertainty, package_step,
         months, levers, threads, progress,

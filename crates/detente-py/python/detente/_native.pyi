@@ -108,6 +108,16 @@ def uncertainty(
     progress: Optional[Callable[[int], Any]],
     shard: Optional[Tuple[int, int]] = None,
 ) -> str: ...
+def sensitivity_runs(
+    scenario: Scenario,
+    models_: List[str],
+    trials: Optional[int],
+    noise_: List[str],
+    no_scenario_uncertainty: bool,
+    package_step: Optional[float],
+    months: Optional[int],
+    levers: List[str],
+) -> int: ...
 def merge_shards(parts: List[str]) -> str: ...
 def backtest(
     name: str,

@@ -180,15 +180,17 @@ async function runJob(kind, start, render) {
     $(`cancel-${kind}`).disabled = false;
     $(`run-${kind}`).disabled = true;
     $("findings").replaceChildren();
+    // A sensitivity job counts model runs (the tornado's two per input, then the trials).
+    const unit = job.kind === "sensitivity" ? "model runs" : "trials";
     while (job.status === "running" || job.status === "queued") {
       progress.textContent = job.status === "queued"
         ? "Queued: waiting for a free slot on the server."
-        : `Running: ${job.done} of ${job.total} trials.`;
+        : `Running: ${job.done} of ${job.total} ${unit}.`;
       await new Promise((r) => setTimeout(r, 250));
       job = await api.job(job.id);
     }
     progress.textContent = `${job.status === "done" ? "Done" : "Stopped (" + job.status + ")"}: ` +
-      `${job.done} of ${job.total} trials.${job.error ? " " + job.error : ""}`;
+      `${job.done} of ${job.total} ${unit}.${job.error ? " " + job.error : ""}`;
     if (job.status === "done") render(job.result);
   } catch (e) {
     showError(e);

@@ -27,10 +27,13 @@ async fn a_finished_sensitivity_job_equals_the_library_for_the_same_seed() {
     assert_eq!(started.json["kind"], "sensitivity");
     // Nothing else runs on this server, so the job starts at once.
     assert_eq!(started.json["status"], "running");
-    assert_eq!(started.json["total"], 150);
+    // Progress counts model runs: two per tornado input, then the 150 trials.
     let reply = wait(&app, &id).await;
     assert_eq!(reply.json["status"], "done", "{}", reply.text);
-    assert_eq!(reply.json["done"], 150);
+    let inputs = reply.json["result"]["inputs"].as_array().unwrap().len() as u64;
+    assert!(inputs > 0);
+    assert_eq!(started.json["total"], 2 * inputs + 150);
+    assert_eq!(reply.json["done"], 2 * inputs + 150);
     let scenario = detente_core::parse("x.toml", ISTANBUL).unwrap().scenario;
     let targets = [Target::Spatial(ForecastConfig {
         models: vec![Model::Compromise, Model::Median],
@@ -75,7 +78,9 @@ async fn the_defaults_are_the_spatial_models_and_trials_0_is_the_tornado_alone()
     )
     .await;
     assert_eq!(reply.json["status"], "done", "{}", reply.text);
-    assert_eq!(reply.json["total"], 0);
+    // The tornado alone: two runs per input.
+    let inputs = reply.json["result"]["inputs"].as_array().unwrap().len() as u64;
+    assert_eq!(reply.json["total"], 2 * inputs);
     let scenario = detente_core::parse("x.toml", SMALL).unwrap().scenario;
     let targets = [Target::Spatial(ForecastConfig {
         models: vec![Model::Compromise, Model::Median, Model::Nash, Model::Eum],
@@ -90,9 +95,9 @@ async fn the_defaults_are_the_spatial_models_and_trials_0_is_the_tornado_alone()
     assert_eq!(reply.json["result"], through_text(&expected));
     let metrics = reply.json["result"]["metrics"].as_array().unwrap();
     assert!(metrics.iter().all(|m| m["src"] == serde_json::json!([])));
-    // The default regression has 2000 trials.
+    // The default regression has 2000 trials, after the tornado's runs.
     let started = post_toml(&app, "/api/sensitivity?model=compromise", SMALL).await;
-    assert_eq!(started.json["total"], 2000, "{}", started.text);
+    assert_eq!(started.json["total"], 2 * inputs + 2000, "{}", started.text);
     wait(&app, &id_of(&started)).await;
 }
 
