@@ -7,7 +7,8 @@ use std::sync::Mutex;
 
 use detente_analysis::Document;
 use detente_models::bargain::PackageConfig;
-use detente_negotiation::load::{Table, genius_table, geniusweb_table, scenario_table};
+use detente_models::bargain::genius_full::GeniusConfig;
+use detente_negotiation::load::{Table, genius_table_with, geniusweb_table, scenario_table};
 use detente_negotiation::session::{TournamentFile, negotiate as run_session};
 use detente_negotiation::{AgentSpec, tournament as cup};
 use pyo3::exceptions::PyValueError;
@@ -49,10 +50,28 @@ impl PyDomain {
     }
 }
 
-/// A GENIUS domain folder, given as its XML files' `(file name, text)` pairs.
+/// A GENIUS domain folder, given as its XML files' `(file name, text)` pairs; real issues on
+/// `real_points` grid points, discrete evaluations as written when `raw_evaluations` (the
+/// `negmas` preset, as NegMAS reads GENIUS files).
 #[pyfunction]
-pub fn genius_domain(name: &str, origin: &str, files: Vec<(String, String)>) -> PyResult<PyDomain> {
-    let table = genius_table(name, &files).map_err(|e| {
+#[pyo3(signature = (name, origin, files, real_points=11, raw_evaluations=false))]
+pub fn genius_domain(
+    name: &str,
+    origin: &str,
+    files: Vec<(String, String)>,
+    real_points: usize,
+    raw_evaluations: bool,
+) -> PyResult<PyDomain> {
+    if !(2..=1001).contains(&real_points) {
+        return Err(PyValueError::new_err(format!(
+            "real_points: {real_points} is outside 2..=1001; e.g. 11"
+        )));
+    }
+    let config = GeniusConfig {
+        real_grid_points: real_points,
+        raw_evaluations,
+    };
+    let table = genius_table_with(name, &files, &config).map_err(|e| {
         DetenteError::new_err(format!(
             "{origin}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party"
         ))
@@ -117,6 +136,7 @@ pub fn scenario_domain(
 
 /// One negotiation (`detente negotiate --format json`).
 #[pyfunction]
+#[pyo3(signature = (domain, agents, rounds, trace, seed, negmas=false))]
 pub fn negotiate(
     py: Python<'_>,
     domain: &PyDomain,
@@ -124,10 +144,14 @@ pub fn negotiate(
     rounds: usize,
     trace: bool,
     seed: u64,
+    negmas: bool,
 ) -> PyResult<String> {
     let specs = agents
         .iter()
-        .map(|s| s.parse::<AgentSpec>())
+        .map(|s| {
+            s.parse::<AgentSpec>()
+                .map(|a| if negmas { a.under_negmas() } else { a })
+        })
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| PyValueError::new_err(format!("agents: {e}")))?;
     let table = &domain.table;

@@ -348,6 +348,28 @@ def test_negotiate_geniusweb_equals_cli() -> None:
     assert result["agreement"] is not None
 
 
+def test_negotiate_negmas_preset_and_real_points_equal_cli() -> None:
+    # Issue 15: the NegMAS preset (raw GENIUS evaluations, NegMAS's time-based negotiators) and
+    # the grid of real issues, as the CLI's --preset and --real-points.
+    supermarket = LAPTOP.parent / "SupermarketA"
+    result = detente.negotiate(supermarket, agents="boulware,conceder", preset="negmas")
+    assert result.to_dict() == cli_json(
+        "negotiate", supermarket, "--agents", "boulware,conceder", "--preset", "negmas"
+    )
+    assert result["round"] == 39
+    assert [p["agent"] for p in result["parties"]] == ["negmas-boulware", "negmas-conceder"]
+    real = LAPTOP.parent / "RealIssueFuzzy"
+    result = detente.negotiate(real, agents="linear,linear", real_points=7)
+    assert result.to_dict() == cli_json(
+        "negotiate", real, "--agents", "linear,linear", "--real-points", "7"
+    )
+    assert result["outcomes"] == 7
+    with pytest.raises(ValueError, match="preset"):
+        detente.negotiate(LAPTOP, preset="nope")
+    with pytest.raises(ValueError, match="real_points"):
+        detente.negotiate(real, real_points=1)
+
+
 def test_negotiate_scenario_equals_cli(istanbul: detente.Scenario) -> None:
     result = detente.negotiate(istanbul, agents="boulware,linear", rounds=50, step=50)
     assert result.to_dict() == cli_json(

@@ -544,11 +544,16 @@ def backtest(
 
 
 def _domain(
-    domain: Union[Scenario, PathLike], step: float, parties: List[str]
+    domain: Union[Scenario, PathLike],
+    step: float,
+    parties: List[str],
+    real_points: int = 11,
+    raw_evaluations: bool = False,
 ) -> "_native.Domain":
-    """A negotiation table: a GENIUS domain folder (its XML files), a GeniusWeb one (its JSON
-    files, when it has no XML), a scenario file or a Scenario (its package space on a grid
-    every ``step`` scale points)."""
+    """A negotiation table: a GENIUS domain folder (its XML files; real issues on
+    ``real_points`` values, evaluations as written when ``raw_evaluations``), a GeniusWeb one
+    (its JSON files, when it has no XML), a scenario file or a Scenario (its package space on a
+    grid every ``step`` scale points)."""
     if not isinstance(domain, Scenario) and os.path.isdir(os.fspath(domain)):
         folder = os.fspath(domain)
         xml = []
@@ -565,7 +570,7 @@ def _domain(
         if not xml and json_files:
             table = _native.geniusweb_domain(name, folder, json_files)
         else:
-            table = _native.genius_domain(name, folder, xml)
+            table = _native.genius_domain(name, folder, xml, real_points, raw_evaluations)
     else:
         table = _native.scenario_domain(_scenario(domain), step, parties)
     for w in table.warnings:
@@ -582,13 +587,21 @@ def negotiate(
     seed: int = 0,
     step: float = 25.0,
     parties: Union[str, Sequence[str], None] = None,
+    real_points: int = 11,
+    preset: str = "genius",
 ) -> NegotiationResult:
     """One automated negotiation (``detente negotiate``) on a GENIUS or GeniusWeb domain
     folder or a scenario: ``agents`` one per party (boulware, linear, conceder, hardheaded, aspiration:E,
-    naive-tft, nice-tft, micro, random, random:P), a deadline of ``rounds`` rounds. The
-    defaults are the CLI's."""
-    table = _domain(domain, step, _strings("parties", parties))
-    doc = _native.negotiate(table, _strings("agents", agents), rounds, trace, seed)
+    naive-tft, nice-tft, micro, random, random:P, negmas-boulware, negmas-linear,
+    negmas-conceder, negmas:E), a deadline of ``rounds`` rounds. ``real_points``: values per
+    GENIUS real issue. ``preset``: "genius" (the default semantics) or "negmas" (NegMAS 0.16's
+    time-based negotiators on raw GENIUS evaluations, as ``--preset negmas``). The defaults are
+    the CLI's."""
+    if preset not in ("genius", "negmas"):
+        raise ValueError(f"preset: {preset!r} is not one of 'genius', 'negmas'")
+    negmas = preset == "negmas"
+    table = _domain(domain, step, _strings("parties", parties), real_points, negmas)
+    doc = _native.negotiate(table, _strings("agents", agents), rounds, trace, seed, negmas)
     return NegotiationResult(json.loads(doc))
 
 
