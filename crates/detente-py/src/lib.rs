@@ -370,6 +370,20 @@ fn check_parties(scenario: &PyScenario, parties: &[String]) -> PyResult<()> {
 }
 
 /// The package options shared by bargain, delay and levers.
+/// The `nash` option: the library's default weights when `None`.
+pub(crate) fn nash_weights(nash: Option<&str>) -> PyResult<NashWeights> {
+    Ok(match nash {
+        None => NashWeights::default(),
+        Some("capability") => NashWeights::PartyWeights,
+        Some("equal") => NashWeights::Equal,
+        Some(other) => {
+            return Err(option_error(format!(
+                "nash: unknown Nash weights `{other}`; choose capability or equal"
+            )));
+        }
+    })
+}
+
 fn package_config(
     scenario: &PyScenario,
     step: Option<f64>,
@@ -394,16 +408,7 @@ fn package_config(
         parties: (!parties.is_empty()).then_some(parties),
         ..defaults
     };
-    let weights = match nash {
-        None => NashWeights::default(),
-        Some("capability") => NashWeights::PartyWeights,
-        Some("equal") => NashWeights::Equal,
-        Some(other) => {
-            return Err(option_error(format!(
-                "nash: unknown Nash weights `{other}`; choose capability or equal"
-            )));
-        }
-    };
+    let weights = nash_weights(nash)?;
     Ok(AnalysisConfig {
         package,
         ..AnalysisConfig::default()
@@ -898,6 +903,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(negotiation::geniusweb_domain, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation::scenario_domain, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation::negotiate, m)?)?;
+    m.add_function(wrap_pyfunction!(negotiation::bargain_folder, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation::tournament_domains, m)?)?;
     m.add_function(wrap_pyfunction!(negotiation::tournament, m)?)?;
     Ok(())

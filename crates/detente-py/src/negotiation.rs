@@ -266,3 +266,51 @@ pub fn tournament(
         body: &results,
     })
 }
+
+/// Package bargaining on a GENIUS folder (its XML files) or a GeniusWeb one (its JSON files,
+/// when there is no XML), as `detente bargain FOLDER --format json`: the problem read as the
+/// CLI reads it (real issues on `real_points` values), solved with the library's defaults and
+/// `nash` weights (`capability` or `equal`).
+#[pyfunction]
+#[pyo3(signature = (name, origin, xml, json, real_points=11, nash=None))]
+pub fn bargain_folder(
+    py: Python<'_>,
+    name: &str,
+    origin: &str,
+    xml: Vec<(String, String)>,
+    json: Vec<(String, String)>,
+    real_points: usize,
+    nash: Option<&str>,
+) -> PyResult<String> {
+    if !(2..=1001).contains(&real_points) {
+        return Err(PyValueError::new_err(format!(
+            "real_points: {real_points} is outside 2..=1001; e.g. 11"
+        )));
+    }
+    let weights = crate::nash_weights(nash)?;
+    let failed = |e: String| {
+        DetenteError::new_err(format!(
+            "{origin}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party; a GeniusWeb folder one domain JSON file and one profile JSON file per party"
+        ))
+    };
+    let problem = if xml.is_empty() && !json.is_empty() {
+        let (problem, _warnings) = detente_models::bargain::geniusweb::load_folder(name, &json)
+            .map_err(|e| failed(e.to_string()))?;
+        problem
+    } else {
+        let config = GeniusConfig {
+            real_grid_points: real_points,
+            raw_evaluations: false,
+        };
+        detente_models::bargain::genius_full::load_folder_with(name, &xml, &config)
+            .and_then(|f| f.to_problem())
+            .map_err(|e| failed(e.to_string()))?
+    };
+    let config = detente_analysis::AnalysisConfig::default().with_nash_weights(weights);
+    let solutions = py
+        .detach(|| detente_analysis::solve_problem(&problem, &config))
+        .map_err(|e| failed(e.to_string()))?;
+    to_json(&detente_analysis::Packages::new(
+        &problem, &solutions, None, weights,
+    ))
+}

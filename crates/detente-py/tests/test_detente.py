@@ -370,6 +370,27 @@ def test_negotiate_negmas_preset_and_real_points_equal_cli() -> None:
         detente.negotiate(real, real_points=1)
 
 
+def test_bargain_on_domain_folders_equals_cli() -> None:
+    # Issue 15: bargain takes GENIUS (discrete, integer, real) and GeniusWeb folders, as the CLI.
+    genius = LAPTOP.parent
+    for folder, extra in [
+        (LAPTOP, []),
+        (genius / "IntegerDomain", []),
+        (genius / "geniusweb", []),
+        (genius / "RealIssueFuzzy", ["--real-points", "7"]),
+    ]:
+        points = int(extra[1]) if extra else 11
+        result = detente.bargain(folder, real_points=points)
+        assert isinstance(result, detente.BargainResult)
+        assert result.to_dict() == cli_json("bargain", folder, *extra), folder
+    equal = detente.bargain(LAPTOP, nash="equal")
+    assert equal.to_dict() == cli_json("bargain", LAPTOP, "--nash", "equal")
+    with pytest.raises(ValueError, match="nash"):
+        detente.bargain(LAPTOP, nash="nope")
+    with pytest.raises(detente.DetenteError, match="help"):
+        detente.bargain(genius / "Nonlinear10issuesWithRV")
+
+
 def test_negotiate_scenario_equals_cli(istanbul: detente.Scenario) -> None:
     result = detente.negotiate(istanbul, agents="boulware,linear", rounds=50, step=50)
     assert result.to_dict() == cli_json(

@@ -259,10 +259,19 @@ def bargain(
     loss: Optional[str] = None,
     parties: Union[str, Sequence[str], None] = None,
     nash: Optional[str] = None,
+    real_points: int = 11,
 ) -> BargainResult:
     """Package bargaining across issues (``detente bargain``): the Pareto frontier, the four
     solutions and the zone of agreement. ``step`` is the grid spacing (library default when
-    None), ``nash`` the Nash weights (capability or equal)."""
+    None), ``nash`` the Nash weights (capability or equal). ``scenario`` may also be a GENIUS
+    or GeniusWeb domain folder, as for the CLI; ``real_points`` is then the number of values of
+    each GENIUS real issue (``step``, ``loss`` and ``parties`` are for scenarios)."""
+    if not isinstance(scenario, Scenario) and os.path.isdir(os.fspath(scenario)):
+        folder = os.fspath(scenario)
+        xml, json_files = _folder_files(folder)
+        name = os.path.basename(os.path.normpath(folder)) or folder
+        doc = _native.bargain_folder(name, folder, xml, json_files, real_points, nash)
+        return BargainResult(json.loads(doc))
     doc = _native.bargain(_scenario(scenario), step, loss, _strings("parties", parties), nash)
     return BargainResult(json.loads(doc))
 
@@ -543,6 +552,21 @@ def backtest(
     return BacktestResult(json.loads(doc))
 
 
+def _folder_files(folder: str) -> Tuple[List[Tuple[str, str]], List[Tuple[str, str]]]:
+    """A domain folder's XML and JSON files as (name, text) pairs, in name order."""
+    xml = []
+    json_files = []
+    for entry in sorted(os.listdir(folder)):
+        path = os.path.join(folder, entry)
+        if not os.path.isfile(path):
+            continue
+        if entry.lower().endswith(".xml"):
+            xml.append((entry, _read_text(path)))
+        elif entry.lower().endswith(".json"):
+            json_files.append((entry, _read_text(path)))
+    return xml, json_files
+
+
 def _domain(
     domain: Union[Scenario, PathLike],
     step: float,
@@ -556,16 +580,7 @@ def _domain(
     grid every ``step`` scale points)."""
     if not isinstance(domain, Scenario) and os.path.isdir(os.fspath(domain)):
         folder = os.fspath(domain)
-        xml = []
-        json_files = []
-        for entry in sorted(os.listdir(folder)):
-            path = os.path.join(folder, entry)
-            if not os.path.isfile(path):
-                continue
-            if entry.lower().endswith(".xml"):
-                xml.append((entry, _read_text(path)))
-            elif entry.lower().endswith(".json"):
-                json_files.append((entry, _read_text(path)))
+        xml, json_files = _folder_files(folder)
         name = os.path.basename(os.path.normpath(folder)) or folder
         if not xml and json_files:
             table = _native.geniusweb_domain(name, folder, json_files)

@@ -152,6 +152,14 @@ def genius_domain(
     raw_evaluations: bool = False,
 ) -> Domain: ...
 def geniusweb_domain(name: str, origin: str, files: List[Tuple[str, str]]) -> Domain: ...
+def bargain_folder(
+    name: str,
+    origin: str,
+    xml: List[Tuple[str, str]],
+    json: List[Tuple[str, str]],
+    real_points: int = 11,
+    nash: Optional[str] = None,
+) -> str: ...
 def scenario_domain(scenario: Scenario, step: float, parties: List[str]) -> Domain: ...
 def negotiate(
     domain: Domain, agents: List[str], rounds: int, trace: bool, seed: int, negmas: bool = False
