@@ -2,9 +2,9 @@
 
 Usage: python negotiate_vs_negmas.py FOLDER AGENT_A AGENT_B ROUNDS COUNT
 Prints one JSON line like detente's `negotiations` example. Discounting is ignored on both
-sides (detente's negotiators decide on undiscounted utilities too). NegMAS keeps raw GENIUS
-evaluations (detente scales them by each issue's maximum), so agreements may differ; this
-measures throughput of the same protocol and strategy family, not identical runs.
+sides (detente's negotiators decide on undiscounted utilities too). detente runs under its
+`negmas` preset (raw GENIUS evaluations, as NegMAS keeps them, and NegMAS's time-based
+negotiators), so both sides compute the same negotiation; `mean_round` is NegMAS's state.step.
 """
 import json
 import sys

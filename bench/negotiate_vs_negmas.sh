@@ -2,6 +2,10 @@
 # Negotiations per second, NegMAS vs detente, on the same bilateral negotiations: GENIUS domains
 # Grocery (1,600 outcomes), Kitchen (15,625) and SupermarketA (112,896); Boulware vs Conceder
 # and Boulware vs Boulware; 100 rounds; profile 1 vs profile 2 (file-name order on both sides).
+# detente plays under its `negmas` preset (raw GENIUS evaluations, NegMAS's time-based
+# negotiators), so both sides compute the same negotiation; the last two columns are the round
+# of agreement on each side (NegMAS's state.step - 1), equal unless ties between equally valued
+# outcomes decide the run (see bench/negmas_tb_model.py).
 # NegMAS comes from PyPI into a throwaway venv deleted on exit (set NEGMAS_VENV to reuse one).
 #
 # Usage: bench/negotiate_vs_negmas.sh [NEGMAS_COUNT] [DETENTE_COUNT]
@@ -34,7 +38,7 @@ bin="$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.
 
 field() { "$venv/bin/python" -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
 
-printf '%-13s %-20s %12s %14s %14s %10s %10s\n' domain agents "negmas/s" "detente warm/s" "detente cold/s" "warm x" "cold x"
+printf '%-13s %-20s %12s %14s %14s %10s %10s %8s %8s\n' domain agents "negmas/s" "detente warm/s" "detente cold/s" "warm x" "cold x" "negmas r" "detente r"
 for domain in Grocery Kitchen SupermarketA; do
   folder="$data/$domain"
   # SupermarketA already lives with the bargaining tests; one copy is enough.
@@ -42,11 +46,13 @@ for domain in Grocery Kitchen SupermarketA; do
   for pair in "boulware conceder" "boulware boulware"; do
     set -- $pair
     n="$("$venv/bin/python" "$root/bench/negotiate_vs_negmas.py" "$folder" "$1" "$2" 100 "$negmas_n")"
-    w="$("$bin" "$folder" "$1" "$2" 100 "$detente_n")"
-    c="$("$bin" "$folder" "$1" "$2" 100 "$(( detente_n < 200 ? detente_n : 200 ))" --cold)"
+    w="$("$bin" "$folder" "$1" "$2" 100 "$detente_n" --negmas)"
+    c="$("$bin" "$folder" "$1" "$2" 100 "$(( detente_n < 200 ? detente_n : 200 ))" --cold --negmas)"
     ns="$(field "$n" per_second)"; ws="$(field "$w" per_second)"; cs="$(field "$c" per_second)"
-    printf '%-13s %-20s %12.1f %14.0f %14.1f %10.0f %10.1f\n' "$domain" "$1-$2" "$ns" "$ws" "$cs" \
-      "$("$venv/bin/python" -c "print($ws/$ns)")" "$("$venv/bin/python" -c "print($cs/$ns)")"
+    nr="$(field "$n" mean_round)"; dr="$(field "$w" last_round)"
+    printf '%-13s %-20s %12.1f %14.0f %14.1f %10.0f %10.1f %8.0f %8d\n' "$domain" "$1-$2" "$ns" "$ws" "$cs" \
+      "$("$venv/bin/python" -c "print($ws/$ns)")" "$("$venv/bin/python" -c "print($cs/$ns)")" \
+      "$("$venv/bin/python" -c "print($nr - 1)")" "$dr"
     echo "  negmas:  $n" >&2
     echo "  detente: $w" >&2
   done

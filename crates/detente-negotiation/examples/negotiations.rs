@@ -1,16 +1,20 @@
 //! Times `count` bilateral negotiations between two strategies on a GENIUS folder and prints
 //! one JSON line (used by `bench/negotiate_vs_negmas.sh`).
 //!
-//! Usage: `negotiations FOLDER AGENT_A AGENT_B ROUNDS COUNT [--cold]`. Without `--cold` the
-//! folder is loaded and each profile's sorted outcome list built once, then shared by every
-//! negotiation (as in a tournament); with `--cold` every negotiation reloads and re-sorts.
+//! Usage: `negotiations FOLDER AGENT_A AGENT_B ROUNDS COUNT [--cold] [--negmas]`. Without
+//! `--cold` the folder is loaded and each profile's sorted outcome list built once, then shared
+//! by every negotiation (as in a tournament); with `--cold` every negotiation reloads and
+//! re-sorts. `--negmas` plays under the `negmas` preset (raw GENIUS evaluations, NegMAS's
+//! time-based negotiators), the same computation as NegMAS's, so the two can be timed like for
+//! like.
 #![expect(clippy::unwrap_used, reason = "benchmark driver")]
 
 use std::sync::Arc;
 use std::time::Instant;
 
+use detente_models::bargain::genius_full::GeniusConfig;
 use detente_negotiation::AgentSpec;
-use detente_negotiation::load::{Table, genius_table};
+use detente_negotiation::load::{Table, genius_table_with};
 use detente_negotiation::protocol::{self, Deadline, ProtocolConfig, Seat};
 
 fn read(folder: &str) -> Vec<(String, String)> {
@@ -30,11 +34,21 @@ fn read(folder: &str) -> Vec<(String, String)> {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let folder = &args[1];
-    let a: AgentSpec = args[2].parse().unwrap();
-    let b: AgentSpec = args[3].parse().unwrap();
+    let flags = &args[6..];
+    let cold = flags.iter().any(|x| x == "--cold");
+    let negmas = flags.iter().any(|x| x == "--negmas");
+    let spec = |s: &str| {
+        let a: AgentSpec = s.parse().unwrap();
+        if negmas { a.under_negmas() } else { a }
+    };
+    let a = spec(&args[2]);
+    let b = spec(&args[3]);
     let rounds: usize = args[4].parse().unwrap();
     let count: usize = args[5].parse().unwrap();
-    let cold = args.get(6).is_some_and(|x| x == "--cold");
+    let reader = GeniusConfig {
+        raw_evaluations: negmas,
+        ..GeniusConfig::default()
+    };
     let files = read(folder);
     let config = ProtocolConfig {
         deadline: Deadline::Rounds(rounds),
@@ -45,7 +59,7 @@ fn main() {
     let (mut agreements, mut round_sum, mut last) = (0usize, 0usize, None);
     for _ in 0..count {
         if cold || table.is_none() {
-            table = Some(genius_table("bench", &files).unwrap());
+            table = Some(genius_table_with("bench", &files, &reader).unwrap());
         }
         let t = table.as_ref().unwrap();
         let mut seats = vec![
