@@ -304,6 +304,35 @@ pub fn package_problem(
     Ok((problem, solutions))
 }
 
+/// The package problem of a domain folder, as every front end reads one for `bargain`: a GENIUS
+/// folder (its XML files, read by `genius_full`: discrete, integer and real issues, real issues
+/// on `real_points` values, linear profiles as additive utilities) or, when it has no XML file
+/// but JSON files, a GeniusWeb folder. Also returns the loader's warnings, each a line that
+/// starts with `warning:`.
+///
+/// # Errors
+/// A file that is not a well-formed domain or profile (its name, element and what is wrong),
+/// or a non-linear GENIUS profile, which has no additive form.
+pub fn folder_problem(
+    name: &str,
+    xml: &[(String, String)],
+    json: &[(String, String)],
+    real_points: usize,
+) -> Result<(Problem, Vec<String>), detente_models::bargain::genius::GeniusError> {
+    use detente_models::bargain::{genius_full, geniusweb};
+    if xml.is_empty() && !json.is_empty() {
+        let (problem, warnings) = geniusweb::load_folder(name, json)?;
+        return Ok((problem, warnings.iter().map(ToString::to_string).collect()));
+    }
+    let config = genius_full::GeniusConfig {
+        real_grid_points: real_points,
+        raw_evaluations: false,
+    };
+    let folder = genius_full::load_folder_with(name, xml, &config)?;
+    let warnings = folder.warnings.iter().map(ToString::to_string).collect();
+    Ok((folder.to_problem()?, warnings))
+}
+
 /// The solutions of a package problem built elsewhere (a GENIUS or GeniusWeb domain), with
 /// `config`'s solve options.
 pub fn solve_problem(

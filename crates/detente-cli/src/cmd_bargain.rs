@@ -10,8 +10,7 @@ use clap::ValueEnum;
 use detente_analysis::{AnalysisConfig, Packages};
 use detente_core::Scenario;
 use detente_models::bargain::{
-    Loss, NashWeights, PackageConfig, Problem, Scope, Solution, genius, genius_full, geniusweb,
-    held_issues,
+    Loss, NashWeights, PackageConfig, Problem, Scope, Solution, genius, held_issues,
 };
 use miette::Report;
 
@@ -497,23 +496,12 @@ pub fn load_genius(folder: &Path, real_points: usize) -> Result<Problem, Failure
             crate::input::DOMAIN_FOLDER_HELP
         )))
     };
-    if files.is_geniusweb() {
-        let (problem, warnings) =
-            geniusweb::load_folder(&files.name, &files.json).map_err(failed)?;
-        for w in &warnings {
-            eprintln!("warning: {w}");
-        }
-        return Ok(problem);
-    }
-    // The one GENIUS reader (`genius_full`, as `negotiate` reads folders): discrete, integer
-    // and real issues (reals on its grid), linear profiles as additive utilities.
-    let config = genius_full::GeniusConfig {
-        real_grid_points: real_points,
-        raw_evaluations: false,
-    };
-    let folder = genius_full::load_folder_with(&files.name, &files.xml, &config).map_err(failed)?;
-    for w in &folder.warnings {
+    // The one folder reading of every front end (`detente_analysis::folder_problem`).
+    let (problem, warnings) =
+        detente_analysis::folder_problem(&files.name, &files.xml, &files.json, real_points)
+            .map_err(failed)?;
+    for w in &warnings {
         eprintln!("{w}");
     }
-    folder.to_problem().map_err(failed)
+    Ok(problem)
 }

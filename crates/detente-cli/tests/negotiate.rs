@@ -571,3 +571,40 @@ fn the_negmas_preset_changes_semantics_and_names_the_negotiators() {
         .code(2)
         .stderr(predicate::str::contains("genius").and(predicate::str::contains("negmas")));
 }
+
+/// `bargain` reads folders through the analysis API's one reader (`folder_problem`), which
+/// Python's `bargain` uses too; a loader warning (GeniusWeb weights that do not sum to 1) is
+/// printed once with one `warning:` prefix (the CLI's own GeniusWeb path printed it twice).
+#[test]
+fn a_folder_warning_is_printed_once_with_one_prefix() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = genius("geniusweb");
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if name == "party1.json" {
+            text = text.replace("\"Food\": 0.19,", "\"Food\": 0.49,");
+        }
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = detente()
+        .args(["bargain", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("issueWeights sum to"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("warning: party1.json: issueWeights sum to 1.3"),
+        "{stderr}"
+    );
+}

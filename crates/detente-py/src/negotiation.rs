@@ -293,19 +293,8 @@ pub fn bargain_folder(
             "{origin}: {e}\n  help: a GENIUS folder holds one <negotiation_template> domain file and one <utility_space> file per party; a GeniusWeb folder one domain JSON file and one profile JSON file per party"
         ))
     };
-    let problem = if xml.is_empty() && !json.is_empty() {
-        let (problem, _warnings) = detente_models::bargain::geniusweb::load_folder(name, &json)
-            .map_err(|e| failed(e.to_string()))?;
-        problem
-    } else {
-        let config = GeniusConfig {
-            real_grid_points: real_points,
-            raw_evaluations: false,
-        };
-        detente_models::bargain::genius_full::load_folder_with(name, &xml, &config)
-            .and_then(|f| f.to_problem())
-            .map_err(|e| failed(e.to_string()))?
-    };
+    let (problem, _warnings) = detente_analysis::folder_problem(name, &xml, &json, real_points)
+        .map_err(|e| failed(e.to_string()))?;
     let config = detente_analysis::AnalysisConfig::default().with_nash_weights(weights);
     let solutions = py
         .detach(|| detente_analysis::solve_problem(&problem, &config))
