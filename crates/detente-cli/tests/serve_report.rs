@@ -322,8 +322,7 @@ fn html_report_inlines_the_delay_montecarlo_and_sensitivity_views() {
         "function renderDelay",
         "function renderMonteCarlo",
         "function renderSensitivity",
-        "function histogramChart",
-        "function tornadoChart",
+        "function chartFor",
         "<caption>100 trials, seed 0",
     ] {
         assert!(html.contains(needle), "report lacks `{needle}`");
@@ -331,6 +330,26 @@ fn html_report_inlines_the_delay_montecarlo_and_sensitivity_views() {
     let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
     let end = start + html[start..].find("</script>").unwrap();
     let inlined: Value = serde_json::from_str(&html[start..end]).unwrap();
+    // The charts come drawn, inlined with the data: a band chart per issue, a histogram per
+    // metric and a tornado per forecast some input moves, each a complete SVG document.
+    let charts = inlined["charts"].as_array().unwrap();
+    let count = |kind: &str| charts.iter().filter(|c| c["chart"] == kind).count();
+    assert_eq!(count("mc-band"), 8);
+    assert_eq!(
+        count("mc-histogram"),
+        inlined["montecarlo"]["metrics"].as_array().unwrap().len()
+    );
+    assert!(count("tornado") >= 1);
+    assert_eq!(count("delay"), 1);
+    for c in charts {
+        let svg = c["svg"].as_str().unwrap();
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{}",
+            c["chart"]
+        );
+        assert!(svg.trim_end().ends_with("</svg>"), "{}", c["chart"]);
+    }
     assert_eq!(inlined["montecarlo"]["trials"], 100);
     assert!(inlined["delay"]["months"].as_array().unwrap().len() > 1);
     assert!(inlined["levers"]["variants"].as_array().unwrap().len() > 1);

@@ -33,7 +33,6 @@ pub const ASSETS: &[Asset] = &[
     asset!("style.css", "text/css; charset=utf-8"),
     asset!("js/app.js", JS),
     asset!("js/api.js", JS),
-    asset!("js/charts.js", JS),
     asset!("js/format.js", JS),
     asset!("js/scenario-table.js", JS),
     asset!("js/views/forecast.js", JS),

@@ -6,9 +6,9 @@
 //! sensitivity tornados (when the caller ran them). The caller runs the models; this module
 //! only writes what it is given.
 //!
-//! The HTML report needs no network to view: its CSS, the forecast and bargaining results (as
-//! JSON) and the dashboard's own chart and view modules are inlined, so its charts are the
-//! dashboard's charts. The summary tables are written here in HTML as well, so the numbers are
+//! The HTML report needs no network to view: its CSS, the results (as JSON), their charts (SVG
+//! drawn by [`crate::charts`], the dashboard's charts) and the dashboard's view modules are
+//! inlined. The summary tables are written here in HTML as well, so the numbers are
 //! readable even with scripts off. The modules are concatenated into one inline script with their
 //! `import` lines dropped and `export` keywords stripped (they are written for this: one import
 //! per line, no name clashes), because a page opened from a file cannot load module files.
@@ -612,11 +612,10 @@ struct ReportData<'a> {
     delay: Option<&'a DelayReport>,
     levers: Option<&'a LeversReport>,
     settlement: Option<&'a SettlementReport>,
-    settlement_levers: Option<&'a SettleLevers>,
-    /// Lever ids with their names, for the lever lines.
-    settlement_lever_names: Vec<(&'a str, &'a str)>,
     montecarlo: Option<&'a MonteCarloResult>,
     sensitivity: Option<&'a Sensitivity>,
+    /// Every chart of the results, which the views show.
+    charts: Vec<crate::charts::Chart>,
 }
 
 /// The parts of the scenario the views need: names, roles and anchors.
@@ -652,7 +651,6 @@ fn inline_modules() -> String {
     let mut js = String::new();
     for path in [
         "js/format.js",
-        "js/charts.js",
         "js/views/forecast.js",
         "js/views/bargain.js",
         "js/views/delay.js",
@@ -718,19 +716,9 @@ pub fn html(input: &ReportInput<'_>) -> String {
             .settlement
             .as_ref()
             .and_then(|r| r.as_ref().ok().copied()),
-        settlement_levers: input.settlement_levers,
-        settlement_lever_names: s
-            .time
-            .as_ref()
-            .map(|t| {
-                t.levers
-                    .iter()
-                    .map(|l| (l.id.as_str(), l.name.as_str()))
-                    .collect()
-            })
-            .unwrap_or_default(),
         montecarlo: input.montecarlo,
         sensitivity: sensitivity.as_ref(),
+        charts: crate::plot::report_charts(input),
     };
     let css = assets::find("style.css").map_or("", |a| a.text);
     let mut h = String::new();

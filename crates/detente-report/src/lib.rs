@@ -11,6 +11,8 @@
 //! **Invariants:** no network, no file I/O, no clock; the same input gives the same bytes.
 
 pub mod assets;
+pub mod charts;
+mod draw;
 mod html;
 mod plot;
 mod settlement;

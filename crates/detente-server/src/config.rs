@@ -11,6 +11,9 @@ use std::time::Duration;
 pub struct Limits {
     /// Largest request body, in bytes (`body_bytes`).
     pub body_bytes: usize,
+    /// Largest body of `POST /api/charts`, in bytes: a result document is larger than a
+    /// scenario (Istanbul's sensitivity result is about 1.5 MB) (`chart_body_bytes`).
+    pub chart_body_bytes: usize,
     /// Most actors in a posted scenario (`actors`).
     pub actors: usize,
     /// Most issues in a posted scenario (`issues`).
@@ -76,6 +79,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             body_bytes: 1024 * 1024,
+            chart_body_bytes: 16 * 1024 * 1024,
             actors: 100,
             issues: 50,
             positions: 2_000,
@@ -106,6 +110,7 @@ impl Limits {
     pub fn table(&self) -> Vec<(&'static str, u64)> {
         vec![
             ("body_bytes", self.body_bytes as u64),
+            ("chart_body_bytes", self.chart_body_bytes as u64),
             ("actors", self.actors as u64),
             ("issues", self.issues as u64),
             ("positions", self.positions as u64),

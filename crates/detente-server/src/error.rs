@@ -102,6 +102,8 @@ pub enum ApiError {
     UnsupportedMediaType {
         /// The content type sent.
         found: String,
+        /// What the endpoint takes, for the help ("scenario as `application/toml` or ...").
+        expected: &'static str,
     },
     /// Something the request asks for is over one of the server's limits.
     #[error("{what} is over the limit `{limit}` of {value}")]
@@ -234,9 +236,7 @@ impl ApiError {
             Self::MethodNotAllowed => {
                 "docs/openapi.yaml gives each endpoint's method".to_owned()
             }
-            Self::UnsupportedMediaType { .. } => {
-                "post the scenario as `application/toml` or `application/json`".to_owned()
-            }
+            Self::UnsupportedMediaType { expected, .. } => format!("post the {expected}"),
             Self::Limit { .. } => {
                 "make the request smaller, or run the model from the command line, which has no such limit".to_owned()
             }

@@ -32,13 +32,17 @@ impl Posted {
     }
 }
 
-fn format_of(headers: &HeaderMap) -> Result<Format, ApiError> {
+/// What a scenario endpoint takes.
+const SCENARIO_TYPES: &str = "scenario as `application/toml` or `application/json`";
+
+pub(crate) fn format_of(headers: &HeaderMap) -> Result<Format, ApiError> {
     let raw = headers
         .get(header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
     let Some(raw) = raw else {
         return Err(ApiError::UnsupportedMediaType {
             found: "(none)".to_owned(),
+            expected: SCENARIO_TYPES,
         });
     };
     let media = raw
@@ -52,14 +56,15 @@ fn format_of(headers: &HeaderMap) -> Result<Format, ApiError> {
         "application/json" => Ok(Format::Json),
         _ => Err(ApiError::UnsupportedMediaType {
             found: raw.chars().take(100).collect(),
+            expected: SCENARIO_TYPES,
         }),
     }
 }
 
-fn too_large(limits: &Limits, what: String) -> ApiError {
+fn too_large(limit: (&'static str, usize), what: String) -> ApiError {
     ApiError::Limit {
-        limit: "body_bytes",
-        value: limits.body_bytes as u64,
+        limit: limit.0,
+        value: limit.1 as u64,
         what,
         status: StatusCode::PAYLOAD_TOO_LARGE,
     }
@@ -76,21 +81,42 @@ pub async fn read_body(
     limits: &Limits,
 ) -> Result<Posted, ApiError> {
     let format = format_of(headers)?;
+    let text = read_text(
+        headers,
+        body,
+        limits,
+        ("body_bytes", limits.body_bytes),
+        "scenario",
+    )
+    .await?;
+    Ok(Posted { text, format })
+}
+
+/// Reads at most `limit.1` bytes of UTF-8 text within `limits.body_timeout`; over the cap is
+/// 413 naming the limit `limit.0`. `noun` names what the body should hold, for the help.
+///
+/// # Errors
+/// 413 over the size limit, 400 for a body that is not UTF-8 or breaks off, 408 when the body
+/// takes longer than `limits.body_timeout`.
+pub async fn read_text(
+    headers: &HeaderMap,
+    body: Body,
+    limits: &Limits,
+    limit: (&'static str, usize),
+    noun: &str,
+) -> Result<String, ApiError> {
     // A declared length over the limit is refused before a byte is read.
     if let Some(len) = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok())
-        && len > limits.body_bytes as u64
+        && len > limit.1 as u64
     {
-        return Err(too_large(limits, format!("a body of {len} bytes")));
+        return Err(too_large(limit, format!("a body of {len} bytes")));
     }
     // The whole body must arrive within `body_timeout`: a client trickling it byte by byte
     // would otherwise hold its admission (and with 64 such clients, every admission) for ever.
-    let read = tokio::time::timeout(
-        limits.body_timeout,
-        axum::body::to_bytes(body, limits.body_bytes),
-    );
+    let read = tokio::time::timeout(limits.body_timeout, axum::body::to_bytes(body, limit.1));
     let bytes: Bytes = read
         .await
         .map_err(|_| ApiError::BodyTimeout {
@@ -99,24 +125,23 @@ pub async fn read_body(
         .map_err(|e| {
             let inner = e.into_inner();
             if inner.is::<http_body_util::LengthLimitError>() {
-                too_large(limits, "the body".to_owned())
+                too_large(limit, "the body".to_owned())
             } else {
                 ApiError::bad_request(
                     format!("could not read the request body: {inner}"),
-                    "send the whole scenario as the request body",
+                    format!("send the whole {noun} as the request body"),
                 )
             }
         })?;
-    let text = String::from_utf8(bytes.to_vec()).map_err(|e| {
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
         ApiError::bad_request(
             format!(
                 "the body is not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
             ),
-            "send the scenario as UTF-8 text",
+            format!("send the {noun} as UTF-8 text"),
         )
-    })?;
-    Ok(Posted { text, format })
+    })
 }
 
 /// Parses and validates the posted text, then applies the count limits.

@@ -69,6 +69,11 @@ export const api = {
   cancelJob: (id) => call("DELETE", `/api/jobs/${encodeURIComponent(id)}`),
   runs: () => call("GET", "/api/runs"),
   run: (id) => call("GET", `/api/runs/${encodeURIComponent(id)}`),
+  // The SVG charts of a result document (kind: forecast, bargain, delay, settlement, levers,
+  // montecarlo or sensitivity); names: { actors: { id: name }, issues: { id: name } }.
+  charts: (kind, document, names) =>
+    call("POST", "/api/charts", JSON.stringify({ kind, document, names }), "application/json")
+      .then((r) => r.charts),
   levers: (file, params) =>
     call("POST", `/api/levers?${new URLSearchParams(params)}`, JSON.stringify(file), "application/json"),
 };

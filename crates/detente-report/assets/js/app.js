@@ -37,7 +37,16 @@ function showError(e) {
 function info(k) {
   const names = new Map(state.file.actors.map((a) => [a.id, a.name]));
   const issue = state.file.issues.find((i) => i.id === state.forecast.issues[k].issue);
-  return { names, anchors: (issue ? issue.anchors || [] : []).map((a) => [a.at, a.label]) };
+  return { names, anchors: (issue ? issue.anchors || [] : []).map((a) => [a.at, a.label]),
+    charts: state.forecastCharts };
+}
+
+// The names a chart request carries: the scenario's actors and issues by id.
+function chartNames(scenario) {
+  return {
+    actors: Object.fromEntries(scenario.actors.map((a) => [a.id, a.name])),
+    issues: Object.fromEntries(scenario.issues.map((i) => [i.id, i.name])),
+  };
 }
 
 function markStale() {
@@ -96,6 +105,7 @@ async function runForecast(event) {
     setStatus("Running the models…");
     state.forecast = await api.forecast(state.file,
       { models: models.join(","), preset: form.get("preset"), rounds: form.get("rounds") });
+    state.forecastCharts = await api.charts("forecast", state.forecast, chartNames(state.file));
     const select = $("issue-select");
     const keep = select.value;
     select.replaceChildren(...state.forecast.issues.map((i, k) => el("option", { value: k }, i.name)));
@@ -118,8 +128,9 @@ async function runBargain(event) {
   try {
     setStatus("Searching the package space…");
     state.bargain = await api.bargain(state.file, params);
+    const charts = await api.charts("bargain", state.bargain, chartNames(state.file));
     const names = new Map(state.file.actors.map((a) => [a.id, a.name]));
-    renderBargain($("bargain-view"), state.bargain, (id) => names.get(id) || id);
+    renderBargain($("bargain-view"), state.bargain, (id) => names.get(id) || id, charts);
     $("findings").replaceChildren();
     setStatus(`Package deals found: ${state.bargain.frontier.length} packages on the frontier.`);
   } catch (e) {
@@ -141,14 +152,13 @@ async function runDelay(event) {
     const time = state.file.time;
     const levers = time && time.levers && time.levers.length ? await api.levers(state.file, params) : null;
     const names = new Map(state.file.actors.map((a) => [a.id, a.name]));
-    renderDelay($("delay-view"), state.delay, levers, (id) => names.get(id) || id);
+    const charts = (await api.charts("delay", state.delay, chartNames(state.file)))
+      .concat(levers ? await api.charts("levers", levers, chartNames(state.file)) : []);
+    renderDelay($("delay-view"), state.delay, levers, (id) => names.get(id) || id, charts);
     // When the scenario has terms of bargaining while fighting, the settlement forecast: when
     // a deal comes, and each lever's curve.
     if (state.delay.settlement) {
-      const leverNames = new Map((time.levers || []).map((l) => [l.id, l.name]));
-      renderSettlement($("settlement-view"), state.delay.settlement,
-        levers ? levers.settlement : null,
-        (ids) => ids.map((id) => leverNames.get(id) || id).join(" + "));
+      renderSettlement($("settlement-view"), state.delay.settlement, charts);
     } else {
       $("settlement-view").replaceChildren();
     }
@@ -189,9 +199,11 @@ async function runJob(kind, start, render) {
       await new Promise((r) => setTimeout(r, 250));
       job = await api.job(job.id);
     }
+    // The charts first, so the page shows "Done" only with the new result drawn.
+    const charts = job.status === "done" ? await api.charts(kind, job.result, chartNames(state.file)) : null;
     progress.textContent = `${job.status === "done" ? "Done" : "Stopped (" + job.status + ")"}: ` +
       `${job.done} of ${job.total} ${unit}.${job.error ? " " + job.error : ""}`;
-    if (job.status === "done") render(job.result);
+    if (charts) render(job.result, charts);
   } catch (e) {
     showError(e);
   } finally {
@@ -213,8 +225,8 @@ function runMonteCarlo(event) {
   const params = { trials: form.get("trials"), seed: form.get("seed"), model: form.get("model"),
     scenario_uncertainty: form.get("scenario_uncertainty") === "true" ? "true" : "false" };
   if (String(form.get("noise")).trim()) params.noise = String(form.get("noise")).trim();
-  return runJob("montecarlo", () => api.montecarlo(state.file, params), (result) => {
-    renderMonteCarlo($("montecarlo-view"), result, issueNames());
+  return runJob("montecarlo", () => api.montecarlo(state.file, params), (result, charts) => {
+    renderMonteCarlo($("montecarlo-view"), result, issueNames(), charts);
     setStatus(`Monte Carlo done: ${result.trials} trials.`);
   });
 }
@@ -224,8 +236,8 @@ function runSensitivity(event) {
   if (!state.file) return setStatus("Load a scenario first.", "error");
   const form = new FormData($("sensitivity-form"));
   const params = { trials: form.get("trials"), seed: form.get("seed"), model: form.get("model") };
-  return runJob("sensitivity", () => api.sensitivity(state.file, params), (result) => {
-    renderSensitivity($("sensitivity-view"), result, metricLabel(issueNames()));
+  return runJob("sensitivity", () => api.sensitivity(state.file, params), (result, charts) => {
+    renderSensitivity($("sensitivity-view"), result, metricLabel(issueNames()), charts);
     setStatus(`Sensitivity done: ${result.inputs.length} inputs, ${result.metrics.length} forecasts.`);
   });
 }
@@ -250,6 +262,9 @@ async function openRun(id) {
     const nameOf = (id) => names.get(id) || id;
     const issues = new Map(scenario.issues.map((i) => [i.id, i.name]));
     const issueName = (id) => issues.get(id) || id;
+    // A stored result of a kind the dashboard draws comes with its charts.
+    const drawn = ["forecast", "montecarlo", "delay", "sensitivity"];
+    const charts = drawn.includes(run.kind) ? await api.charts(run.kind, run.result, chartNames(scenario)) : [];
     const views = {
       forecast: (box, result) => result.issues.forEach((issue) => {
         const anchors = (scenario.issues.find((i) => i.id === issue.issue) || {}).anchors || [];
@@ -257,11 +272,11 @@ async function openRun(id) {
         const inner = el("div", {});
         node.append(inner);
         box.append(node);
-        renderIssueForecast(inner, issue, { names, anchors: anchors.map((a) => [a.at, a.label]) });
+        renderIssueForecast(inner, issue, { names, anchors: anchors.map((a) => [a.at, a.label]), charts });
       }),
-      montecarlo: (box, result) => renderMonteCarlo(box, result, issueName),
-      delay: (box, result) => renderDelay(box, result, null, nameOf),
-      sensitivity: (box, result) => renderSensitivity(box, result, metricLabel(issueName)),
+      montecarlo: (box, result) => renderMonteCarlo(box, result, issueName, charts),
+      delay: (box, result) => renderDelay(box, result, null, nameOf, charts),
+      sensitivity: (box, result) => renderSensitivity(box, result, metricLabel(issueName), charts),
     };
     renderRun($("run-view"), run, views, (text, name) => load(text, name));
     $("findings").replaceChildren();

@@ -1,5 +1,5 @@
 // Small helpers shared by the dashboard and the HTML report: DOM building, number formatting,
-// anchor lookup, EUM endings and metric labels. (Why an EUM move happened comes worded from the
+// anchor lookup, EUM endings, metric labels and the charts' SVG. (Why an EUM move happened comes worded from the
 // server, as each move's `reason`, so the dashboard and the CLI say it the same way.)
 // Written as plain ES modules; the report inlines them with import lines dropped and `export`
 // stripped, so keep one import per line and names unique across modules.
@@ -53,4 +53,15 @@ export function metricLabel(issueName) {
     const name = issueName(issue);
     return model && name !== issue ? `${name}: ${MODEL_NAMES[model] || model}` : key;
   };
+}
+
+// The charts are drawn in Rust (detente_report::charts), the one implementation behind the
+// dashboard (POST /api/charts), the HTML report (inlined) and `detente report --plot`; a view
+// only places them. charts: [{ chart, key, title, note, svg }]. Returns the SVG as a node and
+// the chart's note (a sentence for the caption), or null when the document has no such chart.
+export function chartFor(charts, chart, key = "") {
+  const found = (charts || []).find((c) => c.chart === chart && c.key === key);
+  if (!found) return null;
+  const doc = new DOMParser().parseFromString(found.svg, "image/svg+xml");
+  return { node: document.importNode(doc.documentElement, true), note: found.note || "" };
 }

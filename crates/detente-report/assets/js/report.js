@@ -1,4 +1,5 @@
-// Entry point of the HTML report: draws the dashboard's views from the JSON inlined in the page.
+// Entry point of the HTML report: draws the dashboard's views from the JSON inlined in the page,
+// with the charts inlined beside it (drawn by detente_report::charts when the report was written).
 
 import { renderIssueForecast } from "./views/forecast.js";
 import { renderBargain } from "./views/bargain.js";
@@ -14,28 +15,27 @@ function renderReport() {
   const nameOf = (id) => names.get(id) || id;
   const issues = new Map(data.scenario.issues.map((i) => [i.id, i.name]));
   const issueName = (id) => issues.get(id) || id;
+  const charts = data.charts;
   document.querySelectorAll(".issue-view").forEach((node) => {
     const k = Number(node.dataset.issue);
     renderIssueForecast(node, data.forecast.issues[k],
-      { names, anchors: data.scenario.issues[k].anchors });
+      { names, anchors: data.scenario.issues[k].anchors, charts });
   });
   if (data.bargain) {
-    renderBargain(document.getElementById("bargain-view"), data.bargain, nameOf);
+    renderBargain(document.getElementById("bargain-view"), data.bargain, nameOf, charts);
   }
   if (data.delay) {
-    renderDelay(document.getElementById("delay-view"), data.delay, data.levers, nameOf);
+    renderDelay(document.getElementById("delay-view"), data.delay, data.levers, nameOf, charts);
   }
   if (data.settlement) {
-    const levers = new Map((data.settlement_lever_names || []).map(([id, name]) => [id, name]));
-    renderSettlement(document.getElementById("settlement-view"), data.settlement,
-      data.settlement_levers, (ids) => ids.map((id) => levers.get(id) || id).join(" + "));
+    renderSettlement(document.getElementById("settlement-view"), data.settlement, charts);
   }
   if (data.montecarlo) {
-    renderMonteCarlo(document.getElementById("montecarlo-view"), data.montecarlo, issueName);
+    renderMonteCarlo(document.getElementById("montecarlo-view"), data.montecarlo, issueName, charts);
   }
   if (data.sensitivity) {
     renderSensitivity(document.getElementById("sensitivity-view"), data.sensitivity,
-      metricLabel(issueName));
+      metricLabel(issueName), charts);
   }
 }
 

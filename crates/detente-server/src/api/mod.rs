@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::job::Jobs;
 
 mod bargain;
+mod charts;
 mod delay;
 mod forecast;
 mod health;
@@ -61,6 +62,7 @@ pub(crate) fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         (Method::DELETE, "/api/jobs/{id}", delete(montecarlo::cancel)),
         (Method::GET, "/api/runs", get(runs::list)),
         (Method::GET, "/api/runs/{id}", get(runs::show)),
+        (Method::POST, "/api/charts", post(charts::charts)),
     ]
 }
 

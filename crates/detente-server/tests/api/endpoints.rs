@@ -189,7 +189,6 @@ async fn dashboard_and_assets_are_served_with_a_strict_policy() {
         "style.css",
         "js/app.js",
         "js/api.js",
-        "js/charts.js",
         "js/format.js",
         "js/scenario-table.js",
         "js/views/forecast.js",

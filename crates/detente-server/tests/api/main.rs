@@ -1,11 +1,12 @@
 //! API tests without sockets: every request goes through the router with `oneshot`.
 //!
-//! `endpoints.rs` checks what each endpoint returns against the models called directly;
+//! `charts.rs` checks `POST /api/charts` against the report's charts; `endpoints.rs` checks what each endpoint returns against the models called directly;
 //! `dynamics.rs` does both for delay and levers, `jobs.rs` for the Monte Carlo jobs and the job queue, `sensitivity.rs` for the sensitivity jobs, `runs.rs` for the run store; `errors.rs` has one test per limit and per kind of malformed request; `openapi.rs` keeps
 //! `docs/openapi.yaml` and the router in step; `never_panic.rs` posts random bodies.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
 
+mod charts;
 mod dynamics;
 mod endpoints;
 mod errors;

@@ -1,38 +1,31 @@
 // The package-deal view: the rational Pareto frontier of two parties as a scatter with the
 // Nash, Kalai-Smorodinsky, egalitarian and utilitarian packages and the disagreement point, the
-// solutions table and the zone of agreement. Used by the dashboard and by the HTML report.
+// solutions table and the zone of agreement. The chart comes drawn (see chartFor). Used by the
+// dashboard and by the HTML report.
 
-import { el, fmt } from "../format.js";
-import { scatterChart } from "../charts.js";
+import { el, fmt, chartFor } from "../format.js";
 
 const SOLUTIONS = [
-  ["nash", "Nash", "#D55E00", "diamond"],
-  ["kalai_smorodinsky", "Kalai-Smorodinsky", "#0072B2", "square"],
-  ["egalitarian", "Egalitarian", "#009E73", "triangle"],
-  ["utilitarian", "Utilitarian", "#CC79A7", "circle"],
+  ["nash", "Nash", "diamond"],
+  ["kalai_smorodinsky", "Kalai-Smorodinsky", "square"],
+  ["egalitarian", "Egalitarian", "triangle"],
+  ["utilitarian", "Utilitarian", "circle"],
 ];
 
-export function renderBargain(container, result, nameOf) {
+// charts: the bargain document's charts.
+export function renderBargain(container, result, nameOf, charts) {
   container.replaceChildren();
   const parties = result.parties.map((p) => nameOf(p.id));
   container.append(el("p", {}, `Parties: ${parties.join(" and ")}. Grid step ${result.config.step} ` +
     `on every issue, ${result.config.loss} loss; ${result.frontier.length} packages on the ` +
     "rational Pareto frontier (packages no party would trade for another that is better for all)."));
-  if (result.parties.length === 2 && result.frontier.length > 0) {
-    const marks = [{ name: "Disagreement (no deal)", x: result.disagreement[0],
-      y: result.disagreement[1], color: "#000000", shape: "cross" }];
-    for (const [key, name, color, shape] of SOLUTIONS) {
-      const s = result.solutions[key];
-      if (s) marks.push({ name, x: s.utilities[0], y: s.utilities[1], color, shape });
+  const chart = chartFor(charts, "frontier");
+  if (chart) {
+    const marks = [{ name: "Disagreement (no deal)", shape: "cross" }];
+    for (const [key, name, shape] of SOLUTIONS) {
+      if (result.solutions[key]) marks.push({ name, shape });
     }
-    const chart = scatterChart({
-      title: `Pareto frontier: utility of ${parties[0]} against ${parties[1]}`,
-      xLabel: `utility of ${parties[0]}`,
-      yLabel: `utility of ${parties[1]}`,
-      points: result.frontier.map((p) => p.utilities),
-      marks,
-    });
-    container.append(el("figure", { class: "chart-box", "data-chart": "frontier" }, chart,
+    container.append(el("figure", { class: "chart-box", "data-chart": "frontier" }, chart.node,
       el("figcaption", {}, el("ul", { class: "key" }, marks.map((m) =>
         el("li", {}, el("span", { class: `swatch ${m.shape}`, "aria-hidden": "true" }), m.name))),
         "Grey dots: the frontier; each mark is a solution's package.")));

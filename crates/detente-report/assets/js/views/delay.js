@@ -1,39 +1,24 @@
 // The delay view: per month each party's no-deal value (dashed) and what the Nash deal gives it
 // (solid), the ripeness month marked, and the lever comparison table (baseline, each lever and
 // each pair, largest effect first). Numbers come from POST /api/delay and POST /api/levers
-// (schemas detente.delay/1 and detente.levers/1).
+// (schemas detente.delay/1 and detente.levers/1); the chart comes drawn (see chartFor).
 
-import { el, fmt, signed } from "../format.js";
-import { lineChart, PALETTE } from "../charts.js";
+import { el, fmt, signed, chartFor } from "../format.js";
 
 function ripeText(month) {
   return month === null || month === undefined ? "never" : `month ${month}`;
 }
 
-export function renderDelay(container, delay, levers, nameOf) {
+// charts: the delay document's charts.
+export function renderDelay(container, delay, levers, nameOf, charts) {
   container.replaceChildren();
   const parties = delay.parties.map(nameOf);
-  const series = [];
-  let lo = 1, hi = 0;
-  delay.parties.forEach((_, i) => {
-    const color = PALETTE[i % PALETTE.length];
-    const noDeal = delay.months.map((m) => [m.month, m.disagreement[i]]);
-    const nash = delay.months.filter((m) => m.nash).map((m) => [m.month, m.nash.utilities[i]]);
-    for (const [, y] of noDeal.concat(nash)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
-    series.push({ name: `${parties[i]}: Nash deal`, points: nash, color });
-    series.push({ name: `${parties[i]}: no deal`, points: noDeal, color, dashed: true });
-  });
-  const marks = delay.ripeness === null || delay.ripeness === undefined ? []
-    : [{ name: `ripe (month ${delay.ripeness})`, x: delay.ripeness, color: "#000000" }];
-  const chart = lineChart({
-    title: "Utility of no deal and of the Nash deal, month by month",
-    xLabel: "month", yLabel: "utility (0 = worst package, 1 = ideal)",
-    x: [0, delay.horizon], y: [Math.min(0, Math.floor(lo * 10) / 10), Math.max(1, Math.ceil(hi * 10) / 10)],
-    series, marks, xName: "month", yDigits: 1,
-  });
-  container.append(el("figure", { class: "chart-box", "data-chart": "delay" }, chart,
-    el("figcaption", {}, "Solid: what the Nash deal of the month gives each party; dashed: its " +
-      "no-deal value (the month's status quo minus the cost of fighting on); dotted: the ripeness month.")));
+  const chart = chartFor(charts, "delay");
+  if (chart) {
+    container.append(el("figure", { class: "chart-box", "data-chart": "delay" }, chart.node,
+      el("figcaption", {}, "Solid: what the Nash deal of the month gives each party; dashed: its " +
+        "no-deal value (the month's status quo minus the cost of fighting on); dotted: the ripeness month.")));
+  }
   const ripe = delay.ripeness === null || delay.ripeness === undefined
     ? `Ripeness: none within ${delay.horizon} months.`
     : `Ripeness: month ${delay.ripeness}, the first month in which some package beats fighting on ` +

@@ -1,13 +1,11 @@
-// The forecast view of one issue: each model's forecast, every actor's position by EUM round
-// (lines, with the model forecasts as dashed levels), and the moves that mattered with their
-// reasons. Used by the dashboard and by the HTML report.
+// The forecast view of one issue: each model's forecast, the headline with its intervals,
+// every actor's position by EUM round (lines, with the model forecasts as dashed levels), and
+// the moves that mattered with their reasons. The charts come drawn (see chartFor). Used by the
+// dashboard and by the HTML report.
 
-import { el, fmt, nearestAnchor, MODEL_NAMES } from "../format.js";
-import { intervalChart, lineChart, PALETTE } from "../charts.js";
+import { el, fmt, nearestAnchor, chartFor, MODEL_NAMES } from "../format.js";
 
-const MODEL_COLOURS = { compromise: "#555555", median: "#8B4513", nash: "#6A3D9A", eum: "#B22222" };
-
-// info: { names: Map id -> name, anchors: [[at, label]] }
+// info: { names: Map id -> name, anchors: [[at, label]], charts: the forecast's charts }
 export function renderIssueForecast(container, issue, info) {
   const nameOf = (id) => info.names.get(id) || id;
   container.replaceChildren();
@@ -33,51 +31,24 @@ export function renderIssueForecast(container, issue, info) {
     el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "model"),
       el("th", { scope: "col" }, "position"), el("th", { scope: "col" }, "nearest anchor"))),
     el("tbody", {}, rows))));
-  if (h) container.append(headlineFigure(issue, h));
+  const headline = chartFor(info.charts, "headline", issue.issue);
+  if (h && headline) container.append(headlineFigure(headline.node, h));
 
   const eum = issue.eum;
   if (!eum) {
     for (const note of issue.notes || []) container.append(el("p", { class: "note" }, note));
     return;
   }
-  // Actors whose positions coincide in every round are one line: drawn separately they would
-  // hide each other (six of ten actors on one Istanbul issue). The caption lists the groups.
-  const groups = [];
-  eum.rounds[0].actors.forEach((a, i) => {
-    const points = eum.rounds.map((r) => [r.round, r.actors[i].position]);
-    const same = groups.find((g) => g.points.every(([, y], k) => Math.abs(y - points[k][1]) < 1e-9));
-    if (same) same.names.push(nameOf(a.actor));
-    else groups.push({ names: [nameOf(a.actor)], points });
-  });
-  const series = groups.map((g, i) => ({
-    name: g.names.length <= 2 ? g.names.join(" and ") : `${g.names[0]} and ${g.names.length - 1} more`,
-    color: PALETTE[i % PALETTE.length],
-    points: g.points,
-  }));
-  const together = groups.filter((g) => g.names.length > 2)
-    .map((g) => `${g.names.join(", ")} hold the same positions in every round and share one line.`)
-    .join(" ");
-  const levels = ["compromise", "median", "nash", "eum"].filter((m) => issue[m]).map((m) => ({
-    name: m === "eum" ? "EUM" : m[0].toUpperCase() + m.slice(1),
-    y: issue[m].position,
-    color: MODEL_COLOURS[m],
-  }));
-  const last = eum.rounds[eum.rounds.length - 1].round;
-  const chart = lineChart({
-    title: `Positions on ${issue.name} by EUM round`,
-    xLabel: "EUM round",
-    yLabel: "position",
-    x: [0, Math.max(1, last)],
-    y: issue.scale,
-    series,
-    levels,
-  });
-  container.append(el("figure", { class: "chart-box", "data-chart": "eum-rounds" }, chart,
-    // `ended` is the model's own sentence (a run stored before it existed shows none).
-    el("figcaption", {}, `EUM (${eum.preset} preset)${eum.ended ? ": " + eum.ended : ""}; ` +
-      `final median ${fmt(eum.position)} ${nearestAnchor(info.anchors, eum.position) ? "(" + nearestAnchor(info.anchors, eum.position) + ")" : ""}, mean ${fmt(eum.mean)}. ` +
-      "Solid lines: each actor's position after each round; dashed: each model's forecast." +
-      (together ? " " + together : ""))));
+  // Actors whose positions coincide in every round share one line; the chart's note names them.
+  const chart = chartFor(info.charts, "eum-rounds", issue.issue);
+  if (chart) {
+    container.append(el("figure", { class: "chart-box", "data-chart": "eum-rounds" }, chart.node,
+      // `ended` is the model's own sentence (a run stored before it existed shows none).
+      el("figcaption", {}, `EUM (${eum.preset} preset)${eum.ended ? ": " + eum.ended : ""}; ` +
+        `final median ${fmt(eum.position)} ${nearestAnchor(info.anchors, eum.position) ? "(" + nearestAnchor(info.anchors, eum.position) + ")" : ""}, mean ${fmt(eum.mean)}. ` +
+        "Solid lines: each actor's position after each round; dashed: each model's forecast." +
+        (chart.note ? " " + chart.note : ""))));
+  }
 
   // The ranking of moves is the model's (`biggest_moves`); this view only lists them. A run
   // stored before the ranking existed shows the full list below and no ranking.
@@ -108,17 +79,7 @@ export function renderIssueForecast(container, issue, info) {
 
 // The headline with its intervals and the models as dots; the caption says how the intervals
 // were made, how well they covered on the training data, and where this issue lies outside it.
-function headlineFigure(issue, h) {
-  const models = ["compromise", "median", "nash", "eum"].filter((m) => issue[m]);
-  const chart = intervalChart({
-    title: `Headline forecast on ${issue.name} with its intervals`,
-    xLabel: "position",
-    x: issue.scale,
-    value: h.position,
-    intervals: h.intervals,
-    dots: models.map((m) => ({ name: MODEL_NAMES[m], x: issue[m].position, color: MODEL_COLOURS[m] })),
-    statusQuo: issue.status_quo.position,
-  });
+function headlineFigure(chart, h) {
   const pct = (x) => `${Math.round(100 * x)}%`;
   const spans = h.intervals.map((iv) => `${pct(iv.level)} ${fmt(iv.low)} to ${fmt(iv.high)}`).join(", ");
   const covered = (h.measured_coverage || []).map(pct).join("/");

@@ -2,31 +2,21 @@
 // scale (ring: the value without noise) and each model's histogram over the trials; then a
 // table and histograms of every other metric (zone of agreement, ripeness month, utilities).
 // Numbers come from a finished job of POST /api/montecarlo, or from `detente report`, both
-// schema detente.montecarlo/1. Used by the dashboard and by the HTML report.
+// schema detente.montecarlo/1; the charts come drawn (see chartFor). Used by the dashboard and
+// by the HTML report.
 
-import { el, fmt, MODEL_NAMES } from "../format.js";
-import { bandChart, histogramChart, PALETTE } from "../charts.js";
+import { el, fmt, chartFor, MODEL_NAMES } from "../format.js";
 
-const MC_MODELS = ["compromise", "median", "nash", "eum"];
-
-function modelColour(model) {
-  return PALETTE[Math.max(0, MC_MODELS.indexOf(model)) % PALETTE.length];
-}
-
-function histogramBox(m, title, xLabel, colour) {
-  const h = m.histogram;
-  const chart = histogramChart({
-    title, xLabel, lo: h.lo, hi: h.hi, counts: h.counts,
-    marks: [{ name: "median", x: m.median, color: colour }, { name: "without noise", x: m.baseline,
-      color: "#000000", ring: true }],
-  });
+function histogramBox(m, title, charts) {
+  const chart = chartFor(charts, "mc-histogram", m.key);
+  if (!chart) return null;
   return el("figure", { class: "chart-box histogram", "data-chart": "mc-histogram", "data-metric": m.key },
-    chart, el("figcaption", {}, `${title}: mean ${fmt(m.mean, 2)}` +
+    chart.node, el("figcaption", {}, `${title}: mean ${fmt(m.mean, 2)}` +
       (m.missing ? `, ${m.missing} trials without a value` : "")));
 }
 
-// issueName: id -> display name.
-export function renderMonteCarlo(container, result, issueName) {
+// issueName: id -> display name; charts: the Monte Carlo document's charts.
+export function renderMonteCarlo(container, result, issueName, charts) {
   container.replaceChildren();
   container.append(el("p", {}, `${result.trials} trials, seed ${result.seed}. Bars: the 5th to the ` +
     "95th percentile; thick tick: the median; ring: the value without noise. Histograms: share " +
@@ -42,20 +32,14 @@ export function renderMonteCarlo(container, result, issueName) {
     }
   }
   for (const [issue, metrics] of byIssue) {
-    const rows = metrics.map((m) => ({
-      name: MODEL_NAMES[m.model] || m.model,
-      lo: m.p05, median: m.median, hi: m.p95, baseline: m.baseline, color: modelColour(m.model),
-    }));
     const name = issueName(issue);
+    const band = chartFor(charts, "mc-band", issue);
     container.append(el("section", { class: "mc-issue", "data-issue": issue },
       el("h3", {}, name),
-      el("figure", { class: "chart-box", "data-chart": "mc-band", "data-issue": issue },
-        bandChart({ title: `${name}: forecast bands`, x: metrics[0].range,
-          xLabel: `${name} (scale ${metrics[0].range[0]} to ${metrics[0].range[1]})`, rows }),
-        el("figcaption", {}, `${name}: 5-95% band of each model's forecast`)),
+      band ? el("figure", { class: "chart-box", "data-chart": "mc-band", "data-issue": issue },
+        band.node, el("figcaption", {}, `${name}: 5-95% band of each model's forecast`)) : null,
       el("div", { class: "hist-grid" }, metrics.map((m) => histogramBox(m,
-        `${MODEL_NAMES[m.model] || m.model}`, `${name} (scale ${m.range[0]} to ${m.range[1]})`,
-        modelColour(m.model))))));
+        `${MODEL_NAMES[m.model] || m.model}`, charts)))));
   }
   if (others.length) {
     container.append(el("h3", {}, "Other metrics"));
@@ -66,8 +50,6 @@ export function renderMonteCarlo(container, result, issueName) {
       el("tbody", {}, others.map((m) => el("tr", {}, el("th", { scope: "row" }, m.key),
         el("td", {}, m.kind), el("td", {}, fmt(m.baseline, 3)), el("td", {}, fmt(m.mean, 3)),
         el("td", {}, fmt(m.p05, 3)), el("td", {}, fmt(m.median, 3)), el("td", {}, fmt(m.p95, 3))))))));
-    container.append(el("div", { class: "hist-grid" }, others.filter((m) => m.histogram)
-      .map((m) => histogramBox(m, m.key, m.kind === "probability" ? "0 = no, 1 = yes" : m.kind,
-        PALETTE[2]))));
+    container.append(el("div", { class: "hist-grid" }, others.map((m) => histogramBox(m, m.key, charts))));
   }
 }

@@ -2,13 +2,14 @@
 // that move it most when each alone goes to the ends of its range, and the standardised
 // regression coefficients of the joint sample with R². Numbers come from a finished job of
 // POST /api/sensitivity, or from `detente report`, both schema detente.sensitivity/1. Used by
-// the dashboard and by the HTML report.
+// the dashboard and by the HTML report. The tornados come drawn (see chartFor), with the
+// inputs that move each forecast most (detente_report::charts::TORNADO_BARS of them).
 
-import { el, fmt } from "../format.js";
-import { tornadoChart } from "../charts.js";
+import { el, fmt, chartFor } from "../format.js";
 
-// metricLabel: metric key -> readable name; top: bars per tornado.
-export function renderSensitivity(container, result, metricLabel, top = 10) {
+// metricLabel: metric key -> readable name; charts: the sensitivity document's charts; top: rows
+// per regression table.
+export function renderSensitivity(container, result, metricLabel, charts, top = 10) {
   container.replaceChildren();
   const inputs = result.inputs.length;
   const metrics = result.metrics.filter((m) => m.tornado && m.tornado.some((b) => b.swing > 0));
@@ -25,16 +26,12 @@ export function renderSensitivity(container, result, metricLabel, top = 10) {
   const draw = () => {
     const m = metrics[Number(select.value)];
     const moving = m.tornado.filter((b) => b.swing > 0);
-    const bars = [...moving].sort((a, b) => b.swing - a.swing).slice(0, top);
+    const shown = Math.min(moving.length, top);
+    const chart = chartFor(charts, "tornado", m.metric);
     body.replaceChildren(el("figure", { class: "chart-box", "data-chart": "tornado", "data-metric": m.metric },
-      tornadoChart({
-        title: `${metricLabel(m.metric)}: inputs that move it most`,
-        xLabel: `${metricLabel(m.metric)} (baseline ${fmt(m.baseline, 2)})`,
-        baseline: m.baseline,
-        rows: bars.map((b) => ({ name: b.input, atLow: b.at_low, atHigh: b.at_high, range: b.range })),
-      }),
+      chart ? chart.node : null,
       el("figcaption", {}, "Blue: the input at the low end of its range; orange: at the high end; black line: the " +
-        `forecast with every input at its base value. ${bars.length < moving.length ? `The ${bars.length} inputs that move it most.` : `Every input that moves it (${bars.length}).`}`)));
+        `forecast with every input at its base value. ${shown < moving.length ? `The ${shown} inputs that move it most.` : `Every input that moves it (${shown}).`}`)));
     if (m.src && m.src.length) {
       const src = [...m.src].sort((a, b) => Math.abs(b.src) - Math.abs(a.src)).slice(0, top);
       body.append(el("div", { class: "table-wrap" }, el("table", { class: "src" },
