@@ -101,6 +101,20 @@ const CASES: &[(&str, &str, &[&str])] = &[
         "istanbul",
         &["sensitivity", "--model", "compromise", "--trials", "300"],
     ),
+    // The charts (`PLOTDIR` stands for a fresh folder; the snapshot holds every file written,
+    // by name): the same SVG the HTML report inlines and the dashboard gets from the API.
+    (
+        "report_plot_two_party",
+        "two-party",
+        &[
+            "report",
+            "--plot",
+            "PLOTDIR",
+            "--trials",
+            "0",
+            "--no-sensitivity",
+        ],
+    ),
     (
         "explain_istanbul_territory_russia",
         "istanbul",
@@ -108,15 +122,28 @@ const CASES: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// Runs `detente ARGS[0] FIXTURE ARGS[1..]` and returns its standard output (JSON rounded).
+/// Runs `detente ARGS[0] FIXTURE ARGS[1..]` and returns its standard output (JSON rounded), or,
+/// when an argument is `PLOTDIR`, every file written there.
 fn run(fixture_name: &str, args: &[&str]) -> String {
+    let plot_dir = tempfile::tempdir().unwrap();
+    let plot = plot_dir.path().join("charts");
+    let args_out: Vec<std::ffi::OsString> = args
+        .iter()
+        .map(|a| {
+            if *a == "PLOTDIR" {
+                plot.clone().into_os_string()
+            } else {
+                a.into()
+            }
+        })
+        .collect();
     let out = Command::cargo_bin("detente")
         .unwrap()
         .current_dir(std::env::temp_dir())
         .env("NO_COLOR", "1")
-        .args(&args[..1])
+        .args(&args_out[..1])
         .arg(fixture(fixture_name))
-        .args(&args[1..])
+        .args(&args_out[1..])
         .output()
         .unwrap();
     assert!(
@@ -124,6 +151,22 @@ fn run(fixture_name: &str, args: &[&str]) -> String {
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    if args.contains(&"PLOTDIR") {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&plot)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let mut text = String::new();
+        for f in files {
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            text.push_str(&format!(
+                "==== {name}\n{}",
+                std::fs::read_to_string(&f).unwrap()
+            ));
+        }
+        return text;
+    }
     let text = String::from_utf8(out.stdout).unwrap();
     let text = text.replace(&fixture(fixture_name).display().to_string(), "FIXTURE");
     if args.contains(&"json") {
@@ -233,6 +276,11 @@ fn shocks_table_istanbul() {
 #[test]
 fn sensitivity_table_istanbul() {
     check("sensitivity_table_istanbul");
+}
+
+#[test]
+fn report_plot_two_party() {
+    check("report_plot_two_party");
 }
 
 #[test]
