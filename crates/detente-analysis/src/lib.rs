@@ -173,6 +173,9 @@ impl AnalysisConfig {
             levers: self.levers.clone(),
             first_proposer: self.first_proposer.clone(),
             frontier: self.solve.frontier,
+            // One flag stops the whole run: the month-by-month table and the settlement
+            // forecast alike.
+            stop: self.settle.stop.clone(),
         }
     }
 

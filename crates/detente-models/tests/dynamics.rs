@@ -212,6 +212,29 @@ fn drift_with_cap_gives_the_hand_computed_ripeness_month() {
     assert_eq!(spe.first_proposer, "a");
 }
 
+/// A raised stop flag ends the month-by-month table and every lever variant with `Stopped`;
+/// the same options with the flag down give the full result.
+#[test]
+fn a_raised_stop_flag_ends_delay_and_levers() {
+    let scenario = parse("drift.toml", DRIFT).unwrap().scenario;
+    let stop = detente_models::stop::StopFlag::new();
+    let config = DynamicsConfig {
+        stop: stop.clone(),
+        ..linear()
+    };
+    assert!(delay(&scenario, &config).is_ok());
+    assert!(levers(&scenario, &config).is_ok());
+    stop.raise();
+    assert!(matches!(
+        delay(&scenario, &config),
+        Err(detente_models::dynamics::DynamicsError::Stopped)
+    ));
+    assert!(matches!(
+        levers(&scenario, &config),
+        Err(detente_models::dynamics::DynamicsError::Stopped)
+    ));
+}
+
 #[test]
 fn levers_move_the_ripeness_month() {
     let scenario = parse("drift.toml", DRIFT).unwrap().scenario;

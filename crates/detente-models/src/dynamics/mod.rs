@@ -100,6 +100,7 @@ use crate::bargain::{
     BargainError, Frontier, KsRule, Loss, NashWeights, Package, PackageConfig, Problem, Solution,
     from_scenario, from_scenario_consenting,
 };
+use crate::stop::StopFlag;
 
 /// Tolerance for "gains by waiting" and for ties in the game, in utility points.
 const TOL: f64 = 1e-12;
@@ -184,6 +185,12 @@ pub struct DynamicsConfig {
     pub first_proposer: Option<String>,
     /// Limits of the frontier search.
     pub frontier: FrontierConfig,
+    /// Raised by the caller to end the run early (a server request past its deadline, or whose
+    /// client left): checked before every month of [`delay`] and so of every lever variant of
+    /// [`levers`], which then return [`DynamicsError::Stopped`]. Never raised by default; not
+    /// part of the options a result records.
+    #[serde(skip)]
+    pub stop: StopFlag,
 }
 
 impl Default for DynamicsConfig {
@@ -196,6 +203,7 @@ impl Default for DynamicsConfig {
             levers: Vec::new(),
             first_proposer: None,
             frontier: FrontierConfig::default(),
+            stop: StopFlag::default(),
         }
     }
 }
@@ -820,6 +828,9 @@ pub fn delay_prepared(
     };
     let mut months: Vec<Month> = Vec::with_capacity(last as usize + 1);
     for t in 0..=last {
+        if config.stop.is_raised() {
+            return Err(DynamicsError::Stopped);
+        }
         let sq = &path.status_quo[t as usize];
         let cost = &path.cost[t as usize];
         let sq_u: Vec<f64> = (0..n)

@@ -73,6 +73,14 @@ fn analysis(config: &DynamicsConfig, stop: &StopFlag) -> AnalysisConfig {
     analysis
 }
 
+/// `config` ending early when `stop` is raised (checked before every month of every variant).
+fn with_stop(config: &DynamicsConfig, stop: &StopFlag) -> DynamicsConfig {
+    DynamicsConfig {
+        stop: stop.clone(),
+        ..config.clone()
+    }
+}
+
 /// An analysis error of the settlement forecast as a response.
 fn settle_error(e: AnalysisError) -> ApiError {
     match e {
@@ -230,7 +238,8 @@ pub(crate) fn delay_run(
     stop: &StopFlag,
 ) -> Result<DelayOut, ApiError> {
     check(scenario, config, limits, false)?;
-    let report = run_delay(scenario, config).map_err(model_error)?;
+    // The month-by-month table stops on the same flag as the settlement forecast.
+    let report = run_delay(scenario, &with_stop(config, stop)).map_err(model_error)?;
     let settlement = detente_analysis::fights(scenario)
         .then(|| detente_analysis::settlement(scenario, &analysis(config, stop)))
         .transpose()
@@ -252,7 +261,7 @@ pub(crate) fn levers_run(
     stop: &StopFlag,
 ) -> Result<LeversOut, ApiError> {
     check(scenario, config, limits, true)?;
-    let report = run_levers(scenario, config).map_err(model_error)?;
+    let report = run_levers(scenario, &with_stop(config, stop)).map_err(model_error)?;
     let settlement = detente_analysis::fights(scenario)
         .then(|| detente_analysis::settlement_levers(scenario, &analysis(config, stop)))
         .transpose()
