@@ -287,8 +287,12 @@ pub struct Fight<'a> {
     discount: Vec<f64>,
     /// Issue values of every frontier point.
     values: Vec<Vec<f64>>,
-    /// Audience cost of every frontier point, `[t][party][point]`, only when any exists.
-    audience: Option<Vec<Vec<Vec<f64>>>>,
+    /// Audience cost of every frontier point, `[t][point · n + party]` (a point's parties side
+    /// by side, as the month's scan of the frontier reads them), only when any exists.
+    audience: Option<Vec<Vec<f64>>>,
+    /// Every frontier point's utilities, `[point · n + party]`: the month's scan of the
+    /// frontier reads them in this order, from one block of memory.
+    utilities: Vec<f64>,
     /// Issue-term part of `p` for every frontier point.
     term_p: Option<Vec<f64>>,
     /// `holds − per_drift · Σ|rate| + shifts` is computed per trial; these are its parts.
@@ -491,12 +495,18 @@ impl<'a> Fight<'a> {
                                         .map(|(_, cost)| cost)
                                         .sum()
                                 })
-                                .collect()
+                                .collect::<Vec<f64>>()
                         })
-                        .collect()
+                        .collect::<Vec<_>>()
                 })
+                .map(|by_party| point_major(&by_party, values.len()))
                 .collect()
         });
+        let utilities: Vec<f64> = prepared
+            .frontier
+            .iter()
+            .flat_map(|p| p.utilities[..prepared.actors.len()].iter().copied())
+            .collect();
         let term_p = time.enforcement.as_ref().map(|e| {
             values
                 .iter()
@@ -637,6 +647,7 @@ impl<'a> Fight<'a> {
             discount,
             values,
             audience,
+            utilities,
             term_p,
             enforcement,
             victory,
@@ -732,11 +743,14 @@ impl<'a> Fight<'a> {
             });
             let mut best: Option<(usize, f64, f64)> = None;
             let mut parties_zone = false;
-            for (q, point) in self.prepared.frontier.iter().enumerate() {
+            let renewed = &self.renewed[tu];
+            let audience = self.audience.as_ref().map(|a| &a[tu]);
+            for (q, utilities) in self.utilities.chunks_exact(n.max(1)).enumerate() {
                 let p = match (p0, &self.term_p) {
                     (Some(p0), Some(terms)) => (p0 + terms[q]).clamp(0.0, 1.0),
                     _ => 1.0,
                 };
+                let audience = audience.map(|a| &a[q * n..(q + 1) * n]);
                 // The parties first, then the veto allies: a package the parties alone would
                 // sign counts toward their own zone even when an ally refuses it.
                 let mut ok = true;
@@ -744,12 +758,12 @@ impl<'a> Fight<'a> {
                     if i == np {
                         parties_zone = true;
                     }
-                    let a = self.audience.as_ref().map_or(0.0, |a| a[tu][i][q]);
+                    let a = audience.map_or(0.0, |a| a[i]);
                     gain[i] = match self.breakdown {
                         Breakdown::TermsStand => {
-                            point.utilities[i] - fight[i] - (1.0 - p) * self.renewed[tu][i] - a
+                            utilities[i] - fight[i] - (1.0 - p) * renewed[i] - a
                         }
-                        Breakdown::BackToWar => p * (point.utilities[i] - fight[i]) - a,
+                        Breakdown::BackToWar => p * (utilities[i] - fight[i]) - a,
                     };
                     if gain[i] <= TOL {
                         ok = false;
@@ -968,4 +982,17 @@ pub fn conjugate(m0: f64, s0: f64, sigma: f64, n: u32, sum: f64) -> (f64, f64) {
     let precision = prior + data;
     let mean = (m0 * prior + sum / (sigma * sigma)) / precision;
     (mean, precision.sqrt().recip())
+}
+
+/// `by_party[i][q]` rearranged as `[q · n + i]` for `points` points: each point's parties side
+/// by side.
+fn point_major(by_party: &[Vec<f64>], points: usize) -> Vec<f64> {
+    let n = by_party.len();
+    let mut out = vec![0.0; points * n];
+    for (i, row) in by_party.iter().enumerate() {
+        for (q, &x) in row.iter().enumerate() {
+            out[q * n + i] = x;
+        }
+    }
+    out
 }
