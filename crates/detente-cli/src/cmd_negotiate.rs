@@ -84,7 +84,8 @@ pub enum Preset {
 #[derive(Debug, clap::Args)]
 pub struct TournamentArgs {
     /// Tournament config (TOML): `domains` (folders or scenario files, relative to the config),
-    /// `agents`, and optionally `rounds`, `repetitions`, `self_play`, `seed`, `step`.
+    /// `agents`, and optionally `rounds`, `repetitions`, `self_play`, `seed`, `step`,
+    /// `real_points` and `preset` (`genius` or `negmas`, as `negotiate --preset`).
     config: PathBuf,
     /// Output format: a ranking table, JSON (records and ranking) or CSV (one row per
     /// negotiation and seat).
@@ -308,25 +309,21 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
     let text = read_text(&args.config)?;
     let file: TournamentFile = toml::from_str(&text).map_err(|e| {
         input(format!(
-            "{}: {e}\n  help: a tournament config has `domains = [...]`, `agents = [...]` and optionally rounds, repetitions, self_play, seed, step",
+            "{}: {e}\n  help: a tournament config has `domains = [...]`, `agents = [...]` and optionally rounds, repetitions, self_play, seed, step, real_points, preset",
             args.config.display()
         ))
     })?;
     let base = args.config.parent().unwrap_or(Path::new("."));
+    // The config's `real_points` and `preset` read its GENIUS folders and set its negotiators,
+    // as `negotiate --real-points` and `--preset` do for one negotiation.
+    let genius = file
+        .genius_config()
+        .map_err(|e| input(format!("{}: {e}", args.config.display())))?;
+    let config = file.run_config();
     let tables = file
         .domains
         .iter()
-        .map(|d| {
-            // A tournament's real issues stay on the reader's default grid (as in Python's
-            // `detente.tournament`); `negotiate --real-points` sets it for one negotiation.
-            load_table(
-                &base.join(d),
-                file.step,
-                &genius_full::GeniusConfig::default(),
-                &[],
-            )
-            .map(|(t, _)| t)
-        })
+        .map(|d| load_table(&base.join(d), file.step, &genius, &[]).map(|(t, _)| t))
         .collect::<Result<Vec<_>, _>>()?;
     let bar = tournament_bar();
     let progress = |event: tournament::Progress| match event {
@@ -334,7 +331,7 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
         tournament::Progress::Finished => bar.inc(1),
     };
     if let Some(shard) = args.shard {
-        let part = tournament::run_shard(&tables, &file.tournament, shard, &progress)
+        let part = tournament::run_shard(&tables, &config, shard, &progress)
             .map_err(|e| input(format!("{}: {e}", args.config.display())))?;
         bar.finish_and_clear();
         serde_json::to_writer_pretty(&mut *out, &part)
@@ -342,7 +339,7 @@ pub fn run_tournament(args: &TournamentArgs, out: &mut dyn Write) -> Result<(), 
         writeln!(out)?;
         return Ok(());
     }
-    let results = tournament::run(&tables, &file.tournament, &progress)
+    let results = tournament::run(&tables, &config, &progress)
         .map_err(|e| input(format!("{}: {e}", args.config.display())))?;
     bar.finish_and_clear();
     print_tournament(

@@ -572,6 +572,74 @@ fn the_negmas_preset_changes_semantics_and_names_the_negotiators() {
         .stderr(predicate::str::contains("genius").and(predicate::str::contains("negmas")));
 }
 
+/// A tournament config's `preset` and `real_points` do for every negotiation what
+/// `negotiate --preset` and `--real-points` do for one: under `negmas`, SupermarketA's
+/// Boulware vs Conceder agrees in round 39 (the NegMAS-checked round above) with NegMAS's
+/// negotiator names, against round 76 without; a `real_points` out of range is refused.
+#[test]
+fn a_tournament_config_sets_the_preset_and_the_real_grid() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &str| -> serde_json::Value {
+        let config = dir.path().join("t.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "domains = [{:?}]\nagents = [\"boulware\", \"conceder\"]\nrounds = 100\n{extra}",
+                genius("SupermarketA")
+            ),
+        )
+        .unwrap();
+        let out = detente()
+            .args(["tournament", config.to_str().unwrap(), "--format", "json"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    // The record with Boulware in seat 0 and Conceder in seat 1.
+    let round = |doc: &serde_json::Value, first: &str| -> (u64, String) {
+        let r = doc["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["agents"][0].as_str().unwrap().contains(first)
+                    && r["agents"][1].as_str().unwrap().contains("conceder")
+            })
+            .unwrap();
+        (
+            r["round"].as_u64().unwrap(),
+            r["agents"][0].as_str().unwrap().to_owned(),
+        )
+    };
+    let genius_run = run("");
+    let negmas_run = run("preset = \"negmas\"\nreal_points = 21\n");
+    assert_eq!(round(&genius_run, "boulware"), (76, "boulware".to_owned()));
+    assert_eq!(
+        round(&negmas_run, "boulware"),
+        (39, "negmas-boulware".to_owned())
+    );
+
+    let config = dir.path().join("bad.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "domains = [{:?}]\nagents = [\"boulware\", \"conceder\"]\nreal_points = 1\n",
+            genius("SupermarketA")
+        ),
+    )
+    .unwrap();
+    detente()
+        .args(["tournament", config.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("real_points").and(predicate::str::contains("2 to 1,001")),
+        );
+}
+
 /// `bargain` reads folders through the analysis API's one reader (`folder_problem`), which
 /// Python's `bargain` uses too; a loader warning (GeniusWeb weights that do not sum to 1) is
 /// printed once with one `warning:` prefix (the CLI's own GeniusWeb path printed it twice).

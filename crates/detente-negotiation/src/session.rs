@@ -12,6 +12,7 @@ use crate::load::{ScenarioActor, Table};
 use crate::protocol::{self, Deadline, ProtocolConfig, Seat, TraceStep};
 use crate::tournament::{self, TournamentConfig};
 use crate::{AgentSpec, Ending, NegotiationError, Negotiator, Preferences};
+use detente_models::bargain::genius_full::GeniusConfig;
 
 /// The result of one negotiation as the front ends report it (schema
 /// `detente.negotiation/1`, written through `detente_analysis::Document`).
@@ -162,9 +163,66 @@ pub struct TournamentFile {
     /// Grid step on each scenario issue's scale.
     #[serde(default = "default_step")]
     pub step: f64,
+    /// GENIUS folders only: grid points per real issue, both bounds included (2 to 1,001;
+    /// default 11, as `negotiate --real-points`).
+    #[serde(default = "default_real_points")]
+    pub real_points: usize,
+    /// Whose semantics the time-based negotiators follow (as `negotiate --preset`).
+    #[serde(default)]
+    pub preset: Preset,
     /// Negotiators, rounds, repetitions, self-play and seed.
     #[serde(flatten)]
     pub tournament: TournamentConfig,
+}
+
+/// Whose semantics the time-based negotiators follow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Preset {
+    /// GENIUS utilities (each issue's evaluations divided by its largest) and GENIUS's
+    /// time-dependent agents: detente's default.
+    #[default]
+    Genius,
+    /// NegMAS 0.16: raw GENIUS evaluations, and Boulware, Linear and Conceder choose and accept
+    /// as NegMAS's time-based negotiators do ([`AgentSpec::under_negmas`]).
+    Negmas,
+}
+
+impl TournamentFile {
+    /// How the config's GENIUS folders are read: its `real_points`, and raw evaluations under
+    /// the `negmas` preset.
+    ///
+    /// # Errors
+    /// `real_points` outside 2 to 1,001.
+    pub fn genius_config(&self) -> Result<GeniusConfig, NegotiationError> {
+        if !(2..=1001).contains(&self.real_points) {
+            return Err(NegotiationError::Config(format!(
+                "`real_points` = {} is outside 2 to 1,001; e.g. 11",
+                self.real_points
+            )));
+        }
+        Ok(GeniusConfig {
+            real_grid_points: self.real_points,
+            raw_evaluations: self.preset == Preset::Negmas,
+        })
+    }
+
+    /// The tournament to run: its options, with every negotiator as the preset has it.
+    pub fn run_config(&self) -> TournamentConfig {
+        let mut config = self.tournament.clone();
+        if self.preset == Preset::Negmas {
+            config.agents = config
+                .agents
+                .into_iter()
+                .map(AgentSpec::under_negmas)
+                .collect();
+        }
+        config
+    }
+}
+
+fn default_real_points() -> usize {
+    GeniusConfig::default().real_grid_points
 }
 
 /// The grid step of scenario domains when a tournament config gives none.

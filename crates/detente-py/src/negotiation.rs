@@ -182,23 +182,30 @@ pub fn negotiate(
     })
 }
 
-/// The domains (as written, relative to the config) and the grid step of a tournament config.
+/// The domains (as written, relative to the config) of a tournament config and how to read
+/// them: the grid step for scenarios, grid points per real GENIUS issue, and whether GENIUS
+/// evaluations stay as written (the `negmas` preset).
 #[pyfunction]
-pub fn tournament_domains(name: &str, text: &str) -> PyResult<(Vec<String>, f64)> {
+pub fn tournament_domains(name: &str, text: &str) -> PyResult<(Vec<String>, f64, usize, bool)> {
     let file = parse_config(name, text)?;
+    let genius = file
+        .genius_config()
+        .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
     Ok((
         file.domains
             .iter()
             .map(|d| d.to_string_lossy().into_owned())
             .collect(),
         file.step,
+        genius.real_grid_points,
+        genius.raw_evaluations,
     ))
 }
 
 fn parse_config(name: &str, text: &str) -> PyResult<TournamentFile> {
     toml::from_str(text).map_err(|e| {
         PyValueError::new_err(format!(
-            "{name}: {e}\n  help: a tournament config has `domains = [...]`, `agents = [...]` and optionally rounds, repetitions, self_play, seed, step"
+            "{name}: {e}\n  help: a tournament config has `domains = [...]`, `agents = [...]` and optionally rounds, repetitions, self_play, seed, step, real_points, preset"
         ))
     })
 }
@@ -222,6 +229,9 @@ pub fn tournament(
         })
         .transpose()?;
     let file = parse_config(name, text)?;
+    // The negotiators as the config's preset has them (the domains were read with its
+    // options by `tournament_domains`).
+    let config = file.run_config();
     let tables: Vec<Table> = domains.iter().map(|d| d.table.clone()).collect();
     let counts = Mutex::new((0_u64, 0_u64));
     let failed: Mutex<Option<PyErr>> = Mutex::new(None);
@@ -248,7 +258,7 @@ pub fn tournament(
     };
     if let Some(shard) = shard {
         let part = py
-            .detach(|| cup::run_shard(&tables, &file.tournament, shard, &on_event))
+            .detach(|| cup::run_shard(&tables, &config, shard, &on_event))
             .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
         if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
             return Err(e);
@@ -256,7 +266,7 @@ pub fn tournament(
         return to_json(&part);
     }
     let results = py
-        .detach(|| cup::run(&tables, &file.tournament, &on_event))
+        .detach(|| cup::run(&tables, &config, &on_event))
         .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
     if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
         return Err(e);

@@ -409,6 +409,26 @@ def test_tournament_equals_cli() -> None:
     assert len(result.ranking_to_pandas()) == len(result["ranking"])
 
 
+def test_tournament_preset_and_real_points_equal_cli(tmp_path: pathlib.Path) -> None:
+    # The config's `preset` sets every negotiator and how GENIUS folders are read, in Python as
+    # in the CLI: SupermarketA's Boulware vs Conceder agrees in NegMAS's round 39.
+    folder = LAPTOP.parent / "SupermarketA"
+    config = tmp_path / "negmas.toml"
+    config.write_text(
+        f"domains = [{json.dumps(str(folder))}]\nagents = [\"boulware\", \"conceder\"]\n"
+        "preset = \"negmas\"\nreal_points = 21\n"
+    )
+    result = detente.tournament(config, progress=False)
+    assert result.to_dict() == cli_json("tournament", config)
+    # The first rotation seats Boulware on the first profile, as `negotiate` does.
+    first = next(r for r in result["records"] if r["agents"] == ["negmas-boulware", "negmas-conceder"])
+    assert first["round"] == 39
+    bad = tmp_path / "bad.toml"
+    bad.write_text(config.read_text().replace("real_points = 21", "real_points = 1"))
+    with pytest.raises(ValueError, match="real_points"):
+        detente.tournament(bad, progress=False)
+
+
 def test_negotiate_bad_input() -> None:
     with pytest.raises(ValueError, match="unknown negotiator `sly`"):
         detente.negotiate(LAPTOP, agents=["sly", "micro"])

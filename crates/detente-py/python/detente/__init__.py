@@ -623,9 +623,9 @@ def negotiate(
 def _tournament(config: PathLike, progress: Progress, shard: Optional[Tuple[int, int]]) -> str:
     name = os.fspath(config)
     text = _read_text(name)
-    domains, step = _native.tournament_domains(name, text)
+    domains, step, real_points, raw_evaluations = _native.tournament_domains(name, text)
     base = os.path.dirname(name) or "."
-    tables = [_domain(os.path.join(base, d), step, []) for d in domains]
+    tables = [_domain(os.path.join(base, d), step, [], real_points, raw_evaluations) for d in domains]
     with _Bar(progress, 0, "tournament") as callback:
         return _native.tournament(name, text, tables, callback, shard)
 
@@ -639,7 +639,8 @@ def tournament_shard(config: PathLike, index: int, count: int, *, progress: Prog
 def tournament(config: PathLike, *, progress: Progress = True) -> TournamentResult:
     """A negotiation tournament described by a TOML config (``detente tournament``):
     ``domains`` (folders or scenario files, relative to the config), ``agents`` and optionally
-    ``rounds``, ``repetitions``, ``self_play``, ``seed``, ``step``. The run releases the GIL;
+    ``rounds``, ``repetitions``, ``self_play``, ``seed``, ``step``, ``real_points`` and
+    ``preset`` (``"genius"`` or ``"negmas"``, as :func:`negotiate`). The run releases the GIL;
     the library has no stop hook between negotiations, so Ctrl-C takes effect when it ends.
     ``progress``: True for a tqdm bar, False for none, or a callable given (done, total)."""
     return TournamentResult(json.loads(_tournament(config, progress, None)))
