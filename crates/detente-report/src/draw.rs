@@ -144,6 +144,12 @@ impl Canvas {
         );
     }
 
+    /// The x axis's label centred on `x_at` and the y axis's, bottom to top, centred on `y_at`.
+    fn axis_labels(&mut self, x_at: (f64, f64), x_label: &str, y_at: (f64, f64), y_label: &str) {
+        self.text(x_at, "middle", MUTED, " class=\"label\"", x_label);
+        self.y_label(y_at.0, y_at.1, y_label);
+    }
+
     /// A label along the y axis, written bottom to top, centred on `(x, y)`.
     fn y_label(&mut self, x: f64, y: f64, text: &str) {
         let _ = writeln!(
@@ -251,14 +257,12 @@ pub(crate) fn line_chart(o: &LineChart) -> String {
     }
     c.line((l, h - b), (w - r, h - b), AXIS, " class=\"axis\"");
     c.line((l, t), (l, h - b), AXIS, " class=\"axis\"");
-    c.text(
+    c.axis_labels(
         ((l + w - r) / 2.0, h - 6.0),
-        "middle",
-        MUTED,
-        " class=\"label\"",
         &o.x_label,
+        (12.0, (t + h - b) / 2.0),
+        &o.y_label,
     );
-    c.y_label(12.0, (t + h - b) / 2.0, &o.y_label);
     c.raw("</g>");
     let mut legend: Vec<(String, &str, bool, f64)> = Vec::new();
     for lv in o.levels.iter().filter(|lv| lv.at.is_finite()) {
@@ -405,14 +409,12 @@ pub(crate) fn scatter(o: &Scatter) -> String {
         c.text((l - 6.0, sy.at(v) + 4.0), "end", FG, "", &num(v, 2));
     }
     c.x_grid(sx, (t, h - bm), &ticks(x0, x1, 5), 2);
-    c.text(
+    c.axis_labels(
         ((l + w - r) / 2.0, h - 8.0),
-        "middle",
-        MUTED,
-        " class=\"label\"",
         &o.x_label,
+        (14.0, (t + h - bm) / 2.0),
+        &o.y_label,
     );
-    c.y_label(14.0, (t + h - bm) / 2.0, &o.y_label);
     c.raw("</g>");
     let mut sorted = pts.clone();
     sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
