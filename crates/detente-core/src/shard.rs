@@ -8,7 +8,7 @@
 //! mergeable state (for the Monte Carlo: counts, an exact sum, extremes and bin counts per
 //! metric, `detente_sim::SummaryState`), never a sequential float sum, so merging the parts in
 //! any order gives the unsharded result bit for bit, for any `N` (tested for 1, 3 and 7 in
-//! `detente-sim/tests/shard.rs` and the CLI's `tests/shard.rs`).
+//! `detente-sim/tests/it/shard.rs` and the CLI's `tests/it/shard.rs`).
 //!
 //! This module holds what every kind of sharded run shares (the part, the run's identity, the
 //! checks a merge makes); the Monte Carlo, sensitivity and tournament modules hold their own

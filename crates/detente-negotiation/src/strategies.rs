@@ -13,7 +13,7 @@
 //! # NegMAS's time-based negotiators (`negmas-boulware`, `negmas-linear`, `negmas-conceder`)
 //! The same family as NegMAS 0.16's `BoulwareTBNegotiator`, `LinearTBNegotiator` and
 //! `ConcederTBNegotiator` in its `SAOMechanism`, choosing and accepting as they do (worked out
-//! from NegMAS's behaviour and checked against it run by run, `tests/negmas.rs`). With
+//! from NegMAS's behaviour and checked against it run by run, `tests/it/negmas.rs`). With
 //! `m = max(min utility, reservation)` and `M` the best utility, the threshold at time `t` is
 //! `clamp(m + (M - m)(1 - t^e) - 10⁻⁴, m, M)`: NegMAS's aspiration scaled to the utility range
 //! and widened by its inverter's tolerance. An offer is accepted at or above it. The proposal

@@ -30,7 +30,7 @@
 //! of Negotiation*; Baarslag et al. (2013), "Evaluating practical negotiating agents: results and
 //! analysis of the 2011 international competition", *Artificial Intelligence* 198 (the GENIUS
 //! domains); Mohammad et al., NegMAS (the reference implementation cross-checked in
-//! `tests/bargain_genius.rs`). Full citations in the submodules.
+//! `tests/it/bargain_genius.rs`). Full citations in the submodules.
 
 mod domain;
 pub mod frontier;

@@ -105,7 +105,7 @@
 //! With these defaults the model reproduces KTAB's `smpc` turn by turn on KTAB's five example
 //! CSV files (positions to 1e-6 on the 0..100 scale, the number of turns, and win probabilities
 //! to the four decimals KTAB prints), and so it does on three of them with each non-default
-//! value of each parameter, one at a time; see `tests/smp_ktab.rs` and
+//! value of each parameter, one at a time; see `tests/it/smp_ktab.rs` and
 //! `tests/data/ktab/README.md`. Three settings have no fixed KTAB answer to match: stochastic
 //! transitions (see above), `BigRAdjust::Full` (KTAB refuses to run it: a sanity check demands
 //! that estimated risk attitudes differ from the true ones; detente runs it), and

@@ -1,5 +1,5 @@
 //! Properties of the SMP that follow from its definition, independent of KTAB's numbers (those
-//! are in `tests/smp_ktab.rs`), and the pinned wording of moves.
+//! are in `tests/it/smp_ktab.rs`), and the pinned wording of moves.
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 

@@ -1,6 +1,6 @@
 //! End-to-end tests of `detente bargain`, `detente delay` and `detente levers`: the real binary
 //! in a temporary directory, on the bundled Istanbul scenario, a small drift scenario whose
-//! answer is known by hand (see `crates/detente-models/tests/dynamics.rs`), a GENIUS folder, and
+//! answer is known by hand (see `crates/detente-models/tests/it/dynamics.rs`), a GENIUS folder, and
 //! bad input (exit code 2 with the fix).
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]

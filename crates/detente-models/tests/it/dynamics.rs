@@ -295,7 +295,7 @@ fn levers_move_the_ripeness_month() {
 /// points, on the bundled Istanbul scenario.
 #[test]
 fn utility_at_matches_package_utilities() {
-    let text = include_str!("../../../scenarios/istanbul-2025.toml");
+    let text = include_str!("../../../../scenarios/istanbul-2025.toml");
     let scenario = parse("istanbul-2025.toml", text).unwrap().scenario;
     let prepared = Prepared::new(&scenario, &DynamicsConfig::default()).unwrap();
     let problem = prepared.problem();

@@ -8,7 +8,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use detente_models::eum::{EumActor, EumConfig, EumInput, run};
 
 /// The European Community example, shipped with the tests.
-const EC_CSV: &str = include_str!("../tests/data/eum/scholz_ec.csv");
+const EC_CSV: &str = include_str!("../../detente-models/tests/data/eum/scholz_ec.csv");
 
 fn ec_actors() -> Vec<EumActor> {
     EC_CSV

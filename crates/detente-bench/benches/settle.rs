@@ -2,7 +2,7 @@
 //! bargaining-while-fighting model on the bundled Istanbul scenario (beliefs, learning, audience
 //! costs, enforcement), on 1 and 2 threads, also conditioned on two `[[time.events]]`. Prints
 //! trials per second; run with
-//! `cargo bench -p detente-sim --bench settle`.
+//! `cargo bench -p detente-bench --bench settle`.
 
 use std::hint::black_box;
 use std::time::Instant;

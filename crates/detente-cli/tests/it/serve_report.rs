@@ -168,6 +168,9 @@ fn report_on_a_bad_file_exits_2() {
         .stderr(predicate::str::contains("bad.toml"));
 }
 
+/// The bundled scenario. The report tests that check its structure (sections, charts, files) pass
+/// `--months 2`: the delay model and its levers are most of a report's time, and two months
+/// give every section and chart that twenty-four do; the snapshot tests pin the full report.
 fn istanbul() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/istanbul-2025.toml")
 }
@@ -191,7 +194,7 @@ fn markdown_report_has_delay_montecarlo_and_sensitivity_sections() {
     let path = file.to_str().unwrap();
     let out = detente()
         .args([
-            "report", path, "--format", "md", "--trials", "300", "--seed", "7",
+            "report", path, "--format", "md", "--trials", "300", "--seed", "7", "--months", "3",
         ])
         .args(["--sensitivity-trials", "0"])
         .output()
@@ -211,7 +214,7 @@ fn markdown_report_has_delay_montecarlo_and_sensitivity_sections() {
         assert!(md.contains(heading), "missing {heading}");
     }
 
-    let delay = json_of(&["delay", path, "--format", "json"]);
+    let delay = json_of(&["delay", path, "--months", "3", "--format", "json"]);
     let ripe = delay["ripeness"].as_u64().unwrap();
     assert!(md.contains(&format!("Ripe in month {ripe}:")), "{md}");
     // Month 0's row: each party's no-deal value and Nash-deal utility.
@@ -310,6 +313,7 @@ fn html_report_inlines_the_delay_montecarlo_and_sensitivity_views() {
     detente()
         .arg("report")
         .arg(istanbul())
+        .args(["--months", "2"])
         .args(["--trials", "100", "--sensitivity-trials", "50", "-o"])
         .arg(&out)
         .assert()
@@ -378,6 +382,7 @@ fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
     let out = detente()
         .arg("report")
         .arg(istanbul())
+        .args(["--months", "2"])
         .args(["--trials", "50", "--sensitivity-trials", "0", "--plot"])
         .arg(&plots)
         .output()
@@ -427,6 +432,7 @@ fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
     detente()
         .arg("report")
         .arg(istanbul())
+        .args(["--months", "2"])
         .args([
             "--format",
             "md",
@@ -453,6 +459,7 @@ fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
     detente()
         .arg("report")
         .arg(istanbul())
+        .args(["--months", "2"])
         .args(["--trials", "0", "--no-sensitivity", "--plot"])
         .arg(file.join("sub"))
         .assert()
@@ -470,6 +477,7 @@ fn html_report_opens_with_a_summary_and_contents() {
     detente()
         .arg("report")
         .arg(istanbul())
+        .args(["--months", "2"])
         .args(["--trials", "50", "--sensitivity-trials", "20", "-o"])
         .arg(&out)
         .assert()

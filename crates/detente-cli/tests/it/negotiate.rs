@@ -536,7 +536,7 @@ fn real_points_set_the_grid_of_a_genius_real_issue() {
 
 /// Issue 15: `--preset negmas` plays the time-based negotiators as NegMAS 0.16 does, on raw
 /// GENIUS evaluations (checked case by case against NegMAS in detente-negotiation's
-/// `tests/negmas.rs`): SupermarketA Boulware vs Conceder agrees in round 39 with utilities on
+/// `tests/it/negmas.rs`): SupermarketA Boulware vs Conceder agrees in round 39 with utilities on
 /// NegMAS's raw scale (9.80 and 4.25), against round 76 under the default GENIUS semantics.
 #[test]
 fn the_negmas_preset_changes_semantics_and_names_the_negotiators() {

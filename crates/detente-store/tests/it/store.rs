@@ -123,10 +123,13 @@ fn killed_writer_leaves_no_partial_rows() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("detente.db");
     Store::open(&path).unwrap().save(&run("forecast")).unwrap();
+    // The harness names a test by its module path without the crate: `store::child_...`.
+    let module = module_path!().split_once("::").map_or("", |(_, rest)| rest);
+    let child_test = format!("{module}::child_writes_then_hangs");
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child_writes_then_hangs",
+            child_test.trim_start_matches("::"),
             "--nocapture",
             "--test-threads=1",
         ])

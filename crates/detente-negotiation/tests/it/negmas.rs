@@ -50,7 +50,7 @@ fn numbers(v: &serde_json::Value) -> Vec<f64> {
 
 #[test]
 fn the_negmas_preset_plays_as_negmas_0_16_does() {
-    let text = include_str!("data/negmas-reference.json");
+    let text = include_str!("../data/negmas-reference.json");
     let reference: serde_json::Value = serde_json::from_str(text).unwrap();
     assert_eq!(reference["negmas_version"], "0.16.0");
     let raw = GeniusConfig {

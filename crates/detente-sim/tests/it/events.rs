@@ -155,7 +155,7 @@ fn r13_no_trial_fits_is_an_error() {
 fn r13_no_deal_event_rejects_earlier_deals() {
     let text = format!(
         "{}\n[[time.events]]\nkind = \"no-deal\"\nmonth = 1\nsource = \"s\"\nwhy = \"w\"\n",
-        include_str!("../../../scenarios/istanbul-2025.toml")
+        include_str!("../../../../scenarios/istanbul-2025.toml")
     );
     let s = parse("istanbul-events.toml", &text).unwrap().scenario;
     let config = SettleConfig {
@@ -165,7 +165,7 @@ fn r13_no_deal_event_rejects_earlier_deals() {
     let prior = settle(
         &parse(
             "i.toml",
-            include_str!("../../../scenarios/istanbul-2025.toml"),
+            include_str!("../../../../scenarios/istanbul-2025.toml"),
         )
         .unwrap()
         .scenario,

@@ -12,7 +12,7 @@ use detente_sim::{
     montecarlo, montecarlo_shard_until,
 };
 
-const ISTANBUL: &str = include_str!("../../../scenarios/istanbul-2025.toml");
+const ISTANBUL: &str = include_str!("../../../../scenarios/istanbul-2025.toml");
 
 fn istanbul() -> Scenario {
     detente_core::parse("istanbul-2025.toml", ISTANBUL)

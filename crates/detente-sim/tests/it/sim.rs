@@ -9,7 +9,7 @@ use detente_sim::sensitivity::{SensitivityConfig, sensitivity, sensitivity_until
 use detente_sim::shocks::{DEFAULT_SHOCKS, shocks};
 use detente_sim::{MonteCarloConfig, Noise, QuantileMethod, Target, montecarlo};
 
-const ISTANBUL: &str = include_str!("../../../scenarios/istanbul-2025.toml");
+const ISTANBUL: &str = include_str!("../../../../scenarios/istanbul-2025.toml");
 
 fn istanbul() -> Scenario {
     detente_core::parse("istanbul-2025.toml", ISTANBUL)
@@ -633,7 +633,7 @@ fn delay_target_in_shocks_and_sensitivity() {
 
 /// Issue 5, analytic check of the ripeness distribution. On `drift.toml` (one issue, linear
 /// utilities `x/100` and `1 − x/100`, equal costs 0.05 a month, the line drifting `r` points a
-/// month from 50 toward a cap at 80; see crates/detente-models/tests/dynamics.rs for the hand
+/// month from 50 toward a cap at 80; see crates/detente-models/tests/it/dynamics.rs for the hand
 /// computation) the Nash deal sits at the grid point (step 5) nearest the month's status quo,
 /// and A gains by waiting exactly when next month's deal is more than 5 points (its monthly
 /// cost) further its way. So month 0 is ripe iff the first month's drift rounds to a move of at
@@ -643,7 +643,7 @@ fn delay_target_in_shocks_and_sensitivity() {
 fn r5_ripeness_month_distribution_matches_the_analytic_probability() {
     let s = detente_core::parse(
         "drift.toml",
-        include_str!("../../detente-cli/tests/data/drift.toml"),
+        include_str!("../../../detente-cli/tests/data/drift.toml"),
     )
     .unwrap()
     .scenario;

@@ -6,7 +6,7 @@ use detente_core::{Scenario, parse};
 use detente_sim::settle::{SettleConfig, belief_sensitivity, settle, settle_levers};
 
 fn istanbul() -> Scenario {
-    let text = include_str!("../../../scenarios/istanbul-2025.toml");
+    let text = include_str!("../../../../scenarios/istanbul-2025.toml");
     parse("istanbul-2025.toml", text).unwrap().scenario
 }
 
@@ -42,7 +42,7 @@ fn r12_settlement_is_identical_on_any_thread_count() {
     assert_eq!(one, two);
 }
 
-/// The two-period mutual-optimism case of `crates/detente-models/tests/fighting.rs` (beliefs
+/// The two-period mutual-optimism case of `crates/detente-models/tests/it/fighting.rs` (beliefs
 /// ±25 with prior sd 10, front noise sd 10, costs 0.1, look-ahead 1), here with horizon 6.
 fn optimism(noise_sd: f64) -> Scenario {
     parse("optimism.toml", &optimism_text(noise_sd))

@@ -1,0 +1,8 @@
+//! The integration tests of detente-store, one module per subject, built as one test binary.
+//!
+//! One binary links the crate and its dependencies once, where one binary per file linked them
+//! once per file; on two cores that was most of a minute of every CI run. Run a single subject
+//! with `cargo test --release -p detente-store --test it <module>::`.
+
+mod hardening;
+mod store;
