@@ -309,13 +309,12 @@ pub fn package_problem(
 
 /// The package problem of a domain folder, as every front end reads one for `bargain`: a GENIUS
 /// folder (its XML files, read by `genius_full`: discrete, integer and real issues, real issues
-/// on `real_points` values, linear profiles as additive utilities) or, when it has no XML file
-/// but JSON files, a GeniusWeb folder. Also returns the loader's warnings, each a line that
-/// starts with `warning:`.
+/// on `real_points` values, linear profiles as additive utilities, non-linear ones as sums of
+/// hyper-rectangles) or, when it has no XML file but JSON files, a GeniusWeb folder. Also
+/// returns the loader's warnings, each a line that starts with `warning:`.
 ///
 /// # Errors
-/// A file that is not a well-formed domain or profile (its name, element and what is wrong),
-/// or a non-linear GENIUS profile, which has no additive form.
+/// A file that is not a well-formed domain or profile (its name, element and what is wrong).
 pub fn folder_problem(
     name: &str,
     xml: &[(String, String)],

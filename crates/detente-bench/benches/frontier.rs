@@ -64,7 +64,8 @@ fn synthetic(issues: usize, values: usize, seed: u64, three: bool) -> Option<Pro
                 weights: raw.iter().map(|w| w / total).collect(),
                 evaluations,
                 reservation: Some(0.3),
-            },
+            }
+            .into(),
             weight: 1.0,
         }
     };

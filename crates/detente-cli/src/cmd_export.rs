@@ -79,11 +79,11 @@ pub fn run(args: &ExportArgs, _out: &mut dyn Write) -> Result<(), Failure> {
         from_scenario(&parsed.scenario, &config).map_err(|e| input_error(&args.file, e))?;
     let (domain, profiles, ext) = match args.format {
         ExportFormat::Genius => {
-            let (d, p) = to_genius_xml(&problem);
+            let (d, p) = to_genius_xml(&problem).map_err(|e| input_error(&args.file, e))?;
             (d, p, "xml")
         }
         ExportFormat::Geniusweb => {
-            let (d, p) = to_geniusweb_json(&problem);
+            let (d, p) = to_geniusweb_json(&problem).map_err(|e| input_error(&args.file, e))?;
             (d, p, "json")
         }
     };

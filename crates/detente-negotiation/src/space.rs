@@ -267,7 +267,7 @@ pub fn from_problem(
             Preferences::new(
                 party.name.clone(),
                 utilities,
-                party.utility.reservation.unwrap_or(0.0),
+                party.utility.reservation().unwrap_or(0.0),
                 None,
             )
             .map(Arc::new)

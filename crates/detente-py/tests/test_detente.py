@@ -370,12 +370,14 @@ def test_negotiate_negmas_preset_and_real_points_equal_cli() -> None:
         detente.negotiate(real, real_points=1)
 
 
-def test_bargain_on_domain_folders_equals_cli() -> None:
-    # Issue 15: bargain takes GENIUS (discrete, integer, real) and GeniusWeb folders, as the CLI.
+def test_bargain_on_domain_folders_equals_cli(tmp_path: pathlib.Path) -> None:
+    # Issue 15: bargain takes GENIUS (discrete, integer, real, non-linear) and GeniusWeb
+    # folders, as the CLI.
     genius = LAPTOP.parent
     for folder, extra in [
         (LAPTOP, []),
         (genius / "IntegerDomain", []),
+        (genius / "Nonlinear10issuesWithRV", []),
         (genius / "geniusweb", []),
         (genius / "RealIssueFuzzy", ["--real-points", "7"]),
     ]:
@@ -387,8 +389,9 @@ def test_bargain_on_domain_folders_equals_cli() -> None:
     assert equal.to_dict() == cli_json("bargain", LAPTOP, "--nash", "equal")
     with pytest.raises(ValueError, match="nash"):
         detente.bargain(LAPTOP, nash="nope")
+    (tmp_path / "notes.txt").write_text("not a domain")
     with pytest.raises(detente.DetenteError, match="help"):
-        detente.bargain(genius / "Nonlinear10issuesWithRV")
+        detente.bargain(tmp_path)
 
 
 def test_negotiate_scenario_equals_cli(istanbul: detente.Scenario) -> None:

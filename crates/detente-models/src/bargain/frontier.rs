@@ -15,6 +15,10 @@
 //! disagreement value are removed; what remains is the frontier of the rational set, because a
 //! package dominating a rational package is itself rational.
 //!
+//! A problem with a party whose utility is not additive (a sum of hyper-rectangles) cannot be
+//! merged issue by issue; its frontier comes from [`super::cells`], the same skyline applied to
+//! the distinct utility vectors of the cells on which every utility is constant.
+//!
 //! Pruning a set of `m` candidates: for two parties, sort by `(u_1 desc, u_2 desc)` and sweep,
 //! keeping a point when its `u_2` beats every earlier one: `O(m log m)`. For three or more
 //! parties, sort-filter-skyline (Chomicki et al. 2003): sort lexicographically descending, so
@@ -54,12 +58,17 @@ pub struct FrontierConfig {
     /// Largest number of partial packages one merge step may examine (default 10,000,000, about
     /// 0.5 GB for two parties). Above it the search returns an error.
     pub max_candidates: usize,
+    /// Most cells the frontier of a problem with a non-additive party may walk (default
+    /// 200,000,000, about 10 s on one core; see [`super::cells`]). Above it the search returns an
+    /// error before walking any.
+    pub max_cells: u64,
 }
 
 impl Default for FrontierConfig {
     fn default() -> Self {
         Self {
             max_candidates: 10_000_000,
+            max_cells: 200_000_000,
         }
     }
 }
@@ -128,7 +137,14 @@ fn search(
     lower: Option<&[f64]>,
     config: &FrontierConfig,
 ) -> Result<(Vec<FrontierPoint>, usize), BargainError> {
-    let parties = problem.parties();
+    let Some(parties) = problem
+        .parties()
+        .iter()
+        .map(|p| p.utility.additive())
+        .collect::<Option<Vec<_>>>()
+    else {
+        return by_cells(problem, lower, config);
+    };
     let dims = parties.len();
     let issues = problem.domain().issues();
     // rest[k][i]: the most party i can still gain from issues k.. (for bound pruning).
@@ -136,7 +152,7 @@ fn search(
     for k in (0..issues.len()).rev() {
         for (i, party) in parties.iter().enumerate() {
             let best = (0..issues[k].values.len())
-                .map(|v| party.utility.term(k, v))
+                .map(|v| party.term(k, v))
                 .fold(f64::NEG_INFINITY, f64::max);
             rest[k][i] = rest[k + 1][i] + best;
         }
@@ -149,7 +165,7 @@ fn search(
         // The issue's own contribution vectors, pruned to its frontier.
         let mut terms = Vec::with_capacity(issue.values.len() * dims);
         for v in 0..issue.values.len() {
-            terms.extend(parties.iter().map(|p| p.utility.term(k, v)));
+            terms.extend(parties.iter().map(|p| p.term(k, v)));
         }
         let kept_values = skyline(&terms, dims);
         let count = current.len() / dims;
@@ -222,6 +238,26 @@ fn search(
     }
     points.sort_by(|a, b| lex_desc(&a.utilities, &b.utilities));
     Ok((points, examined))
+}
+
+/// The frontier of a problem with a non-additive party: the skyline of the distinct utility
+/// vectors over the cells (see [`super::cells`]), each with its smallest package.
+fn by_cells(
+    problem: &Problem,
+    lower: Option<&[f64]>,
+    config: &FrontierConfig,
+) -> Result<(Vec<FrontierPoint>, usize), BargainError> {
+    let cells = super::cells::enumerate(problem, config)?;
+    let mut points: Vec<FrontierPoint> = cells
+        .frontier(lower)
+        .into_iter()
+        .map(|j| FrontierPoint {
+            package: cells.packages[j].clone(),
+            utilities: cells.row(j).to_vec(),
+        })
+        .collect();
+    points.sort_by(|a, b| lex_desc(&a.utilities, &b.utilities));
+    Ok((points, usize::try_from(cells.cells).unwrap_or(usize::MAX)))
 }
 
 /// Utility vectors compared lexicographically, larger first (−0 and 0 as equal, as `>=` has

@@ -117,7 +117,7 @@ pub fn load_folder(name: &str, files: &[(String, String)]) -> Result<Problem, Ge
             let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
             Ok(Party {
                 name: stem.to_string(),
-                utility,
+                utility: utility.into(),
                 weight: 1.0,
             })
         })

@@ -41,7 +41,10 @@ use serde::Serialize;
 use super::genius::{
     GeniusError, attr, check_items, check_name, elements, invalid, number, parse_xml,
 };
-use super::{AdditiveUtility, Domain, DomainIssue, Package, Party, Problem, Value};
+use super::{
+    AdditiveUtility, Domain, DomainIssue, Package, Party, Problem, Rectangle, RectangleUtility,
+    Utility, Value,
+};
 
 /// Most values an integer issue may enumerate.
 pub const MAX_INTEGER_VALUES: i64 = 1_000_000;
@@ -291,60 +294,95 @@ pub struct GeniusFolder {
 }
 
 impl GeniusFolder {
-    /// The folder as an additive package problem, for `bargain`'s frontier search: each linear
-    /// profile becomes an [`AdditiveUtility`] whose evaluations are its evaluators read at every
-    /// value of the enumerated domain (an integer issue at each integer, a real issue at each
-    /// grid point), with the same weights and the profile's reservation value, so the problem's
-    /// utility of any package is [`GeniusProfile::eval_package_in`]'s. Parties are named after
-    /// their files.
+    /// The folder as a package problem, for `bargain`'s frontier search. Each linear profile
+    /// becomes an [`AdditiveUtility`] whose evaluations are its evaluators read at every value of
+    /// the enumerated domain (an integer issue at each integer, a real issue at each grid point),
+    /// with the same weights; each non-linear profile a [`RectangleUtility`] whose rectangles
+    /// include, per constrained issue, the enumerated values within their bounds (a discrete
+    /// issue's item by its index, as GENIUS reads it). Both keep the profile's reservation value,
+    /// so the problem's utility of any package is [`GeniusProfile::eval_package_in`]'s. Parties
+    /// are named after their files.
     ///
     /// # Errors
-    /// [`GeniusError::Invalid`] for a non-linear (hyper-rectangle) profile: it has no additive
-    /// form, which the frontier search needs (`detente negotiate` plays such domains).
+    /// A profile that does not fit the domain ([`GeniusError::Problem`]).
     pub fn to_problem(&self) -> Result<Problem, GeniusError> {
+        let issues = self.domain.issues();
+        let number = |k: usize, v: usize| -> f64 {
+            issues
+                .get(k)
+                .and_then(|issue| issue.values.get(v))
+                .and_then(|value| value.number)
+                .unwrap_or(v as f64)
+        };
         let parties = self
             .profiles
             .iter()
             .map(|profile| {
-                let GeniusUtility::Linear {
-                    weights,
-                    evaluators,
-                } = &profile.utility
-                else {
-                    return Err(GeniusError::Invalid {
-                        file: format!("{}.xml", profile.name),
-                        element: "objective".to_owned(),
-                        message: "a non-linear (hyper-rectangle) profile has no additive form, which the package frontier of `bargain` needs; `detente negotiate` plays non-linear domains whose outcome space is within its limit".to_owned(),
-                    });
-                };
-                let evaluations = self
-                    .domain
-                    .issues()
-                    .iter()
-                    .enumerate()
-                    .map(|(k, issue)| {
-                        issue
-                            .values
+                let utility: Utility = match &profile.utility {
+                    GeniusUtility::Linear {
+                        weights,
+                        evaluators,
+                    } => {
+                        let evaluations = issues
                             .iter()
                             .enumerate()
-                            .map(|(v, value)| {
-                                let at = value.number.map_or(IssueValue::Item(v), IssueValue::Number);
-                                evaluate(evaluators.get(k), at)
+                            .map(|(k, issue)| {
+                                issue
+                                    .values
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(v, value)| {
+                                        let at = value
+                                            .number
+                                            .map_or(IssueValue::Item(v), IssueValue::Number);
+                                        evaluate(evaluators.get(k), at)
+                                    })
+                                    .collect()
                             })
-                            .collect()
-                    })
-                    .collect();
-                Ok(Party {
-                    name: profile.name.clone(),
-                    utility: AdditiveUtility {
-                        weights: weights.clone(),
-                        evaluations,
+                            .collect();
+                        AdditiveUtility {
+                            weights: weights.clone(),
+                            evaluations,
+                            reservation: Some(profile.reservation),
+                        }
+                        .into()
+                    }
+                    GeniusUtility::Nonlinear {
+                        max_utility,
+                        rectangles,
+                    } => RectangleUtility {
+                        rectangles: rectangles
+                            .iter()
+                            .map(|rect| Rectangle {
+                                utility: rect.utility,
+                                includes: rect
+                                    .includes
+                                    .iter()
+                                    .map(|&(k, lo, hi)| {
+                                        let values = issues.get(k).map_or(0, |i| i.values.len());
+                                        let inside = (0..values)
+                                            .map(|v| {
+                                                let x = number(k, v);
+                                                lo <= x && x <= hi
+                                            })
+                                            .collect();
+                                        (k, inside)
+                                    })
+                                    .collect(),
+                            })
+                            .collect(),
+                        max_utility: *max_utility,
                         reservation: Some(profile.reservation),
-                    },
+                    }
+                    .into(),
+                };
+                Party {
+                    name: profile.name.clone(),
+                    utility,
                     weight: 1.0,
-                })
+                }
             })
-            .collect::<Result<Vec<_>, GeniusError>>()?;
+            .collect();
         Ok(Problem::new(self.domain.clone(), parties, None)?)
     }
 

@@ -27,7 +27,7 @@ use serde::Deserialize;
 
 use super::genius::GeniusError;
 use super::genius_full::GeniusWarning;
-use super::{AdditiveUtility, Domain, DomainIssue, Package, Party, Problem, Value};
+use super::{AdditiveUtility, BargainError, Domain, DomainIssue, Package, Party, Problem, Value};
 
 #[derive(Debug, Deserialize)]
 struct DomainJson {
@@ -286,7 +286,7 @@ pub fn load_folder(
             let stem = file.rsplit_once('.').map_or(file.as_str(), |(s, _)| s);
             Ok(Party {
                 name: stem.to_string(),
-                utility,
+                utility: utility.into(),
                 weight: 1.0,
             })
         })
@@ -300,7 +300,13 @@ pub fn load_folder(
 /// a party's reservation value becomes a reservation *bid*, the problem's status quo (whose
 /// utility it is for a scenario), and a problem without a status quo has none. Issues and
 /// values keep their order; [`load_folder`] reads the files back to the same utilities.
-pub fn to_geniusweb_json(problem: &Problem) -> (String, Vec<(String, String)>) {
+///
+/// # Errors
+/// [`BargainError::InvalidUtility`] for a party without an additive utility (a hyper-rectangle
+/// profile has no linear-additive form to write).
+pub fn to_geniusweb_json(
+    problem: &Problem,
+) -> Result<(String, Vec<(String, String)>), BargainError> {
     let domain = problem.domain();
     let issues_values: IndexMap<String, IssueValuesOut> = domain
         .issues()
@@ -339,7 +345,7 @@ pub fn to_geniusweb_json(problem: &Problem) -> (String, Vec<(String, String)>) {
         .parties()
         .iter()
         .map(|party| {
-            let u = &party.utility;
+            let u = additive(party)?;
             let space = LinearOut {
                 name: party.name.clone(),
                 issue_utilities: domain
@@ -372,15 +378,26 @@ pub fn to_geniusweb_json(problem: &Problem) -> (String, Vec<(String, String)>) {
                 domain: &domain_out,
                 reservation_bid: reservation_bid.as_ref(),
             };
-            (
+            Ok((
                 format!("{}.json", party.name),
                 pretty(&ProfileOut {
                     linear_additive_utility_space: space,
                 }),
-            )
+            ))
         })
-        .collect();
-    (pretty(&domain_out), profiles)
+        .collect::<Result<_, BargainError>>()?;
+    Ok((pretty(&domain_out), profiles))
+}
+
+/// A party's additive utility, the only kind the GENIUS and GeniusWeb writers know.
+fn additive(party: &Party) -> Result<&AdditiveUtility, BargainError> {
+    party
+        .utility
+        .additive()
+        .ok_or_else(|| BargainError::InvalidUtility {
+            party: party.name.clone(),
+            reason: "a hyper-rectangle utility has no linear-additive form to write".to_owned(),
+        })
 }
 
 #[derive(serde::Serialize)]
@@ -447,7 +464,10 @@ fn escape(text: &str) -> String {
 
 /// Writes `problem` as GENIUS XML: `(domain file text, [(profile file name, text)])`, profile
 /// files named `<party>.xml`.
-pub fn to_genius_xml(problem: &Problem) -> (String, Vec<(String, String)>) {
+///
+/// # Errors
+/// As [`to_geniusweb_json`].
+pub fn to_genius_xml(problem: &Problem) -> Result<(String, Vec<(String, String)>), BargainError> {
     let domain = problem.domain();
     let mut d = String::new();
     d.push_str("<negotiation_template>\n<utility_space number_of_issues=\"");
@@ -476,7 +496,7 @@ pub fn to_genius_xml(problem: &Problem) -> (String, Vec<(String, String)>) {
         .parties()
         .iter()
         .map(|party| {
-            let u = &party.utility;
+            let u = additive(party)?;
             let mut p = String::from(
                 "<utility_space>\n<objective index=\"0\" description=\"\" name=\"root\" type=\"objective\" etype=\"objective\">\n",
             );
@@ -519,8 +539,8 @@ pub fn to_genius_xml(problem: &Problem) -> (String, Vec<(String, String)>) {
                 u.reservation.unwrap_or(0.0)
             );
             p.push_str("</utility_space>\n");
-            (format!("{}.xml", party.name), p)
+            Ok((format!("{}.xml", party.name), p))
         })
-        .collect();
-    (d, profiles)
+        .collect::<Result<_, BargainError>>()?;
+    Ok((d, profiles))
 }

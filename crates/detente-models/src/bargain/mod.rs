@@ -32,6 +32,7 @@
 //! domains); Mohammad et al., NegMAS (the reference implementation cross-checked in
 //! `tests/it/bargain_genius.rs`). Full citations in the submodules.
 
+mod cells;
 mod domain;
 pub mod frontier;
 pub mod genius;
@@ -50,7 +51,7 @@ pub use scenario::{
     held_issues,
 };
 pub use solution::{GainRange, KsRule, NashWeights, Solution, Solutions, SolveConfig, Zopa, solve};
-pub use utility::{AdditiveUtility, Party, Problem};
+pub use utility::{AdditiveUtility, Party, Problem, Rectangle, RectangleUtility, Utility};
 
 /// Everything that can go wrong building or solving a bargaining problem.
 #[derive(Debug, Clone, PartialEq, Error)]
@@ -128,5 +129,16 @@ pub enum BargainError {
         candidates: usize,
         /// The configured limit.
         limit: usize,
+    },
+    /// A problem with a non-additive party has more cells than the frontier may walk.
+    #[error(
+        "the non-additive utilities cut the outcome space into {cells} cells, over the limit of \
+         {limit}; raise FrontierConfig::max_cells or use a coarser grid for real issues"
+    )]
+    TooManyCells {
+        /// Cells the walk would visit.
+        cells: u128,
+        /// The configured limit.
+        limit: u64,
     },
 }

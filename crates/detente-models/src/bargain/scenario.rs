@@ -336,7 +336,7 @@ pub fn from_scenario_consenting(
         let weight = scenario.actor(actor).map_or(1.0, |a| a.capability.get());
         parties.push(Party {
             name: id.clone(),
-            utility,
+            utility: utility.into(),
             weight,
         });
     }

@@ -281,13 +281,29 @@ fn zopa(
         .iter()
         .any(|p| p.utilities.iter().zip(d).all(|(u, d)| u > d));
     let space_size = problem.domain().size();
-    let (strict_count, rational_count) = if space_size <= u128::from(config.zopa_count_limit) {
+    let additive = problem
+        .parties()
+        .iter()
+        .all(|p| p.utility.additive().is_some());
+    // With a non-additive party the cells give the counts exactly at any size, and the
+    // unrestricted frontier from the same walk.
+    let (strict_count, rational_count, frontier_size) = if !additive {
+        let cells = super::cells::enumerate(problem, &config.frontier)?;
+        let (s, r) = cells.zopa_counts(d);
+        let saturate = |n: u128| u64::try_from(n).unwrap_or(u64::MAX);
+        (
+            Some(saturate(s)),
+            Some(saturate(r)),
+            cells.frontier(None).len(),
+        )
+    } else if space_size <= u128::from(config.zopa_count_limit) {
         let (s, r) = count_by_enumeration(problem, d);
-        (Some(s), Some(r))
+        let all = unrestricted_frontier(problem, &config.frontier)?;
+        (Some(s), Some(r), all.len())
     } else {
-        (None, None)
+        let all = unrestricted_frontier(problem, &config.frontier)?;
+        (None, None, all.len())
     };
-    let all = unrestricted_frontier(problem, &config.frontier)?;
     let gain_box = (0..d.len())
         .map(|i| {
             let gains = frontier.points.iter().map(|p| p.utilities[i] - d[i]);
@@ -306,12 +322,12 @@ fn zopa(
         space_size,
         strict_count,
         rational_count,
-        frontier_size: all.len(),
+        frontier_size,
         rational_frontier_size: frontier.points.len(),
-        rational_share: if all.is_empty() {
+        rational_share: if frontier_size == 0 {
             0.0
         } else {
-            frontier.points.len() as f64 / all.len() as f64
+            frontier.points.len() as f64 / frontier_size as f64
         },
         gain_box,
     })

@@ -1,9 +1,14 @@
-//! Additive utilities over packages and the bargaining problem that ties a domain to its parties.
+//! Utilities over packages and the bargaining problem that ties a domain to its parties.
 //!
-//! `u(p) = Σ_k w_k e_k[p_k]`, summed in issue order starting from `0.0` (the frontier search adds
-//! the same terms in the same order, so a package's utility is bit-identical whichever way it was
-//! computed). A [`Problem`] checks that every utility fits its domain: one weight and one
-//! evaluation list per issue, one evaluation per value, every number finite, weights non-negative.
+//! A party's [`Utility`] is either additive, `u(p) = Σ_k w_k e_k[p_k]` (scenarios, linear GENIUS
+//! and GeniusWeb profiles), or a sum of hyper-rectangles (GENIUS non-linear profiles):
+//! `u(p) = min(1, Σ_r u_r [p ∈ r] / max_utility)`, a rectangle holding `p` when every issue it
+//! constrains has `p`'s value among those it includes. Both are summed in a fixed order starting
+//! from `0.0` (issues in order; rectangles in order), and the frontier searches add the same terms
+//! in the same order, so a package's utility is bit-identical whichever way it was computed.
+//! A [`Problem`] checks that every utility fits its domain: one weight and one evaluation list
+//! per issue, one evaluation per value, every number finite, weights non-negative; for
+//! rectangles, known issues, one inclusion flag per value and a positive `max_utility`.
 
 use serde::Serialize;
 
@@ -98,13 +103,156 @@ impl AdditiveUtility {
     }
 }
 
+/// A sum of hyper-rectangles, a GENIUS non-linear profile (Ito, Hattori and Klein 2007):
+/// `u(p) = min(1, Σ_r u_r [p ∈ r] / max_utility)`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RectangleUtility {
+    /// The rectangles, summed in this order.
+    pub rectangles: Vec<Rectangle>,
+    /// The profile's `maxutility`, which the sum is divided by (positive).
+    pub max_utility: f64,
+    /// Reservation value (utility of walking away), if the profile gives one.
+    pub reservation: Option<f64>,
+}
+
+/// One hyper-rectangle of a [`RectangleUtility`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rectangle {
+    /// What a package inside adds to the sum (before division by `max_utility`).
+    pub utility: f64,
+    /// The issues it constrains: `(k, inside)`, `inside[v]` telling whether value `v` of issue
+    /// `k` is in the rectangle. A package is inside when all hold; an issue not listed is free.
+    pub includes: Vec<(usize, Vec<bool>)>,
+}
+
+impl RectangleUtility {
+    /// `min(1, Σ_r u_r [p ∈ r] / max_utility)`; `None` if a constrained issue is missing from
+    /// the package or its value is out of range.
+    pub fn eval(&self, package: &Package) -> Option<f64> {
+        let mut total = 0.0;
+        for rect in &self.rectangles {
+            let mut inside = true;
+            for (k, values) in &rect.includes {
+                inside &= *values.get(*package.0.get(*k)?)?;
+            }
+            if inside {
+                total += rect.utility;
+            }
+        }
+        Some(self.scale(total))
+    }
+
+    /// The utility of a rectangle sum `total`: divided by `max_utility`, capped at 1.
+    pub(crate) fn scale(&self, total: f64) -> f64 {
+        (total / self.max_utility).min(1.0)
+    }
+
+    fn check(&self, domain: &Domain) -> Result<(), String> {
+        if !(self.max_utility.is_finite() && self.max_utility > 0.0) {
+            return Err(format!(
+                "max utility {} is not a positive finite number",
+                self.max_utility
+            ));
+        }
+        let issues = domain.issues();
+        for (r, rect) in self.rectangles.iter().enumerate() {
+            if !rect.utility.is_finite() {
+                return Err(format!("rectangle {r} has utility {}", rect.utility));
+            }
+            for (k, inside) in &rect.includes {
+                let Some(issue) = issues.get(*k) else {
+                    return Err(format!(
+                        "rectangle {r} constrains issue {k}, but the domain has {} issues",
+                        issues.len()
+                    ));
+                };
+                if inside.len() != issue.values.len() {
+                    return Err(format!(
+                        "rectangle {r} has {} inclusion flags for the {} values of issue `{}`",
+                        inside.len(),
+                        issue.values.len(),
+                        issue.name
+                    ));
+                }
+            }
+        }
+        if let Some(r) = self.reservation.filter(|r| !r.is_finite()) {
+            return Err(format!("reservation value {r} is not finite"));
+        }
+        Ok(())
+    }
+}
+
+/// A party's utility over packages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Utility {
+    /// `Σ_k w_k e_k[p_k]`: scenarios, linear GENIUS profiles, GeniusWeb profiles.
+    Additive(AdditiveUtility),
+    /// A sum of hyper-rectangles: GENIUS non-linear profiles.
+    Rectangles(RectangleUtility),
+}
+
+impl From<AdditiveUtility> for Utility {
+    fn from(utility: AdditiveUtility) -> Self {
+        Self::Additive(utility)
+    }
+}
+
+impl From<RectangleUtility> for Utility {
+    fn from(utility: RectangleUtility) -> Self {
+        Self::Rectangles(utility)
+    }
+}
+
+impl Utility {
+    /// The utility of `package`; `None` if the package does not fit the utility's shape.
+    pub fn eval(&self, package: &Package) -> Option<f64> {
+        match self {
+            Self::Additive(u) => u.eval(package),
+            Self::Rectangles(u) => u.eval(package),
+        }
+    }
+
+    /// The additive form, when the utility has one.
+    pub fn additive(&self) -> Option<&AdditiveUtility> {
+        match self {
+            Self::Additive(u) => Some(u),
+            Self::Rectangles(_) => None,
+        }
+    }
+
+    /// Reservation value (utility of walking away), if the profile gives one.
+    pub fn reservation(&self) -> Option<f64> {
+        match self {
+            Self::Additive(u) => u.reservation,
+            Self::Rectangles(u) => u.reservation,
+        }
+    }
+
+    /// Smallest and largest utility over all packages (for rectangles, found exactly by
+    /// walking the cells of the issues they constrain; see [`super::cells`]).
+    pub fn min_max(&self) -> (f64, f64) {
+        match self {
+            Self::Additive(u) => u.min_max(),
+            Self::Rectangles(u) => super::cells::extremes(u),
+        }
+    }
+
+    fn check(&self, domain: &Domain) -> Result<(), String> {
+        match self {
+            Self::Additive(u) => u.check(domain),
+            Self::Rectangles(u) => u.check(domain),
+        }
+    }
+}
+
 /// One party to the bargain.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Party {
     /// Actor id or profile file name.
     pub name: String,
     /// The party's utility over packages.
-    pub utility: AdditiveUtility,
+    pub utility: Utility,
     /// Bargaining weight for the weighted Nash solution (capability for scenarios, 1 for GENIUS).
     pub weight: f64,
 }
@@ -208,26 +356,51 @@ impl Problem {
             })
             .collect();
         let domain = Domain::new(self.domain.name(), issues)?;
+        let keep_values = |values: &[f64], kept: &[usize]| -> Vec<f64> {
+            kept.iter()
+                .map(|&v| values.get(v).copied().unwrap_or(0.0))
+                .collect()
+        };
         let parties = self
             .parties
             .iter()
             .map(|p| Party {
                 name: p.name.clone(),
                 weight: p.weight,
-                utility: AdditiveUtility {
-                    weights: p.utility.weights.clone(),
-                    evaluations: p
-                        .utility
-                        .evaluations
-                        .iter()
-                        .zip(&kept)
-                        .map(|(e, kept)| {
-                            kept.iter()
-                                .map(|&v| e.get(v).copied().unwrap_or(0.0))
-                                .collect()
-                        })
-                        .collect(),
-                    reservation: p.utility.reservation,
+                utility: match &p.utility {
+                    Utility::Additive(u) => Utility::Additive(AdditiveUtility {
+                        weights: u.weights.clone(),
+                        evaluations: u
+                            .evaluations
+                            .iter()
+                            .zip(&kept)
+                            .map(|(e, kept)| keep_values(e, kept))
+                            .collect(),
+                        reservation: u.reservation,
+                    }),
+                    Utility::Rectangles(u) => Utility::Rectangles(RectangleUtility {
+                        rectangles: u
+                            .rectangles
+                            .iter()
+                            .map(|rect| Rectangle {
+                                utility: rect.utility,
+                                includes: rect
+                                    .includes
+                                    .iter()
+                                    .map(|(k, inside)| {
+                                        let kept = kept.get(*k).map_or(&[][..], Vec::as_slice);
+                                        let flags = kept
+                                            .iter()
+                                            .map(|&v| inside.get(v).copied().unwrap_or(false))
+                                            .collect();
+                                        (*k, flags)
+                                    })
+                                    .collect(),
+                            })
+                            .collect(),
+                        max_utility: u.max_utility,
+                        reservation: u.reservation,
+                    }),
                 },
             })
             .collect();
@@ -248,7 +421,7 @@ impl Problem {
             .iter()
             .map(|p| {
                 let (min, _) = p.utility.min_max();
-                match p.utility.reservation {
+                match p.utility.reservation() {
                     Some(r) if r >= min => r,
                     _ => min,
                 }

@@ -450,11 +450,13 @@ impl Prepared {
                         id: party.name.clone(),
                     })?;
             actors.push(actor);
+            // A scenario's parties are additive (`from_scenario`); no weights means no stance.
+            let weights = party.utility.additive().map_or(&[][..], |u| &u.weights);
             stances.push(
                 scenario
                     .issues
                     .iter()
-                    .zip(&party.utility.weights)
+                    .zip(weights)
                     .map(|(issue, w)| issue.position_of(actor).map(|p| (*w, p.position)))
                     .collect(),
             );

@@ -290,11 +290,11 @@ fn evaluations_are_scaled_by_the_issue_maximum() {
         ("b.xml".to_string(), profile("1", "4")),
     ];
     let problem = genius::load_folder("test", &files).unwrap();
-    let a = &problem.parties()[0].utility;
+    let a = problem.parties()[0].utility.additive().unwrap();
     assert_eq!(a.weights, vec![0.5]);
     assert_eq!(a.evaluations, vec![vec![0.5, 1.0]]);
     assert_eq!(
-        problem.parties()[1].utility.evaluations,
+        problem.parties()[1].utility.additive().unwrap().evaluations,
         vec![vec![1.0, 0.5]]
     );
     assert_eq!(a.reservation, Some(0.0));

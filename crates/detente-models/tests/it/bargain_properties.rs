@@ -1,11 +1,13 @@
 //! Property tests of package bargaining: on random small problems (2-4 issues of 2-6 values,
 //! 2-3 parties, random weights, evaluations and reservations) the pruned frontier search, every
 //! solution and the zone of agreement equal a brute-force enumeration written independently here.
+//! The same holds when some parties' utilities are sums of hyper-rectangles (GENIUS non-linear
+//! profiles), whose frontier is found by walking cells instead.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
 use detente_models::bargain::{
-    AdditiveUtility, Domain, DomainIssue, KsRule, NashWeights, Package, Party, Problem,
-    SolveConfig, Value, solve,
+    AdditiveUtility, Domain, DomainIssue, KsRule, NashWeights, Package, Party, Problem, Rectangle,
+    RectangleUtility, SolveConfig, Utility, Value, solve,
 };
 use proptest::prelude::*;
 
@@ -66,7 +68,8 @@ fn problem() -> impl Strategy<Value = (Problem, NashWeights, KsRule)> {
                         weights,
                         evaluations,
                         reservation,
-                    },
+                    }
+                    .into(),
                     weight,
                 })
                 .collect();
@@ -143,7 +146,7 @@ fn brute(problem: &Problem) -> Brute {
                 .iter()
                 .map(|(_, u)| u[i])
                 .fold(f64::INFINITY, f64::min);
-            match party.utility.reservation {
+            match party.utility.reservation() {
                 Some(r) if r >= min => r,
                 _ => min,
             }
@@ -258,11 +261,89 @@ fn check(problem: &Problem, nash_weights: NashWeights, ks_rule: KsRule) {
     assert_eq!(z.rational_frontier_size, slow.len());
 }
 
+/// A random hyper-rectangle utility over issues of `sizes` values: 1-4 rectangles, each
+/// constraining each issue or not, utilities from a coarse set (ties), a `max_utility` that
+/// sometimes caps the sum at 1.
+fn rectangles(sizes: Vec<usize>) -> impl Strategy<Value = RectangleUtility> {
+    let rectangle = (
+        (0u8..=8).prop_map(f64::from),
+        sizes
+            .iter()
+            .map(|&m| prop::option::of(prop::collection::vec(any::<bool>(), m)))
+            .collect::<Vec<_>>(),
+    )
+        .prop_map(|(utility, includes)| Rectangle {
+            utility,
+            includes: includes
+                .into_iter()
+                .enumerate()
+                .filter_map(|(k, inside)| inside.map(|inside| (k, inside)))
+                .collect(),
+        });
+    (
+        prop::collection::vec(rectangle, 1..=4),
+        1.0..=12.0f64,
+        prop::option::of(0.0..=1.0f64),
+    )
+        .prop_map(|(rectangles, max_utility, reservation)| RectangleUtility {
+            rectangles,
+            max_utility,
+            reservation,
+        })
+}
+
+/// [`problem`] with each party's utility replaced, at random, by a [`rectangles`] one (at
+/// least one party is).
+fn mixed_problem() -> impl Strategy<Value = (Problem, NashWeights, KsRule)> {
+    problem().prop_flat_map(|(problem, nash, ks)| {
+        let sizes: Vec<usize> = problem
+            .domain()
+            .issues()
+            .iter()
+            .map(|i| i.values.len())
+            .collect();
+        let n = problem.parties().len();
+        (
+            Just(problem),
+            prop::collection::vec(prop::option::of(rectangles(sizes.clone())), n),
+            rectangles(sizes),
+            Just(nash),
+            Just(ks),
+        )
+            .prop_map(|(problem, swaps, first, nash, ks)| {
+                let parties = problem
+                    .parties()
+                    .iter()
+                    .zip(swaps)
+                    .enumerate()
+                    .map(|(i, (party, swap))| {
+                        let utility = match (i, swap) {
+                            (0, _) => Utility::Rectangles(first.clone()),
+                            (_, Some(r)) => Utility::Rectangles(r),
+                            (_, None) => party.utility.clone(),
+                        };
+                        Party {
+                            utility,
+                            ..party.clone()
+                        }
+                    })
+                    .collect();
+                let problem = Problem::new(problem.domain().clone(), parties, None).unwrap();
+                (problem, nash, ks)
+            })
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn pruned_search_equals_brute_force((problem, nash, ks) in problem()) {
+        check(&problem, nash, ks);
+    }
+
+    #[test]
+    fn cell_walk_equals_brute_force((problem, nash, ks) in mixed_problem()) {
         check(&problem, nash, ks);
     }
 }

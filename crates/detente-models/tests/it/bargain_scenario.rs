@@ -96,9 +96,9 @@ fn utilities_follow_salience_and_loss() {
     assert_eq!(names, ["a", "b"], "principals by default");
     let a = &p.parties()[0];
     // A sits the money issue out: all its weight is on land.
-    assert_eq!(a.utility.weights, vec![1.0, 0.0]);
+    assert_eq!(a.utility.additive().unwrap().weights, vec![1.0, 0.0]);
     assert_eq!(a.weight, 60.0);
-    let b = &p.parties()[1].utility;
+    let b = p.parties()[1].utility.additive().unwrap();
     assert!((b.weights[0] - 1.0 / 3.0).abs() < 1e-15 && (b.weights[1] - 2.0 / 3.0).abs() < 1e-15);
     // Quadratic loss: B at 0 on land evaluates 42 as 1 - 0.42².
     assert!((b.evaluations[0][9] - (1.0 - 0.42 * 0.42)).abs() < 1e-15);
@@ -113,7 +113,9 @@ fn utilities_follow_salience_and_loss() {
         },
     )
     .unwrap();
-    assert!((linear.parties()[1].utility.evaluations[0][9] - 0.58).abs() < 1e-15);
+    assert!(
+        (linear.parties()[1].utility.additive().unwrap().evaluations[0][9] - 0.58).abs() < 1e-15
+    );
 }
 
 #[test]
@@ -217,6 +219,7 @@ fn huge_space_is_searched_not_enumerated() {
     let tight = SolveConfig {
         frontier: FrontierConfig {
             max_candidates: 100,
+            ..FrontierConfig::default()
         },
         ..SolveConfig::default()
     };

@@ -81,6 +81,7 @@ pub(crate) fn run(
     }
     .with_frontier(FrontierConfig {
         max_candidates: limits.frontier_candidates,
+        ..FrontierConfig::default()
     });
     let analysis = AnalysisConfig {
         solve: SolveConfig {

@@ -152,6 +152,7 @@ pub(crate) fn config(
         first_proposer,
         frontier: FrontierConfig {
             max_candidates: limits.frontier_candidates,
+            ..FrontierConfig::default()
         },
         ..DynamicsConfig::default()
     })

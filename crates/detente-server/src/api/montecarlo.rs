@@ -264,6 +264,7 @@ fn targets(
     }
     .with_frontier(FrontierConfig {
         max_candidates: limits.frontier_candidates,
+        ..FrontierConfig::default()
     });
     config
         .targets(scenario, &selection)

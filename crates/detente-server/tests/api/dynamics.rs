@@ -33,6 +33,7 @@ fn analysis(config: &DynamicsConfig) -> detente_analysis::AnalysisConfig {
 fn frontier() -> FrontierConfig {
     FrontierConfig {
         max_candidates: Limits::default().frontier_candidates,
+        ..FrontierConfig::default()
     }
 }
 

@@ -143,6 +143,7 @@ async fn bargain_equals_the_library_solutions() {
         &SolveConfig {
             frontier: FrontierConfig {
                 max_candidates: limits.frontier_candidates,
+                ..FrontierConfig::default()
             },
             zopa_count_limit: limits.zopa_enumeration,
             // The API weights the Nash product by capability, like `detente bargain`.

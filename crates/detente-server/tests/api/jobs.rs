@@ -220,6 +220,7 @@ fn package_target(step: f64) -> Target {
             zopa_count_limit: 0,
             frontier: FrontierConfig {
                 max_candidates: Limits::default().frontier_candidates,
+                ..FrontierConfig::default()
             },
             ..SolveConfig::default()
         },
@@ -306,6 +307,7 @@ async fn a_delay_job_with_months_and_levers_equals_the_library() {
         levers: vec!["ceasefire".to_owned()],
         frontier: FrontierConfig {
             max_candidates: Limits::default().frontier_candidates,
+            ..FrontierConfig::default()
         },
         ..DynamicsConfig::default()
     })];
