@@ -487,6 +487,9 @@ pub enum EumError {
     /// A configuration value is out of its domain.
     #[error("invalid config: {0}")]
     InvalidConfig(&'static str),
+    /// [`run_until`]'s `stop` asked the run to end before its last round.
+    #[error("stopped before the last round (the run's time ran out or it was cancelled)")]
+    Stopped,
 }
 
 /// Runs the model on one issue.
@@ -498,6 +501,20 @@ pub enum EumError {
 /// a configuration value out of its domain (`q`, `t` outside `0..=1`, negative or non-finite
 /// `tolerance`).
 pub fn run(input: &EumInput, config: &EumConfig) -> Result<EumResult, EumError> {
+    run_until(input, config, &|| false)
+}
+
+/// [`run`], asking `stop` before every round: the server's forecasts end when their request's
+/// time runs out or its client goes, instead of holding a worker for the remaining rounds.
+///
+/// # Errors
+///
+/// As [`run`], and [`EumError::Stopped`] when `stop` returned `true`.
+pub fn run_until(
+    input: &EumInput,
+    config: &EumConfig,
+    stop: &dyn Fn() -> bool,
+) -> Result<EumResult, EumError> {
     validate(input, config)?;
     let actors = input.actors;
     let n = actors.len();
@@ -523,6 +540,9 @@ pub fn run(input: &EumInput, config: &EumConfig) -> Result<EumResult, EumError> 
         rounds: config.max_rounds,
     };
     for k in 1..=config.max_rounds {
+        if stop() {
+            return Err(EumError::Stopped);
+        }
         let Some(prev) = rounds.last() else {
             break;
         };

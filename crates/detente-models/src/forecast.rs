@@ -19,6 +19,7 @@ use crate::headline::{self, Base, Headline, Preset};
 use crate::median::weighted_median;
 use crate::nash::{self, NashConfig, NashPlayers};
 use crate::stance::{Stance, stances};
+use crate::stop::StopFlag;
 
 /// Version tag of the JSON schema.
 pub const SCHEMA: &str = "detente.forecast/1";
@@ -85,6 +86,9 @@ pub struct ForecastConfig {
     /// Whether a scenario's own `[scenario] headline` replaces `headline` (the default; a front
     /// end sets it to `false` when its user chose the weights).
     pub headline_from_scenario: bool,
+    /// Raised, ends the EUM runs still to come before their next round (each then reports
+    /// [`eum::EumError::Stopped`]); never raised unless a caller holds a clone and raises it.
+    pub stop: StopFlag,
 }
 
 impl Default for ForecastConfig {
@@ -96,6 +100,7 @@ impl Default for ForecastConfig {
             eum: EumConfig::scholz(),
             headline: Some(Preset::Learnt),
             headline_from_scenario: true,
+            stop: StopFlag::default(),
         }
     }
 }
@@ -601,7 +606,7 @@ fn run_eum(
         actors: &actors,
         scale: (issue.scale.min(), issue.scale.max()),
     };
-    let result = eum::run(&input, &config.eum)?;
+    let result = eum::run_until(&input, &config.eum, &|| config.stop.is_raised())?;
     let ids: Vec<String> = stances.iter().map(|s| id(scenario, s)).collect();
     let name = |i: usize| ids.get(i).cloned().unwrap_or_else(|| "?".to_owned());
     let display = |i: usize| {

@@ -4,7 +4,7 @@
 
 use detente_models::eum::{
     Capitulation, Centre, EumActor, EumConfig, EumError, EumInput, EumPreset, OfferChoice,
-    OfferKind, ProbabilityDenominator, RangeBasis, RiskPerspective, Termination, run,
+    OfferKind, ProbabilityDenominator, RangeBasis, RiskPerspective, Termination, run, run_until,
 };
 
 fn actor(capability: f64, position: f64, salience: f64) -> EumActor {
@@ -393,4 +393,47 @@ fn median_ties_keep_the_lowest_position() {
     };
     let result = run(&input, &EumConfig::scholz()).expect("valid input");
     assert_eq!(result.rounds[0].median, 0.25);
+}
+
+/// Issue 16: a run asked to stop ends before its next round with `EumError::Stopped`, and a
+/// `stop` that never fires changes nothing; a forecast whose stop flag is raised reports the
+/// stop as the EUM's note on every issue instead of running the rounds (what the server does
+/// when a request's time runs out).
+#[test]
+fn a_stop_ends_the_run_before_its_next_round() {
+    use std::cell::Cell;
+    let actors = ec();
+    let input = EumInput {
+        actors: &actors,
+        scale: (0.0, 10.0),
+    };
+    let config = EumConfig::scholz();
+    let asked = Cell::new(0);
+    let stopped = run_until(&input, &config, &|| {
+        asked.set(asked.get() + 1);
+        asked.get() > 3
+    });
+    assert_eq!(stopped, Err(EumError::Stopped));
+    assert_eq!(asked.get(), 4, "asked once before each of rounds 1 to 4");
+    assert_eq!(run_until(&input, &config, &|| false), run(&input, &config));
+
+    let text = include_str!("../../../../scenarios/istanbul-2025.toml");
+    let scenario = detente_core::parse("istanbul-2025.toml", text)
+        .expect("the bundled scenario parses")
+        .scenario;
+    let flag = detente_models::stop::StopFlag::new();
+    flag.raise();
+    let config = detente_models::forecast::ForecastConfig {
+        stop: flag,
+        ..detente_models::forecast::ForecastConfig::default()
+    };
+    let out = detente_models::forecast::forecast(&scenario, &config);
+    for issue in &out.issues {
+        assert!(issue.eum.is_none(), "{}", issue.issue);
+        assert!(
+            issue.notes.iter().any(|n| n.contains("stopped")),
+            "{:?}",
+            issue.notes
+        );
+    }
 }

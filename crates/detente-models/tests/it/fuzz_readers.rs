@@ -5,15 +5,17 @@
 //! GENIUS folders; GeniusWeb profiles). Up to 24 edits per case, drawn by proptest from a fixed
 //! seed: inserting tokens that broke readers before (`1e308`, a repeated `<issue>`, escapes),
 //! deleting, duplicating (growing inputs) and overwriting ranges. Every case must load or be
-//! refused with an error, never panic, and a loaded domain must give finite utilities.
+//! refused with an error, never panic, and a loaded domain must give finite utilities; a loaded
+//! GENIUS folder is also bargained over (`to_problem`, then `solve` under small limits), which
+//! puts the additive frontier search and the cell walk of non-linear profiles under the fuzzer.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use detente_models::bargain::Package;
 use detente_models::bargain::genius_full::load_folder_full;
 use detente_models::bargain::geniusweb::{parse_geniusweb_domain, parse_geniusweb_profile};
+use detente_models::bargain::{FrontierConfig, Package, SolveConfig, solve};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -173,6 +175,25 @@ fn fuzz_genius_folders() {
                     assert!(r.is_finite(), "reservation {r}");
                     let u = profile.eval_package_in(&folder.domain, &first);
                     assert!(!u.is_infinite(), "utility {u}");
+                }
+                // What `bargain` does with the folder: the package problem and its solutions,
+                // the non-linear seed through the cell walk, under small limits.
+                if let Ok(problem) = folder.to_problem() {
+                    let config = SolveConfig {
+                        frontier: FrontierConfig {
+                            max_candidates: 100_000,
+                            max_cells: 100_000,
+                        },
+                        zopa_count_limit: 10_000,
+                        ..SolveConfig::default()
+                    };
+                    if let Ok(solved) = solve(&problem, &config) {
+                        for point in &solved.frontier.points {
+                            for u in &point.utilities {
+                                assert!(!u.is_infinite(), "frontier utility {u}");
+                            }
+                        }
+                    }
                 }
             }
             runs.fetch_add(1, Ordering::Relaxed);

@@ -103,7 +103,13 @@ pub(crate) async fn forecast(
 ) -> Result<Json<Forecast>, ApiError> {
     let params = query(&uri, &["models", "preset", "rounds"])?;
     let config = config(&params, &state.limits)?;
-    let out = on_posted_scenario(&state, &headers, body, move |scenario, _limits, _| {
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, _limits, stop| {
+        // The EUM runs end before their next round once the request's time is up or its client
+        // has gone; the answer (then a 504 or nobody's) no longer matters.
+        let config = ForecastConfig {
+            stop: stop.clone(),
+            ..config.clone()
+        };
         Ok(run_forecast(scenario, &config))
     })
     .await?;

@@ -257,6 +257,60 @@ async fn a_run_over_the_wall_time_budget_is_504() {
     assert_error(&reply, 504, "timeout", Some(("wall_time_ms", 0)));
 }
 
+/// The largest scenario the default limits accept: 100 actors holding positions on 20 issues,
+/// drawn from a fixed linear congruential sequence.
+fn largest_scenario() -> String {
+    let mut state = 2026_u64;
+    let mut next = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut text = String::from("[scenario]\ntitle = \"largest\"\n");
+    for a in 0..100 {
+        text += &format!(
+            "[[actors]]\nid = \"a{a}\"\nname = \"A{a}\"\nrole = \"principal\"\ncapability = {:.3}\n",
+            1.0 + 99.0 * next()
+        );
+    }
+    for i in 0..20 {
+        text += &format!(
+            "[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
+        );
+        for a in 0..100 {
+            text += &format!(
+                "[[issues.positions]]\nactor = \"a{a}\"\nposition = {:.3}\nsalience = {:.3}\n",
+                100.0 * next(),
+                0.1 + 0.9 * next()
+            );
+        }
+    }
+    text
+}
+
+/// Issue 16: a forecast over its wall-time budget stops its EUM runs before their next round,
+/// so its slot is free at once. 200 BDM rounds on the largest scenario the limits accept take
+/// about 11 s on this project's machines; with one slot and a 1 s budget the next request would
+/// wait out its own budget behind the first if that kept running (as it did before).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forecast_over_its_budget_frees_its_slot() {
+    let app = app_with(Limits {
+        concurrent_jobs: 1,
+        wall_time: Duration::from_secs(1),
+        ..Limits::default()
+    });
+    let reply = post_toml(
+        &app,
+        "/api/forecast?models=eum&preset=bdm&rounds=200",
+        &largest_scenario(),
+    )
+    .await;
+    assert_error(&reply, 504, "timeout", Some(("wall_time_ms", 1000)));
+    let reply = post_toml(&app, "/api/forecast?models=compromise", SMALL).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+}
+
 #[tokio::test]
 async fn unknown_routes_and_wrong_methods_get_json_errors() {
     let app = app();
