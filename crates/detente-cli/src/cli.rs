@@ -394,8 +394,12 @@ fn run_validate(file: &std::path::Path, strict: bool, out: &mut dyn Write) -> Re
     let parsed = load_scenario(file, true)?;
     let s = &parsed.scenario;
     let positions: usize = s.issues.iter().map(|i| i.positions.len()).sum();
-    for warning in &parsed.warnings {
+    let (shown, more) = crate::input::shown_warnings(&parsed.warnings);
+    for warning in shown {
         write!(out, "{}", crate::render(warning))?;
+    }
+    if let Some(line) = more {
+        writeln!(out, "{line}")?;
     }
     writeln!(
         out,

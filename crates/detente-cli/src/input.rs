@@ -58,11 +58,33 @@ pub fn load_scenario(path: &Path, quiet: bool) -> Result<Parsed, Failure> {
     let name = path.display().to_string();
     let parsed = detente_core::parse(&name, &text).map_err(|e| Failure::Input(Report::new(e)))?;
     if !quiet {
-        for warning in &parsed.warnings {
+        let (shown, more) = shown_warnings(&parsed.warnings);
+        for warning in shown {
             eprintln!("{warning}");
+        }
+        if let Some(line) = more {
+            eprintln!("{line}");
         }
     }
     Ok(parsed)
+}
+
+/// The warnings a command prints: the first [`detente_core::MAX_SHOWN_FINDINGS`], as for
+/// errors, and a line counting the rest (a large scenario written without `why`s has a warning
+/// per position, thousands of lines that would bury the output).
+pub fn shown_warnings<T>(warnings: &[T]) -> (&[T], Option<String>) {
+    let limit = detente_core::MAX_SHOWN_FINDINGS;
+    if warnings.len() <= limit {
+        return (warnings, None);
+    }
+    let more = warnings.len() - limit;
+    (
+        &warnings[..limit],
+        Some(format!(
+            "... and {more} more warning{} not shown (the first {limit} are above)",
+            if more == 1 { "" } else { "s" }
+        )),
+    )
 }
 
 /// The files of a negotiation-domain folder, each read as [`read_text`] reads a file, in

@@ -427,3 +427,50 @@ fn package_counts_have_thousands_separators() {
         .success()
         .stdout(predicate::str::is_match(r"There are \d{1,3}(,\d{3})+ possible packages").unwrap());
 }
+
+/// Issue 16: warnings are rendered as errors are, the first 100 and then a count. A scenario of
+/// 120 positions without a `why` gives 120 warnings; `validate` shows 100 and says 20 more,
+/// and `forecast` prints as many lines to stderr, not one per position.
+#[test]
+fn many_warnings_show_the_first_hundred_and_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("[scenario]\ntitle = \"many warnings\"\n");
+    for a in 0..2 {
+        text += &format!(
+            "[[actors]]\nid = \"a{a}\"\nname = \"A{a}\"\nrole = \"principal\"\ncapability = 1\n"
+        );
+    }
+    for i in 0..60 {
+        text += &format!(
+            "[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
+        );
+        for a in 0..2 {
+            text += &format!(
+                "[[issues.positions]]\nactor = \"a{a}\"\nposition = {}\nsalience = 0.5\n",
+                20 + 60 * a
+            );
+        }
+    }
+    let file = write(dir.path(), "many.toml", &text);
+    let out = detente().arg("validate").arg(&file).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.matches("has no `why`").count(), 100, "{stdout}");
+    assert!(
+        stdout.contains("... and 20 more warnings not shown (the first 100 are above)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("120 warnings"), "{stdout}");
+    let out = detente()
+        .args(["forecast", "--model", "compromise"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches("has no `why`").count(), 100, "{stderr}");
+    assert!(
+        stderr.contains("... and 20 more warnings not shown"),
+        "{stderr}"
+    );
+}
