@@ -124,10 +124,10 @@ pub struct Zopa {
     /// Number of packages in the domain (saturating).
     pub space_size: u128,
     /// Packages strictly better than disagreement for every party, when the domain was small
-    /// enough to enumerate.
+    /// enough to enumerate, or counted over the cells of a problem with a non-additive party.
     pub strict_count: Option<u64>,
     /// Packages at least as good as disagreement for every party (individually rational), when
-    /// enumerated.
+    /// counted as `strict_count` is.
     pub rational_count: Option<u64>,
     /// Size of the Pareto frontier of all packages, rational or not.
     pub frontier_size: usize,
@@ -287,23 +287,18 @@ fn zopa(
         .all(|p| p.utility.additive().is_some());
     // With a non-additive party the cells give the counts exactly at any size, and the
     // unrestricted frontier from the same walk.
-    let (strict_count, rational_count, frontier_size) = if !additive {
+    let (counts, frontier_size) = if additive {
+        let counts = (space_size <= u128::from(config.zopa_count_limit))
+            .then(|| count_by_enumeration(problem, d));
+        let all = unrestricted_frontier(problem, &config.frontier)?;
+        (counts, all.len())
+    } else {
         let cells = super::cells::enumerate(problem, &config.frontier)?;
         let (s, r) = cells.zopa_counts(d);
         let saturate = |n: u128| u64::try_from(n).unwrap_or(u64::MAX);
-        (
-            Some(saturate(s)),
-            Some(saturate(r)),
-            cells.frontier(None).len(),
-        )
-    } else if space_size <= u128::from(config.zopa_count_limit) {
-        let (s, r) = count_by_enumeration(problem, d);
-        let all = unrestricted_frontier(problem, &config.frontier)?;
-        (Some(s), Some(r), all.len())
-    } else {
-        let all = unrestricted_frontier(problem, &config.frontier)?;
-        (None, None, all.len())
+        (Some((saturate(s), saturate(r))), cells.frontier(None).len())
     };
+    let (strict_count, rational_count) = counts.unzip();
     let gain_box = (0..d.len())
         .map(|i| {
             let gains = frontier.points.iter().map(|p| p.utilities[i] - d[i]);
