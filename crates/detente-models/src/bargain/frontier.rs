@@ -16,7 +16,7 @@
 //! package dominating a rational package is itself rational.
 //!
 //! A problem with a party whose utility is not additive (a sum of hyper-rectangles) cannot be
-//! merged issue by issue; its frontier comes from [`super::cells`], the same skyline applied to
+//! merged issue by issue; its frontier comes from `bargain::cells`, the same skyline applied to
 //! the distinct utility vectors of the cells on which every utility is constant.
 //!
 //! Pruning a set of `m` candidates: for two parties, sort by `(u_1 desc, u_2 desc)` and sweep,
@@ -59,7 +59,7 @@ pub struct FrontierConfig {
     /// 0.5 GB for two parties). Above it the search returns an error.
     pub max_candidates: usize,
     /// Most cells the frontier of a problem with a non-additive party may walk (default
-    /// 200,000,000, about 10 s on one core; see [`super::cells`]). Above it the search returns an
+    /// 200,000,000, about 10 s on one core; see `bargain::cells`). Above it the search returns an
     /// error before walking any.
     pub max_cells: u64,
 }
@@ -241,7 +241,7 @@ fn search(
 }
 
 /// The frontier of a problem with a non-additive party: the skyline of the distinct utility
-/// vectors over the cells (see [`super::cells`]), each with its smallest package.
+/// vectors over the cells (see `bargain::cells`), each with its smallest package.
 fn by_cells(
     problem: &Problem,
     lower: Option<&[f64]>,

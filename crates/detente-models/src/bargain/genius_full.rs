@@ -876,6 +876,16 @@ fn nonlinear(domain: &GeniusDomain, file: &str, root: Node) -> Result<GeniusUtil
             includes,
         });
     }
+    // Every partial sum is at most the sum of magnitudes, so a finite bound here means no
+    // utility of any outcome overflows to an infinity.
+    let magnitude: f64 = rectangles.iter().map(|r| r.utility.abs()).sum();
+    if !(magnitude / max_utility).is_finite() {
+        return Err(invalid(
+            file,
+            utility,
+            "the hyper-rectangle utilities are too large to add up (their magnitudes over `maxutility` overflow); rescale them",
+        ));
+    }
     Ok(GeniusUtility::Nonlinear {
         max_utility,
         rectangles,

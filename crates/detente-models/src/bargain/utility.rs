@@ -176,6 +176,10 @@ impl RectangleUtility {
                 }
             }
         }
+        let magnitude: f64 = self.rectangles.iter().map(|r| r.utility.abs()).sum();
+        if !(magnitude / self.max_utility).is_finite() {
+            return Err("the rectangle utilities are too large to add up".to_owned());
+        }
         if let Some(r) = self.reservation.filter(|r| !r.is_finite()) {
             return Err(format!("reservation value {r} is not finite"));
         }
@@ -230,7 +234,7 @@ impl Utility {
     }
 
     /// Smallest and largest utility over all packages (for rectangles, found exactly by
-    /// walking the cells of the issues they constrain; see [`super::cells`]).
+    /// walking the cells of the issues they constrain; see `bargain::cells`).
     pub fn min_max(&self) -> (f64, f64) {
         match self {
             Self::Additive(u) => u.min_max(),

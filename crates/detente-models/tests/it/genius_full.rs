@@ -360,6 +360,19 @@ fn malformed_nonlinear_unknown_issue_index() {
         e.to_string(),
         "p.xml: <utility>: attribute `maxutility` must be positive"
     );
+    // Two rectangles of -1e308 would sum to an infinite utility: refused, not computed.
+    let huge = nl_profile("10", "")
+        .replace(r#"utility="6""#, r#"utility="-1e308""#)
+        .replace(r#"utility="5""#, r#"utility="-1e308""#);
+    let e = parse_profile_full(&d, "p.xml", &huge).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("p.xml: <utility>: the hyper-rectangle utilities are too large"),
+        "{e}"
+    );
+    // A tiny `maxutility` overflows the scaled sum the same way.
+    let tiny = nl_profile("1e-320", "");
+    assert!(parse_profile_full(&d, "p.xml", &tiny).is_err());
 }
 
 #[test]
