@@ -63,7 +63,7 @@ pub struct SettleArgs {
 }
 
 /// The most trials the settlement forecast runs.
-const MAX_TRIALS: u64 = 1_000_000;
+pub(crate) const MAX_TRIALS: u64 = 1_000_000;
 /// The most position copies.
 const MAX_POSITION_DRAWS: usize = 1000;
 

@@ -55,6 +55,11 @@ pub struct ReportArgs {
     /// Delay model: months to look ahead (default: the scenario's `[time] horizon`).
     #[arg(long)]
     months: Option<u32>,
+    /// Trials of the settlement forecast and its lever table (scenarios whose `[time]` gives
+    /// beliefs, audience costs or enforcement), as `detente delay --trials`. They take most of
+    /// a report's time; fewer give a quicker draft with wider intervals.
+    #[arg(long, default_value_t = detente_sim::settle::SettleConfig::default().trials)]
+    settle_trials: u64,
     /// Also write each chart as a stand-alone SVG file into this folder (created if missing):
     /// EUM rounds per issue, the frontier, the delay chart, Monte Carlo bands, tornados. With
     /// `--plot` and no `--output` the report itself is not written.
@@ -64,6 +69,13 @@ pub struct ReportArgs {
 
 /// Writes the report.
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
+    if !(1..=crate::cmd_delay::MAX_TRIALS).contains(&args.settle_trials) {
+        return Err(Failure::Input(Report::msg(format!(
+            "--settle-trials {} is outside 1..={}\n  help: give the number of settlement trials, e.g. --settle-trials 1000",
+            args.settle_trials,
+            crate::cmd_delay::MAX_TRIALS
+        ))));
+    }
     let parsed = load_scenario(&args.file, false)?;
     let scenario = &parsed.scenario;
     let mut config = AnalysisConfig {
@@ -80,6 +92,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     config.montecarlo.seed = args.seed;
     config.sensitivity.trials = args.sensitivity_trials;
     config.sensitivity.seed = args.seed;
+    config.settle.trials = args.settle_trials;
     let analysis = analyze(scenario, &config);
     let mc = analysis.montecarlo.transpose().map_err(sim_error)?;
     let sens = analysis.sensitivity.transpose().map_err(sim_error)?;

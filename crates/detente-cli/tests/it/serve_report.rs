@@ -196,7 +196,7 @@ fn markdown_report_has_delay_montecarlo_and_sensitivity_sections() {
         .args([
             "report", path, "--format", "md", "--trials", "300", "--seed", "7", "--months", "3",
         ])
-        .args(["--sensitivity-trials", "0"])
+        .args(["--sensitivity-trials", "0", "--settle-trials", "100"])
         .output()
         .unwrap();
     assert!(
@@ -205,6 +205,11 @@ fn markdown_report_has_delay_montecarlo_and_sensitivity_sections() {
         String::from_utf8_lossy(&out.stderr)
     );
     let md = String::from_utf8(out.stdout).unwrap();
+    // `--settle-trials` reaches the settlement forecast.
+    assert!(
+        md.contains("100 trials, seed 1. Each party values fighting on"),
+        "{md}"
+    );
     for heading in [
         "## Cost of delay",
         "### Levers",
@@ -214,7 +219,10 @@ fn markdown_report_has_delay_montecarlo_and_sensitivity_sections() {
         assert!(md.contains(heading), "missing {heading}");
     }
 
-    let delay = json_of(&["delay", path, "--months", "3", "--format", "json"]);
+    // The settlement trials change only the settlement forecast, which this test does not read.
+    let delay = json_of(&[
+        "delay", path, "--months", "3", "--trials", "100", "--format", "json",
+    ]);
     let ripe = delay["ripeness"].as_u64().unwrap();
     assert!(md.contains(&format!("Ripe in month {ripe}:")), "{md}");
     // Month 0's row: each party's no-deal value and Nash-deal utility.
@@ -313,7 +321,7 @@ fn html_report_inlines_the_delay_montecarlo_and_sensitivity_views() {
     detente()
         .arg("report")
         .arg(istanbul())
-        .args(["--months", "2"])
+        .args(["--months", "2", "--settle-trials", "100"])
         .args(["--trials", "100", "--sensitivity-trials", "50", "-o"])
         .arg(&out)
         .assert()
@@ -382,7 +390,7 @@ fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
     let out = detente()
         .arg("report")
         .arg(istanbul())
-        .args(["--months", "2"])
+        .args(["--months", "2", "--settle-trials", "100"])
         .args(["--trials", "50", "--sensitivity-trials", "0", "--plot"])
         .arg(&plots)
         .output()
@@ -432,7 +440,7 @@ fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
     detente()
         .arg("report")
         .arg(istanbul())
-        .args(["--months", "2"])
+        .args(["--months", "2", "--settle-trials", "100"])
         .args([
             "--format",
             "md",
@@ -459,7 +467,7 @@ fn report_plot_writes_one_svg_per_chart_and_no_report_without_output() {
     detente()
         .arg("report")
         .arg(istanbul())
-        .args(["--months", "2"])
+        .args(["--months", "2", "--settle-trials", "100"])
         .args(["--trials", "0", "--no-sensitivity", "--plot"])
         .arg(file.join("sub"))
         .assert()
@@ -477,7 +485,7 @@ fn html_report_opens_with_a_summary_and_contents() {
     detente()
         .arg("report")
         .arg(istanbul())
-        .args(["--months", "2"])
+        .args(["--months", "2", "--settle-trials", "100"])
         .args(["--trials", "50", "--sensitivity-trials", "20", "-o"])
         .arg(&out)
         .assert()

@@ -24,6 +24,11 @@
 
 use std::collections::HashMap;
 
+/// The cell walk looks up one utility vector per cell (10^10 cells in the largest GENIUS
+/// domain), so its maps use foldhash rather than the standard SipHash: the keys are numbers
+/// that come from the problem, and no order is ever read from the map.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use super::frontier::{FrontierConfig, skyline};
 use super::utility::{RectangleUtility, Utility};
 use super::{BargainError, Package, Problem};
@@ -108,7 +113,7 @@ fn classes(issues: &[(usize, usize)], utilities: &[&Utility]) -> Vec<Classes> {
     issues
         .iter()
         .map(|&(k, values)| {
-            let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
+            let mut index: Map<Vec<u64>, usize> = Map::default();
             let mut out = Classes {
                 issue: k,
                 first: Vec::new(),
@@ -346,7 +351,7 @@ pub(crate) fn enumerate(problem: &Problem, config: &FrontierConfig) -> Result<Ce
         counts: Vec::new(),
         cells,
     };
-    let mut index: HashMap<Vec<u64>, usize> = HashMap::new();
+    let mut index: Map<Vec<u64>, usize> = Map::default();
     let mut key: Vec<u64> = Vec::with_capacity(dims);
     let mut overflow = false;
     walk(&levels, &readers, &mut |cell| {

@@ -7,10 +7,6 @@ use detente_server::Limits;
 
 use super::*;
 
-fn istanbul() -> detente_core::Scenario {
-    detente_core::parse("x.toml", ISTANBUL).unwrap().scenario
-}
-
 /// The value as a client reads it: printed and parsed again (serde_json's default float parser
 /// may land one ulp away from the printed shortest form, on both sides alike).
 fn through_text(v: &serde_json::Value) -> serde_json::Value {
@@ -39,7 +35,9 @@ fn frontier() -> FrontierConfig {
 
 #[tokio::test]
 async fn delay_equals_the_library_delay() {
-    let scenario = istanbul();
+    let text = short_istanbul();
+    let scenario = detente_core::parse("x.toml", &text).unwrap().scenario;
+    assert_eq!(scenario.time.as_ref().unwrap().horizon, 4);
     let cases = [
         (
             "/api/delay",
@@ -49,14 +47,14 @@ async fn delay_equals_the_library_delay() {
             },
         ),
         (
-            "/api/delay?months=12&levers=ceasefire,eu-sanctions&first_proposer=ukraine&step=10&loss=linear",
+            "/api/delay?months=3&levers=ceasefire,eu-sanctions&first_proposer=ukraine&step=10&loss=linear",
             DynamicsConfig {
                 package: PackageConfig {
                     step: 10.0,
                     loss: Loss::Linear,
                     ..PackageConfig::default()
                 },
-                months: Some(12),
+                months: Some(3),
                 levers: vec!["ceasefire".to_owned(), "eu-sanctions".to_owned()],
                 first_proposer: Some("ukraine".to_owned()),
                 frontier: frontier(),
@@ -66,7 +64,7 @@ async fn delay_equals_the_library_delay() {
     ];
     let app = app();
     for (uri, config) in cases {
-        let reply = post_toml(&app, uri, ISTANBUL).await;
+        let reply = post_toml(&app, uri, &text).await;
         assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.text);
         let report = delay(&scenario, &config).unwrap();
         let mut expected = serde_json::to_value(&report).unwrap();
@@ -82,16 +80,17 @@ async fn delay_equals_the_library_delay() {
         assert_eq!(reply.json, through_text(&expected), "{uri}");
     }
     // The options reach the model: the two cases differ.
-    let a = post_toml(&app, "/api/delay", ISTANBUL).await;
-    let b = post_toml(&app, "/api/delay?levers=ceasefire", ISTANBUL).await;
+    let a = post_toml(&app, "/api/delay", &text).await;
+    let b = post_toml(&app, "/api/delay?levers=ceasefire", &text).await;
     assert_ne!(a.json["months"], b.json["months"]);
 }
 
 #[tokio::test]
 async fn levers_equals_the_library_levers() {
-    let scenario = istanbul();
+    let text = short_istanbul();
+    let scenario = detente_core::parse("x.toml", &text).unwrap().scenario;
     let config = DynamicsConfig {
-        months: Some(12),
+        months: Some(3),
         frontier: frontier(),
         ..DynamicsConfig::default()
     };
@@ -101,7 +100,7 @@ async fn levers_equals_the_library_levers() {
         wall_time: std::time::Duration::from_secs(300),
         ..detente_server::Limits::default()
     });
-    let reply = post_toml(&patient, "/api/levers?months=12", ISTANBUL).await;
+    let reply = post_toml(&patient, "/api/levers?months=3", &text).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
     let mut expected = serde_json::to_value(levers(&scenario, &config).unwrap()).unwrap();
     expected["schema"] = "detente.levers/1".into();
@@ -111,7 +110,7 @@ async fn levers_equals_the_library_levers() {
     )
     .unwrap();
     assert_eq!(reply.json, through_text(&expected));
-    assert_eq!(reply.json["horizon"], 12);
+    assert_eq!(reply.json["horizon"], 3);
 }
 
 #[tokio::test]

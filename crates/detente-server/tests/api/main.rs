@@ -27,6 +27,20 @@ use tower::ServiceExt;
 /// The bundled scenario, as a client would post it.
 pub(crate) const ISTANBUL: &str = include_str!("../../../../scenarios/istanbul-2025.toml");
 
+/// Istanbul over 4 months with a 3-month lookahead (instead of 24 and 12): every section of
+/// the delay and levers documents is still there (the settlement forecast included), in a
+/// fifth of the time, for the tests that only need the documents, not the full horizon.
+pub(crate) fn short_istanbul() -> String {
+    let text = ISTANBUL
+        .replacen("\nhorizon = 24\n", "\nhorizon = 4\n", 1)
+        .replacen("\nlookahead = 12\n", "\nlookahead = 3\n", 1);
+    assert_ne!(
+        text, ISTANBUL,
+        "the bundled scenario's [time] changed: update this test"
+    );
+    text
+}
+
 /// A small valid scenario: two principals, one mediator, two issues.
 pub(crate) const SMALL: &str = include_str!("../../../detente-cli/tests/data/two-party.toml");
 
