@@ -38,7 +38,7 @@ pub mod packages;
 mod targets;
 
 pub use documents::{DelayDocument, ForecastDocument, LeversDocument, Schema, TimedDocument};
-pub use packages::{IssueValue, Packages, ProblemKind, describe_package, fmt_num};
+pub use packages::{IssueValue, Packages, ProblemKind, anchor_label, describe_package, fmt_num};
 pub use targets::{Selection, UnknownModel};
 
 use detente_core::Scenario;

@@ -307,10 +307,11 @@ pub fn describe_package(
 const NEAR: f64 = 0.05;
 
 /// The label of value `x` on `issue`: the anchor's own label when `x` is on it, "near A: ..."
-/// when `x` lies within [`NEAR`] of the scale's width of the nearest anchor `A`, "between A and
+/// when `x` lies within `NEAR` (5%) of the scale's width of the nearest anchor `A`, "between A and
 /// B: ... / ..." when it lies farther between two anchors, and "near A: ..." beyond the
 /// outermost anchor. A value 30 points from the nearest anchor is not labelled as that anchor.
-fn anchor_label(issue: &detente_core::Issue, x: f64) -> Option<String> {
+/// Every front end labels a value with this one wording (`bargain`, `delay`, the reports).
+pub fn anchor_label(issue: &detente_core::Issue, x: f64) -> Option<String> {
     let nearest = issue.nearest_anchor(x)?;
     if nearest.at == x {
         return Some(nearest.label.clone());

@@ -37,7 +37,7 @@ enum Command {
     Negotiate(crate::cmd_negotiate::NegotiateArgs),
     /// Run a negotiation tournament described by a TOML config.
     Tournament(crate::cmd_negotiate::TournamentArgs),
-    /// Convert a Predictioneer's-table CSV or a KTAB CSV into a scenario TOML.
+    /// Convert a Predictioneer's-table CSV, a KTAB CSV or a KTAB XML file into a scenario TOML.
     Import(ImportArgs),
     /// Score every model against the outcomes of the DEU data on EU legislative decisions.
     Backtest(crate::cmd_backtest::BacktestArgs),
@@ -74,7 +74,7 @@ enum Command {
     Serve(crate::cmd_serve::ServeArgs),
     /// Write a self-contained HTML report (or --format md) of a scenario's forecasts and deals.
     Report(crate::cmd_report::ReportArgs),
-    /// KTAB's Spatial Model of Politics on a KTAB CSV or XML file, turn by turn (multi-dimensional).
+    /// KTAB's Spatial Model of Politics on a KTAB CSV or XML file or a scenario's space, turn by turn.
     Smp(crate::cmd_smp::SmpArgs),
     /// Merge the shard documents of one montecarlo, sensitivity or tournament run (each part
     /// written with `--shard I/N`) into the unsharded run's output, byte for byte.
@@ -159,7 +159,8 @@ struct ForecastArgs {
 
 #[derive(Debug, clap::Args)]
 struct ImportArgs {
-    /// CSV file to convert.
+    /// File to convert: a CSV (a Predictioneer-style actor table or a KTAB file) or a KTAB XML
+    /// file (`.xml`, KTAB's smpSchema.xsd layout).
     file: PathBuf,
     /// Write the scenario here instead of to stdout.
     #[arg(long, short)]
@@ -174,6 +175,76 @@ struct ImportArgs {
     /// (the positions' median weighted by capability times salience) or a value on the scale.
     #[arg(long, default_value = "midpoint", value_parser = parse_status_quo)]
     status_quo: detente_core::import::StatusQuo,
+}
+
+/// `detente import` of a KTAB XML file (`smpSchema.xsd`): its actors, dimensions, model
+/// parameters, seed and ideal adjustment as a scenario with one space, status quo as
+/// `--status-quo` says (KTAB has none).
+fn import_ktab_xml(
+    args: &ImportArgs,
+    name: &str,
+    text: &str,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    use detente_core::import::{status_quo, status_quo_warning};
+    if args.title.is_some() || !matches!(args.salience, SalienceArg::Auto) {
+        return Err(Failure::Input(Report::msg(format!(
+            "{name}: --title and --salience apply to CSV files; a KTAB XML file names its scenario and gives saliences on 0..100\n  help: leave them out"
+        ))));
+    }
+    let x = detente_models::smp::parse_ktab_xml(name, text)
+        .map_err(|e| Failure::Input(Report::msg(e)))?;
+    let mut status_quos = Vec::with_capacity(x.input.dimensions.len());
+    for d in 0..x.input.dimensions.len() {
+        let stances: Vec<(f64, f64)> = x
+            .input
+            .actors
+            .iter()
+            .map(|a| (a.position[d], a.salience[d] * a.capability))
+            .collect();
+        let Some(sq) = status_quo(args.status_quo, 0.0, 100.0, &stances) else {
+            return Err(Failure::Input(Report::msg(format!(
+                "{name}: --status-quo is off KTAB's scale [0, 100]\n  help: give a value from 0 to 100, or `midpoint` or `median`"
+            ))));
+        };
+        status_quos.push(sq);
+    }
+    let file = detente_models::smp::to_scenario_file(
+        &x.input,
+        &x.config,
+        x.has_parameters,
+        x.seed,
+        &|d| status_quos[d].clone(),
+        name,
+    );
+    let toml = file.to_toml();
+    let check_name = args
+        .output
+        .as_ref()
+        .map_or_else(|| "imported.toml".to_owned(), |p| p.display().to_string());
+    if let Err(e) = detente_core::parse(&check_name, &toml) {
+        return Err(Failure::Input(Report::new(e).wrap_err(format!(
+            "{name}: the imported scenario does not validate"
+        ))));
+    }
+    eprintln!(
+        "note: read as a KTAB XML file with {} actors and {} dimension{}, one issue each, grouped as one space for `detente smp`{}",
+        x.input.actors.len(),
+        x.input.dimensions.len(),
+        if x.input.dimensions.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
+        if x.has_parameters {
+            "; its model parameters are kept in the space's `smp` table"
+        } else {
+            ""
+        }
+    );
+    eprintln!("warning: {}", status_quo_warning(args.status_quo));
+    crate::output::write_to(args.output.as_deref(), &toml, out)?;
+    Ok(())
 }
 
 /// `--status-quo`: `midpoint`, `median` or a number.
@@ -425,6 +496,13 @@ fn run_validate(file: &std::path::Path, strict: bool, out: &mut dyn Write) -> Re
 fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let text = crate::input::read_text(&args.file)?;
     let name = args.file.display().to_string();
+    let xml = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    if xml {
+        return import_ktab_xml(args, &name, &text, out);
+    }
     let options = detente_core::import::ImportOptions {
         salience_scale: match args.salience {
             SalienceArg::Auto => detente_core::import::SalienceScale::Auto,

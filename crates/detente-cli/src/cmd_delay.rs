@@ -528,13 +528,7 @@ pub fn describe_from_values(
         .map(|(issue, &x)| crate::cmd_bargain::IssueValue {
             issue: issue.id.clone(),
             value: Some(x),
-            label: issue.nearest_anchor(x).map(|a| {
-                if a.at == x {
-                    a.label.clone()
-                } else {
-                    format!("near {}: {}", fmt_num(a.at), a.label)
-                }
-            }),
+            label: detente_analysis::anchor_label(issue, x),
         })
         .collect()
 }
@@ -612,12 +606,10 @@ fn write_drift(out: &mut dyn Write, scenario: &Scenario, r: &DelayReport) -> std
             writeln!(out, "How the status quo moves without a deal:")?;
             any = true;
         }
-        let from = issue.nearest_anchor(start).map_or_else(String::new, |a| {
-            format!(" (near {}: {})", fmt_num(a.at), a.label)
-        });
-        let to = issue.nearest_anchor(end).map_or_else(String::new, |a| {
-            format!(" (near {}: {})", fmt_num(a.at), a.label)
-        });
+        let label = |x: f64| {
+            detente_analysis::anchor_label(issue, x).map_or_else(String::new, |l| format!(" ({l})"))
+        };
+        let (from, to) = (label(start), label(end));
         writeln!(
             out,
             "  {}: {}{from} in month 0, {}{to} in month {last}.",

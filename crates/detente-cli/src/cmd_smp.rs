@@ -1,6 +1,7 @@
-//! `detente smp FILE`: KTAB's Spatial Model of Politics on a KTAB CSV or XML file, turn by turn,
-//! with every KTAB parameter settable by its KTAB name (`--set PCEModel=MarkovUniform`; an XML
-//! file's `ModelParameters` apply first). Every
+//! `detente smp FILE`: KTAB's Spatial Model of Politics on a KTAB CSV or XML file, or on a space
+//! (`[[spaces]]`) of a detente scenario, turn by turn, with every KTAB parameter settable by its
+//! KTAB name (`--set PCEModel=MarkovUniform`; an XML file's `ModelParameters` or the space's
+//! `smp` table apply first). Every
 //! number comes from `detente_models::smp`; the table shows where actors started and ended, the
 //! most likely outcome, and (with `--moves`) each turn's moves in words.
 
@@ -9,8 +10,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use detente_models::smp::{
-    SmpConfig, SmpRun, StateTransitions, StopReason, parse_ktab_csv, parse_ktab_xml, run,
-    run_with_draws,
+    SmpConfig, SmpInput, SmpRun, StateTransitions, StopReason, from_space, parse_ktab_csv,
+    parse_ktab_xml, run, run_with_draws,
 };
 use miette::Report;
 use serde::Serialize;
@@ -22,8 +23,12 @@ use crate::cmd_bargain::Format;
 #[derive(Debug, clap::Args)]
 pub struct SmpArgs {
     /// KTAB scenario: a CSV (`name, description, actors, dimensions`, a header, one line per
-    /// actor) or an XML file in KTAB's smpSchema.xsd layout (`.xml`).
+    /// actor), an XML file in KTAB's smpSchema.xsd layout (`.xml`), or a detente scenario
+    /// (`.toml`, `.json`) with a `[[spaces]]` entry.
     pub file: PathBuf,
+    /// The space of a detente scenario to run (its id); needed when the scenario has several.
+    #[arg(long)]
+    pub space: Option<String>,
     /// Set a KTAB model parameter, `NAME=VALUE` with KTAB's names (repeatable): VictoryProbModel
     /// (Linear|Square|Quartic|Octic|Binary), PCEModel (Conditional|MarkovIncentive|
     /// MarkovUniform), StateTransitions (Deterministic|Stochastic), VotingRule (Binary|PropBin|
@@ -87,18 +92,28 @@ fn config(args: &SmpArgs, base: SmpConfig) -> Result<SmpConfig, Failure> {
 
 /// Runs `detente smp`.
 pub fn run_smp(args: &SmpArgs, out: &mut dyn Write) -> Result<(), Failure> {
-    let text = std::fs::read_to_string(&args.file).map_err(|e| input(args, e))?;
     let name = args.file.display().to_string();
-    let is_xml = args
+    let extension = args
         .file
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
-    let (scenario, base, file_seed) = if is_xml {
-        let x = parse_ktab_xml(&name, &text).map_err(|e| Failure::Input(Report::msg(e)))?;
-        (x.input, x.config, x.seed)
-    } else {
-        let s = parse_ktab_csv(&name, &text).map_err(|e| Failure::Input(Report::msg(e)))?;
-        (s, SmpConfig::ktab(), None)
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    if args.space.is_some() && !matches!(extension.as_deref(), Some("toml" | "json")) {
+        return Err(Failure::Input(Report::msg(format!(
+            "--space names a space of a detente scenario, and {name} is a KTAB file\n  help: leave --space out, or give a scenario file (.toml or .json)"
+        ))));
+    }
+    let (scenario, base, file_seed) = match extension.as_deref() {
+        Some("toml" | "json") => from_scenario_file(args)?,
+        Some("xml") => {
+            let text = crate::input::read_text(&args.file)?;
+            let x = parse_ktab_xml(&name, &text).map_err(|e| Failure::Input(Report::msg(e)))?;
+            (x.input, x.config, x.seed)
+        }
+        _ => {
+            let text = crate::input::read_text(&args.file)?;
+            let s = parse_ktab_csv(&name, &text).map_err(|e| Failure::Input(Report::msg(e)))?;
+            (s, SmpConfig::ktab(), None)
+        }
     };
     let config = config(args, base)?;
     let stochastic = config.state_transitions == StateTransitions::Stochastic;
@@ -126,6 +141,45 @@ pub fn run_smp(args: &SmpArgs, out: &mut dyn Write) -> Result<(), Failure> {
         Format::Table => out.write_all(table(&result, args.moves).as_bytes())?,
     }
     Ok(())
+}
+
+/// The input, parameters and seed of the space `--space` names (or the only one) of a detente
+/// scenario.
+fn from_scenario_file(args: &SmpArgs) -> Result<(SmpInput, SmpConfig, Option<u64>), Failure> {
+    let parsed = crate::input::load_scenario(&args.file, false)?;
+    let scenario = &parsed.scenario;
+    let name = args.file.display().to_string();
+    let ids = || {
+        scenario
+            .spaces
+            .iter()
+            .map(|s| format!("`{}`", s.id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let space = match (&args.space, scenario.spaces.as_slice()) {
+        (_, []) => {
+            return Err(Failure::Input(Report::msg(format!(
+                "{name} has no `[[spaces]]`: KTAB's model runs on a multi-dimensional issue\n  help: group the issues that are its dimensions as a space (see docs/scenario-format.md), e.g. `[[spaces]]` with `id`, `name` and `dimensions = [\"a\", \"b\"]`; `detente import` writes one for a KTAB file"
+            ))));
+        }
+        (None, [only]) => only,
+        (None, _) => {
+            return Err(Failure::Input(Report::msg(format!(
+                "{name} has {} spaces\n  help: pick one with --space: {}",
+                scenario.spaces.len(),
+                ids()
+            ))));
+        }
+        (Some(id), spaces) => spaces.iter().find(|s| &s.id == id).ok_or_else(|| {
+            Failure::Input(Report::msg(format!(
+                "{name} has no space `{id}`\n  help: the spaces are {}",
+                ids()
+            )))
+        })?,
+    };
+    let s = from_space(scenario, space, &name).map_err(|e| Failure::Input(Report::msg(e)))?;
+    Ok((s.input, s.config, s.seed))
 }
 
 /// One row per turn, actor and dimension.
@@ -286,6 +340,7 @@ mod tests {
     fn args(file: &str, extra: &[&str]) -> SmpArgs {
         SmpArgs {
             file: data(file),
+            space: None,
             set: extra.iter().map(|s| (*s).to_owned()).collect(),
             max_turns: None,
             seed: None,

@@ -6,6 +6,8 @@
 //! with [`ScenarioFile::to_toml`], so what they produce passes through the same checks as a file
 //! written by hand.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The whole document.
@@ -23,6 +25,9 @@ pub struct ScenarioFile {
     /// The issues, each with its positions.
     #[serde(default)]
     pub issues: Vec<IssueFile>,
+    /// Multi-dimensional issues: issues that are the dimensions of one space.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spaces: Vec<SpaceFile>,
     /// Optional time dynamics: drift, monthly costs, discount factors, levers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time: Option<TimeFile>,
@@ -139,6 +144,43 @@ pub struct IssueFile {
     /// Positions of the actors that take part.
     #[serde(default)]
     pub positions: Vec<PositionFile>,
+}
+
+/// `[[spaces]]`: a multi-dimensional issue whose dimensions are issues of the file. An actor's
+/// position in the space is the vector of its positions on the dimensions, and its salience of
+/// each dimension is its salience there.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpaceFile {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Ids of the issues that are its dimensions, in order.
+    pub dimensions: Vec<String>,
+    /// Free-text note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Parameters of KTAB's Spatial Model of Politics on this space, by KTAB's names
+    /// (`VictoryProbModel = "Linear"`); the rest keep KTAB's defaults.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub smp: BTreeMap<String, String>,
+    /// KTAB's ideal adjustment: after each turn, `actor` moves its ideal toward `toward`'s new
+    /// position at `rate`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ideal_adjustment: Vec<IdealAdjustmentFile>,
+}
+
+/// `{ actor = .., toward = .., rate = .. }` in `[[spaces]]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdealAdjustmentFile {
+    /// Id of the actor whose ideal moves.
+    pub actor: String,
+    /// Id of the actor whose position it moves toward (itself: toward its own position).
+    pub toward: String,
+    /// Rate in 0..=1.
+    pub rate: f64,
 }
 
 /// `{ at = .., label = .. }`.

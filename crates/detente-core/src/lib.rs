@@ -23,16 +23,16 @@ pub use diagnostic::{
 pub use file::{
     AcrossFile, ActorFile, ActorTimeFile, AnchorFile, AudienceCostFile, BeliefFile, Breakdown,
     DecisionRuleFile, DecisiveFile, DriftFile, EffectFile, EffectKindFile, EnforcementFile,
-    EnforcementTermFile, EventFile, EventKindFile, IssueFile, LeverFile, MetaFile, PositionFile,
-    RoleFile, ScenarioFile, TimeFile, VetoFile, VictoryFile,
+    EnforcementTermFile, EventFile, EventKindFile, IdealAdjustmentFile, IssueFile, LeverFile,
+    MetaFile, PositionFile, RoleFile, ScenarioFile, SpaceFile, TimeFile, VetoFile, VictoryFile,
 };
 pub use parse::{Format, MAX_SCENARIO_BYTES, Parsed, parse};
 pub use scenario::{
     Actor, ActorIndex, ActorTime, Anchor, AudienceCost, Belief, BetaPrior, Capability,
     DEFAULT_HORIZON, DEFAULT_LOOKAHEAD, DecisionRule, Decisive, Drift, Effect, EffectKind,
-    Enforcement, EnforcementTerm, Event, EventKind, HEADLINE_MODELS, HeadlineWeights, Issue,
-    IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience, Scale, Scenario, Time,
-    Uncertainty, Veto, Victory,
+    Enforcement, EnforcementTerm, Event, EventKind, HEADLINE_MODELS, HeadlineWeights,
+    IdealAdjustment, Issue, IssueIndex, Lever, MAX_HORIZON, Metadata, Position, Role, Salience,
+    Scale, Scenario, Space, Time, Uncertainty, Veto, Victory,
 };
 pub use text::MAX_LINE_CHARS;
 pub use validate::{

@@ -796,6 +796,59 @@ pub enum EffectKind {
     },
 }
 
+/// A multi-dimensional issue: issues of the scenario that are its dimensions (`[[spaces]]`).
+///
+/// **Invariants** (established by the parser): at least one dimension; each issue is a dimension
+/// of at most one space; every actor with a position on one dimension has one on every
+/// dimension, and its saliences over the dimensions sum to at most 1 and to more than 0 (KTAB's
+/// rule, on its 0..100 scale: at most 100); ideal adjustments name actors of the space, with
+/// rates in 0..=1 summing to at most 1 per actor.
+///
+/// The one-dimensional models treat each dimension as an issue of its own; KTAB's Spatial
+/// Model of Politics (`detente smp`) treats the space jointly.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Space {
+    /// Unique id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Its dimensions, in order.
+    pub dimensions: Vec<IssueIndex>,
+    /// Free-text note.
+    pub note: Option<String>,
+    /// KTAB parameters by KTAB's names, checked when the model runs.
+    pub smp: Vec<(String, String)>,
+    /// KTAB's ideal adjustment.
+    pub ideal_adjustment: Vec<IdealAdjustment>,
+}
+
+impl Space {
+    /// The actors with a position in the space (on every dimension), in scenario order.
+    pub fn actors(&self, scenario: &Scenario) -> Vec<ActorIndex> {
+        let Some(first) = self
+            .dimensions
+            .first()
+            .and_then(|d| scenario.issues.get(d.0))
+        else {
+            return Vec::new();
+        };
+        let mut actors: Vec<ActorIndex> = first.positions.iter().map(|p| p.actor).collect();
+        actors.sort_unstable();
+        actors
+    }
+}
+
+/// One entry of KTAB's ideal adjustment in a [`Space`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct IdealAdjustment {
+    /// The actor whose ideal moves.
+    pub actor: ActorIndex,
+    /// The actor whose new position it moves toward.
+    pub toward: ActorIndex,
+    /// Rate in 0..=1.
+    pub rate: f64,
+}
+
 /// A validated negotiation scenario.
 ///
 /// **Invariants** (established by the parser): actor and issue ids are unique; every position
@@ -811,6 +864,9 @@ pub struct Scenario {
     pub actors: Vec<Actor>,
     /// All issues, in file order.
     pub issues: Vec<Issue>,
+    /// Multi-dimensional issues (`[[spaces]]`), each a group of issues, in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spaces: Vec<Space>,
     /// Time dynamics, when the file has a `[time]` section.
     pub time: Option<Time>,
 }

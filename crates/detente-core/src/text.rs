@@ -31,6 +31,11 @@ pub(crate) fn check(file: &ScenarioFile) -> Vec<Finding> {
         prose(&mut out, path.key("note"), a.note.as_deref());
         prose(&mut out, path.key("why"), a.why.as_deref());
     }
+    for (i, space) in file.spaces.iter().enumerate() {
+        let path = root.key("spaces").index(i);
+        line(&mut out, path.key("name"), &space.name);
+        prose(&mut out, path.key("note"), space.note.as_deref());
+    }
     for (i, issue) in file.issues.iter().enumerate() {
         let path = root.key("issues").index(i);
         line(&mut out, path.key("name"), &issue.name);

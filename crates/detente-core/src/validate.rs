@@ -6,6 +6,7 @@
 
 mod events;
 mod fighting;
+mod spaces;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -142,6 +143,8 @@ pub fn validate(file: &ScenarioFile) -> Validated {
         }
     }
 
+    let spaces = v.spaces(file, &ids);
+
     let time = file
         .time
         .as_ref()
@@ -156,6 +159,7 @@ pub fn validate(file: &ScenarioFile) -> Validated {
             meta,
             actors: actors.into_iter().flatten().collect(),
             issues,
+            spaces,
             time,
         }),
         findings: v.findings,

@@ -365,6 +365,20 @@ pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
         .iter()
         .map(|issue| forecast_issue(scenario, issue, config))
         .collect();
+    // A dimension of a multi-dimensional issue: these models take it alone, and say so.
+    for space in &scenario.spaces {
+        for d in &space.dimensions {
+            if let Some(out) = issues.get_mut(d.0) {
+                out.notes.push(format!(
+                    "a dimension of the space `{}` ({}); these one-dimensional models take it on its own, and `detente smp` runs KTAB's model on the space's {} dimension{} jointly",
+                    space.id,
+                    space.name,
+                    space.dimensions.len(),
+                    if space.dimensions.len() == 1 { "" } else { "s" }
+                ));
+            }
+        }
+    }
     let mut info = None;
     let own = scenario
         .meta

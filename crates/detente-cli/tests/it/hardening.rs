@@ -527,3 +527,47 @@ fn report_settle_trials_out_of_range_is_a_usage_error() {
             )));
     }
 }
+
+/// Issue 16 ("45 near 75: Front line frozen" read as if 45 were that anchor) and issue 11 (one
+/// wording): `delay` labelled a value with its nearest anchor however far it was ("35 near 20"
+/// on a 0..100 scale whose next anchor is 70), and a value on an anchor as "75 (near 75: ...)".
+/// It now labels values as `bargain` does: "near A" only within 5% of the scale's width.
+#[test]
+fn delay_says_near_an_anchor_only_when_close() {
+    let out = detente()
+        .arg("delay")
+        .arg(istanbul())
+        .args(["--months", "2", "--trials", "50"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut nears = 0;
+    for line in text.lines() {
+        for (before, after) in line
+            .match_indices("near ")
+            .map(|(i, _)| (&line[..i], &line[i + 5..]))
+        {
+            let value: f64 = before
+                .trim_end_matches([' ', '('])
+                .rsplit(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap_or_else(|_| panic!("no value before `near` in {line:?}"));
+            let anchor: f64 = after.split(':').next().unwrap().parse().unwrap();
+            assert!((value - anchor).abs() <= 5.0, "{line}");
+            assert!(value != anchor, "{line}");
+            nears += 1;
+        }
+    }
+    assert!(
+        text.contains("Territory: 75 (Front line frozen as of May 2025"),
+        "{text}"
+    );
+    assert!(
+        text.contains("between 20 and 70: No NATO membership in prospect"),
+        "{text}"
+    );
+    assert!(nears > 0, "{text}");
+}

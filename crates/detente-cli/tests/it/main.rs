@@ -15,4 +15,5 @@ mod negotiate;
 mod one_default;
 mod serve_report;
 mod shard;
+mod spaces;
 mod uncertainty;

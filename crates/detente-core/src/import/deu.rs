@@ -541,6 +541,7 @@ impl DeuIssue {
                 headline_why: None,
             },
             actors,
+            spaces: Vec::new(),
             time: None,
             issues: vec![IssueFile {
                 id: self.id.clone(),

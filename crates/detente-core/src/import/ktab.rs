@@ -11,7 +11,9 @@ use super::{
     row_error, salience_divisor, status_quo, status_quo_error, status_quo_warning,
 };
 use crate::diagnostic::Finding;
-use crate::file::{ActorFile, IssueFile, MetaFile, PositionFile, RoleFile, ScenarioFile};
+use crate::file::{
+    ActorFile, IssueFile, MetaFile, PositionFile, RoleFile, ScenarioFile, SpaceFile,
+};
 
 use super::SalienceScale;
 
@@ -334,7 +336,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
     }
     let mut notes = vec![
         format!(
-            "read as a KTAB file with {} actors and {} dimension{}, one issue each",
+            "read as a KTAB file with {} actors and {} dimension{}, one issue each, grouped as one space for `detente smp`",
             lines.len(),
             dimensions.len(),
             if dimensions.len() == 1 { "" } else { "s" }
@@ -353,7 +355,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
     let mut ids = Ids::default();
     let actor_ids: Vec<String> = lines.iter().map(|l| ids.unique(&l.name, "actor")).collect();
     let mut issue_ids = Ids::default();
-    let issues = dimensions
+    let issues: Vec<IssueFile> = dimensions
         .iter()
         .enumerate()
         .map(|(d, dim)| IssueFile {
@@ -400,10 +402,24 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
 
     let source_name = first.cells.first().map(|c| c.text.as_str());
     let source_description = first.cells.get(1).map(|c| c.text.as_str());
+    // The dimensions together are KTAB's one multi-dimensional issue: a space, on which
+    // `detente smp` runs KTAB's model jointly while the other models take each dimension alone.
+    let title = context.title(source_name);
+    let space = SpaceFile {
+        id: Ids::default().unique(&title, "ktab"),
+        name: title.clone(),
+        dimensions: issues.iter().map(|i| i.id.clone()).collect(),
+        note: source_description
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned),
+        smp: std::collections::BTreeMap::new(),
+        ideal_adjustment: Vec::new(),
+    };
     let file = ScenarioFile {
         format: Some(crate::validate::FORMAT_VERSION),
         scenario: MetaFile {
-            title: context.title(source_name),
+            title,
             date: None,
             description: Some(description(source_description, &notes)),
             sources: vec![context.file_name.to_owned()],
@@ -413,6 +429,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         },
         actors,
         issues,
+        spaces: vec![space],
         time: None,
     };
     Ok(Imported {

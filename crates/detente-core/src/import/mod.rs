@@ -77,7 +77,7 @@ pub enum StatusQuo {
 /// The status quo of one issue under `choice`, from the positions and their weights
 /// (capability × salience), with the sentence for its `status_quo_why`; `None` when a given
 /// value lies off the scale.
-fn status_quo(
+pub fn status_quo(
     choice: StatusQuo,
     min: f64,
     max: f64,
@@ -130,7 +130,9 @@ fn status_quo_error(min: f64, max: f64) -> Finding {
 }
 
 /// The warning every import gives about the status quo it assumed, naming what depends on it.
-fn status_quo_warning(choice: StatusQuo) -> String {
+/// The warning every import gives about the status quo it assumed, naming what depends on it
+/// and how to change it.
+pub fn status_quo_warning(choice: StatusQuo) -> String {
     let how = match choice {
         StatusQuo::Midpoint => "the midpoint of each scale".to_owned(),
         StatusQuo::WeightedMedian => "the weighted median of each issue's positions".to_owned(),

@@ -423,6 +423,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         },
         actors,
         issues: vec![issue],
+        spaces: Vec::new(),
         time: None,
     };
     Ok(Imported {

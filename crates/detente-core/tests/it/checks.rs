@@ -1636,3 +1636,146 @@ fn r12_vetoes_name_an_ally_with_positions_that_backs_a_principal() {
         "{err:?}"
     );
 }
+
+/// `BASE` with a third actor `c` on issue `i`, a second issue `j` with positions of A and C
+/// (and of B with the salience given) and `space` appended.
+fn with_space(b_on_j: Option<f64>, space: &str) -> String {
+    let mut text = BASE.to_owned();
+    text.push_str(
+        "\n[[issues.positions]]\nactor = \"c\"\nposition = 40\nsalience = 0.3\nwhy = \"w\"\n",
+    );
+    text.push_str(
+        "\n[[issues]]\nid = \"j\"\nname = \"J\"\nscale = [0, 10]\nstatus_quo = 5\n\n[[issues.positions]]\nactor = \"a\"\nposition = 2\nsalience = 0.5\nwhy = \"w\"\n\n[[issues.positions]]\nactor = \"c\"\nposition = 4\nsalience = 0.3\nwhy = \"w\"\n",
+    );
+    if let Some(s) = b_on_j {
+        text.push_str(&format!(
+            "\n[[issues.positions]]\nactor = \"b\"\nposition = 8\nsalience = {s}\nwhy = \"w\"\n"
+        ));
+    }
+    text.push_str(
+        "\n[[actors]]\nid = \"c\"\nname = \"C\"\ncapability = 20\nrole = \"principal\"\n\n",
+    );
+    text.push_str(space);
+    text
+}
+
+/// The one-based line of the first line of `text` that starts with `start`.
+fn line_starting(text: &str, start: &str) -> usize {
+    text.lines().position(|l| l.starts_with(start)).unwrap() + 1
+}
+
+/// Issue 15: `[[spaces]]` (multi-dimensional issues). A valid space, then one case per check.
+#[test]
+fn space_checks() {
+    const SPACE: &str = "[[spaces]]\nid = \"s\"\nname = \"S\"\ndimensions = [\"i\", \"j\"]\n";
+    let ok = with_space(Some(0.4), SPACE);
+    let parsed = check_warnings("space.toml", &ok, &[]);
+    let space = &parsed.scenario.spaces[0];
+    assert_eq!(
+        space.dimensions,
+        [detente_core::IssueIndex(0), detente_core::IssueIndex(1)]
+    );
+    assert_eq!(
+        space.actors(&parsed.scenario),
+        [
+            detente_core::ActorIndex(0),
+            detente_core::ActorIndex(1),
+            detente_core::ActorIndex(2)
+        ]
+    );
+
+    let missing = with_space(None, SPACE);
+    check(
+        "missing.toml",
+        &missing,
+        &[at(
+            "spaces[0].dimensions[1]",
+            "actor `b` has a position on `i` but none on `j`",
+            line_starting(&missing, "dimensions ="),
+        )],
+    );
+    let over = with_space(Some(0.6), SPACE);
+    check(
+        "over.toml",
+        &over,
+        &[at(
+            "spaces[0].dimensions",
+            "the saliences of actor `b` over the dimensions of space `s` sum to 1.1",
+            line_starting(&over, "dimensions ="),
+        )],
+    );
+    let unknown = with_space(
+        Some(0.4),
+        "[[spaces]]\nid = \"s\"\nname = \"S\"\ndimensions = [\"i\", \"k\"]\n",
+    );
+    check(
+        "unknown.toml",
+        &unknown,
+        &[at(
+            "spaces[0].dimensions[1]",
+            "unknown issue `k`",
+            line_starting(&unknown, "dimensions ="),
+        )],
+    );
+    let twice = with_space(
+        Some(0.4),
+        &format!("{SPACE}\n[[spaces]]\nid = \"s\"\nname = \"T\"\ndimensions = [\"j\"]\n"),
+    );
+    let second = twice.rfind("dimensions = [\"j\"]").unwrap();
+    let second_line = twice[..second].lines().count() + 1;
+    check(
+        "twice.toml",
+        &twice,
+        &[
+            at("spaces[1].id", "duplicate space id `s`", second_line - 2),
+            at(
+                "spaces[1].dimensions[0]",
+                "issue `j` is already a dimension of space `s`",
+                second_line,
+            ),
+        ],
+    );
+    let adjust = with_space(
+        Some(0.4),
+        &format!(
+            "{SPACE}ideal_adjustment = [{{ actor = \"zz\", toward = \"a\", rate = 0.5 }}, {{ actor = \"a\", toward = \"b\", rate = 2 }}]\n"
+        ),
+    );
+    let line = line_starting(&adjust, "ideal_adjustment");
+    check(
+        "adjust.toml",
+        &adjust,
+        &[
+            at(
+                "spaces[0].ideal_adjustment[0].actor",
+                "`zz` is not an actor of space `s`",
+                line,
+            ),
+            at(
+                "spaces[0].ideal_adjustment[1].rate",
+                "rate 2 is outside 0..=1",
+                line,
+            ),
+        ],
+    );
+    let empty = with_space(
+        Some(0.4),
+        "[[spaces]]\nid = \"s\"\nname = \" \"\ndimensions = []\n",
+    );
+    check(
+        "empty.toml",
+        &empty,
+        &[
+            at(
+                "spaces[0].name",
+                "the space's name is empty",
+                line_starting(&empty, "name = \" \""),
+            ),
+            at(
+                "spaces[0].dimensions",
+                "space `s` has no dimensions",
+                line_starting(&empty, "dimensions ="),
+            ),
+        ],
+    );
+}

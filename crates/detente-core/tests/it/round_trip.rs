@@ -190,6 +190,7 @@ fn built() -> ScenarioFile {
                 ],
             },
         ],
+        spaces: Vec::new(),
         time: None,
     }
 }

@@ -137,6 +137,7 @@ mod config;
 mod engine;
 mod input;
 mod pce;
+mod scenario;
 #[cfg(test)]
 mod tests;
 
@@ -152,6 +153,7 @@ pub use input::{
     IdealAdjustment, KtabXml, MAX_ACTORS, MIN_ACTORS, SmpActor, SmpInput, parse_ktab_csv,
     parse_ktab_xml,
 };
+pub use scenario::{SEED_KEY, SpaceInput, from_space, to_scenario_file};
 
 use engine::{Actors, BargainView, State};
 

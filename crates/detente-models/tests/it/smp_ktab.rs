@@ -11,8 +11,8 @@ use std::path::PathBuf;
 
 use detente_models::smp::{
     BargainModel, BigRAdjust, BigRRange, InterVecBargain, PceModel, SmpConfig, SmpRun,
-    StateTransitions, ThirdPartyCommit, VictoryProbModel, VotingRule, parse_ktab_csv,
-    parse_ktab_xml, run,
+    StateTransitions, ThirdPartyCommit, VictoryProbModel, VotingRule, from_space, parse_ktab_csv,
+    parse_ktab_xml, run, to_scenario_file,
 };
 use serde::Deserialize;
 
@@ -90,13 +90,19 @@ fn compare(name: &str, ours: &SmpRun, theirs: &Reference) {
 /// position of every actor in every state to 1e-6 on the 0..100 scale, and every win
 /// probability printed to four decimals.
 fn first_mismatch(ours: &SmpRun, theirs: &Reference) -> Option<String> {
-    if ours.actors != theirs.actors {
-        return Some("actor names differ".into());
-    }
     // smpc keeps the spaces around a header field; detente trims them.
     let dims: Vec<&str> = theirs.dimensions.iter().map(|d| d.trim()).collect();
     if ours.dimensions != dims {
         return Some("dimension names differ".into());
+    }
+    first_numbers_mismatch(ours, theirs)
+}
+
+/// As [`first_mismatch`], without the dimension names (a scenario names its dimensions after
+/// its issues: `Policy` for KTAB's `Policy Position` column).
+fn first_numbers_mismatch(ours: &SmpRun, theirs: &Reference) -> Option<String> {
+    if ours.actors != theirs.actors {
+        return Some("actor names differ".into());
     }
     let n = ours.states.len().min(theirs.states);
     for t in 0..n {
@@ -287,4 +293,101 @@ fn xml_with_ideal_adjustment_matches_smpc() {
         "parameters read from the XML"
     );
     assert_eq!(first_mismatch(&ours, &theirs), None);
+}
+
+/// Issue 15: a KTAB file is a detente scenario without loss. Each of the seven CSVs, imported
+/// by `detente import` (one issue per dimension, grouped as a `[[spaces]]` entry), written as
+/// TOML, read back and run on its space, matches smpc turn by turn as the CSV itself does.
+#[test]
+fn imported_csv_scenarios_match_smpc_on_their_space() {
+    for name in [
+        "SOE-Policy",
+        "SOE-Competitive",
+        "SOE-Pol-Comp",
+        "dummyData_3Dim",
+        "dummyData-a040",
+        "dummyData_6Dim",
+        "dummyData-a080",
+    ] {
+        let file = format!("{name}.csv");
+        let csv = std::fs::read_to_string(data(&file)).unwrap();
+        let imported = detente_core::import::import(&file, &csv, &Default::default()).unwrap();
+        let toml = imported.file.to_toml();
+        let scenario = detente_core::parse("imported.toml", &toml)
+            .unwrap()
+            .scenario;
+        assert_eq!(scenario.spaces.len(), 1, "{name}");
+        let space = from_space(&scenario, &scenario.spaces[0], "imported.toml").unwrap();
+        assert_eq!(space.config, SmpConfig::ktab(), "{name}");
+        assert_eq!(space.seed, None);
+        let direct = parse_ktab_csv(&file, &csv).unwrap();
+        assert_eq!(space.input.actors.len(), direct.actors.len());
+        for (a, b) in space.input.actors.iter().zip(&direct.actors) {
+            assert_eq!((&a.name, a.capability), (&b.name, b.capability), "{name}");
+            assert_eq!(a.position, b.position, "{name}: {}", a.name);
+            for (x, y) in a.salience.iter().zip(&b.salience) {
+                assert!(
+                    (x - y).abs() <= 1e-12,
+                    "{name}: {}: salience {x} vs {y}",
+                    a.name
+                );
+            }
+        }
+        let ours = run(&space.input, &space.config).unwrap();
+        let (_, theirs) = load(name);
+        assert_eq!(first_numbers_mismatch(&ours, &theirs), None, "{name}");
+    }
+}
+
+/// Issue 15: a KTAB XML file with model parameters, a seed and an ideal adjustment, written as
+/// a scenario (`detente import x.xml`), keeps all three in its space and runs to smpc's history.
+#[test]
+fn imported_xml_scenario_keeps_parameters_and_ideal_adjustment() {
+    let xml = std::fs::read_to_string(data("smpExampleDet.xml")).unwrap();
+    let parsed = parse_ktab_xml("smpExampleDet.xml", &xml).unwrap();
+    let file = to_scenario_file(
+        &parsed.input,
+        &parsed.config,
+        parsed.has_parameters,
+        parsed.seed,
+        &|_| (50.0, "set at import".to_owned()),
+        "smpExampleDet.xml",
+    );
+    let toml = file.to_toml();
+    assert!(toml.contains("PCEModel = \"MarkovIncentive\""), "{toml}");
+    // TOML and JSON hold the same scenario.
+    let from_toml = detente_core::parse("x.toml", &toml).unwrap().scenario;
+    let json = serde_json::to_string(&file).unwrap();
+    let from_json = detente_core::parse("x.json", &json).unwrap().scenario;
+    assert_eq!(from_toml, from_json);
+    let space = from_space(&from_toml, &from_toml.spaces[0], "x.toml").unwrap();
+    assert_eq!(space.config, parsed.config);
+    assert_eq!(space.seed, parsed.seed);
+    assert_eq!(space.input.ideal_adjustment, parsed.input.ideal_adjustment);
+    let ours = run(&space.input, &space.config).unwrap();
+    let theirs = read_reference("smpExampleDet.smpc.json");
+    assert_eq!(first_mismatch(&ours, &theirs), None);
+}
+
+/// A space's parameters are checked when the model runs: an unknown name or value names the
+/// field and lists KTAB's names.
+#[test]
+fn a_space_with_an_unknown_parameter_is_refused_naming_the_field() {
+    let csv = std::fs::read_to_string(data("SOE-Policy.csv")).unwrap();
+    let mut imported =
+        detente_core::import::import("SOE-Policy.csv", &csv, &Default::default()).unwrap();
+    imported.file.spaces[0]
+        .smp
+        .insert("VotingRule".to_owned(), "Plurality".to_owned());
+    let scenario = detente_core::parse("x.toml", &imported.file.to_toml())
+        .unwrap()
+        .scenario;
+    let e = from_space(&scenario, &scenario.spaces[0], "x.toml")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("x.toml: spaces[0].smp.VotingRule: unknown voting rule `Plurality`"),
+        "{e}"
+    );
+    assert!(e.contains("VictoryProbModel, PCEModel"), "{e}");
 }
