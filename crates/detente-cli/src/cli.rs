@@ -121,6 +121,8 @@ enum ModelArg {
     Median,
     Nash,
     Eum,
+    /// KTAB's Spatial Model of Politics, on each space jointly (not part of `all`)
+    Smp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -389,11 +391,14 @@ fn find_issue<'a>(
 fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let parsed = load_scenario(&args.file, args.format != FormatArg::Table)?;
     let mut scenario = parsed.scenario;
+    // A space is whole only in the full scenario: a selection of issues takes its notes on
+    // spaces, and KTAB's SMP (which runs on a whole space) its values, from there.
+    let full = (!args.issue.is_empty() && !scenario.spaces.is_empty()).then(|| scenario.clone());
     if !args.issue.is_empty() {
         for id in &args.issue {
             find_issue(&scenario, id)?;
         }
-        scenario.issues.retain(|i| args.issue.contains(&i.id));
+        scenario.retain_issues(|i| args.issue.contains(&i.id));
     }
     let models = if args.model.contains(&ModelArg::All) {
         Model::ALL.to_vec()
@@ -407,6 +412,7 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
                 ModelArg::Median => Some(Model::Median),
                 ModelArg::Nash => Some(Model::Nash),
                 ModelArg::Eum => Some(Model::Eum),
+                ModelArg::Smp => Some(Model::Smp),
             })
             .collect();
         m.sort();
@@ -433,7 +439,32 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
         ..defaults
     };
     let started = crate::cmd_runs::now_ms();
-    let result = forecast(&scenario, &config);
+    let mut result = forecast(&scenario, &config);
+    if let Some(full) = &full {
+        use detente_models::forecast::{DIMENSION_NOTE, dimension_note, smp_forecasts};
+        let smp = config
+            .models
+            .contains(&Model::Smp)
+            .then(|| smp_forecasts(full));
+        for out in &mut result.issues {
+            let Some(k) = full.issues.iter().position(|i| i.id == out.issue) else {
+                continue;
+            };
+            out.notes
+                .retain(|n| !n.starts_with(DIMENSION_NOTE) && !n.starts_with("smp: "));
+            if let Some(space) = full
+                .spaces
+                .iter()
+                .find(|s| s.dimensions.iter().any(|d| d.0 == k))
+            {
+                out.notes.push(dimension_note(space));
+            }
+            if let Some((f, note)) = smp.as_ref().and_then(|v| v.get(k).cloned()) {
+                out.smp = f;
+                out.notes.extend(note);
+            }
+        }
+    }
     let band = crate::cmd_montecarlo::forecast_band(&args.band, &scenario, &config)?;
     match (args.format, &band) {
         (FormatArg::Table, _) => {

@@ -260,13 +260,9 @@ fn table(r: &SmpRun, moves: bool) -> String {
     let (Some(first), Some(last)) = (r.states.first(), r.last()) else {
         return s;
     };
-    // The most likely outcome: the final position with the highest win probability.
-    let mut best = 0;
-    for (i, &p) in last.win_probability.iter().enumerate() {
-        if p > last.win_probability[best] {
-            best = i;
-        }
-    }
+    let Some((best, _)) = r.most_likely() else {
+        return s;
+    };
     // Actors within the model's position tolerance share the position (and its probability).
     let tol = c.position_tolerance * 100.0;
     let near = |a: &[f64], b: &[f64]| {

@@ -123,6 +123,16 @@ pub fn csv(
                         e.mean
                     )
                 }),
+                Model::Smp => issue.smp.as_ref().map_or_else(String::new, |f| {
+                    format!(
+                        "{}{} turns; win probability {}",
+                        f.space
+                            .as_ref()
+                            .map_or_else(String::new, |id| format!("space {id}; ")),
+                        f.turns,
+                        f.win_probability
+                    )
+                }),
             };
             let mut row = vec![
                 text_cell(&issue.issue),

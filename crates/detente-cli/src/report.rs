@@ -282,6 +282,18 @@ fn issue_section(
                     );
                 }
             }
+            Model::Smp => {
+                if let Some(smp) = &result.smp {
+                    extra = format!(
+                        "  (KTAB's most likely outcome, win probability {:.4}, after {} turns{})",
+                        smp.win_probability,
+                        smp.turns,
+                        smp.space
+                            .as_ref()
+                            .map_or_else(String::new, |id| format!(", on the space `{id}`"))
+                    );
+                }
+            }
             _ => {}
         }
         writeln!(
@@ -342,6 +354,7 @@ fn strip(
                 Model::Median => 'M',
                 Model::Nash => 'N',
                 Model::Eum => 'E',
+                Model::Smp => 'K',
             };
             line[column(issue, point.position)] = mark;
         }

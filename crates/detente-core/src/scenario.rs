@@ -894,4 +894,37 @@ impl Scenario {
     pub fn actor_name(&self, index: ActorIndex) -> &str {
         self.actor(index).map_or("?", |a| a.name.as_str())
     }
+
+    /// Keeps the issues for which `keep` is true, in order (a forecast of selected issues).
+    /// Spaces keep the dimensions that remain, renumbered, and a space left without any goes.
+    /// The `[time]` sections name issues by index, so `time` goes when any issue does: a
+    /// selection of issues is for the per-issue models, which do not read it.
+    pub fn retain_issues(&mut self, mut keep: impl FnMut(&Issue) -> bool) {
+        let kept: Vec<bool> = self.issues.iter().map(&mut keep).collect();
+        if kept.iter().all(|&k| k) {
+            return;
+        }
+        let mut next = 0;
+        let renumbered: Vec<Option<IssueIndex>> = kept
+            .iter()
+            .map(|&k| {
+                k.then(|| {
+                    next += 1;
+                    IssueIndex(next - 1)
+                })
+            })
+            .collect();
+        let mut flags = kept.iter();
+        self.issues
+            .retain(|_| flags.next().copied().unwrap_or(false));
+        for space in &mut self.spaces {
+            space.dimensions = space
+                .dimensions
+                .iter()
+                .filter_map(|d| renumbered.get(d.0).copied().flatten())
+                .collect();
+        }
+        self.spaces.retain(|s| !s.dimensions.is_empty());
+        self.time = None;
+    }
 }

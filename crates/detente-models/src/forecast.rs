@@ -36,11 +36,23 @@ pub enum Model {
     Nash,
     /// Bueno de Mesquita's expected utility model.
     Eum,
+    /// KTAB's Spatial Model of Politics ([`crate::smp`]): on the issue's space (`[[spaces]]`)
+    /// jointly, or on the issue alone when it is in none; the most likely outcome's coordinate.
+    /// Not among the defaults ([`Model::ALL`]): asked for by name.
+    Smp,
 }
 
 impl Model {
-    /// Every model, in report order.
+    /// The default models, in report order.
     pub const ALL: [Model; 4] = [Model::Compromise, Model::Median, Model::Nash, Model::Eum];
+    /// Every model, the defaults and KTAB's SMP, in report order.
+    pub const EVERY: [Model; 5] = [
+        Model::Compromise,
+        Model::Median,
+        Model::Nash,
+        Model::Eum,
+        Model::Smp,
+    ];
 
     /// The name used on the command line and in JSON.
     pub fn as_str(self) -> &'static str {
@@ -49,6 +61,7 @@ impl Model {
             Model::Median => "median",
             Model::Nash => "nash",
             Model::Eum => "eum",
+            Model::Smp => "smp",
         }
     }
 }
@@ -63,10 +76,10 @@ impl FromStr for Model {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Model::ALL
+        Model::EVERY
             .into_iter()
             .find(|m| m.as_str() == s)
-            .ok_or_else(|| format!("unknown model `{s}`; use compromise, median, nash or eum"))
+            .ok_or_else(|| format!("unknown model `{s}`; use compromise, median, nash, eum or smp"))
     }
 }
 
@@ -290,6 +303,9 @@ pub struct IssueForecast {
     /// Expected utility model, if run and defined.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eum: Option<EumForecast>,
+    /// KTAB's Spatial Model of Politics, if asked for and it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smp: Option<SmpForecast>,
     /// Why a model that was asked for gave no forecast.
     pub notes: Vec<String>,
 }
@@ -302,6 +318,7 @@ impl IssueForecast {
             Model::Median => self.median.as_ref().map(|m| &m.point),
             Model::Nash => self.nash.as_ref().map(|n| &n.point),
             Model::Eum => self.eum.as_ref().map(|e| &e.point),
+            Model::Smp => self.smp.as_ref().map(|e| &e.point),
         }
     }
 }
@@ -320,6 +337,22 @@ pub struct Forecast {
     pub headline: Option<HeadlineInfo>,
     /// One entry per issue, in file order.
     pub issues: Vec<IssueForecast>,
+}
+
+/// KTAB's SMP on an issue: the coordinate, on this issue, of the run's most likely outcome (the
+/// final position with the highest win probability).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SmpForecast {
+    /// The forecast, on the issue's scale.
+    pub point: Point,
+    /// The space the model ran on (the issue is one of its dimensions), or `None` when it ran on
+    /// the issue alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space: Option<String>,
+    /// Turns until the run stopped.
+    pub turns: usize,
+    /// The most likely outcome's win probability.
+    pub win_probability: f64,
 }
 
 /// What every headline of a forecast shares: the preset and the training data behind it.
@@ -365,17 +398,17 @@ pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
         .iter()
         .map(|issue| forecast_issue(scenario, issue, config))
         .collect();
+    if config.models.contains(&Model::Smp) {
+        for (out, (smp, note)) in issues.iter_mut().zip(smp_forecasts(scenario)) {
+            out.smp = smp;
+            out.notes.extend(note);
+        }
+    }
     // A dimension of a multi-dimensional issue: these models take it alone, and say so.
     for space in &scenario.spaces {
         for d in &space.dimensions {
             if let Some(out) = issues.get_mut(d.0) {
-                out.notes.push(format!(
-                    "a dimension of the space `{}` ({}); these one-dimensional models take it on its own, and `detente smp` runs KTAB's model on the space's {} dimension{} jointly",
-                    space.id,
-                    space.name,
-                    space.dimensions.len(),
-                    if space.dimensions.len() == 1 { "" } else { "s" }
-                ));
+                out.notes.push(dimension_note(space));
             }
         }
     }
@@ -529,6 +562,97 @@ fn issue_headline(
     headline::headline(issue, &features, &x, preset, learnt, &anchor)
 }
 
+/// The note on each dimension of `space` in a forecast: the one-dimensional models take it on
+/// its own. It opens with [`DIMENSION_NOTE`].
+pub fn dimension_note(space: &detente_core::Space) -> String {
+    format!(
+        "{DIMENSION_NOTE}`{}` ({}); these one-dimensional models take it on its own, and `detente smp` runs KTAB's model on the space's {} dimension{} jointly",
+        space.id,
+        space.name,
+        space.dimensions.len(),
+        if space.dimensions.len() == 1 { "" } else { "s" }
+    )
+}
+
+/// How [`dimension_note`] opens.
+pub const DIMENSION_NOTE: &str = "a dimension of the space ";
+
+/// KTAB's SMP on every issue of `scenario`, in issue order: on each space jointly (every
+/// dimension gets its coordinate of the most likely outcome), and on each issue in no space
+/// alone. With each, the note to show: why the model gave no forecast, or that it ran on the
+/// issue alone. Stochastic transitions (a space's `smp` table may ask for them) need a seeded
+/// generator, which `detente smp --seed` has and the forecast does not: such a space gets a
+/// note instead.
+pub fn smp_forecasts(scenario: &Scenario) -> Vec<(Option<SmpForecast>, Option<String>)> {
+    use crate::smp::{StateTransitions, from_space, run};
+    let mut out: Vec<(Option<SmpForecast>, Option<String>)> =
+        vec![(None, None); scenario.issues.len()];
+    let mut runs: Vec<(detente_core::Space, bool)> =
+        scenario.spaces.iter().map(|s| (s.clone(), true)).collect();
+    for (k, issue) in scenario.issues.iter().enumerate() {
+        if !scenario
+            .spaces
+            .iter()
+            .any(|s| s.dimensions.iter().any(|d| d.0 == k))
+        {
+            runs.push((
+                detente_core::Space {
+                    id: issue.id.clone(),
+                    name: issue.name.clone(),
+                    dimensions: vec![detente_core::IssueIndex(k)],
+                    note: None,
+                    smp: Vec::new(),
+                    ideal_adjustment: Vec::new(),
+                },
+                false,
+            ));
+        }
+    }
+    for (space, joint) in &runs {
+        let result = from_space(scenario, space, "scenario").and_then(|input| {
+            if input.config.state_transitions == StateTransitions::Stochastic {
+                return Err(crate::smp::SmpError::NeedsDraws);
+            }
+            run(&input.input, &input.config)
+        });
+        for (k, d) in space.dimensions.iter().enumerate() {
+            let (Some(issue), Some(slot)) = (scenario.issues.get(d.0), out.get_mut(d.0)) else {
+                continue;
+            };
+            match &result {
+                Ok(r) => {
+                    let Some((best, p)) = r.most_likely() else {
+                        continue;
+                    };
+                    let Some(x) = r.last().and_then(|s| s.positions[best].get(k)) else {
+                        continue;
+                    };
+                    let (lo, hi) = (issue.scale.min(), issue.scale.max());
+                    let position = if lo == 0.0 && hi == 100.0 {
+                        *x
+                    } else {
+                        issue.scale.clamp(lo + x / 100.0 * (hi - lo))
+                    };
+                    slot.0 = Some(SmpForecast {
+                        point: point(issue, position),
+                        space: joint.then(|| space.id.clone()),
+                        turns: r.turns(),
+                        win_probability: p,
+                    });
+                    if !joint {
+                        slot.1 = Some(
+                            "smp: KTAB's model on this issue alone (it is a dimension of no `[[spaces]]` entry)"
+                                .to_owned(),
+                        );
+                    }
+                }
+                Err(e) => slot.1 = Some(format!("smp: {e}")),
+            }
+        }
+    }
+    out
+}
+
 fn point(issue: &Issue, position: f64) -> Point {
     Point {
         position,
@@ -553,6 +677,7 @@ pub fn forecast_issue(
         median: None,
         nash: None,
         eum: None,
+        smp: None,
         notes: Vec::new(),
     };
     let no_weight = "every actor's salience is 0, so no weighted forecast exists";
@@ -591,6 +716,8 @@ pub fn forecast_issue(
                 Ok(e) => out.eum = Some(e),
                 Err(e) => out.notes.push(format!("eum: {e}")),
             },
+            // Joint over a space, so run for all issues at once by `forecast`.
+            Model::Smp => {}
         }
     }
     out

@@ -287,7 +287,7 @@ fn forecast(
         }
     }
     if !issues.is_empty() {
-        s.issues.retain(|i| issues.contains(&i.id));
+        s.retain_issues(|i| issues.contains(&i.id));
     }
     let (eum_preset, mut eum) = match preset {
         None => (defaults.eum_preset, defaults.eum),

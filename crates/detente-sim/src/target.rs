@@ -198,11 +198,25 @@ impl Target {
     /// gives no answer (all saliences zero, no individually rational package, a failed solve).
     pub fn evaluate(&self, scenario: &Scenario) -> Vec<Option<f64>> {
         match self {
-            Target::Spatial(config) => scenario
-                .issues
-                .iter()
-                .flat_map(|issue| spatial(scenario, issue, config))
-                .collect(),
+            Target::Spatial(config) => {
+                // KTAB's SMP runs over a space at once: every issue's value from one call.
+                let smp: Vec<Option<f64>> = if config.models.contains(&Model::Smp) {
+                    detente_models::forecast::smp_forecasts(scenario)
+                        .into_iter()
+                        .map(|(f, _)| f.map(|f| f.point.position))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                scenario
+                    .issues
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, issue)| {
+                        spatial(scenario, issue, config, smp.get(k).copied().flatten())
+                    })
+                    .collect()
+            }
             Target::Package { package, solve } => {
                 let n = 1 + parties(scenario, package) + scenario.issues.len();
                 let Ok(problem) = bargain::from_scenario(scenario, package) else {
@@ -265,8 +279,14 @@ fn parties(scenario: &Scenario, package: &PackageConfig) -> usize {
     }
 }
 
-/// The configured spatial models' forecasts on one issue, in `config.models` order.
-fn spatial(scenario: &Scenario, issue: &Issue, config: &ForecastConfig) -> Vec<Option<f64>> {
+/// The configured spatial models' forecasts on one issue, in `config.models` order; `smp` is
+/// the SMP's value for the issue, computed over its space by the caller.
+fn spatial(
+    scenario: &Scenario,
+    issue: &Issue,
+    config: &ForecastConfig,
+    smp: Option<f64>,
+) -> Vec<Option<f64>> {
     let st = stances(scenario, issue);
     let scale = (issue.scale.min(), issue.scale.max());
     config
@@ -296,6 +316,7 @@ fn spatial(scenario: &Scenario, issue: &Issue, config: &ForecastConfig) -> Vec<O
                     .ok()
                     .map(|r| r.forecast_median)
             }
+            Model::Smp => smp,
         })
         .collect()
 }

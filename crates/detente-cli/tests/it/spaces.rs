@@ -129,3 +129,57 @@ fn smp_space_errors_exit_2_with_the_fix() {
         .code(2)
         .stderr(predicate::str::contains("leave --space out"));
 }
+
+/// `forecast --model smp` gives each dimension its coordinate of `smp`'s most likely outcome,
+/// with or without `--issue` (the SMP runs on the whole space either way).
+#[test]
+fn forecast_model_smp_agrees_with_smp() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = import(&ktab("SOE-Pol-Comp.csv"), dir.path());
+    let run = smp_json(&[], &scenario);
+    let last = run["states"].as_array().unwrap().last().unwrap();
+    let p: Vec<f64> = last["win_probability"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect();
+    let best = (0..p.len()).fold(0, |b, i| if p[i] > p[b] { i } else { b });
+    let forecast = |extra: &[&str]| -> Value {
+        let out = detente()
+            .arg("forecast")
+            .arg(&scenario)
+            .args(["--model", "smp", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let all = forecast(&[]);
+    assert_eq!(all["models"], serde_json::json!(["smp"]));
+    for (k, issue) in all["issues"].as_array().unwrap().iter().enumerate() {
+        assert_eq!(
+            issue["smp"]["point"]["position"],
+            last["positions"][best][k]
+        );
+        assert_eq!(
+            issue["smp"]["turns"],
+            run["states"].as_array().unwrap().len() - 1
+        );
+    }
+    let one = forecast(&["--issue", "competitive"]);
+    assert_eq!(one["issues"][0]["smp"], all["issues"][1]["smp"]);
+    assert!(
+        one["issues"][0]["notes"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("the space's 2 dimensions jointly"),
+        "{}",
+        one["issues"][0]["notes"]
+    );
+}

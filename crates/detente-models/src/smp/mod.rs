@@ -295,6 +295,19 @@ impl SmpRun {
     pub fn last(&self) -> Option<&SmpState> {
         self.states.last()
     }
+
+    /// The most likely outcome: the actor whose final position has the highest win probability
+    /// (the first such actor on a tie), with that probability. `None` without states.
+    pub fn most_likely(&self) -> Option<(usize, f64)> {
+        let last = self.last()?;
+        let mut best = 0;
+        for (i, &p) in last.win_probability.iter().enumerate() {
+            if p > last.win_probability[best] {
+                best = i;
+            }
+        }
+        last.win_probability.get(best).map(|&p| (best, p))
+    }
 }
 
 /// Runs the SMP with deterministic transitions (stochastic ones need [`run_with_draws`]).

@@ -39,12 +39,17 @@ pub fn from_space(
     space: &Space,
     source: &str,
 ) -> Result<SpaceInput, SmpError> {
-    let index = scenario
-        .spaces
-        .iter()
-        .position(|s| s.id == space.id)
-        .unwrap_or_default();
-    let field = |key: &str| format!("spaces[{index}].{key}");
+    // A space of the file is named by its index; a one-issue space built by a caller (the SMP on
+    // an issue alone) by its issue's.
+    let prefix = match (
+        scenario.spaces.iter().position(|s| s == space),
+        space.dimensions.as_slice(),
+    ) {
+        (Some(i), _) => format!("spaces[{i}]"),
+        (None, [d]) => format!("issues[{}]", d.0),
+        (None, _) => format!("space `{}`", space.id),
+    };
+    let field = |key: &str| format!("{prefix}.{key}");
     let mut config = SmpConfig::ktab();
     let mut seed = None;
     for (key, value) in &space.smp {

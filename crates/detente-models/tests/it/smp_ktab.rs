@@ -391,3 +391,56 @@ fn a_space_with_an_unknown_parameter_is_refused_naming_the_field() {
     );
     assert!(e.contains("VictoryProbModel, PCEModel"), "{e}");
 }
+
+/// Issue 15: `detente forecast --model smp`. On an imported KTAB scenario each dimension's SMP
+/// forecast is its coordinate of the run's most likely outcome, which on SOE-Pol-Comp is smpc's
+/// final position of MOF (win probability 0.2330); an issue in no space runs alone and says so.
+#[test]
+fn forecast_smp_is_the_most_likely_outcome_of_the_space() {
+    use detente_models::forecast::{ForecastConfig, Model, forecast};
+    let csv = std::fs::read_to_string(data("SOE-Pol-Comp.csv")).unwrap();
+    let imported =
+        detente_core::import::import("SOE-Pol-Comp.csv", &csv, &Default::default()).unwrap();
+    let scenario = detente_core::parse("x.toml", &imported.file.to_toml())
+        .unwrap()
+        .scenario;
+    let config = ForecastConfig {
+        models: vec![Model::Smp],
+        ..ForecastConfig::default()
+    };
+    let result = forecast(&scenario, &config);
+    let (_, theirs) = load("SOE-Pol-Comp");
+    let last = theirs.positions.last().unwrap();
+    let mof = theirs.actors.iter().position(|a| a == "MOF").unwrap();
+    for (k, issue) in result.issues.iter().enumerate() {
+        let smp = issue.smp.as_ref().unwrap();
+        assert!(
+            (smp.point.position - last[mof][k]).abs() < 1e-6,
+            "{}",
+            issue.issue
+        );
+        assert_eq!(smp.space.as_deref(), Some(scenario.spaces[0].id.as_str()));
+        assert_eq!(smp.turns, theirs.states - 1);
+        assert_eq!(format!("{:.4}", smp.win_probability), "0.2330");
+        assert!(
+            issue.notes[0].starts_with("a dimension of the space `"),
+            "{:?}",
+            issue.notes
+        );
+    }
+    // Without the space, each dimension runs alone: another model, and the note says so.
+    let mut alone = scenario.clone();
+    alone.spaces.clear();
+    let result = forecast(&alone, &config);
+    for issue in &result.issues {
+        assert!(issue.smp.as_ref().unwrap().space.is_none());
+        assert!(
+            issue
+                .notes
+                .iter()
+                .any(|n| n.contains("on this issue alone")),
+            "{:?}",
+            issue.notes
+        );
+    }
+}

@@ -108,6 +108,29 @@ async fn forecast_equals_the_library_forecast() {
     }
 }
 
+/// Issue 15: `?models=smp` runs KTAB's model on a scenario's space, as the library does.
+#[tokio::test]
+async fn forecast_smp_on_a_space_equals_the_library() {
+    let csv = include_str!("../../../detente-models/tests/data/ktab/SOE-Pol-Comp.csv");
+    let toml = detente_core::import::import("SOE-Pol-Comp.csv", csv, &Default::default())
+        .unwrap()
+        .file
+        .to_toml();
+    let scenario = detente_core::parse("x.toml", &toml).unwrap().scenario;
+    let reply = post_toml(&app(), "/api/forecast?models=smp,median", &toml).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let config = ForecastConfig {
+        models: vec![Model::Median, Model::Smp],
+        ..ForecastConfig::default()
+    };
+    let expected = serde_json::to_string(&forecast(&scenario, &config)).unwrap();
+    assert!(reply.text == expected, "{}", reply.text);
+    assert_eq!(
+        reply.json["issues"][0]["smp"]["space"],
+        scenario.spaces[0].id
+    );
+}
+
 #[tokio::test]
 async fn forecast_accepts_json_scenarios() {
     let file: detente_core::ScenarioFile = toml::from_str(SMALL).unwrap();
