@@ -442,7 +442,7 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
     let mut result = forecast(&scenario, &config);
     if let Some(full) = &full {
         use detente_models::forecast::{DIMENSION_NOTE, dimension_note, smp_forecasts};
-        let smp = config
+        let smp = result
             .models
             .contains(&Model::Smp)
             .then(|| smp_forecasts(full));

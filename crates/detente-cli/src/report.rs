@@ -73,9 +73,9 @@ pub fn table(
     }
 
     headline_block(out, forecast)?;
-    summary(out, forecast, &config.models)?;
+    summary(out, forecast, &forecast.models)?;
     for (n, (issue, result)) in scenario.issues.iter().zip(&forecast.issues).enumerate() {
-        issue_section(out, scenario, n + 1, issue, result, &config.models)?;
+        issue_section(out, scenario, n + 1, issue, result, &forecast.models)?;
     }
     writeln!(out)?;
     writeln!(

@@ -38,7 +38,8 @@ pub enum Model {
     Eum,
     /// KTAB's Spatial Model of Politics ([`crate::smp`]): on the issue's space (`[[spaces]]`)
     /// jointly, or on the issue alone when it is in none; the most likely outcome's coordinate.
-    /// Not among the defaults ([`Model::ALL`]): asked for by name.
+    /// Not in [`Model::ALL`]: asked for by name, or added to the default selection on a scenario
+    /// with spaces (see [`models_for`]).
     Smp,
 }
 
@@ -393,12 +394,13 @@ impl HeadlineInfo {
 
 /// Runs the configured models on every issue.
 pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
+    let models = models_for(scenario, &config.models);
     let mut issues: Vec<IssueForecast> = scenario
         .issues
         .iter()
         .map(|issue| forecast_issue(scenario, issue, config))
         .collect();
-    if config.models.contains(&Model::Smp) {
+    if models.contains(&Model::Smp) {
         for (out, (smp, note)) in issues.iter_mut().zip(smp_forecasts(scenario)) {
             out.smp = smp;
             out.notes.extend(note);
@@ -459,7 +461,7 @@ pub fn forecast(scenario: &Scenario, config: &ForecastConfig) -> Forecast {
     Forecast {
         schema: SCHEMA,
         title: scenario.meta.title.clone(),
-        models: config.models.clone(),
+        models,
         headline: info,
         issues,
     }
@@ -560,6 +562,17 @@ fn issue_headline(
     }
     let anchor = |v: f64| issue.nearest_anchor(v).map(|a| a.label.clone());
     headline::headline(issue, &features, &x, preset, learnt, &anchor)
+}
+
+/// The models a forecast runs for the selection `models`: the selection, and with it KTAB's SMP
+/// when the selection is the default ([`Model::ALL`], what `all` names) and the scenario has
+/// spaces: the model its multi-dimensional issues were written for (a KTAB file imported).
+pub fn models_for(scenario: &Scenario, models: &[Model]) -> Vec<Model> {
+    let mut out = models.to_vec();
+    if models == Model::ALL && !scenario.spaces.is_empty() {
+        out.push(Model::Smp);
+    }
+    out
 }
 
 /// The note on each dimension of `space` in a forecast: the one-dimensional models take it on

@@ -428,9 +428,17 @@ fn forecast_smp_is_the_most_likely_outcome_of_the_space() {
             issue.notes
         );
     }
+    // The default selection (`all`) runs the SMP too on a scenario with spaces, and only there.
+    let default = forecast(&scenario, &ForecastConfig::default());
+    assert_eq!(default.models, Model::EVERY);
+    assert_eq!(default.issues[0].smp, result.issues[0].smp);
     // Without the space, each dimension runs alone: another model, and the note says so.
     let mut alone = scenario.clone();
     alone.spaces.clear();
+    assert_eq!(
+        forecast(&alone, &ForecastConfig::default()).models,
+        Model::ALL
+    );
     let result = forecast(&alone, &config);
     for issue in &result.issues {
         assert!(issue.smp.as_ref().unwrap().space.is_none());
