@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use detente_models::eum::{EumConfig, EumPreset};
-use detente_models::forecast::{ForecastConfig, Model, forecast};
+use detente_models::forecast::{ForecastConfig, Model, forecast_issues};
 use miette::Report;
 
 use crate::Failure;
@@ -391,9 +391,9 @@ fn find_issue<'a>(
 fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let parsed = load_scenario(&args.file, args.format != FormatArg::Table)?;
     let mut scenario = parsed.scenario;
-    // A space is whole only in the full scenario: a selection of issues takes its notes on
-    // spaces, and KTAB's SMP (which runs on a whole space) its values, from there.
-    let full = (!args.issue.is_empty() && !scenario.spaces.is_empty()).then(|| scenario.clone());
+    // The forecast runs on the full scenario (a space is whole only there); the selection is
+    // what the table shows and the band runs on.
+    let full = scenario.clone();
     if !args.issue.is_empty() {
         for id in &args.issue {
             find_issue(&scenario, id)?;
@@ -439,32 +439,7 @@ fn run_forecast(args: &ForecastArgs, out: &mut dyn Write) -> Result<(), Failure>
         ..defaults
     };
     let started = crate::cmd_runs::now_ms();
-    let mut result = forecast(&scenario, &config);
-    if let Some(full) = &full {
-        use detente_models::forecast::{DIMENSION_NOTE, dimension_note, smp_forecasts};
-        let smp = result
-            .models
-            .contains(&Model::Smp)
-            .then(|| smp_forecasts(full));
-        for out in &mut result.issues {
-            let Some(k) = full.issues.iter().position(|i| i.id == out.issue) else {
-                continue;
-            };
-            out.notes
-                .retain(|n| !n.starts_with(DIMENSION_NOTE) && !n.starts_with("smp: "));
-            if let Some(space) = full
-                .spaces
-                .iter()
-                .find(|s| s.dimensions.iter().any(|d| d.0 == k))
-            {
-                out.notes.push(dimension_note(space));
-            }
-            if let Some((f, note)) = smp.as_ref().and_then(|v| v.get(k).cloned()) {
-                out.smp = f;
-                out.notes.extend(note);
-            }
-        }
-    }
+    let result = forecast_issues(&full, &args.issue, &config);
     let band = crate::cmd_montecarlo::forecast_band(&args.band, &scenario, &config)?;
     match (args.format, &band) {
         (FormatArg::Table, _) => {

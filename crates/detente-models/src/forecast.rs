@@ -564,6 +564,51 @@ fn issue_headline(
     headline::headline(issue, &features, &x, preset, learnt, &anchor)
 }
 
+/// [`forecast`] on the issues of `scenario` whose ids are in `ids` (every issue when `ids` is
+/// empty), in file order: what `detente forecast --issue` and Python's `issues=` show. A space is
+/// whole only in the full scenario, so the models (see [`models_for`]), the notes on spaces and
+/// KTAB's SMP, which runs on a whole space, come from it.
+pub fn forecast_issues(scenario: &Scenario, ids: &[String], config: &ForecastConfig) -> Forecast {
+    if ids.is_empty() {
+        return forecast(scenario, config);
+    }
+    let mut selected = scenario.clone();
+    selected.retain_issues(|i| ids.contains(&i.id));
+    let models = models_for(scenario, &config.models);
+    let mut result = forecast(
+        &selected,
+        &ForecastConfig {
+            models: models.clone(),
+            ..config.clone()
+        },
+    );
+    if scenario.spaces.is_empty() {
+        return result;
+    }
+    let smp = models
+        .contains(&Model::Smp)
+        .then(|| smp_forecasts(scenario));
+    for out in &mut result.issues {
+        let Some(k) = scenario.issues.iter().position(|i| i.id == out.issue) else {
+            continue;
+        };
+        out.notes
+            .retain(|n| !n.starts_with(DIMENSION_NOTE) && !n.starts_with("smp: "));
+        if let Some(space) = scenario
+            .spaces
+            .iter()
+            .find(|s| s.dimensions.iter().any(|d| d.0 == k))
+        {
+            out.notes.push(dimension_note(space));
+        }
+        if let Some((f, note)) = smp.as_ref().and_then(|v| v.get(k).cloned()) {
+            out.smp = f;
+            out.notes.extend(note);
+        }
+    }
+    result
+}
+
 /// The models a forecast runs for the selection `models`: the selection, and with it KTAB's SMP
 /// when the selection is the default ([`Model::ALL`], what `all` names) and the scenario has
 /// spaces: the model its multi-dimensional issues were written for (a KTAB file imported).

@@ -237,9 +237,10 @@ fn models(names: &[String]) -> PyResult<Vec<Model>> {
             "median" => out.push(Model::Median),
             "nash" => out.push(Model::Nash),
             "eum" => out.push(Model::Eum),
+            "smp" => out.push(Model::Smp),
             other => {
                 return Err(option_error(format!(
-                    "models: unknown model `{other}`; choose from all, compromise, median, nash, eum"
+                    "models: unknown model `{other}`; choose from all, compromise, median, nash, eum, smp"
                 )));
             }
         }
@@ -325,7 +326,8 @@ fn forecast(
         headline,
         ..defaults
     };
-    let result = py.detach(|| detente_models::forecast::forecast(&s, &config));
+    let full = &scenario.scenario;
+    let result = py.detach(|| detente_models::forecast::forecast_issues(full, &issues, &config));
     let Some(trials) = trials else {
         if !noise_.is_empty() || no_scenario_uncertainty {
             return Err(option_error(

@@ -151,6 +151,22 @@ def test_backtest_equals_cli() -> None:
 # ---- tidy frames ---------------------------------------------------------------------------
 
 
+def test_forecast_smp_on_an_imported_ktab_file_equals_cli(tmp_path: pathlib.Path) -> None:
+    """Issue 15: a KTAB file imported as a scenario with a space; KTAB's SMP by default and
+    with an issue selection (it still runs on the whole space), as the CLI gives it."""
+    ktab = ROOT / "crates" / "detente-models" / "tests" / "data" / "ktab" / "SOE-Pol-Comp.csv"
+    path = tmp_path / "soe.toml"
+    subprocess.run([str(BIN), "import", str(ktab), "-o", str(path)], check=True, cwd=ROOT,
+                   capture_output=True)
+    scenario = detente.load(path)
+    everything = detente.forecast(scenario)
+    assert everything.models == ["compromise", "median", "nash", "eum", "smp"]
+    assert everything.to_dict() == cli_json("forecast", path)
+    one = detente.forecast(scenario, models=["smp"], issues="competitive")
+    assert one.to_dict() == cli_json("forecast", path, "--model", "smp", "--issue", "competitive")
+    assert one.to_dict()["issues"][0]["smp"] == everything.to_dict()["issues"][1]["smp"]
+
+
 def test_forecast_frames(istanbul: detente.Scenario) -> None:
     result = detente.forecast(istanbul)
     doc = result.to_dict()

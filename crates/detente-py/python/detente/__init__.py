@@ -237,7 +237,8 @@ def forecast(
     progress: Progress = True,
 ) -> ForecastResult:
     """Forecasts every issue with the spatial models (``detente forecast``): ``models`` from
-    all, compromise, median, nash, eum; ``preset`` the EUM preset (scholz or bdm);
+    all, compromise, median, nash, eum, smp (KTAB's Spatial Model of Politics; ``all`` includes it
+    on a scenario with ``[[spaces]]``); ``preset`` the EUM preset (scholz or bdm);
     ``headline`` learnt, equal, none or weights like ``"compromise=0.6,eum=0.4"`` (left at None:
     the scenario's own ``[scenario] headline``, else learnt). Options left at None keep the library's defaults (those of the CLI). With ``trials`` a Monte Carlo
     band of every forecast is added (``forecast --trials N``; ``seed``, ``noise``,
