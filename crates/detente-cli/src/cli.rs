@@ -179,6 +179,20 @@ struct ImportArgs {
     status_quo: detente_core::import::StatusQuo,
 }
 
+/// What an importer writes must pass the same checks as a hand-written file.
+fn check_imported(args: &ImportArgs, name: &str, toml: &str) -> Result<(), Failure> {
+    let check_name = args
+        .output
+        .as_ref()
+        .map_or_else(|| "imported.toml".to_owned(), |p| p.display().to_string());
+    match detente_core::parse(&check_name, toml) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Failure::Input(
+            Report::new(e).wrap_err(format!("{name}: the imported scenario does not validate")),
+        )),
+    }
+}
+
 /// `detente import` of a KTAB XML file (`smpSchema.xsd`): its actors, dimensions, model
 /// parameters, seed and ideal adjustment as a scenario with one space, status quo as
 /// `--status-quo` says (KTAB has none).
@@ -220,15 +234,7 @@ fn import_ktab_xml(
         name,
     );
     let toml = file.to_toml();
-    let check_name = args
-        .output
-        .as_ref()
-        .map_or_else(|| "imported.toml".to_owned(), |p| p.display().to_string());
-    if let Err(e) = detente_core::parse(&check_name, &toml) {
-        return Err(Failure::Input(Report::new(e).wrap_err(format!(
-            "{name}: the imported scenario does not validate"
-        ))));
-    }
+    check_imported(args, name, &toml)?;
     eprintln!(
         "note: read as a KTAB XML file with {} actors and {} dimension{}, one issue each, grouped as one space for `detente smp`{}",
         x.input.actors.len(),
@@ -522,16 +528,7 @@ fn run_import(args: &ImportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let imported = detente_core::import::import(&name, &text, &options)
         .map_err(|e| Failure::Input(Report::new(e)))?;
     let toml = imported.file.to_toml();
-    // What an importer writes must pass the same checks as a hand-written file.
-    let check_name = args
-        .output
-        .as_ref()
-        .map_or_else(|| "imported.toml".to_owned(), |p| p.display().to_string());
-    if let Err(e) = detente_core::parse(&check_name, &toml) {
-        return Err(Failure::Input(Report::new(e).wrap_err(format!(
-            "{name}: the imported scenario does not validate"
-        ))));
-    }
+    check_imported(args, &name, &toml)?;
     for note in &imported.notes {
         eprintln!("note: {note}");
     }

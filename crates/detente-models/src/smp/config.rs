@@ -325,6 +325,22 @@ impl SmpConfig {
         Ok(())
     }
 
+    /// The nine model parameters as KTAB names them and their values, in the order of
+    /// [`SmpConfig::PARAMETER_NAMES`]: what [`SmpConfig::set`] reads back.
+    pub fn ktab_parameters(&self) -> [(&'static str, &'static str); 9] {
+        [
+            ("VictoryProbModel", self.victory_prob_model.ktab_name()),
+            ("PCEModel", self.pce_model.ktab_name()),
+            ("StateTransitions", self.state_transitions.ktab_name()),
+            ("VotingRule", self.voting_rule.ktab_name()),
+            ("BigRAdjust", self.big_r_adjust.ktab_name()),
+            ("BigRRange", self.big_r_range.ktab_name()),
+            ("ThirdPartyCommit", self.third_party_commit.ktab_name()),
+            ("InterVecBrgn", self.inter_vec_bargain.ktab_name()),
+            ("BargnModel", self.bargain_model.ktab_name()),
+        ]
+    }
+
     /// KTAB's names of the nine model parameters, in the order of its `ModelParameters`.
     pub const PARAMETER_NAMES: [&'static str; 9] = [
         "VictoryProbModel",
@@ -372,5 +388,13 @@ mod tests {
         assert_eq!(c.pce_model, PceModel::MarkovUniform);
         assert_eq!(c.big_r_range, BigRRange::Max);
         assert!(c.set("Foo", "x").is_err());
+        // What `ktab_parameters` writes, `set` reads back, under the names KTAB lists.
+        let mut d = SmpConfig::ktab();
+        for (k, v) in c.ktab_parameters() {
+            d.set(k, v).unwrap();
+        }
+        assert_eq!(d, c);
+        let names: Vec<&str> = c.ktab_parameters().iter().map(|(k, _)| *k).collect();
+        assert_eq!(names, SmpConfig::PARAMETER_NAMES);
     }
 }

@@ -204,57 +204,10 @@ pub fn to_scenario_file(
                 .collect(),
         })
         .collect();
-    let defaults = SmpConfig::ktab();
+    let defaults = SmpConfig::ktab().ktab_parameters();
     let mut smp = BTreeMap::new();
-    let pairs = [
-        (
-            "VictoryProbModel",
-            config.victory_prob_model.ktab_name(),
-            config.victory_prob_model == defaults.victory_prob_model,
-        ),
-        (
-            "PCEModel",
-            config.pce_model.ktab_name(),
-            config.pce_model == defaults.pce_model,
-        ),
-        (
-            "StateTransitions",
-            config.state_transitions.ktab_name(),
-            config.state_transitions == defaults.state_transitions,
-        ),
-        (
-            "VotingRule",
-            config.voting_rule.ktab_name(),
-            config.voting_rule == defaults.voting_rule,
-        ),
-        (
-            "BigRAdjust",
-            config.big_r_adjust.ktab_name(),
-            config.big_r_adjust == defaults.big_r_adjust,
-        ),
-        (
-            "BigRRange",
-            config.big_r_range.ktab_name(),
-            config.big_r_range == defaults.big_r_range,
-        ),
-        (
-            "ThirdPartyCommit",
-            config.third_party_commit.ktab_name(),
-            config.third_party_commit == defaults.third_party_commit,
-        ),
-        (
-            "InterVecBrgn",
-            config.inter_vec_bargain.ktab_name(),
-            config.inter_vec_bargain == defaults.inter_vec_bargain,
-        ),
-        (
-            "BargnModel",
-            config.bargain_model.ktab_name(),
-            config.bargain_model == defaults.bargain_model,
-        ),
-    ];
-    for (key, value, is_default) in pairs {
-        if all_parameters || !is_default {
+    for ((key, value), (_, default)) in config.ktab_parameters().into_iter().zip(defaults) {
+        if all_parameters || value != default {
             smp.insert(key.to_owned(), value.to_owned());
         }
     }
