@@ -682,7 +682,10 @@ pub fn smp_forecasts(scenario: &Scenario) -> Vec<(Option<SmpForecast>, Option<St
                     let Some((best, p)) = r.most_likely() else {
                         continue;
                     };
-                    let Some(x) = r.last().and_then(|s| s.positions[best].get(k)) else {
+                    let Some(x) = r
+                        .last()
+                        .and_then(|s| s.positions.get(best).and_then(|p| p.get(k)))
+                    else {
                         continue;
                     };
                     let (lo, hi) = (issue.scale.min(), issue.scale.max());

@@ -162,7 +162,8 @@ fn to_ktab(lo: f64, hi: f64, x: f64) -> f64 {
 /// status quo and its reason from `status_quo` (KTAB has none: see
 /// `detente_core::import::status_quo`), and one space holding the dimensions, the parameters
 /// that differ from KTAB's defaults (all nine when `all_parameters`), the seed and the ideal
-/// adjustment. `source` is the file name, kept as the scenario's source.
+/// adjustment. `source` is the file name, kept as the scenario's source. An input that breaks
+/// [`SmpInput::validate`] gives a file that `detente_core::parse` refuses, never a panic.
 pub fn to_scenario_file(
     input: &SmpInput,
     config: &SmpConfig,
@@ -193,13 +194,15 @@ pub fn to_scenario_file(
                 .actors
                 .iter()
                 .zip(&actor_ids)
-                .map(|(a, id)| PositionFile {
-                    actor: id.clone(),
-                    position: a.position[d],
-                    salience: a.salience[d] / 100.0,
-                    sd: None,
-                    range: None,
-                    why: Some(format!("{source}: actor {}", a.name)),
+                .filter_map(|(a, id)| {
+                    Some(PositionFile {
+                        actor: id.clone(),
+                        position: *a.position.get(d)?,
+                        salience: a.salience.get(d)? / 100.0,
+                        sd: None,
+                        range: None,
+                        why: Some(format!("{source}: actor {}", a.name)),
+                    })
                 })
                 .collect(),
         })
@@ -227,10 +230,12 @@ pub fn to_scenario_file(
         ideal_adjustment: input
             .ideal_adjustment
             .iter()
-            .map(|e| IdealAdjustmentFile {
-                actor: actor_ids[e.adjusting].clone(),
-                toward: actor_ids[e.reference].clone(),
-                rate: e.rate,
+            .filter_map(|e| {
+                Some(IdealAdjustmentFile {
+                    actor: actor_ids.get(e.adjusting)?.clone(),
+                    toward: actor_ids.get(e.reference)?.clone(),
+                    rate: e.rate,
+                })
             })
             .collect(),
     };

@@ -486,3 +486,33 @@ fn imported_xml_twin_matches_imported_csv() {
     let (_, theirs) = load("dummyData_3Dim");
     assert_eq!(first_numbers_mismatch(&a, &theirs), None);
 }
+
+/// `to_scenario_file` is public: an input that breaks its own rules (an actor short of a
+/// dimension, an ideal adjustment naming actor 99) gives a file the parser refuses, not a panic.
+#[test]
+fn a_broken_input_is_written_without_panicking() {
+    let csv = std::fs::read_to_string(data("SOE-Pol-Comp.csv")).unwrap();
+    let mut input = parse_ktab_csv("SOE-Pol-Comp.csv", &csv).unwrap();
+    input.actors[0].position.pop();
+    input
+        .ideal_adjustment
+        .push(detente_models::smp::IdealAdjustment {
+            adjusting: 99,
+            reference: 0,
+            rate: 0.5,
+        });
+    let file = to_scenario_file(
+        &input,
+        &SmpConfig::ktab(),
+        false,
+        None,
+        &|_| (50.0, "set".to_owned()),
+        "x.csv",
+    );
+    assert!(file.spaces[0].ideal_adjustment.is_empty());
+    let e = detente_core::parse("x.toml", &file.to_toml()).unwrap_err();
+    let shown: Vec<String> = e.errors().iter().map(ToString::to_string).collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert!(shown[0].contains("has a position on `"), "{shown:?}");
+    assert!(shown[0].contains("` but none on `"), "{shown:?}");
+}
