@@ -172,7 +172,7 @@ impl AnalysisConfig {
             months: self.months,
             levers: self.levers.clone(),
             first_proposer: self.first_proposer.clone(),
-            frontier: self.solve.frontier,
+            frontier: self.solve.frontier.clone(),
             // One flag stops the whole run: the month-by-month table and the settlement
             // forecast alike.
             stop: self.settle.stop.clone(),
@@ -184,7 +184,7 @@ impl AnalysisConfig {
     pub fn package_target_solve(&self) -> SolveConfig {
         SolveConfig {
             zopa_count_limit: 0,
-            ..self.solve
+            ..self.solve.clone()
         }
     }
 

@@ -37,6 +37,8 @@ impl PartialEq for StopFlag {
     }
 }
 
+impl Eq for StopFlag {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

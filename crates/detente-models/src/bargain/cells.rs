@@ -320,9 +320,10 @@ fn walk(levels: &[Classes], readers: &[Reader<'_>], visit: &mut dyn FnMut(Cell<'
 /// Every distinct utility vector of `problem` with its smallest package and its count.
 ///
 /// # Errors
-/// [`BargainError::TooManyCells`] when the cells outnumber `config.max_cells`, and
+/// [`BargainError::TooManyCells`] when the cells outnumber `config.max_cells`,
 /// [`BargainError::TooManyCandidates`] when the distinct vectors outnumber
-/// `config.max_candidates`.
+/// `config.max_candidates`, and [`BargainError::Stopped`] when `config.stop` is raised during
+/// the walk.
 pub(crate) fn enumerate(problem: &Problem, config: &FrontierConfig) -> Result<Cells, BargainError> {
     let utilities: Vec<&Utility> = problem.parties().iter().map(|p| &p.utility).collect();
     let issues: Vec<(usize, usize)> = problem
@@ -354,7 +355,14 @@ pub(crate) fn enumerate(problem: &Problem, config: &FrontierConfig) -> Result<Ce
     let mut index: Map<Vec<u64>, usize> = Map::default();
     let mut key: Vec<u64> = Vec::with_capacity(dims);
     let mut overflow = false;
+    let mut stopped = false;
+    let mut walked = 0u32;
     walk(&levels, &readers, &mut |cell| {
+        walked = walked.wrapping_add(1);
+        if walked.is_multiple_of(65_536) && config.stop.is_raised() {
+            stopped = true;
+            return false;
+        }
         let Cell {
             classes: class,
             utilities,
@@ -383,6 +391,9 @@ pub(crate) fn enumerate(problem: &Problem, config: &FrontierConfig) -> Result<Ce
         ));
         true
     });
+    if stopped {
+        return Err(BargainError::Stopped);
+    }
     if overflow {
         return Err(BargainError::TooManyCandidates {
             issue: "(distinct utility vectors over the cells)".to_owned(),

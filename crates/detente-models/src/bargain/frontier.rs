@@ -51,9 +51,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{BargainError, Package, Problem};
+use crate::stop::StopFlag;
 
 /// Limits of the frontier search.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FrontierConfig {
     /// Largest number of partial packages one merge step may examine (default 10,000,000, about
     /// 0.5 GB for two parties). Above it the search returns an error.
@@ -62,6 +63,12 @@ pub struct FrontierConfig {
     /// 200,000,000, about 10 s on one core; see `bargain::cells`). Above it the search returns an
     /// error before walking any.
     pub max_cells: u64,
+    /// Raised by the caller (the server, when a request's time runs out or its client goes) to
+    /// end the search early with [`BargainError::Stopped`]; checked before every merge step,
+    /// every 4,096 partial packages of a step and every 65,536 cells of the walk. The default
+    /// flag is never raised.
+    #[serde(skip)]
+    pub stop: StopFlag,
 }
 
 impl Default for FrontierConfig {
@@ -69,6 +76,7 @@ impl Default for FrontierConfig {
         Self {
             max_candidates: 10_000_000,
             max_cells: 200_000_000,
+            stop: StopFlag::default(),
         }
     }
 }
@@ -162,6 +170,9 @@ fn search(
     let mut layers: Vec<Layer> = Vec::with_capacity(issues.len());
     let mut examined = 0usize;
     for (k, issue) in issues.iter().enumerate() {
+        if config.stop.is_raised() {
+            return Err(BargainError::Stopped);
+        }
         // The issue's own contribution vectors, pruned to its frontier.
         let mut terms = Vec::with_capacity(issue.values.len() * dims);
         for v in 0..issue.values.len() {
@@ -181,6 +192,9 @@ fn search(
         let mut utils = Vec::with_capacity(candidates * dims);
         let mut origin: Vec<(u32, u32)> = Vec::with_capacity(candidates);
         for j in 0..count {
+            if j % 4096 == 4095 && config.stop.is_raised() {
+                return Err(BargainError::Stopped);
+            }
             let base = &current[j * dims..(j + 1) * dims];
             'value: for &v in &kept_values {
                 let term = &terms[v * dims..(v + 1) * dims];

@@ -141,4 +141,10 @@ pub enum BargainError {
         /// The configured limit.
         limit: u64,
     },
+    /// The caller raised [`FrontierConfig::stop`] before the search finished; there is no
+    /// result.
+    #[error(
+        "stopped before the frontier search finished (the run's time ran out or it was cancelled)"
+    )]
+    Stopped,
 }

@@ -66,7 +66,7 @@ pub enum NashWeights {
 }
 
 /// Options of [`solve`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SolveConfig {
     /// Limits of the frontier search.
     pub frontier: FrontierConfig,

@@ -347,3 +347,75 @@ proptest! {
         check(&problem, nash, ks);
     }
 }
+
+/// Issue 16: a raised stop flag ends the frontier search with `Stopped` and no result, for an
+/// additive problem (checked before each merge step) and for a non-additive one (checked every
+/// 65,536 cells of the walk; this one has 8^6 = 262,144 cells); the same problems with the
+/// default flag, which is never raised, solve.
+#[test]
+fn a_raised_stop_flag_ends_the_frontier_search() {
+    use detente_models::bargain::{BargainError, FrontierConfig, pareto_frontier};
+    use detente_models::stop::StopFlag;
+
+    let issues: Vec<DomainIssue> = (0..6)
+        .map(|k| DomainIssue {
+            name: format!("i{k}"),
+            values: (0..8)
+                .map(|v| Value {
+                    label: format!("v{v}"),
+                    number: None,
+                })
+                .collect(),
+        })
+        .collect();
+    let domain = Domain::new("stop", issues).unwrap();
+    let additive = |i: usize| -> Utility {
+        AdditiveUtility {
+            weights: vec![1.0 / 6.0; 6],
+            evaluations: (0..6)
+                .map(|k| {
+                    (0..8)
+                        .map(|v| f64::from(u8::try_from((v * (i + 1) + k) % 8).unwrap()) / 7.0)
+                        .collect()
+                })
+                .collect(),
+            reservation: None,
+        }
+        .into()
+    };
+    // One rectangle per issue and value: every value of every issue is its own class.
+    let rectangles = Utility::Rectangles(RectangleUtility {
+        rectangles: (0..6)
+            .flat_map(|k| {
+                (0..8).map(move |v| Rectangle {
+                    utility: f64::from(u8::try_from((v + k) % 8).unwrap()),
+                    includes: vec![(k, (0..8).map(|w| w == v).collect())],
+                })
+            })
+            .collect(),
+        max_utility: 42.0,
+        reservation: None,
+    });
+    let party = |i: usize, utility: Utility| Party {
+        name: format!("p{i}"),
+        utility,
+        weight: 1.0,
+    };
+    let stopped = FrontierConfig {
+        stop: StopFlag::new(),
+        ..FrontierConfig::default()
+    };
+    stopped.stop.raise();
+    for parties in [
+        vec![party(0, additive(0)), party(1, additive(1))],
+        vec![party(0, rectangles), party(1, additive(1))],
+    ] {
+        let problem = Problem::new(domain.clone(), parties, None).unwrap();
+        assert_eq!(
+            pareto_frontier(&problem, &stopped),
+            Err(BargainError::Stopped)
+        );
+        let frontier = pareto_frontier(&problem, &FrontierConfig::default()).unwrap();
+        assert!(!frontier.points.is_empty());
+    }
+}

@@ -183,6 +183,7 @@ fn fuzz_genius_folders() {
                         frontier: FrontierConfig {
                             max_candidates: 100_000,
                             max_cells: 100_000,
+                            ..FrontierConfig::default()
                         },
                         zopa_count_limit: 10_000,
                         ..SolveConfig::default()

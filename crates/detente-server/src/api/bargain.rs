@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use detente_analysis::{AnalysisConfig, AnalysisError};
 use detente_core::Scenario;
 use detente_models::bargain::{BargainError, FrontierConfig, Loss, PackageConfig, SolveConfig};
+use detente_models::stop::StopFlag;
 
 use super::{AppState, on_posted_scenario, query};
 use crate::config::Limits;
@@ -68,11 +69,13 @@ pub(crate) fn config(
     Ok(config)
 }
 
-/// Checks the limits that depend on the scenario, then solves.
+/// Checks the limits that depend on the scenario, then solves; the frontier search ends early
+/// when `stop` is raised (the request's time ran out or its client went away).
 pub(crate) fn run(
     scenario: &Scenario,
     config: &PackageConfig,
     limits: &Limits,
+    stop: &StopFlag,
 ) -> Result<BargainOut, ApiError> {
     check_problem(scenario, config, limits)?;
     let analysis = AnalysisConfig {
@@ -81,6 +84,7 @@ pub(crate) fn run(
     }
     .with_frontier(FrontierConfig {
         max_candidates: limits.frontier_candidates,
+        stop: stop.clone(),
         ..FrontierConfig::default()
     });
     let analysis = AnalysisConfig {
@@ -194,8 +198,8 @@ pub(crate) async fn bargain(
 ) -> Result<Json<BargainOut>, ApiError> {
     let params = query(&uri, &["step", "loss", "parties"])?;
     let config = config(&params, &state.limits)?;
-    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, _| {
-        run(scenario, &config, limits)
+    let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, stop| {
+        run(scenario, &config, limits, stop)
     })
     .await?;
     Ok(Json(out))

@@ -67,16 +67,24 @@ fn analysis(config: &DynamicsConfig, stop: &StopFlag) -> AnalysisConfig {
         first_proposer: config.first_proposer.clone(),
         ..AnalysisConfig::default()
     }
-    .with_frontier(config.frontier);
+    .with_frontier(FrontierConfig {
+        stop: stop.clone(),
+        ..config.frontier.clone()
+    });
     // The settlement forecast stops when the request's budget runs out or its client goes.
     analysis.settle.stop = stop.clone();
     analysis
 }
 
-/// `config` ending early when `stop` is raised (checked before every month of every variant).
+/// `config` ending early when `stop` is raised (checked before every month of every variant,
+/// and within each package search).
 fn with_stop(config: &DynamicsConfig, stop: &StopFlag) -> DynamicsConfig {
     DynamicsConfig {
         stop: stop.clone(),
+        frontier: FrontierConfig {
+            stop: stop.clone(),
+            ..config.frontier.clone()
+        },
         ..config.clone()
     }
 }

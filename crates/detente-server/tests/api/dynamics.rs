@@ -23,7 +23,7 @@ fn analysis(config: &DynamicsConfig) -> detente_analysis::AnalysisConfig {
         first_proposer: config.first_proposer.clone(),
         ..detente_analysis::AnalysisConfig::default()
     }
-    .with_frontier(config.frontier)
+    .with_frontier(config.frontier.clone())
 }
 
 fn frontier() -> FrontierConfig {
