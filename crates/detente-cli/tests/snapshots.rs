@@ -76,6 +76,8 @@ const CASES: &[(&str, &str, &[&str])] = &[
             "--seed",
             "7",
             "--no-sensitivity",
+            "--settle-trials",
+            "200",
         ],
     ),
     (

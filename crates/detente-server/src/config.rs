@@ -38,7 +38,8 @@ pub struct Limits {
     /// Most levers a scenario posted to `/api/levers` may declare; the comparison runs the
     /// baseline, each lever and each pair, so the work grows with the square (`levers`).
     pub levers: usize,
-    /// Most trials one Monte Carlo or sensitivity job may ask for (`trials`).
+    /// Most trials one Monte Carlo or sensitivity job, or the settlement forecast of one delay
+    /// or levers request, may ask for (`trials`).
     pub trials: u64,
     /// Most background jobs held at once, queued, running, or finished and not yet dropped
     /// (`jobs`).

@@ -144,6 +144,7 @@ async function runDelay(event) {
   const form = new FormData($("delay-form"));
   const params = { step: form.get("step") };
   if (String(form.get("months")).trim()) params.months = form.get("months");
+  if (String(form.get("trials")).trim()) params.trials = form.get("trials");
   const withLevers = { ...params };
   if (String(form.get("levers")).trim()) withLevers.levers = form.get("levers");
   try {

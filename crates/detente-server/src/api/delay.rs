@@ -5,7 +5,9 @@
 //!
 //! For scenarios whose `[time]` gives beliefs, audience costs or enforcement, `delay` adds the
 //! settlement forecast (`settlement`: P(deal by month), median deal month, terms) and `levers`
-//! each lever's shift of it, with the library's defaults (`detente_analysis`), as the CLI.
+//! each lever's shift of it, with the library's defaults (`detente_analysis`), as the CLI;
+//! `trials`, `seed` and `rate_noise` set its trials, seed and drift-rate noise, as the CLI's
+//! `--trials`, `--seed` and `--rate-noise`.
 //!
 //! Both need the scenario's `[time]` section: without it the models would fall back on a
 //! default horizon with no drift, costs or levers, which answers a question nobody asked, so
@@ -57,9 +59,77 @@ pub struct LeversOut {
     settlement: Option<SettleLevers>,
 }
 
-/// The analysis config of a delay or levers request: the request's model options, the
-/// library's defaults for the settlement forecast (as `detente delay` and `detente levers`).
-fn analysis(config: &DynamicsConfig, stop: &StopFlag) -> AnalysisConfig {
+/// The settlement forecast's options a delay or levers request may set, as the CLI's
+/// `--trials`, `--seed` and `--rate-noise`; `None` keeps the library's default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct SettleParams {
+    trials: Option<u64>,
+    seed: Option<u64>,
+    rate_noise: Option<f64>,
+}
+
+impl SettleParams {
+    /// Reads `trials` (1 to the `trials` limit), `seed` and `rate_noise` (a number >= 0).
+    pub(crate) fn from_query(
+        params: &BTreeMap<String, String>,
+        limits: &Limits,
+    ) -> Result<Self, ApiError> {
+        let whole = |key: &str, help: &str| -> Result<Option<u64>, ApiError> {
+            params
+                .get(key)
+                .map(|raw| {
+                    raw.trim().parse::<u64>().map_err(|_| {
+                        ApiError::bad_request(format!("{key}: not a whole number"), help)
+                    })
+                })
+                .transpose()
+        };
+        let trials_help = "give the settlement forecast's trials, e.g. trials=1000";
+        let trials = whole("trials", trials_help)?;
+        if let Some(trials) = trials {
+            if trials == 0 {
+                return Err(ApiError::bad_request(
+                    "trials: must be at least 1",
+                    trials_help,
+                ));
+            }
+            if trials > limits.trials {
+                return Err(ApiError::Limit {
+                    limit: "trials",
+                    value: limits.trials,
+                    what: format!("trials={trials}"),
+                    status: StatusCode::BAD_REQUEST,
+                });
+            }
+        }
+        let seed = whole("seed", "give the settlement forecast's seed, e.g. seed=0")?;
+        let rate_noise = params
+            .get("rate_noise")
+            .map(|raw| {
+                raw.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| r.is_finite() && *r >= 0.0)
+                    .ok_or_else(|| {
+                        ApiError::bad_request(
+                            "rate_noise: not a number >= 0",
+                            "give the relative sd of the true drift rate, e.g. rate_noise=0.3 (0: the analyst's rate)",
+                        )
+                    })
+            })
+            .transpose()?;
+        Ok(Self {
+            trials,
+            seed,
+            rate_noise,
+        })
+    }
+}
+
+/// The analysis config of a delay or levers request: the request's model options, and the
+/// library's defaults for the settlement forecast (as `detente delay` and `detente levers`)
+/// where the request sets none.
+fn analysis(config: &DynamicsConfig, settle: &SettleParams, stop: &StopFlag) -> AnalysisConfig {
     let mut analysis = AnalysisConfig {
         package: config.package.clone(),
         months: config.months,
@@ -73,6 +143,15 @@ fn analysis(config: &DynamicsConfig, stop: &StopFlag) -> AnalysisConfig {
     });
     // The settlement forecast stops when the request's budget runs out or its client goes.
     analysis.settle.stop = stop.clone();
+    if let Some(trials) = settle.trials {
+        analysis.settle.trials = trials;
+    }
+    if let Some(seed) = settle.seed {
+        analysis.settle.seed = seed;
+    }
+    if let Some(rate_noise) = settle.rate_noise {
+        analysis.settle.rate_noise = rate_noise;
+    }
     analysis
 }
 
@@ -243,6 +322,7 @@ pub(crate) fn model_error(e: DynamicsError) -> ApiError {
 pub(crate) fn delay_run(
     scenario: &Scenario,
     config: &DynamicsConfig,
+    settle: &SettleParams,
     limits: &Limits,
     stop: &StopFlag,
 ) -> Result<DelayOut, ApiError> {
@@ -250,7 +330,7 @@ pub(crate) fn delay_run(
     // The month-by-month table stops on the same flag as the settlement forecast.
     let report = run_delay(scenario, &with_stop(config, stop)).map_err(model_error)?;
     let settlement = detente_analysis::fights(scenario)
-        .then(|| detente_analysis::settlement(scenario, &analysis(config, stop)))
+        .then(|| detente_analysis::settlement(scenario, &analysis(config, settle, stop)))
         .transpose()
         .map_err(settle_error)?;
     Ok(DelayOut {
@@ -266,13 +346,14 @@ pub(crate) fn delay_run(
 pub(crate) fn levers_run(
     scenario: &Scenario,
     config: &DynamicsConfig,
+    settle: &SettleParams,
     limits: &Limits,
     stop: &StopFlag,
 ) -> Result<LeversOut, ApiError> {
     check(scenario, config, limits, true)?;
     let report = run_levers(scenario, &with_stop(config, stop)).map_err(model_error)?;
     let settlement = detente_analysis::fights(scenario)
-        .then(|| detente_analysis::settlement_levers(scenario, &analysis(config, stop)))
+        .then(|| detente_analysis::settlement_levers(scenario, &analysis(config, settle, stop)))
         .transpose()
         .map_err(settle_error)?;
     Ok(LeversOut {
@@ -291,11 +372,21 @@ pub(crate) async fn delay(
 ) -> Result<Json<DelayOut>, ApiError> {
     let params = query(
         &uri,
-        &["months", "levers", "step", "loss", "first_proposer"],
+        &[
+            "months",
+            "levers",
+            "step",
+            "loss",
+            "first_proposer",
+            "trials",
+            "seed",
+            "rate_noise",
+        ],
     )?;
     let config = config(&params, &state.limits, true)?;
+    let settle = SettleParams::from_query(&params, &state.limits)?;
     let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, stop| {
-        delay_run(scenario, &config, limits, stop)
+        delay_run(scenario, &config, &settle, limits, stop)
     })
     .await?;
     Ok(Json(out))
@@ -307,10 +398,22 @@ pub(crate) async fn levers(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<LeversOut>, ApiError> {
-    let params = query(&uri, &["months", "step", "loss", "first_proposer"])?;
+    let params = query(
+        &uri,
+        &[
+            "months",
+            "step",
+            "loss",
+            "first_proposer",
+            "trials",
+            "seed",
+            "rate_noise",
+        ],
+    )?;
     let config = config(&params, &state.limits, false)?;
+    let settle = SettleParams::from_query(&params, &state.limits)?;
     let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, stop| {
-        levers_run(scenario, &config, limits, stop)
+        levers_run(scenario, &config, &settle, limits, stop)
     })
     .await?;
     Ok(Json(out))

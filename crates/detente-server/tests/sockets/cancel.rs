@@ -86,7 +86,7 @@ async fn a_request_whose_client_disconnects_gives_up_its_admission() {
 }
 
 /// Issue 16: a settlement run that overstays its budget stops at the 504. A delay request on
-/// Istanbul over 120 months runs for seconds (its settlement forecast: 1,000 trials over 120
+/// Istanbul over 120 months runs for seconds (its settlement forecast: 400 trials over 120
 /// months, and the belief grid); with a 500 ms budget it gets 504, its stop flag is raised and
 /// the forecast ends at its next trial, so the only slot is free again long before the run would
 /// have finished: a forecast sent after the 504 succeeds within a few seconds. Without the flag
@@ -110,7 +110,7 @@ async fn a_settlement_run_past_its_budget_stops_and_frees_its_slot() {
     })
     .await;
     let head = format!(
-        "POST /api/delay?months=120 HTTP/1.1\r\nContent-Type: application/toml\r\nContent-Length: {}\r\n",
+        "POST /api/delay?months=120&trials=400 HTTP/1.1\r\nContent-Type: application/toml\r\nContent-Length: {}\r\n",
         ISTANBUL.len()
     );
     let started = Instant::now();
