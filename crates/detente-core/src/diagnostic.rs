@@ -10,7 +10,10 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, Severity as MietteSeverity, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, Severity as MietteSeverity,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 /// One step in a path to a field: a table key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,6 +158,9 @@ pub struct Source {
     text: Arc<String>,
     /// Byte offset of the start of every line, for line lookups in logarithmic time.
     line_starts: Arc<Vec<usize>>,
+    /// Byte offset of every carriage return not followed by a line feed, which miette counts
+    /// as a line break too (see [`Snippets`]).
+    lone_returns: Arc<Vec<usize>>,
 }
 
 impl Source {
@@ -164,10 +170,16 @@ impl Source {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
+        let lone_returns = text
+            .match_indices('\r')
+            .map(|(i, _)| i)
+            .filter(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
+            .collect();
         Self {
             name: neutralise(name.into()),
             text: Arc::new(text),
             line_starts: Arc::new(line_starts),
+            lone_returns: Arc::new(lone_returns),
         }
     }
 
@@ -238,9 +250,60 @@ impl Source {
         (offset <= self.text.len()).then_some(offset)
     }
 
-    fn named(&self) -> NamedSource<Arc<String>> {
+    fn snippets(&self) -> Snippets {
         // The name was neutralised in `new`.
-        NamedSource::new(self.name.clone(), Arc::clone(&self.text))
+        Snippets(self.clone())
+    }
+}
+
+/// A [`Source`] as miette reads it to draw a snippet: the same span contents, line and column
+/// numbers as miette's own reader of a named text, which scans the text from its first byte
+/// on every call; this one starts the scan a few lines before the span (found by binary search
+/// of the line starts) and adds the line breaks it skipped. Rendering the first 100 findings
+/// of a huge broken file took 100 scans of the whole file (issue 16: half of the time of the
+/// fuzzed CSV imports); it now takes time in the size of each snippet.
+///
+/// Exactness: miette's scan keeps no state across a line break but the line count and the
+/// starts of the last `context_lines_before` lines, so a scan started at a line start that lies
+/// at least `context_lines_before + 1` breaks before the span sees the same lines; the test
+/// `snippets_read_as_miette_reads_the_whole_text` compares the two on random texts with `\n`,
+/// `\r\n` and lone `\r` breaks.
+#[derive(Debug, Clone)]
+struct Snippets(Source);
+
+impl SourceCode for Snippets {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let source = &self.0;
+        // miette's own reader panics on a span that starts past the end with no context
+        // before it; a finding's span never does, and this reader refuses it instead.
+        if span.offset() > source.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let line = source
+            .line_starts
+            .partition_point(|&s| s <= span.offset())
+            .saturating_sub(1);
+        // `first` line feeds lie before `base`; at least `context_lines_before + 2` lie between
+        // it and the span (or the scan starts at the first byte).
+        let first = line.saturating_sub(context_lines_before.saturating_add(2));
+        let base = source.line_starts.get(first).copied().unwrap_or(0);
+        let tail = source.text.as_bytes().get(base..).unwrap_or_default();
+        let shifted = SourceSpan::new((span.offset() - base).into(), span.len());
+        let inner = tail.read_span(&shifted, context_lines_before, context_lines_after)?;
+        let skipped = first + source.lone_returns.partition_point(|&r| r < base);
+        Ok(Box::new(MietteSpanContents::new_named(
+            source.name.clone(),
+            inner.data(),
+            SourceSpan::new((inner.span().offset() + base).into(), inner.span().len()),
+            inner.line() + skipped,
+            inner.column(),
+            inner.line_count() + skipped,
+        )))
     }
 }
 
@@ -249,7 +312,7 @@ impl Source {
 pub struct Located {
     finding: Finding,
     location: String,
-    src: NamedSource<Arc<String>>,
+    src: Snippets,
     /// Whether the snippet around the span is short enough to draw.
     snippet: bool,
 }
@@ -271,7 +334,7 @@ impl Located {
         Self {
             finding,
             location,
-            src: source.named(),
+            src: source.snippets(),
             snippet,
         }
     }
@@ -386,5 +449,98 @@ impl Diagnostic for NotShown {
         Some(Box::new(
             "fix the errors above first; the rest often follow from them (or check that this is the right file)",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![expect(clippy::unwrap_used, reason = "tests")]
+
+    use miette::NamedSource;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Everything miette draws from a snippet: its bytes, span, first line, column, line
+    /// count and file name.
+    type Read = (Vec<u8>, SourceSpan, usize, usize, usize, Option<String>);
+
+    fn read(
+        code: &dyn SourceCode,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Read, String> {
+        code.read_span(span, before, after)
+            .map(|c| {
+                (
+                    c.data().to_vec(),
+                    *c.span(),
+                    c.line(),
+                    c.column(),
+                    c.line_count(),
+                    c.name().map(str::to_owned),
+                )
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+        /// [`Snippets`] gives what miette's reader of the whole named text gives, for every
+        /// span (including empty ones, ones on a line break and ones past the end) and every
+        /// amount of context, on texts mixing `\n`, `\r\n` and lone `\r` breaks.
+        #[test]
+        fn snippets_read_as_miette_reads_the_whole_text(
+            pieces in prop::collection::vec(
+                prop_oneof![
+                    Just("\n"), Just("\r\n"), Just("\r"), Just("a"), Just("bc"), Just("é"), Just(" = 1")
+                ],
+                0..80,
+            ),
+            at in 0usize..400,
+            len in 0usize..12,
+            before in 0usize..4,
+            after in 0usize..4,
+        ) {
+            let text: String = pieces.concat();
+            // Spans anywhere in the text, up to its end.
+            let at = at % (text.len() + 1);
+            let source = Source::new("f.toml", text.clone());
+            let whole = NamedSource::new("f.toml", text);
+            let span = SourceSpan::new(at.into(), len);
+            prop_assert_eq!(
+                read(&source.snippets(), &span, before, after),
+                read(&whole, &span, before, after)
+            );
+        }
+    }
+
+    #[test]
+    fn a_span_past_the_end_is_out_of_bounds_not_a_panic() {
+        let source = Source::new("f.toml", "a = 1\n");
+        for before in 0..3 {
+            let span = SourceSpan::new(9.into(), 2);
+            assert!(read(&source.snippets(), &span, before, 1).is_err());
+        }
+    }
+
+    #[test]
+    fn a_snippet_deep_in_a_long_file_keeps_its_line_number() {
+        let text: String = (0..5000).map(|i| format!("line {i}\n")).collect();
+        let source = Source::new("long.toml", text.clone());
+        let at = text.find("line 4321").unwrap();
+        let span = SourceSpan::new(at.into(), 4);
+        let ours = read(&source.snippets(), &span, 1, 1).unwrap();
+        assert_eq!(
+            ours,
+            read(&NamedSource::new("long.toml", text), &span, 1, 1).unwrap()
+        );
+        assert_eq!(ours.2, 4320);
+        assert_eq!(
+            String::from_utf8(ours.0).unwrap(),
+            "line 4320\nline 4321\nline 4322\n"
+        );
     }
 }
