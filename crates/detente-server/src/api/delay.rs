@@ -30,7 +30,7 @@ use detente_models::stop::StopFlag;
 use detente_sim::settle::{SettleLevers, SettlementReport};
 use serde::Serialize;
 
-use super::{AppState, bargain, on_posted_scenario, query};
+use super::{AppState, bargain, montecarlo, on_posted_scenario, query};
 use crate::config::Limits;
 use crate::error::ApiError;
 
@@ -69,40 +69,27 @@ pub(crate) struct SettleParams {
 }
 
 impl SettleParams {
-    /// Reads `trials` (1 to the `trials` limit), `seed` and `rate_noise` (a number >= 0).
+    /// Reads `trials` (1 to the `trials` limit, as a Monte Carlo job's), `seed` and
+    /// `rate_noise` (a number >= 0).
     pub(crate) fn from_query(
         params: &BTreeMap<String, String>,
         limits: &Limits,
     ) -> Result<Self, ApiError> {
-        let whole = |key: &str, help: &str| -> Result<Option<u64>, ApiError> {
-            params
-                .get(key)
-                .map(|raw| {
-                    raw.trim().parse::<u64>().map_err(|_| {
-                        ApiError::bad_request(format!("{key}: not a whole number"), help)
-                    })
+        let trials = params
+            .get("trials")
+            .map(|raw| montecarlo::trials(raw, limits, 1))
+            .transpose()?;
+        let seed = params
+            .get("seed")
+            .map(|raw| {
+                raw.trim().parse::<u64>().map_err(|_| {
+                    ApiError::bad_request(
+                        "seed: not a whole number",
+                        "give the settlement forecast's seed, e.g. seed=1",
+                    )
                 })
-                .transpose()
-        };
-        let trials_help = "give the settlement forecast's trials, e.g. trials=1000";
-        let trials = whole("trials", trials_help)?;
-        if let Some(trials) = trials {
-            if trials == 0 {
-                return Err(ApiError::bad_request(
-                    "trials: must be at least 1",
-                    trials_help,
-                ));
-            }
-            if trials > limits.trials {
-                return Err(ApiError::Limit {
-                    limit: "trials",
-                    value: limits.trials,
-                    what: format!("trials={trials}"),
-                    status: StatusCode::BAD_REQUEST,
-                });
-            }
-        }
-        let seed = whole("seed", "give the settlement forecast's seed, e.g. seed=0")?;
+            })
+            .transpose()?;
         let rate_noise = params
             .get("rate_noise")
             .map(|raw| {
@@ -364,25 +351,30 @@ pub(crate) fn levers_run(
     })
 }
 
+/// The query parameters of `/api/delay` (`levers` too) and `/api/levers`.
+fn query_keys(with_levers: bool) -> Vec<&'static str> {
+    let mut keys = vec!["months"];
+    if with_levers {
+        keys.push("levers");
+    }
+    keys.extend([
+        "step",
+        "loss",
+        "first_proposer",
+        "trials",
+        "seed",
+        "rate_noise",
+    ]);
+    keys
+}
+
 pub(crate) async fn delay(
     State(state): State<AppState>,
     uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<DelayOut>, ApiError> {
-    let params = query(
-        &uri,
-        &[
-            "months",
-            "levers",
-            "step",
-            "loss",
-            "first_proposer",
-            "trials",
-            "seed",
-            "rate_noise",
-        ],
-    )?;
+    let params = query(&uri, &query_keys(true))?;
     let config = config(&params, &state.limits, true)?;
     let settle = SettleParams::from_query(&params, &state.limits)?;
     let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, stop| {
@@ -398,18 +390,7 @@ pub(crate) async fn levers(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Json<LeversOut>, ApiError> {
-    let params = query(
-        &uri,
-        &[
-            "months",
-            "step",
-            "loss",
-            "first_proposer",
-            "trials",
-            "seed",
-            "rate_noise",
-        ],
-    )?;
+    let params = query(&uri, &query_keys(false))?;
     let config = config(&params, &state.limits, false)?;
     let settle = SettleParams::from_query(&params, &state.limits)?;
     let out = on_posted_scenario(&state, &headers, body, move |scenario, limits, stop| {

@@ -114,8 +114,9 @@ impl SimRequest {
     }
 }
 
-/// `trials`: a whole number from `min` to the `trials` limit.
-fn trials(raw: &str, limits: &Limits, min: u64) -> Result<u64, ApiError> {
+/// `trials`: a whole number from `min` to the `trials` limit (also the settlement trials of
+/// `/api/delay` and `/api/levers`).
+pub(crate) fn trials(raw: &str, limits: &Limits, min: u64) -> Result<u64, ApiError> {
     let help = if min == 0 {
         "e.g. trials=2000, or trials=0 for the tornado alone"
     } else {
