@@ -15,8 +15,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use serde_json::Value;
+use std::process::Command;
 
 /// The fixtures, by name: the bundled Istanbul scenario and the small hand-made ones.
 fn fixture(name: &str) -> PathBuf {
@@ -139,8 +139,7 @@ fn run(fixture_name: &str, args: &[&str]) -> String {
             }
         })
         .collect();
-    let out = Command::cargo_bin("detente")
-        .unwrap()
+    let out = Command::new(env!("CARGO_BIN_EXE_detente"))
         .current_dir(std::env::temp_dir())
         .env("NO_COLOR", "1")
         .args(&args_out[..1])

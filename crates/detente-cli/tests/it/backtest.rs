@@ -1,12 +1,12 @@
 //! `detente backtest` through the real binary: output formats and bad input.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
 
-use assert_cmd::Command;
+use crate::cmd::Command;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/deu3/deu3.tsv");
 
 fn detente() -> Command {
-    Command::new(assert_cmd::cargo::cargo_bin!("detente"))
+    Command::new(crate::cmd::detente_path())
 }
 
 #[test]

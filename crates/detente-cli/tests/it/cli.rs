@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+use crate::cmd::prelude::*;
+use crate::cmd::{Command, CommandExt as _};
 use serde_json::Value;
 
 fn data(name: &str) -> PathBuf {

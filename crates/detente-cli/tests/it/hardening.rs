@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+use crate::cmd::prelude::*;
+use crate::cmd::{Command, CommandExt as _};
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -87,7 +87,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 /// Runs `detente args` with stdout (or stderr) connected to a pipe whose reading end is closed
 /// at once, as `| head -c0` does, and returns the exit code.
 fn with_closed_pipe(args: &[&str], close_stderr: bool) -> i32 {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("detente"));
+    let mut cmd = std::process::Command::new(crate::cmd::detente_path());
     cmd.args(args).stdin(Stdio::null());
     if close_stderr {
         cmd.stdout(Stdio::null()).stderr(Stdio::piped());

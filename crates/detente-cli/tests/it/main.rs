@@ -8,6 +8,7 @@
 
 mod backtest;
 mod cli;
+mod cmd;
 mod dynamics;
 mod envelope;
 mod hardening;

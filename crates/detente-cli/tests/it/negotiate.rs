@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+use crate::cmd::prelude::*;
+use crate::cmd::{Command, CommandExt as _};
 
 fn genius(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

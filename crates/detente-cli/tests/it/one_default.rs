@@ -15,7 +15,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
+use crate::cmd::{Command, CommandExt as _};
 use serde_json::Value;
 
 fn istanbul() -> PathBuf {
@@ -127,7 +127,7 @@ fn from_montecarlo() -> Vec<(String, f64)> {
 
 /// The document `POST /api/bargain` answers, from a real `detente serve` on loopback.
 fn api_bargain() -> Value {
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("detente"))
+    let mut child = StdCommand::new(crate::cmd::detente_path())
         .args(["serve", "--port", "0"])
         .env_remove("DETENTE_TOKEN")
         .stdout(Stdio::piped())

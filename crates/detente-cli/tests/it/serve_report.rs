@@ -9,8 +9,8 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
 
-use assert_cmd::Command;
-use predicates::prelude::*;
+use crate::cmd::prelude::*;
+use crate::cmd::{Command, CommandExt as _};
 use serde_json::Value;
 
 fn data(name: &str) -> PathBuf {
@@ -56,12 +56,12 @@ fn serve_refuses_a_token_of_spaces() {
         .env_remove("DETENTE_TOKEN")
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("spaces or control characters"));
+        .stderr(predicate::str::contains("spaces or control characters"));
 }
 
 #[test]
 fn serve_answers_on_loopback() {
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("detente"))
+    let mut child = StdCommand::new(crate::cmd::detente_path())
         .args(["serve", "--port", "0"])
         .env_remove("DETENTE_TOKEN")
         .stdout(Stdio::piped())
