@@ -17,7 +17,7 @@ use crate::html::esc;
 
 /// Okabe-Ito (distinguishable with the common colour-vision deficiencies) followed by four of
 /// Paul Tol's muted colours, so scenarios of up to twelve actors get distinct lines.
-pub(crate) const PALETTE: [&str; 12] = [
+pub const PALETTE: [&str; 12] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#C9B800",
     "#882255", "#44AA99", "#999933", "#332288",
 ];
@@ -28,7 +28,7 @@ const MUTED: &str = "#57606a";
 const FG: &str = "#1f2328";
 
 /// `name` cut to `n` characters, the last one an ellipsis, when longer.
-pub(crate) fn short(s: &str, n: usize) -> String {
+pub fn short(s: &str, n: usize) -> String {
     if s.chars().count() > n {
         let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
         t.push('…');
@@ -39,7 +39,7 @@ pub(crate) fn short(s: &str, n: usize) -> String {
 }
 
 /// "Nice" tick values covering `[min, max]` with about `count` steps (1, 2, 2.5 or 5 × 10^k).
-pub(crate) fn ticks(min: f64, max: f64, count: usize) -> Vec<f64> {
+pub fn ticks(min: f64, max: f64, count: usize) -> Vec<f64> {
     if !min.is_finite() || !max.is_finite() {
         return Vec::new();
     }
@@ -201,7 +201,7 @@ fn dash(dashed: bool, pattern: &str) -> String {
 }
 
 /// A line of a line chart.
-pub(crate) struct Series {
+pub struct Series {
     pub name: String,
     pub colour: String,
     pub dashed: bool,
@@ -209,13 +209,13 @@ pub(crate) struct Series {
 }
 
 /// A horizontal dashed level (a model's forecast) or a vertical dotted mark (a month).
-pub(crate) struct Level {
+pub struct Level {
     pub name: String,
     pub colour: String,
     pub at: f64,
 }
 
-pub(crate) struct LineChart {
+pub struct LineChart {
     pub title: String,
     pub x_label: String,
     pub y_label: String,
@@ -232,7 +232,7 @@ pub(crate) struct LineChart {
 
 /// Series with a dot per point, dashed levels, dotted vertical marks and a legend on the right
 /// ordered by end value, so it reads like the lines themselves.
-pub(crate) fn line_chart(o: &LineChart) -> String {
+pub fn line_chart(o: &LineChart) -> String {
     let (w, h, l, r, t, b) = (760.0, 380.0, 52.0, 190.0, 16.0, 44.0);
     let sx = Axis::new(o.x.0, o.x.1, l, w - r);
     let sy = Axis::new(o.y.0, o.y.1, h - b, t);
@@ -890,52 +890,4 @@ pub(crate) fn tornado(o: &Tornado) -> String {
         );
     }
     c.finish()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ticks_are_round_and_cover_the_range() {
-        assert_eq!(
-            ticks(0.0, 100.0, 5),
-            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
-        );
-        assert_eq!(ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
-        assert_eq!(ticks(3.0, 3.0, 5), vec![3.0]);
-        assert!(ticks(f64::NAN, 1.0, 5).is_empty());
-    }
-
-    #[test]
-    fn short_cuts_with_an_ellipsis() {
-        assert_eq!(short("abcdef", 4), "abc…");
-        assert_eq!(short("abc", 4), "abc");
-    }
-
-    #[test]
-    fn no_number_reaches_the_markup_as_nan() {
-        let svg = line_chart(&LineChart {
-            title: "t".into(),
-            x_label: "x".into(),
-            y_label: "y".into(),
-            x: (0.0, f64::NAN),
-            y: (0.0, 1.0),
-            y_digits: 1,
-            x_name: "round",
-            series: vec![Series {
-                name: "s".into(),
-                colour: PALETTE[0].into(),
-                dashed: false,
-                points: vec![(0.0, 0.5), (1.0, f64::NAN), (2.0, f64::INFINITY)],
-            }],
-            levels: vec![Level {
-                name: "l".into(),
-                colour: PALETTE[1].into(),
-                at: f64::NAN,
-            }],
-            marks: Vec::new(),
-        });
-        assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
-    }
 }

@@ -12,7 +12,9 @@
 
 pub mod assets;
 pub mod charts;
-mod draw;
+// Public for the crate's integration tests (tests/it/draw.rs) only: not part of the API.
+#[doc(hidden)]
+pub mod draw;
 mod html;
 mod plot;
 mod settlement;

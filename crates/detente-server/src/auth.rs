@@ -44,16 +44,3 @@ pub(crate) async fn require_token(
         ApiError::Unauthorized.into_response()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::token_matches;
-
-    #[test]
-    fn tokens_match_only_when_equal() {
-        assert!(token_matches(b"s3cret-token", b"s3cret-token"));
-        assert!(!token_matches(b"s3cret-token", b"s3cret-tokeN"));
-        assert!(!token_matches(b"s3cret-token", b"s3cret"));
-        assert!(!token_matches(b"s3cret-token", b""));
-    }
-}

@@ -1,7 +1,7 @@
 //! API tests without sockets: every request goes through the router with `oneshot`.
 //!
 //! `charts.rs` checks `POST /api/charts` against the report's charts; `endpoints.rs` checks what each endpoint returns against the models called directly;
-//! `dynamics.rs` does both for delay and levers, `jobs.rs` for the Monte Carlo jobs and the job queue, `sensitivity.rs` for the sensitivity jobs, `runs.rs` for the run store; `errors.rs` has one test per limit and per kind of malformed request; `openapi.rs` keeps
+//! `dynamics.rs` does both for delay and levers, `jobs.rs` for the Monte Carlo jobs and the job queue, `sensitivity.rs` for the sensitivity jobs, `runs.rs` for the run store; `pool.rs` checks the pool of model slots (admission, slots, budget, stop flag) and the token check on their own; `errors.rs` has one test per limit and per kind of malformed request; `openapi.rs` keeps
 //! `docs/openapi.yaml` and the router in step; `never_panic.rs` posts random bodies.
 
 #![expect(clippy::unwrap_used, reason = "tests")]
@@ -13,6 +13,7 @@ mod errors;
 mod jobs;
 mod never_panic;
 mod openapi;
+mod pool;
 mod runs;
 mod sensitivity;
 

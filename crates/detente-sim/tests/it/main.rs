@@ -6,6 +6,7 @@
 
 mod events;
 mod progress;
+mod runner;
 mod settle;
 mod shard;
 mod sim;
