@@ -138,9 +138,6 @@ mod engine;
 mod input;
 mod pce;
 mod scenario;
-#[cfg(test)]
-mod tests;
-
 use std::fmt;
 
 use serde::Serialize;

@@ -16,3 +16,4 @@ mod genius_full;
 mod headline;
 mod scope;
 mod smp_ktab;
+mod units;

@@ -3,12 +3,12 @@
 
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected errors")]
 
-use super::*;
+use detente_models::smp::*;
 
 fn soe_pol_comp() -> SmpInput {
     parse_ktab_csv(
         "SOE-Pol-Comp.csv",
-        include_str!("../../tests/data/ktab/SOE-Pol-Comp.csv"),
+        include_str!("../../data/ktab/SOE-Pol-Comp.csv"),
     )
     .unwrap()
 }
