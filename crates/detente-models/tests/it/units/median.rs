@@ -1,15 +1,7 @@
-use detente_core::ActorIndex;
-use detente_models::median::*;
 use detente_models::stance::Stance;
 
-fn stance(capability: f64, position: f64) -> Stance {
-    Stance {
-        actor: ActorIndex(0),
-        capability,
-        position,
-        salience: 1.0,
-    }
-}
+use super::stance;
+use detente_models::median::*;
 
 #[test]
 fn heavy_actor_is_the_median() {

@@ -1,15 +1,5 @@
-use detente_core::ActorIndex;
+use super::stance;
 use detente_models::nash::*;
-use detente_models::stance::Stance;
-
-fn stance(capability: f64, position: f64) -> Stance {
-    Stance {
-        actor: ActorIndex(0),
-        capability,
-        position,
-        salience: 1.0,
-    }
-}
 
 #[test]
 fn one_player_gets_its_ideal() {
