@@ -172,3 +172,93 @@ fn front_ends_set_no_modelling_defaults_of_their_own() {
         );
     }
 }
+
+/// Every crate's dependencies (normal, dev and build), as the names its code uses them by, and
+/// the ones its `[package.metadata.cargo-machete] ignored` list excuses.
+fn declared_deps(manifest: &str) -> (Vec<String>, Vec<String>) {
+    let mut section = String::new();
+    let (mut deps, mut ignored) = (Vec::new(), Vec::new());
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            section = line.to_owned();
+            continue;
+        }
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if section.ends_with("dependencies]") {
+            // `name = ...`, `name.workspace = true` or `name = { package = "...", ... }`: the
+            // key is the name in code (cargo turns `-` into `_`).
+            let key = line.split(['=', '.', ' ']).next().unwrap_or("");
+            if !key.is_empty() {
+                deps.push(key.to_owned());
+            }
+        } else if section == "[package.metadata.cargo-machete]" && line.starts_with("ignored") {
+            ignored.extend(line.split('"').skip(1).step_by(2).map(str::to_owned));
+        }
+    }
+    (deps, ignored)
+}
+
+/// Issue 11: no crate declares a dependency its code never names. This is `cargo machete`'s
+/// check (a dependency counts as used when a source file of the crate names it as a path,
+/// `name::` or `use name`), run as a test, so that CI needs no tool built from source for it
+/// (installing cargo-machete compiled about a hundred crates, a minute of every CI run on a
+/// bare machine). A dependency needed for its features only (the workspace hack) is listed
+/// under `[package.metadata.cargo-machete] ignored`, which `cargo machete` reads too.
+#[test]
+fn every_dependency_is_used() {
+    let mut unused = Vec::new();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(crates_dir()).unwrap() {
+        let dir = entry.unwrap().path();
+        let Ok(manifest) = std::fs::read_to_string(dir.join("Cargo.toml")) else {
+            continue;
+        };
+        let (deps, ignored) = declared_deps(&manifest);
+        let mut files = Vec::new();
+        for sub in ["src", "tests", "benches", "examples"] {
+            if dir.join(sub).is_dir() {
+                rust_files(&dir.join(sub), &mut files);
+            }
+        }
+        if dir.join("build.rs").is_file() {
+            files.push(dir.join("build.rs"));
+        }
+        let code: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).unwrap())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for dep in deps {
+            checked += 1;
+            if ignored.contains(&dep) {
+                continue;
+            }
+            let ident = dep.replace('-', "_");
+            let named = code.match_indices(&ident).any(|(at, _)| {
+                let before = code[..at].chars().next_back();
+                let after = &code[at + ident.len()..];
+                let starts_word = before.is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+                starts_word
+                    && (after.starts_with("::")
+                        || code[..at].ends_with("use ")
+                        || code[..at].ends_with("extern crate "))
+            });
+            if !named {
+                unused.push(format!("{}: {dep}", dir.join("Cargo.toml").display()));
+            }
+        }
+    }
+    assert!(
+        checked > 50,
+        "only {checked} dependencies found: is the manifest scan broken?"
+    );
+    assert!(
+        unused.is_empty(),
+        "dependencies no source file of their crate names (remove them, or list them under \
+         [package.metadata.cargo-machete] ignored with the reason):\n{}",
+        unused.join("\n")
+    );
+}
