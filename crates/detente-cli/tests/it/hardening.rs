@@ -404,6 +404,101 @@ fn example_tournament_config_runs() {
         .stdout(predicate::str::contains("negotiations on 3 domain(s)"));
 }
 
+/// `cargo install --path` ignores `Cargo.lock` unless told otherwise: it resolved the
+/// dependencies afresh (newer clap, hyper and others than the tests ran) and needed the
+/// network. Every install command in the README, the docs and the examples keeps the tested
+/// versions.
+#[test]
+fn install_commands_keep_the_lock_file() {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let mut paths = vec![repo("README.md")];
+    files(&repo("docs"), &mut paths);
+    files(&repo("examples"), &mut paths);
+    let mut installs = 0;
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue; // images
+        };
+        for line in text.lines().filter(|l| l.contains("cargo install --")) {
+            installs += 1;
+            assert!(line.contains("--locked"), "{}: {line}", path.display());
+        }
+    }
+    assert!(installs >= 2, "the README's install command was not found");
+}
+
+/// The README's commands run in a checkout must leave `git status` clean: `report -o
+/// report.html` left the report untracked, and `runs list` (a read-only reader of the WAL-mode
+/// run store, which SQLite cannot tidy up after) left `detente.db-wal` and `detente.db-shm`.
+/// Every file the commands write in the working directory is matched by a `.gitignore` line.
+#[test]
+fn files_the_readme_commands_write_are_ignored_by_git() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut cmd = Command::cargo_bin("detente").unwrap();
+        cmd.current_dir(dir.path()).args(args).arg(istanbul());
+        cmd.assert().success();
+    };
+    run(&["forecast", "--save"]);
+    let mut cmd = Command::cargo_bin("detente").unwrap();
+    cmd.current_dir(dir.path()).args(["runs", "list"]);
+    cmd.assert().success();
+    run(&[
+        "report",
+        "--trials",
+        "0",
+        "--no-sensitivity",
+        "--settle-trials",
+        "20",
+        "-o",
+        "report.html",
+    ]);
+    run(&[
+        "report",
+        "--trials",
+        "0",
+        "--no-sensitivity",
+        "--settle-trials",
+        "20",
+        "--format",
+        "md",
+        "-o",
+        "report.md",
+    ]);
+
+    let gitignore = std::fs::read_to_string(repo(".gitignore")).unwrap();
+    let ignored = |name: &str| {
+        gitignore.lines().map(str::trim).any(|pattern| {
+            let pattern = pattern.strip_prefix('/').unwrap_or(pattern);
+            match pattern.strip_prefix('*') {
+                Some(suffix) => name.ends_with(suffix),
+                None => name == pattern,
+            }
+        })
+    };
+    let written: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(written.iter().any(|n| n == "detente.db"), "{written:?}");
+    assert!(written.iter().any(|n| n == "report.html"), "{written:?}");
+    for name in &written {
+        assert!(
+            ignored(name),
+            "{name} is not in .gitignore (files written: {written:?})"
+        );
+    }
+}
+
 /// Utilities were printed to one decimal in `sensitivity` ("swing 0.0 (0.9 .. 0.8)").
 #[test]
 fn sensitivity_prints_utilities_to_three_decimals() {

@@ -1,13 +1,16 @@
-//! Mutation fuzzing of the GENIUS and GeniusWeb readers, bounded to a few seconds for
+//! Mutation fuzzing of the GENIUS, GeniusWeb and KTAB readers, bounded to a few seconds for
 //! `cargo test` (issue 16; `DETENTE_FUZZ_CASES` sets a longer run).
 //!
 //! Seeds are the test domains in `tests/data/genius` (discrete, integer, real and non-linear
-//! GENIUS folders; GeniusWeb profiles). Up to 24 edits per case, drawn by proptest from a fixed
+//! GENIUS folders; GeniusWeb profiles) and KTAB's example files in `tests/data/ktab` (CSV and
+//! XML). Up to 24 edits per case, drawn by proptest from a fixed
 //! seed: inserting tokens that broke readers before (`1e308`, a repeated `<issue>`, escapes),
 //! deleting, duplicating (growing inputs) and overwriting ranges. Every case must load or be
 //! refused with an error, never panic, and a loaded domain must give finite utilities; a loaded
 //! GENIUS folder is also bargained over (`to_problem`, then `solve` under small limits), which
 //! puts the additive frontier search and the cell walk of non-linear profiles under the fuzzer.
+//! A loaded KTAB file runs the SMP for a few turns and is written as the scenario `detente
+//! import` makes of it, which must parse or be refused with located errors.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
 
 use std::path::Path;
@@ -16,6 +19,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use detente_models::bargain::genius_full::load_folder_full;
 use detente_models::bargain::geniusweb::{parse_geniusweb_domain, parse_geniusweb_profile};
 use detente_models::bargain::{FrontierConfig, Package, SolveConfig, solve};
+use detente_models::smp::{
+    SmpConfig, SmpError, SmpInput, parse_ktab_csv, parse_ktab_xml, run_with_draws, to_scenario_file,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -241,5 +247,105 @@ fn fuzz_geniusweb_profiles() {
     println!(
         "fuzz geniusweb: {} executions, 0 panics",
         runs.load(Ordering::Relaxed)
+    );
+}
+
+/// Checks what the KTAB readers gave: a refusal names its field and fix; an accepted file runs
+/// the SMP (a few turns) to finite states, and its scenario (what `detente import` writes)
+/// parses or is refused with located errors. Returns whether the file was read.
+fn check_ktab(read: Result<(SmpInput, SmpConfig, bool, Option<u64>), SmpError>) -> bool {
+    let (input, mut config, has_parameters, seed) = match read {
+        Ok(read) => read,
+        Err(e) => {
+            if let SmpError::Input {
+                field,
+                message,
+                fix,
+                ..
+            } = &e
+            {
+                assert!(
+                    !field.is_empty() && !message.is_empty() && !fix.is_empty(),
+                    "{e}"
+                );
+            }
+            assert!(!e.to_string().is_empty());
+            return false;
+        }
+    };
+    config.stop.max_turns = config.stop.max_turns.min(3);
+    let mut draws = 0.0_f64;
+    let mut draw = || {
+        draws = (draws + 0.618_034) % 1.0;
+        draws
+    };
+    if let Ok(run) = run_with_draws(&input, &config, &mut draw) {
+        for state in &run.states {
+            let numbers = state.positions.iter().flatten();
+            let numbers = numbers.chain(&state.win_probability);
+            for x in numbers.chain(&state.risk_attitude) {
+                assert!(x.is_finite(), "turn {}: {x}", state.turn);
+            }
+        }
+    }
+    let file = to_scenario_file(
+        &input,
+        &config,
+        has_parameters,
+        seed,
+        &|_| (50.0, "the scale's midpoint".to_owned()),
+        "f.csv",
+    );
+    if let Err(e) = detente_core::parse("imported.toml", &file.to_toml()) {
+        assert!(!e.errors().is_empty());
+        for l in e.errors() {
+            let f = l.finding();
+            assert!(!f.message.is_empty() && !f.help.is_empty(), "{l}");
+        }
+    }
+    true
+}
+
+#[test]
+fn fuzz_ktab_files() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/ktab");
+    let read = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+    // (text, is XML): the KTAB example files of both layouts.
+    let seeds: Vec<(String, bool)> = vec![
+        (read("dummyData_3Dim.csv"), false),
+        (read("SOE-Pol-Comp.csv"), false),
+        (read("dummyData-a040.csv"), false),
+        (read("dummyData_3Dim.xml"), true),
+        (read("smpExampleDet.xml"), true),
+    ];
+    for (text, xml) in &seeds {
+        if *xml {
+            parse_ktab_xml("seed.xml", text).unwrap();
+        } else {
+            parse_ktab_csv("seed.csv", text).unwrap();
+        }
+    }
+    let runs = AtomicUsize::new(0);
+    let read = AtomicUsize::new(0);
+    let strategy = (0..seeds.len(), prop::collection::vec(edit(), 0..24));
+    runner()
+        .run(&strategy, |(s, edits)| {
+            let (seed, xml) = &seeds[s];
+            let text = mutate(seed, &edits);
+            let accepted = check_ktab(if *xml {
+                parse_ktab_xml("f.xml", &text)
+                    .map(|x| (x.input, x.config, x.has_parameters, x.seed))
+            } else {
+                parse_ktab_csv("f.csv", &text).map(|i| (i, SmpConfig::ktab(), false, None))
+            });
+            read.fetch_add(usize::from(accepted), Ordering::Relaxed);
+            runs.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "fuzz ktab: {} executions ({} files read and run), 0 panics",
+        runs.load(Ordering::Relaxed),
+        read.load(Ordering::Relaxed)
     );
 }
