@@ -47,12 +47,20 @@ const TOKENS: &[&str] = &[
     ":",
 ];
 
+/// Numbers at the edges of what a model computes with, written over a number of the file.
+const NUMBERS: &[&str] = &[
+    "0", "-0.0", "1", "100", "-1", "1e308", "-1e308", "1e-320", "1e-9", "99.9999", "250", "NaN",
+];
+
 #[derive(Debug, Clone)]
 enum Edit {
     Insert(usize, usize),
     Delete(usize, usize),
     Duplicate(usize, usize, usize),
     Byte(usize, u8),
+    /// The first number at or after a position replaced by one of [`NUMBERS`]: the file keeps
+    /// its layout, so the reader accepts it more often and the model meets the value.
+    Number(usize, usize),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -61,6 +69,20 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), 0usize..200).prop_map(|(p, n)| Edit::Delete(p, n)),
         (any::<usize>(), 1usize..2_000, 1usize..20).prop_map(|(p, n, k)| Edit::Duplicate(p, n, k)),
         (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Edit::Byte(p, b)),
+        number(),
+    ]
+}
+
+fn number() -> impl Strategy<Value = Edit> {
+    (any::<usize>(), 0..NUMBERS.len()).prop_map(|(p, n)| Edit::Number(p, n))
+}
+
+/// A case's edits: up to 24 of any kind, or (half the cases) only numbers replaced, which keeps
+/// the file's layout so that most such cases are read and reach the model.
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    prop_oneof![
+        prop::collection::vec(edit(), 0..24),
+        prop::collection::vec(number(), 1..8),
     ]
 }
 
@@ -92,6 +114,21 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
                 if !b.is_empty() {
                     let p = p % b.len();
                     b[p] = v;
+                }
+            }
+            Edit::Number(p, n) => {
+                let p = at(p);
+                if let Some(start) = b[p..].iter().position(u8::is_ascii_digit) {
+                    let start = p + start;
+                    let number = |c: &u8| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E');
+                    let len = b[start..].iter().take_while(|c| number(c)).count();
+                    let start = if start > 0 && b[start - 1] == b'-' {
+                        start - 1
+                    } else {
+                        start
+                    };
+                    let end = start + len + usize::from(b[start] == b'-');
+                    b.splice(start..end, NUMBERS[n].bytes());
                 }
             }
         }
@@ -164,11 +201,7 @@ fn fuzz_genius_folders() {
         load_folder_full("seed", files).unwrap();
     }
     let runs = AtomicUsize::new(0);
-    let strategy = (
-        0..seeds.len(),
-        any::<usize>(),
-        prop::collection::vec(edit(), 0..24),
-    );
+    let strategy = (0..seeds.len(), any::<usize>(), edits());
     runner()
         .run(&strategy, |(s, which, edits)| {
             let mut files = seeds[s].clone();
@@ -226,7 +259,7 @@ fn fuzz_geniusweb_profiles() {
     }
     let runs = AtomicUsize::new(0);
     // Which file to mutate: 0 the domain, 1 and 2 a profile.
-    let strategy = (0usize..3, prop::collection::vec(edit(), 0..24));
+    let strategy = (0usize..3, edits());
     runner()
         .run(&strategy, |(which, edits)| {
             if which == 0 {
@@ -327,7 +360,7 @@ fn fuzz_ktab_files() {
     }
     let runs = AtomicUsize::new(0);
     let read = AtomicUsize::new(0);
-    let strategy = (0..seeds.len(), prop::collection::vec(edit(), 0..24));
+    let strategy = (0..seeds.len(), edits());
     runner()
         .run(&strategy, |(s, edits)| {
             let (seed, xml) = &seeds[s];
