@@ -757,11 +757,8 @@ fn write_settlement(
         writeln!(
             out,
             "  {name:<44} {:>8} {:>14}",
-            if m.to_deal.is_nan() {
-                "-".to_owned()
-            } else {
-                format!("{:.1}", m.to_deal)
-            },
+            m.to_deal
+                .map_or_else(|| "-".to_owned(), |d| format!("{d:.1}")),
             format!("{:.1}", m.to_status_quo)
         )?;
     }

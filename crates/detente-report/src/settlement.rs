@@ -190,9 +190,10 @@ pub(crate) fn markdown(
     for m in &f.movers {
         let _ = writeln!(
             md,
-            "| {} | {:.1} | {:.1} |",
+            "| {} | {} | {:.1} |",
             name(s, &m.actor),
-            m.to_deal,
+            m.to_deal
+                .map_or_else(|| "-".to_owned(), |d| format!("{d:.1}")),
             m.to_status_quo
         );
     }

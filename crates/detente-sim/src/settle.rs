@@ -153,8 +153,9 @@ pub struct IssueTerms {
 pub struct Mover {
     /// Actor id.
     pub actor: String,
-    /// Salience-weighted mean distance, scale points, from its position to the terms.
-    pub to_deal: f64,
+    /// Salience-weighted mean distance, scale points, from its position to the terms (`None`
+    /// without any deal: there are no terms to measure).
+    pub to_deal: Option<f64>,
     /// The same from its position to today's status quo.
     pub to_status_quo: f64,
 }
@@ -512,9 +513,7 @@ fn summarise(
     let mut movers: Vec<Mover> = (0..base.actors.len())
         .filter_map(|a| {
             let now = distance(base, a, &|k| base.issues[k].status_quo)?;
-            let to_deal = if deals.is_empty() {
-                f64::NAN
-            } else {
+            let to_deal = (!deals.is_empty()).then(|| {
                 deals
                     .iter()
                     .filter_map(|k| {
@@ -523,7 +522,7 @@ fn summarise(
                     })
                     .sum::<f64>()
                     / deals.len() as f64
-            };
+            });
             Some(Mover {
                 actor: base.actors[a].id.clone(),
                 to_deal,
@@ -531,7 +530,12 @@ fn summarise(
             })
         })
         .collect();
-    movers.sort_by(|a, b| b.to_deal.total_cmp(&a.to_deal));
+    // Farthest from the terms first; without any deal (every `to_deal` is `None`), farthest
+    // from today's status quo first.
+    movers.sort_by(|a, b| {
+        let key = |m: &Mover| m.to_deal.unwrap_or(m.to_status_quo);
+        key(b).total_cmp(&key(a))
+    });
     let holds: Vec<f64> = deals.iter().filter_map(|k| k.holds).collect();
     let has_decisive = base
         .time

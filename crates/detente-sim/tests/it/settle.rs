@@ -256,6 +256,39 @@ why = "w"
     parse("vetoed.toml", &text).unwrap().scenario
 }
 
+/// No trial settles (the veto ally of `vetoed(0.0)` blocks every package), so there are no
+/// terms to measure a distance to: `to_deal` was `NaN` (`null` in JSON, "NaN" in the Markdown
+/// report), found by the analysis fuzzer. It is `None`, and the actors are listed farthest
+/// from today's status quo first.
+#[test]
+fn without_a_deal_movers_have_no_distance_to_the_terms() {
+    let blocked = settle(&vetoed(0.0), &linear()).unwrap();
+    assert_eq!(blocked.p_deal, 0.0);
+    assert!(!blocked.movers.is_empty());
+    assert!(
+        blocked.movers.iter().all(|m| m.to_deal.is_none()),
+        "{:?}",
+        blocked.movers
+    );
+    assert!(
+        blocked
+            .movers
+            .windows(2)
+            .all(|w| w[0].to_status_quo >= w[1].to_status_quo),
+        "{:?}",
+        blocked.movers
+    );
+    // With a deal, every mover has its distance.
+    let settled = settle(&vetoed(0.05), &linear()).unwrap();
+    assert!(settled.p_deal > 0.0);
+    assert!(
+        settled
+            .movers
+            .iter()
+            .all(|m| m.to_deal.is_some_and(f64::is_finite))
+    );
+}
+
 /// By hand, on the step-10 linear grid of `linear()` (look-ahead 1, no discount): from month 1
 /// the parties know the rate 0, so `W_a = W_b = 0.5 − 0.1 = 0.4` and they alone settle on 50,
 /// as in `r12_deterministic_front_gives_a_step_curve`. The ally knows the rate from the start

@@ -1,0 +1,191 @@
+//! Mutation fuzzing of the whole analysis (issue 16: "validation must refuse what the models
+//! cannot compute, and no output may carry NaN or infinity"): the Istanbul scenario with its
+//! numbers replaced by values at the edges of what validation accepts (and some structural
+//! edits), parsed, and when accepted analysed by every model that `detente report` runs: the
+//! per-issue forecasts, package bargaining, the cost of delay, the levers and the settlement
+//! forecast (on a coarse grid and few trials, so that a case takes milliseconds). Every number
+//! of every result must be finite. `DETENTE_FUZZ_SEED` and `DETENTE_FUZZ_CASES` as for the other
+//! fuzz targets.
+#![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use detente_analysis::{AnalysisConfig, analyze};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+/// Numbers at the edges of what a model computes with, written over a number of the file.
+const NUMBERS: &[&str] = &[
+    "0", "-0.0", "1", "0.5", "100", "-1", "1e308", "-1e308", "1e-320", "1e-9", "0.999999",
+    "99.9999", "1e6", "36", "2",
+];
+
+/// What an edit does: replace the first number at or after a position by one of [`NUMBERS`],
+/// or delete a range (a field, a line, a table gone).
+#[derive(Debug, Clone)]
+enum Edit {
+    Number(usize, usize),
+    Delete(usize, usize),
+}
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    let edit = prop_oneof![
+        8 => (any::<usize>(), 0..NUMBERS.len()).prop_map(|(p, n)| Edit::Number(p, n)),
+        1 => (any::<usize>(), 0usize..80).prop_map(|(p, n)| Edit::Delete(p, n)),
+    ];
+    prop::collection::vec(edit, 1..6)
+}
+
+fn mutate(seed: &str, edits: &[Edit]) -> String {
+    let mut b = seed.as_bytes().to_vec();
+    for e in edits {
+        let at = |p: usize| if b.is_empty() { 0 } else { p % (b.len() + 1) };
+        match *e {
+            Edit::Number(p, n) => {
+                let p = at(p);
+                if let Some(start) = b[p..].iter().position(u8::is_ascii_digit) {
+                    let start = p + start;
+                    let number = |c: &u8| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E');
+                    let len = b[start..].iter().take_while(|c| number(c)).count();
+                    let (start, len) = if start > 0 && b[start - 1] == b'-' {
+                        (start - 1, len + 1)
+                    } else {
+                        (start, len)
+                    };
+                    b.splice(start..start + len, NUMBERS[n].bytes());
+                }
+            }
+            Edit::Delete(p, n) => {
+                let p = at(p);
+                let end = (p + n).min(b.len());
+                b.drain(p..end);
+            }
+        }
+    }
+    String::from_utf8_lossy(&b).into_owned()
+}
+
+/// Where `debug` (a `{:?}` rendering) holds a non-finite number outside string literals
+/// (`NaN`, `inf` and `-inf` as Rust prints them): the text before each, up to 160 characters.
+fn non_finite(debug: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut word = String::new();
+    for (i, c) in debug
+        .char_indices()
+        .chain(std::iter::once((debug.len(), ' ')))
+    {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' || c == '.' {
+            word.push(c);
+            continue;
+        }
+        if word == "NaN" || word == "inf" {
+            let from = (0..=i.saturating_sub(160))
+                .rev()
+                .find(|&k| debug.is_char_boundary(k))
+                .unwrap_or(0);
+            found.push(debug[from..i].to_owned());
+        }
+        word.clear();
+        in_string = c == '"';
+    }
+    found
+}
+
+/// The lines of `text` that differ from `seed`'s (number edits keep the line count).
+fn changed_lines(seed: &str, text: &str) -> Vec<String> {
+    seed.lines()
+        .zip(text.lines())
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(i, (a, b))| format!("line {}: {a:?} -> {b:?}", i + 1))
+        .take(8)
+        .collect()
+}
+
+fn seed_bytes() -> [u8; 32] {
+    let mut bytes = [16; 32];
+    if let Some(seed) = std::env::var("DETENTE_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    }
+    bytes
+}
+
+fn cases(default: u32) -> u32 {
+    std::env::var("DETENTE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// What `detente report` runs, on a coarse package grid and few settlement trials.
+fn config() -> AnalysisConfig {
+    let mut config = AnalysisConfig::default();
+    config.package.step = 25.0;
+    config.settle.trials = 8;
+    config.settle.bootstrap = 0;
+    config
+}
+
+#[test]
+fn fuzz_analysis() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/istanbul-2025.toml");
+    let istanbul = std::fs::read_to_string(path).unwrap();
+    let config = config();
+    let seed = detente_core::parse("istanbul.toml", &istanbul)
+        .unwrap()
+        .scenario;
+    let debug = format!("{:?}", analyze(&seed, &config));
+    assert_eq!(non_finite(&debug), Vec::<String>::new());
+
+    let runs = AtomicUsize::new(0);
+    let analysed = AtomicUsize::new(0);
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: cases(40),
+            failure_persistence: None,
+            ..Config::default()
+        },
+        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes()),
+    );
+    runner
+        .run(&edits(), |edits| {
+            let text = mutate(&istanbul, &edits);
+            runs.fetch_add(1, Ordering::Relaxed);
+            let Ok(parsed) = detente_core::parse("f.toml", &text) else {
+                return Ok(());
+            };
+            analysed.fetch_add(1, Ordering::Relaxed);
+            let analysis = analyze(&parsed.scenario, &config);
+            let debug = format!("{analysis:?}");
+            let found = non_finite(&debug);
+            prop_assert!(
+                found.is_empty(),
+                "{} non-finite numbers, the first after {:?}; the scenario's changes: {:#?}",
+                found.len(),
+                found[0],
+                changed_lines(&istanbul, &text)
+            );
+            Ok(())
+        })
+        .unwrap();
+    println!(
+        "fuzz analysis: {} executions ({} scenarios analysed), 0 panics",
+        runs.load(Ordering::Relaxed),
+        analysed.load(Ordering::Relaxed)
+    );
+}
