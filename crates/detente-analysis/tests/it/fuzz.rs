@@ -1,11 +1,13 @@
 //! Mutation fuzzing of the whole analysis (issue 16: "validation must refuse what the models
-//! cannot compute, and no output may carry NaN or infinity"): the Istanbul scenario with its
-//! numbers replaced by values at the edges of what validation accepts (and some structural
-//! edits), parsed, and when accepted analysed by every model that `detente report` runs: the
-//! per-issue forecasts, package bargaining, the cost of delay, the levers and the settlement
-//! forecast (on a coarse grid and few trials, so that a case takes milliseconds). Every number
-//! of every result must be finite. `DETENTE_FUZZ_SEED` and `DETENTE_FUZZ_CASES` as for the other
-//! fuzz targets.
+//! cannot compute, and no output may carry NaN or infinity"): scenarios with their numbers
+//! replaced by values at the edges of what validation accepts (and some deletions), parsed, and
+//! when accepted analysed by every model that `detente report` runs: the per-issue forecasts
+//! (the SMP too, on a space), package bargaining, the cost of delay, the levers and the
+//! settlement forecast (on a coarse grid and few trials, so that a case takes milliseconds).
+//! Every number of every result must be finite. The seeds are the Istanbul scenario (every
+//! part, `[time]` and levers) and two imported files of `detente-core`'s test data: a KTAB
+//! table (a three-dimensional space) and Scholz et al.'s one-issue EU table.
+//! `DETENTE_FUZZ_SEED` and `DETENTE_FUZZ_CASES` as for the other fuzz targets.
 #![expect(clippy::unwrap_used, reason = "tests fail loudly on unexpected values")]
 
 use std::path::Path;
@@ -141,16 +143,28 @@ fn config() -> AnalysisConfig {
     config
 }
 
+/// The seed scenarios, as text: Istanbul, and two importer test files written as scenarios.
+fn seeds() -> Vec<String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let read = |p: &str| std::fs::read_to_string(repo.join(p)).unwrap();
+    let mut seeds = vec![read("scenarios/istanbul-2025.toml")];
+    for csv in ["dummyData_3Dim.csv", "scholz_ec.csv"] {
+        let text = read(&format!("crates/detente-core/tests/data/import/{csv}"));
+        let imported = detente_core::import::import(csv, &text, &Default::default()).unwrap();
+        seeds.push(imported.file.to_toml());
+    }
+    seeds
+}
+
 #[test]
 fn fuzz_analysis() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/istanbul-2025.toml");
-    let istanbul = std::fs::read_to_string(path).unwrap();
+    let seeds = seeds();
     let config = config();
-    let seed = detente_core::parse("istanbul.toml", &istanbul)
-        .unwrap()
-        .scenario;
-    let debug = format!("{:?}", analyze(&seed, &config));
-    assert_eq!(non_finite(&debug), Vec::<String>::new());
+    for seed in &seeds {
+        let scenario = detente_core::parse("seed.toml", seed).unwrap().scenario;
+        let debug = format!("{:?}", analyze(&scenario, &config));
+        assert_eq!(non_finite(&debug), Vec::<String>::new());
+    }
 
     let runs = AtomicUsize::new(0);
     let analysed = AtomicUsize::new(0);
@@ -163,8 +177,8 @@ fn fuzz_analysis() {
         TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes()),
     );
     runner
-        .run(&edits(), |edits| {
-            let text = mutate(&istanbul, &edits);
+        .run(&(0..seeds.len(), edits()), |(s, edits)| {
+            let text = mutate(&seeds[s], &edits);
             runs.fetch_add(1, Ordering::Relaxed);
             let Ok(parsed) = detente_core::parse("f.toml", &text) else {
                 return Ok(());
@@ -178,7 +192,7 @@ fn fuzz_analysis() {
                 "{} non-finite numbers, the first after {:?}; the scenario's changes: {:#?}",
                 found.len(),
                 found[0],
-                changed_lines(&istanbul, &text)
+                changed_lines(&seeds[s], &text)
             );
             Ok(())
         })
