@@ -134,12 +134,17 @@ fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-/// What `detente report` runs, on a coarse package grid and few settlement trials.
+/// What `detente report` runs, on a coarse package grid and few trials (settlement, Monte Carlo
+/// and the sensitivity's regression).
 fn config() -> AnalysisConfig {
     let mut config = AnalysisConfig::default();
     config.package.step = 25.0;
     config.settle.trials = 8;
     config.settle.bootstrap = 0;
+    config.parts.montecarlo = true;
+    config.montecarlo.trials = 16;
+    config.parts.sensitivity = true;
+    config.sensitivity.trials = 16;
     config
 }
 
