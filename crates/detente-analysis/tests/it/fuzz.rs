@@ -69,7 +69,8 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
 }
 
 /// Where `debug` (a `{:?}` rendering) holds a non-finite number outside string literals
-/// (`NaN`, `inf` and `-inf` as Rust prints them): the text before each, up to 160 characters.
+/// (`NaN`, `inf` and `-inf` as Rust prints them): the text up to and including each, from
+/// about 160 bytes before its end.
 fn non_finite(debug: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut in_string = false;
@@ -207,4 +208,15 @@ fn fuzz_analysis() {
         runs.load(Ordering::Relaxed),
         analysed.load(Ordering::Relaxed)
     );
+}
+
+/// The fuzzer's check finds what it must: non-finite numbers, not the words inside strings.
+#[test]
+fn non_finite_finds_numbers_not_words_in_strings() {
+    let debug = r#"Mover { actor: "NaN \"inf\"", to_deal: NaN, a: -inf, b: inf, c: 1.0, d: Some(2e-9), info: 3 }"#;
+    let found = non_finite(debug);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].ends_with("to_deal: NaN"), "{found:?}");
+    assert!(found[1].ends_with("a: -inf"), "{found:?}");
+    assert!(non_finite(r#"X { a: 0.0, b: "inf", c: [1.5, -2.0] }"#).is_empty());
 }
