@@ -315,7 +315,18 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
             "make the header's position/salience pairs agree with the declared number of dimensions",
         ));
     }
-    let dimensions: Vec<String> = (0..n_dim).map(|k| h[3 + 2 * k].clone()).collect();
+    // A header cell left empty is named by its place, so that errors and the imported
+    // scenario never name a column or a dimension by an empty string.
+    let dimensions: Vec<String> = (0..n_dim)
+        .map(|k| match h[3 + 2 * k].as_str() {
+            "" => format!("dimension {}", k + 1),
+            name => name.to_owned(),
+        })
+        .collect();
+    let column = |i: usize| match h[i].as_str() {
+        "" => format!("column {}", i + 1),
+        name => name.to_owned(),
+    };
     let rows = &lines[2..];
     if rows.len() != n_act {
         let at = rows
@@ -364,12 +375,12 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
                 "give every actor a short name",
             ));
         }
-        let capability = num(2, h[2].clone())?;
+        let capability = num(2, column(2))?;
         let mut position = Vec::with_capacity(n_dim);
         let mut salience = Vec::with_capacity(n_dim);
         for k in 0..n_dim {
-            position.push(num(3 + 2 * k, h[3 + 2 * k].clone())?);
-            salience.push(num(4 + 2 * k, h[4 + 2 * k].clone())?);
+            position.push(num(3 + 2 * k, column(3 + 2 * k))?);
+            salience.push(num(4 + 2 * k, column(4 + 2 * k))?);
         }
         actors.push(SmpActor {
             name: f[0].clone(),
@@ -549,7 +560,15 @@ pub fn parse_ktab_xml(source: &str, text: &str) -> Result<KtabXml, SmpError> {
         }
     }
     let dims_el = required(root, "Dimensions")?;
-    let dimensions: Vec<String> = children(dims_el, "dName").map(text_of).collect();
+    // An empty <dName> is named by its place, as an empty CSV header cell is.
+    let dimensions: Vec<String> = children(dims_el, "dName")
+        .map(text_of)
+        .enumerate()
+        .map(|(k, name)| match name.as_str() {
+            "" => format!("dimension {}", k + 1),
+            _ => name,
+        })
+        .collect();
     if dimensions.is_empty() {
         return Err(err(
             dims_el,

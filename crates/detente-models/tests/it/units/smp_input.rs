@@ -36,6 +36,25 @@ fn bad_input_names_line_and_fix() {
     assert!(message(&few).contains("declares 4 actors but the file has 3 actor lines"));
 }
 
+/// Found by the KTAB fuzzer: a header cell left empty named its column's errors by an empty
+/// string ("x.csv:3: : `x` is not a number") and its dimension "" in the imported scenario.
+/// Unnamed columns are named by their place.
+#[test]
+fn unnamed_header_cells_are_named_by_their_place() {
+    let unnamed = OK.replace("P1 Position,P1 Salience", ",");
+    let s = parse_ktab_csv("x.csv", &unnamed).unwrap();
+    assert_eq!(s.dimensions, vec!["dimension 1", "P2 Position"]);
+    let bad = unnamed.replace("A,a,10,0,50", "A,a,10,zero,fifty");
+    assert_eq!(
+        message(&bad),
+        "x.csv:3: column 4: `zero` is not a number (fix: write the value as a plain decimal number)"
+    );
+    let bad = unnamed.replace("A,a,10,0,50", "A,a,10,0,fifty");
+    assert!(message(&bad).starts_with("x.csv:3: column 5: `fifty`"));
+    let power = OK.replace(",Power,", ",,").replace("A,a,10,", "A,a,ten,");
+    assert!(message(&power).starts_with("x.csv:3: column 3: `ten`"));
+}
+
 const XML: &str = "<Scenario><name>S</name><prngSeed>7</prngSeed>\n\
     <ModelParameters><VictoryProbModel>Square</VictoryProbModel><PCEModel>Conditional</PCEModel>\
     <StateTransitions>Deterministic</StateTransitions><VotingRule>Prop</VotingRule>\
@@ -75,6 +94,14 @@ fn reads_ktab_xml() {
 
 fn xml_message(text: &str) -> String {
     parse_ktab_xml("s.xml", text).unwrap_err().to_string()
+}
+
+/// An empty `<dName>` is named by its place, as an empty CSV header cell is.
+#[test]
+fn unnamed_xml_dimensions_are_named_by_their_place() {
+    let xml = valid_xml().replace("<dName>D1</dName>", "<dName> </dName>");
+    let x = parse_ktab_xml("s.xml", &xml).unwrap();
+    assert_eq!(x.input.dimensions, vec!["dimension 1"]);
 }
 
 #[test]
