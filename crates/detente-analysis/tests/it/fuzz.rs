@@ -15,7 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use detente_analysis::{AnalysisConfig, analyze};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+#[path = "../../../detente-core/tests/support/fuzz_run.rs"]
+mod fuzz_run;
 
 /// Numbers at the edges of what a model computes with, written over a number of the file.
 const NUMBERS: &[&str] = &[
@@ -46,17 +48,7 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
         match *e {
             Edit::Number(p, n) => {
                 let p = at(p);
-                if let Some(start) = b[p..].iter().position(u8::is_ascii_digit) {
-                    let start = p + start;
-                    let number = |c: &u8| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E');
-                    let len = b[start..].iter().take_while(|c| number(c)).count();
-                    let (start, len) = if start > 0 && b[start - 1] == b'-' {
-                        (start - 1, len + 1)
-                    } else {
-                        (start, len)
-                    };
-                    b.splice(start..start + len, NUMBERS[n].bytes());
-                }
+                fuzz_run::replace_number(&mut b, p, NUMBERS[n]);
             }
             Edit::Delete(p, n) => {
                 let p = at(p);
@@ -117,24 +109,6 @@ fn changed_lines(seed: &str, text: &str) -> Vec<String> {
         .collect()
 }
 
-fn seed_bytes() -> [u8; 32] {
-    let mut bytes = [16; 32];
-    if let Some(seed) = std::env::var("DETENTE_FUZZ_SEED")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    }
-    bytes
-}
-
-fn cases(default: u32) -> u32 {
-    std::env::var("DETENTE_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// What `detente report` runs, on a coarse package grid and few trials (settlement, Monte Carlo
 /// and the sensitivity's regression).
 fn config() -> AnalysisConfig {
@@ -174,14 +148,7 @@ fn fuzz_analysis() {
 
     let runs = AtomicUsize::new(0);
     let analysed = AtomicUsize::new(0);
-    let mut runner = TestRunner::new_with_rng(
-        Config {
-            cases: cases(40),
-            failure_persistence: None,
-            ..Config::default()
-        },
-        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes()),
-    );
+    let mut runner = fuzz_run::runner(40);
     runner
         .run(&(0..seeds.len(), edits()), |(s, edits)| {
             let text = mutate(&seeds[s], &edits);

@@ -21,7 +21,9 @@ use detente_core::import::{ImportOptions, import, parse_deu};
 use detente_core::{ScenarioError, parse};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+#[path = "../support/fuzz_run.rs"]
+mod fuzz_run;
 
 /// Tokens that once broke a reader, or sit at the edges of what it accepts.
 const TOKENS: &[&str] = &[
@@ -151,39 +153,11 @@ fn corpus(ext: &str) -> Vec<String> {
         .collect()
 }
 
-/// The generator's seed: fixed, so that `cargo test` fuzzes the same cases every run, unless
-/// `DETENTE_FUZZ_SEED` (a number) asks a long run for other cases than the runs before it.
-fn seed_bytes() -> [u8; 32] {
-    let mut bytes = [16; 32];
-    if let Some(seed) = std::env::var("DETENTE_FUZZ_SEED")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    }
-    bytes
-}
-
-/// Cases per target: `DETENTE_FUZZ_CASES` when set (long runs), else `default` (a few seconds
-/// per target in a debug build, for `cargo test`).
-fn cases(default: u32) -> u32 {
-    std::env::var("DETENTE_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 /// Runs `check` on `cases` mutated inputs drawn from `seeds`; prints the executions.
 fn fuzz(name: &str, seeds: &[String], default_cases: u32, check: impl Fn(&str)) {
     assert!(!seeds.is_empty());
     let runs = AtomicUsize::new(0);
-    let config = Config {
-        cases: cases(default_cases),
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes());
-    let mut runner = TestRunner::new_with_rng(config, rng);
+    let mut runner = fuzz_run::runner(default_cases);
     let strategy = (0..seeds.len(), prop::collection::vec(edit(), 0..24));
     // Every seed unmutated first: the corpus of reproducers always runs.
     for seed in seeds {

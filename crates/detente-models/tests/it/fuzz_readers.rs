@@ -23,7 +23,9 @@ use detente_models::smp::{
     SmpConfig, SmpError, SmpInput, parse_ktab_csv, parse_ktab_xml, run_with_draws, to_scenario_file,
 };
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+#[path = "../../../detente-core/tests/support/fuzz_run.rs"]
+mod fuzz_run;
 
 const TOKENS: &[&str] = &[
     "1e308",
@@ -118,54 +120,11 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
             }
             Edit::Number(p, n) => {
                 let p = at(p);
-                if let Some(start) = b[p..].iter().position(u8::is_ascii_digit) {
-                    let start = p + start;
-                    let number = |c: &u8| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E');
-                    let len = b[start..].iter().take_while(|c| number(c)).count();
-                    let start = if start > 0 && b[start - 1] == b'-' {
-                        start - 1
-                    } else {
-                        start
-                    };
-                    let end = start + len + usize::from(b[start] == b'-');
-                    b.splice(start..end, NUMBERS[n].bytes());
-                }
+                fuzz_run::replace_number(&mut b, p, NUMBERS[n]);
             }
         }
     }
     String::from_utf8_lossy(&b).into_owned()
-}
-
-/// The generator's seed: fixed, so that `cargo test` fuzzes the same cases every run, unless
-/// `DETENTE_FUZZ_SEED` (a number) asks a long run for other cases than the runs before it.
-fn seed_bytes() -> [u8; 32] {
-    let mut bytes = [16; 32];
-    if let Some(seed) = std::env::var("DETENTE_FUZZ_SEED")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    }
-    bytes
-}
-
-fn cases(default: u32) -> u32 {
-    std::env::var("DETENTE_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn runner() -> TestRunner {
-    let config = Config {
-        cases: cases(300),
-        failure_persistence: None,
-        ..Config::default()
-    };
-    TestRunner::new_with_rng(
-        config,
-        TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes()),
-    )
 }
 
 /// The `(file name, text)` pairs of a test folder.
@@ -202,7 +161,7 @@ fn fuzz_genius_folders() {
     }
     let runs = AtomicUsize::new(0);
     let strategy = (0..seeds.len(), any::<usize>(), edits());
-    runner()
+    fuzz_run::runner(300)
         .run(&strategy, |(s, which, edits)| {
             let mut files = seeds[s].clone();
             let k = which % files.len();
@@ -260,7 +219,7 @@ fn fuzz_geniusweb_profiles() {
     let runs = AtomicUsize::new(0);
     // Which file to mutate: 0 the domain, 1 and 2 a profile.
     let strategy = (0usize..3, edits());
-    runner()
+    fuzz_run::runner(300)
         .run(&strategy, |(which, edits)| {
             if which == 0 {
                 let text = mutate(&domain_text, &edits);
@@ -361,7 +320,7 @@ fn fuzz_ktab_files() {
     let runs = AtomicUsize::new(0);
     let read = AtomicUsize::new(0);
     let strategy = (0..seeds.len(), edits());
-    runner()
+    fuzz_run::runner(300)
         .run(&strategy, |(s, edits)| {
             let (seed, xml) = &seeds[s];
             let text = mutate(seed, &edits);

@@ -1,0 +1,51 @@
+//! What the fuzz targets of detente share: the seeded case runner and the edit that writes an
+//! edge value over a number. Each fuzz test includes this file as a module
+//! (`#[path = ...] mod fuzz_run;`): `crates/detente-core/tests/it/fuzz.rs`,
+//! `crates/detente-models/tests/it/fuzz_readers.rs` and `crates/detente-analysis/tests/it/fuzz.rs`.
+#![allow(dead_code, reason = "each fuzz test uses the part it needs")]
+
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+
+/// A runner of `default_cases` cases, or `DETENTE_FUZZ_CASES` for a long run, drawn from a
+/// fixed seed, so that `cargo test` fuzzes the same cases every run, unless `DETENTE_FUZZ_SEED`
+/// (a number) asks a long run for other cases than the runs before it.
+pub fn runner(default_cases: u32) -> TestRunner {
+    let cases = std::env::var("DETENTE_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default_cases);
+    let mut seed = [16; 32];
+    if let Some(s) = std::env::var("DETENTE_FUZZ_SEED")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        seed[..8].copy_from_slice(&s.to_le_bytes());
+    }
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed))
+}
+
+/// Writes `number` over the first number at or after byte `at` of `b` (its minus sign
+/// included), if there is one: the file keeps its layout, so a reader accepts it more often
+/// and the model meets the value.
+pub fn replace_number(b: &mut Vec<u8>, at: usize, number: &str) {
+    let Some(start) = b
+        .get(at..)
+        .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+    else {
+        return;
+    };
+    let start = at + start;
+    let numeric = |c: &u8| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E');
+    let len = b[start..].iter().take_while(|c| numeric(c)).count();
+    let (start, len) = if start > 0 && b[start - 1] == b'-' {
+        (start - 1, len + 1)
+    } else {
+        (start, len)
+    };
+    b.splice(start..start + len, number.bytes());
+}
