@@ -483,6 +483,33 @@ fn byte_order_mark_keeps_spans_right() {
     );
 }
 
+/// A quoted cell with commas and escaped quotes in it does not shift where later cells are
+/// located: the capability `x` below is reported at its own column, not at the `x` inside the
+/// quoted name.
+#[test]
+fn cells_after_a_quoted_cell_keep_their_place() {
+    let text = "Actor,Capability,Position,Salience\nA,1,1,0.5\n\"x \"\"y\"\", x\",x,2,0.5\n";
+    let errors = import_err(text, &ImportOptions::default());
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .0
+            .contains("t.csv:3:14: `row 3, column capability`"),
+        "{}",
+        errors[0].0
+    );
+    // A quoted cell is located inside its quotes, blanks left out.
+    let text = "Actor,Capability,Position,Salience\nA,1,1,0.5\nB, \" y\" ,2,0.5\n";
+    let errors = import_err(text, &ImportOptions::default());
+    assert!(
+        errors[0]
+            .0
+            .contains("t.csv:3:6: `row 3, column capability`"),
+        "{}",
+        errors[0].0
+    );
+}
+
 /// Positions that fit no conventional scale (the Sultan data, 12.85..14.25) keep their range.
 #[test]
 fn predictioneer_unconventional_positions_keep_their_range() {
