@@ -126,28 +126,52 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         return Err(errors);
     }
     let mut dimensions = Vec::with_capacity(pairs / 2);
+    // KTAB reads the header by place, and so does `detente smp`: a column whose name does not
+    // say its role (or is empty) is read by where it stands, with a warning to check it. A name
+    // that says the other role (a salience column where a position belongs) contradicts its
+    // place, most likely two swapped columns, and is refused.
+    let mut header_warnings = Vec::new();
+    let position_marks = ["pos", "pstn"].as_slice();
+    let salience_marks = ["sal"].as_slice();
     for (d, pair) in columns[3..].chunks_exact(2).enumerate() {
         let [position, salience] = pair else {
             continue;
         };
-        let pl = position.text.to_ascii_lowercase();
-        if !(pl.contains("pos") || pl.contains("pstn")) {
-            errors.push(cell_error(
-                header,
-                position,
-                &pl,
-                format!("column `{}` should be a position column", position.text),
-                "after `Actor, Description, Power` come pairs of columns: `<dim> Position`, `<dim> Salience`",
-            ));
-        }
-        let sl = salience.text.to_ascii_lowercase();
-        if !sl.contains("sal") {
-            errors.push(cell_error(
-                header,
-                salience,
-                &sl,
-                format!("column `{}` should be a salience column", salience.text),
-                "after `Actor, Description, Power` come pairs of columns: `<dim> Position`, `<dim> Salience`",
+        let roles = [
+            (position, "position", position_marks, salience_marks),
+            (salience, "salience", salience_marks, position_marks),
+        ];
+        for (k, (cell, role, own, other)) in roles.into_iter().enumerate() {
+            let lower = cell.text.to_ascii_lowercase();
+            let says = |marks: &[&str]| marks.iter().any(|m| lower.contains(m));
+            let title = if role == "position" {
+                "Position"
+            } else {
+                "Salience"
+            };
+            if says(own) {
+                continue;
+            }
+            if says(other) {
+                errors.push(cell_error(
+                    header,
+                    cell,
+                    &lower,
+                    format!("column `{}` should be a {role} column", cell.text),
+                    "after `Actor, Description, Power` come pairs of columns: `<dim> Position`, `<dim> Salience`",
+                ));
+                continue;
+            }
+            let named = if cell.text.is_empty() {
+                "has no name".to_owned()
+            } else {
+                format!("is named `{}`", cell.text)
+            };
+            header_warnings.push(format!(
+                "column {} of line {} {named}, and is read by its place as the {role} on dimension {}; check that it holds {role}s, and name it `<dim> {title}`",
+                4 + 2 * d + k,
+                header.line,
+                d + 1,
             ));
         }
         dimensions.push(Dimension {
@@ -435,7 +459,10 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
     Ok(Imported {
         file,
         notes,
-        warnings: vec![status_quo_warning(context.options.status_quo)],
+        warnings: header_warnings
+            .into_iter()
+            .chain([status_quo_warning(context.options.status_quo)])
+            .collect(),
     })
 }
 

@@ -453,6 +453,36 @@ fn ktab_errors_name_the_line() {
     }
 }
 
+/// A KTAB header cell that is empty or does not name its role is read by its place, as KTAB and
+/// `detente smp` read it, with a warning naming the column; the values are those of the same
+/// file with a well-named header.
+#[test]
+fn ktab_header_cells_are_read_by_their_place() {
+    let rows = "A, a, 10, 20, 30,\nB, b, 20, 40, 50,\n";
+    let named = format!("T, D, 2, 1,\nActor, Description, Power, P Position, P Salience,\n{rows}");
+    let unnamed = format!("T, D, 2, 1,\nActor, Description, Power, , Weight,\n{rows}");
+    let named = import("k.csv", &named, &ImportOptions::default()).unwrap();
+    let unnamed = import("k.csv", &unnamed, &ImportOptions::default()).unwrap();
+    assert_eq!(unnamed.warnings.len(), 3, "{:?}", unnamed.warnings);
+    assert!(
+        unnamed.warnings[0].starts_with("column 4 of line 2 has no name, and is read by its place as the position on dimension 1"),
+        "{}",
+        unnamed.warnings[0]
+    );
+    assert!(
+        unnamed.warnings[1].starts_with("column 5 of line 2 is named `Weight`, and is read by its place as the salience on dimension 1"),
+        "{}",
+        unnamed.warnings[1]
+    );
+    assert_eq!(named.warnings.len(), 1, "{:?}", named.warnings);
+    assert_eq!(unnamed.file.issues[0].name, "Dimension 1");
+    assert_eq!(
+        named.file.issues[0].positions,
+        unnamed.file.issues[0].positions
+    );
+    assert_eq!(named.file.actors, unnamed.file.actors);
+}
+
 #[test]
 fn explicit_kind_skips_detection() {
     let text = "Actor,Capability,Position,Salience\nA,1,1,1\nB,1,2,1\n";
