@@ -148,6 +148,7 @@ fn fuzz_analysis() {
 
     let runs = AtomicUsize::new(0);
     let analysed = AtomicUsize::new(0);
+    let slowest = fuzz_run::Slowest::default();
     let mut runner = fuzz_run::runner(40);
     runner
         .run(&(0..seeds.len(), edits()), |(s, edits)| {
@@ -157,7 +158,7 @@ fn fuzz_analysis() {
                 return Ok(());
             };
             analysed.fetch_add(1, Ordering::Relaxed);
-            let analysis = analyze(&parsed.scenario, &config);
+            let analysis = slowest.time(|| text.clone(), || analyze(&parsed.scenario, &config));
             let debug = format!("{analysis:?}");
             let found = non_finite(&debug);
             prop_assert!(
@@ -175,6 +176,7 @@ fn fuzz_analysis() {
         runs.load(Ordering::Relaxed),
         analysed.load(Ordering::Relaxed)
     );
+    slowest.report("analysis");
 }
 
 /// The fuzzer's check finds what it must: non-finite numbers, not the words inside strings.

@@ -164,9 +164,11 @@ fn fuzz(name: &str, seeds: &[String], default_cases: u32, check: impl Fn(&str)) 
         check(seed);
         runs.fetch_add(1, Ordering::Relaxed);
     }
+    let slowest = fuzz_run::Slowest::default();
     runner
         .run(&strategy, |(s, edits)| {
-            check(&mutate(&seeds[s], &edits));
+            let text = mutate(&seeds[s], &edits);
+            slowest.time(|| text.clone(), || check(&text));
             runs.fetch_add(1, Ordering::Relaxed);
             Ok(())
         })
@@ -175,6 +177,7 @@ fn fuzz(name: &str, seeds: &[String], default_cases: u32, check: impl Fn(&str)) 
         "fuzz {name}: {} executions, 0 panics",
         runs.load(Ordering::Relaxed)
     );
+    slowest.report(name);
 }
 
 #[test]

@@ -1,8 +1,13 @@
 //! What the fuzz targets of detente share: the seeded case runner and the edit that writes an
-//! edge value over a number. Each fuzz test includes this file as a module
+//! edge value over a number, and
+//! the record of a run's slowest case. Each fuzz test includes this file as a module
 //! (`#[path = ...] mod fuzz_run;`): `crates/detente-core/tests/it/fuzz.rs`,
 //! `crates/detente-models/tests/it/fuzz_readers.rs` and `crates/detente-analysis/tests/it/fuzz.rs`.
 #![allow(dead_code, reason = "each fuzz test uses the part it needs")]
+
+use std::cell::RefCell;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 
@@ -48,4 +53,49 @@ pub fn replace_number(b: &mut Vec<u8>, at: usize, number: &str) {
         (start, len)
     };
     b.splice(start..start + len, number.bytes());
+}
+
+/// The slowest case of a run, to find inputs on which a reader's time grows faster than the
+/// input: a line of CSV cells with escaped quotes once took time quadratic in its length (30 s
+/// for 840 kB), and the targets, which only check for panics and bad values, did not see it. A
+/// run prints its slowest case, and saves that input under the target directory when it took a
+/// second or more, so it can be rerun. It asserts nothing: a case's time depends on the machine.
+#[derive(Default)]
+pub struct Slowest(RefCell<Option<(Duration, String)>>);
+
+impl Slowest {
+    /// Runs `case`, and keeps `input()` if no case before took as long.
+    pub fn time<T>(&self, input: impl FnOnce() -> String, case: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = case();
+        let took = start.elapsed();
+        let mut slowest = self.0.borrow_mut();
+        if slowest.as_ref().is_none_or(|(before, _)| took > *before) {
+            *slowest = Some((took, input()));
+        }
+        out
+    }
+
+    /// Prints the slowest case of the target `name` (after its executions line), and saves its
+    /// input when it took a second or more.
+    pub fn report(&self, name: &str) {
+        let Some((took, input)) = self.0.borrow().clone() else {
+            return;
+        };
+        let mut line = format!(
+            "fuzz {name}: slowest case {} ms on {} bytes",
+            took.as_millis(),
+            input.len()
+        );
+        if took >= Duration::from_secs(1) {
+            let seed = std::env::var("DETENTE_FUZZ_SEED").unwrap_or_else(|_| "default".to_owned());
+            let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("fuzz-slowest-{name}-{seed}.txt"));
+            match std::fs::write(&path, &input) {
+                Ok(()) => line += &format!(", saved to {}", path.display()),
+                Err(e) => line += &format!(", not saved to {}: {e}", path.display()),
+            }
+        }
+        println!("{line}");
+    }
 }

@@ -161,40 +161,16 @@ fn fuzz_genius_folders() {
     }
     let runs = AtomicUsize::new(0);
     let strategy = (0..seeds.len(), any::<usize>(), edits());
+    let slowest = fuzz_run::Slowest::default();
     fuzz_run::runner(300)
         .run(&strategy, |(s, which, edits)| {
             let mut files = seeds[s].clone();
             let k = which % files.len();
             files[k].1 = mutate(&files[k].1, &edits);
-            if let Ok(folder) = load_folder_full("fuzz", &files) {
-                let first = Package(vec![0; folder.domain.issues().len()]);
-                for profile in &folder.profiles {
-                    let r = profile.reservation;
-                    assert!(r.is_finite(), "reservation {r}");
-                    let u = profile.eval_package_in(&folder.domain, &first);
-                    assert!(!u.is_infinite(), "utility {u}");
-                }
-                // What `bargain` does with the folder: the package problem and its solutions,
-                // the non-linear seed through the cell walk, under small limits.
-                if let Ok(problem) = folder.to_problem() {
-                    let config = SolveConfig {
-                        frontier: FrontierConfig {
-                            max_candidates: 100_000,
-                            max_cells: 100_000,
-                            ..FrontierConfig::default()
-                        },
-                        zopa_count_limit: 10_000,
-                        ..SolveConfig::default()
-                    };
-                    if let Ok(solved) = solve(&problem, &config) {
-                        for point in &solved.frontier.points {
-                            for u in &point.utilities {
-                                assert!(!u.is_infinite(), "frontier utility {u}");
-                            }
-                        }
-                    }
-                }
-            }
+            slowest.time(
+                || format!("{}:\n{}", files[k].0, files[k].1),
+                || check_folder(&files),
+            );
             runs.fetch_add(1, Ordering::Relaxed);
             Ok(())
         })
@@ -203,6 +179,39 @@ fn fuzz_genius_folders() {
         "fuzz genius: {} executions, 0 panics",
         runs.load(Ordering::Relaxed)
     );
+    slowest.report("genius");
+}
+
+/// What `bargain` does with a GENIUS folder, checked: readers, utilities, the package problem
+/// and its solutions (the non-linear seed through the cell walk) under small limits.
+fn check_folder(files: &[(String, String)]) {
+    if let Ok(folder) = load_folder_full("fuzz", files) {
+        let first = Package(vec![0; folder.domain.issues().len()]);
+        for profile in &folder.profiles {
+            let r = profile.reservation;
+            assert!(r.is_finite(), "reservation {r}");
+            let u = profile.eval_package_in(&folder.domain, &first);
+            assert!(!u.is_infinite(), "utility {u}");
+        }
+        if let Ok(problem) = folder.to_problem() {
+            let config = SolveConfig {
+                frontier: FrontierConfig {
+                    max_candidates: 100_000,
+                    max_cells: 100_000,
+                    ..FrontierConfig::default()
+                },
+                zopa_count_limit: 10_000,
+                ..SolveConfig::default()
+            };
+            if let Ok(solved) = solve(&problem, &config) {
+                for point in &solved.frontier.points {
+                    for u in &point.utilities {
+                        assert!(!u.is_infinite(), "frontier utility {u}");
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[test]
@@ -219,18 +228,29 @@ fn fuzz_geniusweb_profiles() {
     let runs = AtomicUsize::new(0);
     // Which file to mutate: 0 the domain, 1 and 2 a profile.
     let strategy = (0usize..3, edits());
+    let slowest = fuzz_run::Slowest::default();
     fuzz_run::runner(300)
         .run(&strategy, |(which, edits)| {
             if which == 0 {
                 let text = mutate(&domain_text, &edits);
-                if let Ok(d) = parse_geniusweb_domain("party.json", &text) {
-                    let _ = parse_geniusweb_profile(&d, "p.json", &profiles[0]);
-                }
+                slowest.time(
+                    || text.clone(),
+                    || {
+                        if let Ok(d) = parse_geniusweb_domain("party.json", &text) {
+                            let _ = parse_geniusweb_profile(&d, "p.json", &profiles[0]);
+                        }
+                    },
+                );
             } else {
                 let text = mutate(&profiles[which - 1], &edits);
-                if let Ok((_, u, _)) = parse_geniusweb_profile(&domain, "p.json", &text) {
-                    assert!(u.weights.iter().all(|w| w.is_finite()), "{:?}", u.weights);
-                }
+                slowest.time(
+                    || text.clone(),
+                    || {
+                        if let Ok((_, u, _)) = parse_geniusweb_profile(&domain, "p.json", &text) {
+                            assert!(u.weights.iter().all(|w| w.is_finite()), "{:?}", u.weights);
+                        }
+                    },
+                );
             }
             runs.fetch_add(1, Ordering::Relaxed);
             Ok(())
@@ -240,6 +260,7 @@ fn fuzz_geniusweb_profiles() {
         "fuzz geniusweb: {} executions, 0 panics",
         runs.load(Ordering::Relaxed)
     );
+    slowest.report("geniusweb");
 }
 
 /// Checks what the KTAB readers gave: a refusal names its field and fix; an accepted file runs
@@ -320,16 +341,22 @@ fn fuzz_ktab_files() {
     let runs = AtomicUsize::new(0);
     let read = AtomicUsize::new(0);
     let strategy = (0..seeds.len(), edits());
+    let slowest = fuzz_run::Slowest::default();
     fuzz_run::runner(300)
         .run(&strategy, |(s, edits)| {
             let (seed, xml) = &seeds[s];
             let text = mutate(seed, &edits);
-            let accepted = check_ktab(if *xml {
-                parse_ktab_xml("f.xml", &text)
-                    .map(|x| (x.input, x.config, x.has_parameters, x.seed))
-            } else {
-                parse_ktab_csv("f.csv", &text).map(|i| (i, SmpConfig::ktab(), false, None))
-            });
+            let accepted = slowest.time(
+                || text.clone(),
+                || {
+                    check_ktab(if *xml {
+                        parse_ktab_xml("f.xml", &text)
+                            .map(|x| (x.input, x.config, x.has_parameters, x.seed))
+                    } else {
+                        parse_ktab_csv("f.csv", &text).map(|i| (i, SmpConfig::ktab(), false, None))
+                    })
+                },
+            );
             read.fetch_add(usize::from(accepted), Ordering::Relaxed);
             runs.fetch_add(1, Ordering::Relaxed);
             Ok(())
@@ -340,4 +367,5 @@ fn fuzz_ktab_files() {
         runs.load(Ordering::Relaxed),
         read.load(Ordering::Relaxed)
     );
+    slowest.report("ktab");
 }
