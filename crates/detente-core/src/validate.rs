@@ -129,12 +129,14 @@ pub fn validate(file: &ScenarioFile) -> Validated {
     }
 
     // Warn about actors that take no position anywhere: usually a forgotten block of positions.
+    // (A set, not a search per actor: that was quadratic in a table of thousands of actors.)
+    let used: std::collections::HashSet<&str> = file
+        .issues
+        .iter()
+        .flat_map(|issue| issue.positions.iter().map(|p| p.actor.as_str()))
+        .collect();
     for (i, actor) in file.actors.iter().enumerate() {
-        let used = file
-            .issues
-            .iter()
-            .any(|issue| issue.positions.iter().any(|p| p.actor == actor.id));
-        if !used {
+        if !used.contains(actor.id.as_str()) {
             v.warning(
                 root.key("actors").index(i).key("id"),
                 format!("actor `{}` takes no position on any issue", actor.id),
