@@ -456,13 +456,25 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
         spaces: vec![space],
         time: None,
     };
+    // A few columns read by place are worth a line each; a header of thousands of them gets
+    // one line for the rest, so the warnings stay readable and bounded.
+    const SHOWN: usize = 5;
+    let hidden = header_warnings.len().saturating_sub(SHOWN);
+    header_warnings.truncate(SHOWN);
+    if hidden > 0 {
+        header_warnings.push(format!(
+            "{hidden} more column{} of line {} {} read by {} place in the same way",
+            if hidden == 1 { "" } else { "s" },
+            header.line,
+            if hidden == 1 { "is" } else { "are" },
+            if hidden == 1 { "its" } else { "their" },
+        ));
+    }
+    header_warnings.push(status_quo_warning(context.options.status_quo));
     Ok(Imported {
         file,
         notes,
-        warnings: header_warnings
-            .into_iter()
-            .chain([status_quo_warning(context.options.status_quo)])
-            .collect(),
+        warnings: header_warnings,
     })
 }
 

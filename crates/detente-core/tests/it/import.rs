@@ -481,6 +481,24 @@ fn ktab_header_cells_are_read_by_their_place() {
         unnamed.file.issues[0].positions
     );
     assert_eq!(named.file.actors, unnamed.file.actors);
+
+    // A header of many unnamed columns gets five lines and one for the rest.
+    let dims = 40;
+    // (The last is named: trailing empty cells are what a trailing comma leaves.)
+    let mut wide = format!(
+        "T, D, 2, {dims},\nActor, Description, Power{}, , Sal\n",
+        ", ,".repeat(dims - 1)
+    );
+    for actor in ["A", "B"] {
+        wide.push_str(&format!("{actor}, x, 10{}\n", ", 20, 30".repeat(dims)));
+    }
+    let wide = import("k.csv", &wide, &ImportOptions::default()).unwrap();
+    assert_eq!(wide.file.issues.len(), dims);
+    assert_eq!(wide.warnings.len(), 7, "{:?}", wide.warnings);
+    assert_eq!(
+        wide.warnings[5],
+        "74 more columns of line 2 are read by their place in the same way"
+    );
 }
 
 #[test]
