@@ -59,7 +59,9 @@ pub fn replace_number(b: &mut Vec<u8>, at: usize, number: &str) {
 /// input: a line of CSV cells with escaped quotes once took time quadratic in its length (30 s
 /// for 840 kB), and the targets, which only check for panics and bad values, did not see it. A
 /// run prints its slowest case, and saves that input under the target directory when it took a
-/// second or more, so it can be rerun. It asserts nothing: a case's time depends on the machine.
+/// second or more, so it can be rerun. It asserts nothing: a case's time depends on the machine,
+/// and it is wall-clock time, so a case that ran while other work took the core looks slow too;
+/// rerun a saved input alone before reading anything into it.
 #[derive(Default)]
 pub struct Slowest(RefCell<Option<(Duration, String)>>);
 
