@@ -641,7 +641,7 @@ struct Ids {
     taken: std::collections::BTreeSet<String>,
     /// Per repeated slug, the suffix to try next: every suffix below it is taken, so the `k`-th
     /// repeat does not try the `k` suffixes before it (quadratic in a file of one repeated
-    /// name: 36,000 rows took 15 s).
+    /// name: 30,000 rows took 15 s).
     next: std::collections::BTreeMap<String, usize>,
 }
 
