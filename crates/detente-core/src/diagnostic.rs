@@ -56,8 +56,8 @@ impl fmt::Display for FieldPath {
         }
         for (i, segment) in self.0.iter().enumerate() {
             match segment {
-                Segment::Key(k) if i == 0 => write!(f, "{k}")?,
-                Segment::Key(k) => write!(f, ".{k}")?,
+                Segment::Key(k) if i == 0 => f.write_str(&clip(k.clone(), MAX_PATH_KEY))?,
+                Segment::Key(k) => write!(f, ".{}", clip(k.clone(), MAX_PATH_KEY))?,
                 Segment::Index(n) => write!(f, "[{n}]")?,
             }
         }
@@ -98,8 +98,8 @@ impl Finding {
         Self {
             severity: Severity::Error,
             path,
-            message: neutralise(message.into()),
-            help: neutralise(help.into()),
+            message: clip(neutralise(message.into()), MAX_MESSAGE),
+            help: clip(neutralise(help.into()), MAX_MESSAGE),
             span: None,
         }
     }
@@ -139,6 +139,25 @@ pub fn neutralise(text: String) -> String {
             }
         })
         .collect()
+}
+
+/// Longest message or help of a finding, in characters. Findings quote what the file says, and
+/// a file can say a lot: a quoted CSV header cell of thousands of lines named the column of
+/// every error below it, and 100 errors rendered megabytes (found by the CSV fuzzer).
+pub const MAX_MESSAGE: usize = 1_000;
+
+/// Longest key of a field path as shown, in characters (a column or key named by the file).
+pub const MAX_PATH_KEY: usize = 200;
+
+/// `text` cut to its first `max` characters, saying how many more there were.
+pub(crate) fn clip(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text,
+        Some((at, _)) => {
+            let more = text[at..].chars().count();
+            format!("{}… ({more} more characters)", &text[..at])
+        }
+    }
 }
 
 /// Most findings a [`ScenarioError`] keeps and renders; the rest are counted. A huge broken
@@ -460,6 +479,13 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn clip_keeps_short_text_and_counts_what_it_cuts() {
+        assert_eq!(clip("abc".to_owned(), 3), "abc");
+        assert_eq!(clip("abcdé".to_owned(), 3), "abc… (2 more characters)");
+        assert_eq!(clip(String::new(), 0), "");
+    }
 
     /// Everything miette draws from a snippet: its bytes, span, first line, column, line
     /// count and file name.

@@ -165,7 +165,10 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
             let named = if cell.text.is_empty() {
                 "has no name".to_owned()
             } else {
-                format!("is named `{}`", cell.text)
+                format!(
+                    "is named `{}`",
+                    crate::diagnostic::clip(cell.text.clone(), 60)
+                )
             };
             header_warnings.push(format!(
                 "column {} of line {} {named}, and is read by its place as the {role} on dimension {}; check that it holds {role}s, and name it `<dim> {title}`",

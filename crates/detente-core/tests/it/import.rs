@@ -501,6 +501,25 @@ fn ktab_header_cells_are_read_by_their_place() {
     );
 }
 
+/// A header cell of thousands of lines (a quote left open) names the column of every error
+/// below it; each error stays short: its path and message are clipped (found by the CSV
+/// fuzzer, which rendered 1 MB of errors from a 64 kB file).
+#[test]
+fn errors_quoting_a_huge_header_cell_stay_short() {
+    let huge = "x, y, z\n".repeat(3_000);
+    let mut text = format!("T, D, 150, 1,\nActor, Description, Power,\"{huge}\", Sal\n");
+    for k in 0..150 {
+        text.push_str(&format!("A{k}, a, 10, bad, 30\n"));
+    }
+    let errors = import_err(&text, &ImportOptions::default());
+    assert!(errors.len() >= 100, "{}", errors.len());
+    for (shown, help) in &errors {
+        assert!(shown.chars().count() < 2_500, "{} characters", shown.len());
+        assert!(help.chars().count() <= 1_030, "{} characters", help.len());
+    }
+    assert!(errors[0].0.contains("more characters)"), "{}", errors[0].0);
+}
+
 #[test]
 fn explicit_kind_skips_detection() {
     let text = "Actor,Capability,Position,Salience\nA,1,1,1\nB,1,2,1\n";
