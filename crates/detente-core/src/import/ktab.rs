@@ -167,7 +167,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
             } else {
                 format!(
                     "is named `{}`",
-                    crate::diagnostic::clip(cell.text.clone(), 60)
+                    crate::diagnostic::neutralise(crate::diagnostic::clip(cell.text.clone(), 60))
                 )
             };
             header_warnings.push(format!(

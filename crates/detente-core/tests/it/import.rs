@@ -482,6 +482,16 @@ fn ktab_header_cells_are_read_by_their_place() {
     );
     assert_eq!(named.file.actors, unnamed.file.actors);
 
+    // A name is quoted without the terminal escapes it holds.
+    let escaped =
+        format!("T, D, 2, 1,\nActor, Description, Power, P Position, \u{1b}[2JW,\n{rows}");
+    let escaped = import("k.csv", &escaped, &ImportOptions::default()).unwrap();
+    assert!(
+        escaped.warnings[0].contains("is named `\\u{1b}[2JW`"),
+        "{:?}",
+        escaped.warnings
+    );
+
     // A header of many unnamed columns gets five lines and one for the rest.
     let dims = 40;
     // (The last is named: trailing empty cells are what a trailing comma leaves.)
