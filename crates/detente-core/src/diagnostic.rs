@@ -124,8 +124,10 @@ pub fn is_unsafe_char(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
-/// `text` with every [`is_unsafe_char`] and every line break written as a `\u{..}` escape, so
-/// user text echoed in a one-line message cannot drive the terminal or reorder the line.
+/// `text` with every [`is_unsafe_char`] and every carriage return written as a `\u{..}` escape,
+/// so user text echoed in a message cannot drive the terminal, reorder the line or write over
+/// its start. A line feed is kept: it starts a new line and hides nothing (a caller quoting a
+/// name in one line replaces it itself).
 pub fn neutralise(text: String) -> String {
     if !text.chars().any(|c| is_unsafe_char(c) || c == '\r') {
         return text;

@@ -35,7 +35,8 @@ enum Edit {
 
 fn edits() -> impl Strategy<Value = Vec<Edit>> {
     let edit = prop_oneof![
-        8 => (any::<usize>(), 0..NUMBERS.len()).prop_map(|(p, n)| Edit::Number(p, n)),
+        8 => (any::<usize>(), 0..NUMBERS.len() + fuzz_run::INTEGER_EDGES.len())
+            .prop_map(|(p, n)| Edit::Number(p, n)),
         1 => (any::<usize>(), 0usize..80).prop_map(|(p, n)| Edit::Delete(p, n)),
     ];
     prop::collection::vec(edit, 1..6)
@@ -48,7 +49,10 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
         match *e {
             Edit::Number(p, n) => {
                 let p = at(p);
-                fuzz_run::replace_number(&mut b, p, NUMBERS[n]);
+                let number = NUMBERS.get(n).copied().unwrap_or_else(|| {
+                    fuzz_run::INTEGER_EDGES[n - NUMBERS.len()]
+                });
+                fuzz_run::replace_number(&mut b, p, number);
             }
             Edit::Delete(p, n) => {
                 let p = at(p);

@@ -110,8 +110,15 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
     let n_actors = count(first, 2, "nactors", &mut errors);
     let n_dims = count(first, 3, "ndims", &mut errors);
 
-    // Header: three fixed columns, then a position and a salience column per dimension.
-    let columns = header.filled();
+    // Header: three fixed columns, then a position and a salience column per dimension. Its
+    // trailing empty cells are dropped, unless line 1 counts them in: KTAB reads `3 + 2 × nDims`
+    // header cells by place, so `P Position,` before the line break is a salience column left
+    // unnamed, read by place below as any unnamed column is.
+    let filled = header.filled();
+    let columns = match n_dims.map(|n| n.saturating_mul(2).saturating_add(3)) {
+        Some(want) if filled.len() < want && header.cells.len() >= want => &header.cells[..want],
+        _ => filled,
+    };
     let pairs = columns.len().saturating_sub(3);
     if columns.len() < 5 || pairs % 2 != 0 {
         errors.push(row_error(
@@ -168,6 +175,7 @@ pub(super) fn import(context: &Context<'_>, rows: &[Row]) -> Result<Imported, Ve
                 format!(
                     "is named `{}`",
                     crate::diagnostic::neutralise(crate::diagnostic::clip(cell.text.clone(), 60))
+                        .replace('\n', "\\n")
                 )
             };
             header_warnings.push(format!(

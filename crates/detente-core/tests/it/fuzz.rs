@@ -8,7 +8,8 @@
 //! picks other cases for a long run): inserting tokens
 //! that broke the readers before (`1e308`, `-0.0`, `1e-320`, escapes, bidi overrides, separators,
 //! long runs of one character), deleting, duplicating (which grows inputs to hundreds of
-//! kilobytes) and overwriting ranges. Every case must end in a value or in errors that each
+//! kilobytes), overwriting ranges and writing edge numbers (huge integers among them) over a
+//! number. Every case must end in a value or in errors that each
 //! carry a message and a fix, rendered in bounded size, never in a panic. The number of
 //! executions of each target is printed (`cargo test -- --nocapture` shows it); set
 //! `DETENTE_FUZZ_CASES` for a longer run.
@@ -61,7 +62,13 @@ enum Edit {
     Delete(usize, usize),
     Duplicate(usize, usize, usize),
     Byte(usize, u8),
+    /// The first number at or after a position replaced by one of [`NUMBERS`] or of the
+    /// integer edges, so that a count or a value keeps its place in the file.
+    Number(usize, usize),
 }
+
+/// Numbers written over a number of the file (with [`fuzz_run::INTEGER_EDGES`]).
+const NUMBERS: &[&str] = &["0", "-1", "-0.0", "1e308", "1e-320", "NaN", "250", "36"];
 
 fn edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
@@ -69,6 +76,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), 0usize..200).prop_map(|(p, n)| Edit::Delete(p, n)),
         (any::<usize>(), 1usize..2_000, 1usize..40).prop_map(|(p, n, k)| Edit::Duplicate(p, n, k)),
         (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Edit::Byte(p, b)),
+        (any::<usize>(), 0..NUMBERS.len() + fuzz_run::INTEGER_EDGES.len())
+            .prop_map(|(p, n)| Edit::Number(p, n)),
     ]
 }
 
@@ -103,6 +112,14 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
                     let p = p % b.len();
                     b[p] = v;
                 }
+            }
+            Edit::Number(p, n) => {
+                let number = NUMBERS
+                    .get(n)
+                    .copied()
+                    .unwrap_or_else(|| fuzz_run::INTEGER_EDGES[n - NUMBERS.len()]);
+                let p = at(p);
+                fuzz_run::replace_number(&mut b, p, number);
             }
         }
     }

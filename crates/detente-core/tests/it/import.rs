@@ -433,8 +433,16 @@ fn ktab_errors_name_the_line() {
             ],
         ),
         (
-            "T, D, 2, 1,\nActor, Description, Power, P Position,\nA, a, 10, 20,\nB, b, 20, 40,\n",
+            "T, D, 2, 1,\nActor, Description, Power, P Position\nA, a, 10, 20,\nB, b, 20, 40,\n",
             &[("`row 2`", "line 2 has 4 columns")],
+        ),
+        // With a trailing comma the header has its fifth cell (unnamed), which the rows lack.
+        (
+            "T, D, 2, 1,\nActor, Description, Power, P Position,\nA, a, 10, 20,\nB, b, 20, 40,\n",
+            &[
+                ("`row 3`", "line 3 has 4 cells, the header has 5"),
+                ("`row 4`", "line 4 has 4 cells, the header has 5"),
+            ],
         ),
         (
             "T, D, 1, 1,\nActor, Description, Power, P Position, P Salience,\nA, a, 10, 20, 30,\n",
@@ -492,6 +500,15 @@ fn ktab_header_cells_are_read_by_their_place() {
         escaped.warnings
     );
 
+    // ... and on one line: a line break in a quoted name is written as `\n`.
+    let broken = format!("T, D, 2, 1,\nActor, Description, Power, P Position,\"W\nX\",\n{rows}");
+    let broken = import("k.csv", &broken, &ImportOptions::default()).unwrap();
+    assert!(
+        broken.warnings[0].contains("is named `W\\nX`, and"),
+        "{:?}",
+        broken.warnings
+    );
+
     // A header of many unnamed columns gets five lines and one for the rest.
     let dims = 40;
     // (The last is named: trailing empty cells are what a trailing comma leaves.)
@@ -509,6 +526,29 @@ fn ktab_header_cells_are_read_by_their_place() {
         wide.warnings[5],
         "74 more columns of line 2 are read by their place in the same way"
     );
+}
+
+/// A header whose last name was left out (`P Position,` then the line break) has its trailing
+/// empty cell counted in when line 1's nDims asks for it, as KTAB and `detente smp` read it: the
+/// column is read by its place, with a warning, where it was refused as half a dimension.
+#[test]
+fn a_ktab_header_without_its_last_name_is_read_by_place() {
+    let rows = "A, a, 10, 20, 30\nB, b, 20, 40, 50\n";
+    let named = format!("T, D, 2, 1\nActor, Description, Power, P Position, P Salience\n{rows}");
+    let last = format!("T, D, 2, 1\nActor, Description, Power, P Position,\n{rows}");
+    let named = import("k.csv", &named, &ImportOptions::default()).unwrap();
+    let last = import("k.csv", &last, &ImportOptions::default()).unwrap();
+    assert!(
+        last.warnings[0].starts_with("column 5 of line 2 has no name, and is read by its place as the salience on dimension 1"),
+        "{:?}",
+        last.warnings
+    );
+    assert_eq!(named.file.issues[0].positions, last.file.issues[0].positions);
+    assert_eq!(named.file.actors, last.file.actors);
+    // Without the trailing comma there is no fifth cell: still an error.
+    let short = format!("T, D, 2, 1\nActor, Description, Power, P Position\n{rows}");
+    let errors = import_err(&short, &ImportOptions::default());
+    assert!(errors[0].0.contains("line 2 has 4 columns"), "{:?}", errors);
 }
 
 /// A header cell of thousands of lines (a quote left open) names the column of every error

@@ -34,6 +34,18 @@ pub fn runner(default_cases: u32) -> TestRunner {
     TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed))
 }
 
+/// Whole numbers at the edges of the integer types, for the targets' number edits: a count read
+/// from a file (KTAB's nDims) once overflowed `3 + 2 × nDims`, and no target wrote a number
+/// that large.
+pub const INTEGER_EDGES: &[&str] = &[
+    "18446744073709551615",
+    "18446744073709551616",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "4294967296",
+    "65536",
+];
+
 /// Writes `number` over the first number at or after byte `at` of `b` (its minus sign
 /// included), if there is one: the file keeps its layout, so a reader accepts it more often
 /// and the model meets the value.

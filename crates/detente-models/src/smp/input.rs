@@ -199,6 +199,16 @@ impl SmpInput {
 /// Splits one CSV line into fields: commas separate, double quotes may enclose a field (with
 /// `""` for a quote inside), and spaces around a field are dropped.
 fn split_fields(line: &str) -> Vec<String> {
+    let mut out = split_all_fields(line);
+    // A trailing comma leaves one empty field; KTAB's files all have one.
+    while out.len() > 1 && out.last().is_some_and(|s| s.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+/// Every field of one line, trailing empty ones included.
+fn split_all_fields(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
@@ -215,10 +225,6 @@ fn split_fields(line: &str) -> Vec<String> {
         }
     }
     out.push(cur.trim().to_owned());
-    // A trailing comma leaves one empty field; KTAB's files all have one.
-    while out.len() > 1 && out.last().is_some_and(|s| s.is_empty()) {
-        out.pop();
-    }
     out
 }
 
@@ -299,8 +305,15 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
             "add `Actor, Description, Power, <dim> Position, <dim> Salience, ...`",
         ));
     };
-    let h = split_fields(header);
-    let want = 3 + 2 * n_dim;
+    // Saturating: line 1 may declare any count, and a count past the header is an error below.
+    let want = n_dim.saturating_mul(2).saturating_add(3);
+    // KTAB reads the header's cells by place, as many as line 1 asks for: trailing empty
+    // cells it counts in are columns left unnamed (`P Position,` then the line break), named
+    // by their place below.
+    let mut h = split_fields(header);
+    if h.len() < want && split_all_fields(header).len() >= want {
+        h.resize(want, String::new());
+    }
     if h.len() != want {
         return Err(err(
             l2,

@@ -5,7 +5,8 @@
 //! GENIUS folders; GeniusWeb profiles) and KTAB's example files in `tests/data/ktab` (CSV and
 //! XML). Up to 24 edits per case, drawn by proptest from a fixed
 //! seed: inserting tokens that broke readers before (`1e308`, a repeated `<issue>`, escapes),
-//! deleting, duplicating (growing inputs) and overwriting ranges. Every case must load or be
+//! deleting, duplicating (growing inputs), overwriting ranges and writing edge numbers (huge
+//! integers among them) over a number. Every case must load or be
 //! refused with an error, never panic, and a loaded domain must give finite utilities; a loaded
 //! GENIUS folder is also bargained over (`to_problem`, then `solve` under small limits), which
 //! puts the additive frontier search and the cell walk of non-linear profiles under the fuzzer.
@@ -54,6 +55,14 @@ const NUMBERS: &[&str] = &[
     "0", "-0.0", "1", "100", "-1", "1e308", "-1e308", "1e-320", "1e-9", "99.9999", "250", "NaN",
 ];
 
+/// The `n`th of [`NUMBERS`] and then of the integer edges.
+fn number_at(n: usize) -> &'static str {
+    NUMBERS
+        .get(n)
+        .copied()
+        .unwrap_or_else(|| fuzz_run::INTEGER_EDGES[n - NUMBERS.len()])
+}
+
 #[derive(Debug, Clone)]
 enum Edit {
     Insert(usize, usize),
@@ -76,7 +85,8 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn number() -> impl Strategy<Value = Edit> {
-    (any::<usize>(), 0..NUMBERS.len()).prop_map(|(p, n)| Edit::Number(p, n))
+    (any::<usize>(), 0..NUMBERS.len() + fuzz_run::INTEGER_EDGES.len())
+        .prop_map(|(p, n)| Edit::Number(p, n))
 }
 
 /// A case's edits: up to 24 of any kind, or (half the cases) only numbers replaced, which keeps
@@ -120,7 +130,7 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
             }
             Edit::Number(p, n) => {
                 let p = at(p);
-                fuzz_run::replace_number(&mut b, p, NUMBERS[n]);
+                fuzz_run::replace_number(&mut b, p, number_at(n));
             }
         }
     }

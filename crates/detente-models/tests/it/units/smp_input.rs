@@ -55,6 +55,39 @@ fn unnamed_header_cells_are_named_by_their_place() {
     assert!(message(&power).starts_with("x.csv:3: column 3: `ten`"));
 }
 
+/// KTAB reads `3 + 2 × nDims` header cells by place, so a header whose last name was left out
+/// (`P2 Position,` then the line break) names that column by its place; it was refused as a
+/// header of 2.5 dimensions, while `detente import` read the same file.
+#[test]
+fn a_header_without_its_last_name_is_read_by_place() {
+    let text = OK.replace("P2 Position,P2 Salience,", "P2 Position,");
+    let s = parse_ktab_csv("x.csv", &text).unwrap();
+    assert_eq!(s.dimensions, vec!["P1 Position", "P2 Position"]);
+    assert_eq!(s.actors[2].salience, vec![10.0, 90.0]);
+    let bad = text.replace("C,c,30,100,10,0,90", "C,c,30,100,10,0,ninety");
+    assert!(message(&bad).starts_with("x.csv:5: column 7: `ninety`"));
+    // Without the trailing comma the header has no seventh cell, and stays an error.
+    let short = OK.replace("P2 Position,P2 Salience,", "P2 Position");
+    assert!(message(&short).starts_with("x.csv:2: header: the header has 6 columns"));
+}
+
+/// A count of dimensions past `usize::MAX / 2` made `3 + 2 × nDims` overflow, a panic in
+/// `detente smp` (found by an audit of counts read from files; the fuzzers' numbers were
+/// never that large). It is a count that disagrees with the header.
+#[test]
+fn huge_declared_counts_are_errors_not_overflows() {
+    for n in ["9223372036854775808", "18446744073709551615"] {
+        let text = OK.replace("Demo,A demo,3,2", &format!("Demo,A demo,3,{n}"));
+        let shown = message(&text);
+        assert!(
+            shown.starts_with(&format!(
+                "x.csv:2: header: the header has 7 columns, which is 2 dimension(s), but line 1 declares {n}"
+            )),
+            "{shown}"
+        );
+    }
+}
+
 const XML: &str = "<Scenario><name>S</name><prngSeed>7</prngSeed>\n\
     <ModelParameters><VictoryProbModel>Square</VictoryProbModel><PCEModel>Conditional</PCEModel>\
     <StateTransitions>Deterministic</StateTransitions><VotingRule>Prop</VotingRule>\
