@@ -340,6 +340,30 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
         "" => format!("column {}", i + 1),
         name => name.to_owned(),
     };
+    // A column whose name says the other role (`P Salience` where a position belongs) is most
+    // likely one of two swapped columns. KTAB reads it by place; detente refuses it, as `detente
+    // import` does, so that no command runs such a file with its roles swapped. A name that
+    // says neither role (or none) is read by place.
+    let (position_marks, salience_marks) = (["pos", "pstn"].as_slice(), ["sal"].as_slice());
+    for k in 0..n_dim {
+        let roles = [
+            (3 + 2 * k, "position", position_marks, salience_marks),
+            (4 + 2 * k, "salience", salience_marks, position_marks),
+        ];
+        for (i, role, own, other) in roles {
+            let lower = h[i].to_ascii_lowercase();
+            let says = |marks: &[&str]| marks.iter().any(|m| lower.contains(m));
+            if !says(own) && says(other) {
+                return Err(err(
+                    l2,
+                    &column(i),
+                    format!("column {} should be a {role} column", i + 1),
+                    "after `Actor, Description, Power` come pairs of columns: `<dim> Position`, \
+                     `<dim> Salience`",
+                ));
+            }
+        }
+    }
     let rows = &lines[2..];
     if rows.len() != n_act {
         let at = rows

@@ -71,6 +71,21 @@ fn a_header_without_its_last_name_is_read_by_place() {
     assert!(message(&short).starts_with("x.csv:2: header: the header has 6 columns"));
 }
 
+/// Two swapped columns (`P1 Salience, P1 Position`) are refused, as `detente import` refuses
+/// them, rather than read by place with the roles swapped.
+#[test]
+fn swapped_header_columns_are_refused() {
+    let swapped = OK.replace("P1 Position,P1 Salience", "P1 Salience,P1 Position");
+    assert_eq!(
+        message(&swapped),
+        "x.csv:2: P1 Salience: column 4 should be a position column (fix: after `Actor, \
+         Description, Power` come pairs of columns: `<dim> Position`, `<dim> Salience`)"
+    );
+    // A name that says neither role is read by its place.
+    let neither = OK.replace("P1 Position,P1 Salience", "Stance,Weight");
+    assert_eq!(parse_ktab_csv("x.csv", &neither).unwrap().dimensions[0], "Stance");
+}
+
 /// A count of dimensions past `usize::MAX / 2` made `3 + 2 × nDims` overflow, a panic in
 /// `detente smp` (found by an audit of counts read from files; the fuzzers' numbers were
 /// never that large). It is a count that disagrees with the header.
