@@ -276,7 +276,7 @@ pub fn run_runs(args: &RunsArgs, out: &mut dyn Write) -> Result<(), Failure> {
                     r.id,
                     r.kind,
                     utc(r.started_at_ms),
-                    (r.finished_at_ms - r.started_at_ms) as f64 / 1000.0,
+                    r.finished_at_ms.saturating_sub(r.started_at_ms) as f64 / 1000.0,
                     r.scenario_sha256.get(..12).unwrap_or(""),
                     r.seed.as_deref().unwrap_or("-"),
                     r.scenario_name,
@@ -370,7 +370,7 @@ fn header(out: &mut dyn Write, run: &Run) -> Result<(), Failure> {
         s.scenario_name,
         s.title,
         utc(s.started_at_ms),
-        (s.finished_at_ms - s.started_at_ms) as f64 / 1000.0,
+        s.finished_at_ms.saturating_sub(s.started_at_ms) as f64 / 1000.0,
         s.code_version,
         s.seed.as_deref().unwrap_or("-"),
         s.scenario_sha256

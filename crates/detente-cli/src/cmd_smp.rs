@@ -10,8 +10,8 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use detente_models::smp::{
-    SmpConfig, SmpInput, SmpRun, StateTransitions, StopReason, from_space, parse_ktab_csv,
-    parse_ktab_xml, run, run_with_draws,
+    MAX_TURNS, SmpConfig, SmpInput, SmpRun, StateTransitions, StopReason, from_space,
+    parse_ktab_csv, parse_ktab_xml, run, run_with_draws,
 };
 use miette::Report;
 use serde::Serialize;
@@ -80,10 +80,10 @@ fn config(args: &SmpArgs, base: SmpConfig) -> Result<SmpConfig, Failure> {
             .map_err(|e| Failure::Input(Report::msg(format!("--set {kv}: {e}"))))?;
     }
     if let Some(m) = args.max_turns {
-        if m == 0 {
-            return Err(Failure::Input(Report::msg(
-                "--max-turns must be at least 1",
-            )));
+        if !(1..=MAX_TURNS).contains(&m) {
+            return Err(Failure::Input(Report::msg(format!(
+                "--max-turns {m} is out of range\n  help: give 1 to {MAX_TURNS} turns (KTAB stops at 100); a run keeps every turn's state"
+            ))));
         }
         config.stop.max_turns = m;
     }

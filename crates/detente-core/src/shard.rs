@@ -27,13 +27,32 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-/// Part `index` of `count` of a sweep, counted from 0.
+/// Part `index` of `count` of a sweep, counted from 0. A shard read from a file goes through
+/// [`Shard::new`]'s checks, as one given on the command line does: a part of a hand-edited or
+/// damaged document whose index was past its count, or near `u64::MAX`, reversed the part's
+/// range and overflowed the merge's arithmetic (found by an audit of numbers read from files).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "ShardFields")]
 pub struct Shard {
     /// Which part, `0..count`.
     pub index: u64,
     /// How many parts.
     pub count: u64,
+}
+
+/// A [`Shard`] as written, before its checks.
+#[derive(Deserialize)]
+struct ShardFields {
+    index: u64,
+    count: u64,
+}
+
+impl TryFrom<ShardFields> for Shard {
+    type Error = ShardError;
+
+    fn try_from(fields: ShardFields) -> Result<Shard, ShardError> {
+        Shard::new(fields.index, fields.count)
+    }
 }
 
 /// Most parts one sweep may be cut into.
@@ -313,6 +332,28 @@ mod tests {
                 assert_eq!(next, total);
             }
         }
+    }
+
+    /// A shard read from a document is checked as one parsed from `i/N` is.
+    #[test]
+    fn shards_read_from_a_file_are_checked() {
+        let read = |json: &str| serde_json::from_str::<Shard>(json).map_err(|e| e.to_string());
+        assert_eq!(
+            read(r#"{"index":2,"count":7}"#),
+            Ok(Shard { index: 2, count: 7 })
+        );
+        let past = read(r#"{"index":3,"count":1}"#).unwrap_err();
+        assert!(past.starts_with("part 3 of 1 does not exist"), "{past}");
+        let huge = read(r#"{"index":18446744073709551615,"count":1000000}"#).unwrap_err();
+        assert!(
+            huge.starts_with("part 18446744073709551615 of 1000000"),
+            "{huge}"
+        );
+        let none = read(r#"{"index":0,"count":0}"#).unwrap_err();
+        assert!(
+            none.starts_with("a run is cut into 1 to 1000000 parts, not 0"),
+            "{none}"
+        );
     }
 
     #[test]

@@ -133,6 +133,21 @@ pub enum NegotiationError {
         /// The limit.
         limit: usize,
     },
+    /// The preferences of every party together would hold too many utilities.
+    #[error(
+        "domain `{domain}` has {outcomes} outcomes and {parties} profiles or parties, {} utilities in all (16 bytes each), over the limit of {limit}; use fewer profiles or a smaller domain",
+        outcomes.saturating_mul(*parties)
+    )]
+    TooManyPreferences {
+        /// Domain name.
+        domain: String,
+        /// Outcomes of its space.
+        outcomes: usize,
+        /// Profiles or parties.
+        parties: usize,
+        /// The limit on outcomes × parties.
+        limit: usize,
+    },
     /// Preferences that cannot be used.
     #[error("preferences of `{party}`: {reason}")]
     InvalidPreferences {

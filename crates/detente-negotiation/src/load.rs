@@ -46,6 +46,7 @@ pub fn genius_table_with(
     let loaded = genius_full::load_folder_with(name, files, config)
         .map_err(|e| NegotiationError::Load(e.to_string()))?;
     let space = OutcomeSpace::new(loaded.domain.clone())?;
+    space.check_parties(loaded.profiles.len())?;
     let mut parties = Vec::with_capacity(loaded.profiles.len());
     for profile in &loaded.profiles {
         let utilities = space.evaluate(|p| profile.eval_package_in(&loaded.domain, p));

@@ -17,6 +17,12 @@ use crate::NegotiationError;
 /// Most outcomes an enumerated space may hold (each party stores 16 bytes per outcome).
 pub const MAX_OUTCOMES: usize = 20_000_000;
 
+/// Most utilities the preferences of one table may hold together (outcomes × parties): two
+/// parties on the largest space, about 640 MB. A folder of a 20-million-outcome domain and a
+/// dozen profiles asked for 5 GB, and a failed allocation ends the process (found by an audit
+/// of sizes read from input).
+pub const MAX_PREFERENCE_CELLS: usize = 2 * MAX_OUTCOMES;
+
 /// A finite outcome space numbered in enumeration order (last issue fastest).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeSpace {
@@ -42,6 +48,23 @@ impl OutcomeSpace {
             radices,
             size: size as usize,
         })
+    }
+
+    /// Checks that `parties` preferences over this space fit in [`MAX_PREFERENCE_CELLS`],
+    /// before any is built.
+    ///
+    /// # Errors
+    /// [`NegotiationError::TooManyPreferences`].
+    pub fn check_parties(&self, parties: usize) -> Result<(), NegotiationError> {
+        if self.size.saturating_mul(parties) > MAX_PREFERENCE_CELLS {
+            return Err(NegotiationError::TooManyPreferences {
+                domain: self.domain.name().to_string(),
+                outcomes: self.size,
+                parties,
+                limit: MAX_PREFERENCE_CELLS,
+            });
+        }
+        Ok(())
     }
 
     /// The domain the outcomes come from.
@@ -259,6 +282,7 @@ pub fn from_problem(
     problem: &Problem,
 ) -> Result<(OutcomeSpace, Vec<Arc<Preferences>>), NegotiationError> {
     let space = OutcomeSpace::new(problem.domain().clone())?;
+    space.check_parties(problem.parties().len())?;
     let prefs = problem
         .parties()
         .iter()

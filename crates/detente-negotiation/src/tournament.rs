@@ -244,6 +244,7 @@ pub fn merge(shards: &[TournamentShard]) -> Result<Results, MergeError> {
         let jobs = part.shard.range(part.run.total);
         let numbered = part.records.iter().zip(jobs.clone()).all(|(r, j)| {
             r.job as u64 == j
+                && r.profiles.len() == r.agents.len()
                 && r.utilities.len() == r.agents.len()
                 && r.advantages.len() == r.agents.len()
         });
@@ -290,6 +291,26 @@ fn run_part(
         return Err(NegotiationError::Config(format!(
             "`repetitions = {}` is over the limit of {MAX_REPETITIONS}",
             config.repetitions
+        )));
+    }
+    // The plan's size from the counts alone, before any tuple is listed: 10 agents on a domain
+    // of 8 profiles are 10^8 tuples, which took gigabytes to list and hours to filter.
+    let planned = tables.iter().fold(0u128, |sum, table| {
+        let k = table.parties.len();
+        sum.saturating_add(
+            seatings(config.agents.len(), k, config.self_play)
+                .saturating_mul(k as u128)
+                .saturating_mul(config.repetitions as u128),
+        )
+    });
+    if planned > MAX_NEGOTIATIONS as u128 {
+        return Err(NegotiationError::Config(format!(
+            "the tournament plans {} negotiations, over the limit of {MAX_NEGOTIATIONS}; use fewer agents, domains or repetitions",
+            if planned == u128::MAX {
+                "more than 2^128".to_owned()
+            } else {
+                planned.to_string()
+            }
         )));
     }
     let mut jobs = Vec::new();
@@ -395,21 +416,35 @@ fn run_part(
     Ok((jobs.len(), records))
 }
 
-fn tuples(agents: usize, k: usize) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new()];
-    for _ in 0..k {
-        out = out
-            .into_iter()
-            .flat_map(|t| {
-                (0..agents).map(move |a| {
-                    let mut t = t.clone();
-                    t.push(a);
-                    t
-                })
-            })
-            .collect();
-    }
-    out
+/// How many ways `agents` fill `k` seats: `agents^k`, or with `self_play` off the tuples
+/// without a repeat, `agents!/(agents - k)!` (saturating).
+fn seatings(agents: usize, k: usize, self_play: bool) -> u128 {
+    (0..k).fold(1u128, |n, seat| {
+        let choices = if self_play {
+            agents
+        } else {
+            agents.saturating_sub(seat)
+        };
+        n.saturating_mul(choices as u128)
+    })
+}
+
+/// Every `k`-tuple of `0..agents` in lexicographic order, one at a time, as an odometer turns.
+fn tuples(agents: usize, k: usize) -> impl Iterator<Item = Vec<usize>> {
+    let mut next = (agents > 0 || k == 0).then(|| vec![0; k]);
+    std::iter::from_fn(move || {
+        let current = next.take()?;
+        let mut t = current.clone();
+        for i in (0..k).rev() {
+            t[i] += 1;
+            if t[i] < agents {
+                next = Some(t);
+                break;
+            }
+            t[i] = 0;
+        }
+        Some(current)
+    })
 }
 
 fn has_repeat(tuple: &[usize]) -> bool {
@@ -467,4 +502,34 @@ fn rank(records: &[Record]) -> Vec<Ranking> {
     // Stable sort keeps name order among equal advantages.
     ranking.sort_by(|a, b| b.advantage.total_cmp(&a.advantage));
     ranking
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The tuples come one at a time in the order the full list had (the first seat most
+    /// significant), and the plan's count agrees with them.
+    #[test]
+    fn tuples_are_listed_in_order_and_counted() {
+        let listed: Vec<Vec<usize>> = tuples(3, 2).collect();
+        let expected: Vec<Vec<usize>> = (0..3)
+            .flat_map(|a| (0..3).map(move |b| vec![a, b]))
+            .collect();
+        assert_eq!(listed, expected);
+        assert_eq!(tuples(0, 0).collect::<Vec<_>>(), vec![Vec::<usize>::new()]);
+        assert_eq!(tuples(0, 2).count(), 0);
+        for (agents, k) in [(1, 1), (3, 2), (4, 3), (5, 2), (2, 3)] {
+            let all = tuples(agents, k).count() as u128;
+            let distinct = tuples(agents, k).filter(|t| !has_repeat(t)).count() as u128;
+            assert_eq!(all, seatings(agents, k, true), "{agents} agents, {k} seats");
+            assert_eq!(
+                distinct,
+                seatings(agents, k, false),
+                "{agents} agents, {k} seats"
+            );
+        }
+        assert_eq!(seatings(10, 8, true), 100_000_000);
+        assert_eq!(seatings(usize::MAX, 40, true), u128::MAX);
+    }
 }

@@ -701,7 +701,8 @@ pub(crate) struct Histogram {
 /// Equal-width bins from `lo` to `hi`, bar heights in share of the counted trials.
 pub(crate) fn histogram(o: &Histogram) -> String {
     let (w, h, l, r, t, b) = (360.0, 170.0, 40.0, 18.0, 12.0, 38.0);
-    let total = o.counts.iter().sum::<u64>().max(1) as f64;
+    // In floats: the counts may be a posted document's, and add up past `u64::MAX`.
+    let total = o.counts.iter().map(|&c| c as f64).sum::<f64>().max(1.0);
     let top = o.counts.iter().copied().max().unwrap_or(0).max(1) as f64 / total;
     let (x0, x1) = if (o.hi - o.lo).abs() < 1e-12 || !(o.hi - o.lo).is_finite() {
         (o.lo - 0.5, o.lo + 0.5)

@@ -379,14 +379,16 @@ impl Summary {
     /// # Errors
     /// A state that no summary could have produced (bins out of range, counts that disagree).
     pub fn from_state(state: &SummaryState) -> Result<Summary, String> {
-        let mut s = Summary::new(state.lo, state.hi, state.bins, state.exact_limit);
-        if state.histogram.len() != s.histogram.counts.len() {
+        // The bins are checked against the counts the file holds before any is allocated: a
+        // damaged part's `bins` (2^36) asked for half a terabyte.
+        if state.histogram.len() != state.bins.max(1) {
             return Err(format!(
                 "{} histogram counts for {} bins",
                 state.histogram.len(),
-                s.histogram.counts.len()
+                state.bins
             ));
         }
+        let mut s = Summary::new(state.lo, state.hi, state.bins, state.exact_limit);
         s.histogram.counts.clone_from(&state.histogram);
         for &[bin, count] in &state.fine {
             let slot = usize::try_from(bin)
@@ -395,12 +397,24 @@ impl Summary {
                 .ok_or_else(|| format!("fine bin {bin} is out of range"))?;
             *slot = count;
         }
-        let binned: u64 = state.histogram.iter().sum();
-        let fine: u64 = s.fine.counts.iter().sum();
+        // Checked sums: the counts are a file's, and may add up past `u64::MAX`.
+        let total = |counts: &[u64]| {
+            counts
+                .iter()
+                .try_fold(0u64, |sum, &c| sum.checked_add(c))
+                .ok_or_else(|| "bin counts that add up past 2^64".to_string())
+        };
+        let (binned, fine) = (total(&state.histogram)?, total(&s.fine.counts)?);
         if binned != state.count || fine != state.count {
             return Err(format!(
                 "{} values counted but {binned} binned ({fine} in the fine bins)",
                 state.count
+            ));
+        }
+        if state.count.checked_add(state.missing).is_none() {
+            return Err(format!(
+                "{} values and {} missing, more than 2^64 trials",
+                state.count, state.missing
             ));
         }
         match &state.exact {

@@ -660,8 +660,10 @@ pub fn merge_montecarlo(shards: &[MonteCarloShard]) -> Result<MonteCarloResult, 
             .summaries
             .iter()
             .map(|state| {
-                seen = seen.max(state.count + state.missing);
-                Summary::from_state(state).map_err(&damaged)
+                let summary = Summary::from_state(state).map_err(&damaged)?;
+                // `from_state` checked that the sum fits.
+                seen = seen.max(state.count.saturating_add(state.missing));
+                Ok(summary)
             })
             .collect::<Result<Vec<_>, _>>()?;
         if part.run.total <= part.exact_limit as u64
@@ -675,7 +677,7 @@ pub fn merge_montecarlo(shards: &[MonteCarloShard]) -> Result<MonteCarloResult, 
         if part
             .summaries
             .iter()
-            .any(|s| s.count + s.missing != range.end - range.start)
+            .any(|s| s.count.saturating_add(s.missing) != range.end - range.start)
         {
             return Err(damaged(format!(
                 "a summary counts {seen} trials where the part ran {}",

@@ -23,6 +23,15 @@ pub trait Runner: Send + Sync {
     /// runs (the tornado's two per input, then the trials) for a sensitivity analysis.
     fn total(&self, scenario: &Scenario) -> u64;
 
+    /// Checks, before any model runs, what would make the run fail at its start or exhaust
+    /// memory (a server answers it with a 4xx instead of accepting the job).
+    ///
+    /// # Errors
+    /// What the run would fail with.
+    fn check(&self, _scenario: &Scenario) -> Result<(), TargetError> {
+        Ok(())
+    }
+
     /// Runs in blocks of `block` trials, calling `progress` with the trials done after each
     /// block and asking `stop` before each; `Ok(None)` when it stopped before the end.
     ///
@@ -83,6 +92,10 @@ impl Runner for SensitivityRun {
 
     fn total(&self, scenario: &Scenario) -> u64 {
         crate::sensitivity::runs(scenario, &self.targets, &self.config)
+    }
+
+    fn check(&self, scenario: &Scenario) -> Result<(), TargetError> {
+        crate::sensitivity::check(scenario, &self.targets, &self.config)
     }
 
     fn run_until(

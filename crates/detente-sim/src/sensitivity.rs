@@ -357,6 +357,56 @@ pub struct MetricSensitivity {
     pub regression_trials: u64,
 }
 
+/// Most numbers the regressions' sums may hold: `p²` per forecast for `p` inputs, 16 million
+/// (128 MB). The Istanbul scenario's default analysis holds about a million. A posted scenario
+/// of 2,000 positions (160 kB, within the server's limits) asked for gigabytes, and a failed
+/// allocation ends the process, the server's with every job in it (found by an audit of sizes
+/// read from input).
+pub const MAX_REGRESSION_SUMS: u64 = 16_000_000;
+
+/// Checks, before any model runs, that the regression of `config` on `scenario` fits in
+/// [`MAX_REGRESSION_SUMS`]; a run with no trials has no regression and always fits. The
+/// server calls it before it accepts a job; [`sensitivity`] and the shards call it too.
+///
+/// # Errors
+/// [`TargetError::RegressionTooLarge`], or a target that has no metrics on `scenario`.
+pub fn check(
+    scenario: &Scenario,
+    targets: &[Target],
+    config: &SensitivityConfig,
+) -> Result<(), TargetError> {
+    if config.trials == 0 {
+        return Ok(());
+    }
+    let mut metrics = 0;
+    for t in targets {
+        metrics += t.metrics(scenario)?.len();
+    }
+    check_size(
+        config,
+        kept_inputs(scenario, targets, config).len(),
+        metrics,
+    )
+}
+
+/// [`check`] on the counts.
+fn check_size(
+    config: &SensitivityConfig,
+    inputs: usize,
+    metrics: usize,
+) -> Result<(), TargetError> {
+    let (inputs, metrics) = (inputs as u64, metrics as u64);
+    let sums = inputs.saturating_mul(inputs).saturating_mul(metrics);
+    if config.trials > 0 && sums > MAX_REGRESSION_SUMS {
+        return Err(TargetError::RegressionTooLarge {
+            inputs,
+            metrics,
+            sums,
+        });
+    }
+    Ok(())
+}
+
 /// The result of [`sensitivity`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Sensitivity {
@@ -541,7 +591,8 @@ fn kept_inputs(scenario: &Scenario, targets: &[Target], config: &SensitivityConf
 /// then the regression's trials. Its `progress` counts these, so a bar moves through the
 /// tornado too (issue 16: it sat at 0 while the tornado ran).
 pub fn runs(scenario: &Scenario, targets: &[Target], config: &SensitivityConfig) -> u64 {
-    2 * kept_inputs(scenario, targets, config).len() as u64 + config.trials
+    // Saturating: `--trials` takes any count, and a bar of `u64::MAX` runs is harmless.
+    (2 * kept_inputs(scenario, targets, config).len() as u64).saturating_add(config.trials)
 }
 
 /// A metric value that is not a finite number is no value.
@@ -651,6 +702,7 @@ fn analyse(
         baseline,
         inputs,
     } = setup(scenario, targets, config)?;
+    check_size(config, inputs.len(), keys.len())?;
     // Progress counts model runs ([`runs`]): two per tornado input, then the trials.
     let (ends, mut complete) = tornado_ends(
         scenario,
@@ -809,6 +861,8 @@ pub fn sensitivity_shard_until(
         baseline,
         inputs,
     } = setup(scenario, targets, config)?;
+    // A part keeps rows, not sums, but the merge would build the sums.
+    check_size(config, inputs.len(), keys.len())?;
     let inputs_range = shard.range(inputs.len() as u64);
     let (tornado, mut complete) = tornado_ends(
         scenario,
@@ -869,6 +923,8 @@ pub fn merge_sensitivity(shards: &[SensitivityShard]) -> Result<Sensitivity, Mer
     let first = *parts.first().ok_or(MergeError::Empty)?;
     let p = first.inputs.len();
     let m = first.metrics.len();
+    // Before the sums are allocated: no run writes parts past the limit.
+    check_size(&first.config, p, m).map_err(|e| MergeError::damaged(first.shard, e.to_string()))?;
     let mut ends = Vec::with_capacity(p);
     let mut regressions: Vec<Regression> = (0..m).map(|_| Regression::new(p)).collect();
     for part in parts {

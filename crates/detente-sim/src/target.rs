@@ -98,6 +98,20 @@ pub enum TargetError {
         /// Trials run.
         trials: u64,
     },
+    /// The regression's sums (`p²` per forecast for `p` inputs) would pass
+    /// [`crate::sensitivity::MAX_REGRESSION_SUMS`].
+    #[error(
+        "a regression over {inputs} inputs keeps {inputs}² sums for each of the {metrics} forecasts, {sums} numbers in all, over the limit of {}: run the tornado alone (--trials 0, or trials=0 in the API), or ask for fewer models or issues",
+        crate::sensitivity::MAX_REGRESSION_SUMS
+    )]
+    RegressionTooLarge {
+        /// Inputs varied (`p`).
+        inputs: u64,
+        /// Forecasts regressed on them.
+        metrics: u64,
+        /// `p² × metrics`, saturated.
+        sums: u64,
+    },
     /// A run conditioned on events cannot be cut into shards.
     #[error(
         "this scenario has `[[time.events]]`, and a run conditioned on events needs every trial's weight at once, so it cannot be sharded; run it whole"

@@ -49,9 +49,10 @@ fn mutate(seed: &str, edits: &[Edit]) -> String {
         match *e {
             Edit::Number(p, n) => {
                 let p = at(p);
-                let number = NUMBERS.get(n).copied().unwrap_or_else(|| {
-                    fuzz_run::INTEGER_EDGES[n - NUMBERS.len()]
-                });
+                let number = NUMBERS
+                    .get(n)
+                    .copied()
+                    .unwrap_or_else(|| fuzz_run::INTEGER_EDGES[n - NUMBERS.len()]);
                 fuzz_run::replace_number(&mut b, p, number);
             }
             Edit::Delete(p, n) => {

@@ -225,6 +225,23 @@ fn huge_negotiation_deadline_is_refused() {
         .stderr(predicate::str::contains("--rounds"));
 }
 
+/// An SMP run keeps every turn's state, and one that never goes quiet ran to any
+/// `--max-turns` asked for, its memory growing each turn.
+#[test]
+fn huge_smp_turns_are_refused() {
+    for turns in ["0", "10001", "18446744073709551615"] {
+        detente()
+            .arg("smp")
+            .arg(repo("crates/detente-core/tests/data/import/SOE-Policy.csv"))
+            .args(["--max-turns", turns])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "--max-turns {turns} is out of range"
+            )));
+    }
+}
+
 #[test]
 fn huge_eum_rounds_are_refused() {
     detente()
@@ -325,6 +342,97 @@ fn genius_domain_repeating_an_issue_is_refused() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("appears twice"));
+}
+
+/// Integer issues were capped one by one, so 200 issues of a million values each (18 kB)
+/// asked `bargain` for 10 GB; the domain's values are now capped together. Bounds past 2^53
+/// were clamped to `i64::MAX` without a word.
+#[test]
+fn genius_domains_too_large_together_or_past_2_53_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let integer = |name: &str, lower: &str, upper: &str| {
+        format!(
+            r#"<issue index="{name}" etype="integer" type="integer" vtype="integer" name="{name}" lowerbound="{lower}" upperbound="{upper}"/>"#
+        )
+    };
+    let wide: String = ["A", "B", "C"]
+        .iter()
+        .map(|n| integer(n, "0", "999999"))
+        .collect();
+    let folder = genius_folder(dir.path(), &format!("{ISSUE_X}{wide}"), "1");
+    detente()
+        .arg("bargain")
+        .arg(&folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over the limit of 2000000"));
+    let dir = tempfile::tempdir().unwrap();
+    let far = integer("A", "1e300", "1e300");
+    let folder = genius_folder(dir.path(), &format!("{ISSUE_X}{far}"), "1");
+    detente()
+        .arg("bargain")
+        .arg(&folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("past ±2^53"));
+}
+
+/// A scenario of 2,000 positions asked the sensitivity regression for gigabytes (`p²` sums per
+/// forecast), and the allocation aborted the process; it is refused before any model runs.
+#[test]
+fn a_sensitivity_regression_too_large_for_memory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("format = 1\n\n[scenario]\ntitle = \"wide\"\n");
+    for a in 0..40 {
+        text.push_str(&format!(
+            "\n[[actors]]\nid = \"a{a}\"\nname = \"A{a}\"\ncapability = 1\nrole = \"principal\"\n"
+        ));
+    }
+    for i in 0..50 {
+        text.push_str(&format!(
+            "\n[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
+        ));
+        for a in 0..40 {
+            text.push_str(&format!(
+                "[[issues.positions]]\nactor = \"a{a}\"\nposition = {}\nsalience = 0.5\n",
+                a * 2
+            ));
+        }
+    }
+    let wide = write(dir.path(), "wide.toml", &text);
+    detente()
+        .arg("sensitivity")
+        .arg(&wide)
+        .args(["--model", "compromise", "--trials", "10"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "run the tornado alone (--trials 0",
+        ));
+}
+
+/// A run store whose times were edited to the ends of `i64` made `runs list` and `runs show`
+/// overflow computing the run's duration.
+#[test]
+fn runs_with_extreme_times_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("detente").unwrap();
+    cmd.current_dir(dir.path())
+        .args(["forecast", "--save"])
+        .arg(istanbul())
+        .assert()
+        .success();
+    let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
+    db.execute(
+        "UPDATE runs SET started_at_ms = ?1, finished_at_ms = 1",
+        [i64::MIN],
+    )
+    .unwrap();
+    drop(db);
+    for args in [&["runs", "list"][..], &["runs", "show", "1"]] {
+        let mut cmd = Command::cargo_bin("detente").unwrap();
+        cmd.current_dir(dir.path()).args(args).assert().success();
+    }
 }
 
 /// A GENIUS weight of 1e308 gave infinite utilities.

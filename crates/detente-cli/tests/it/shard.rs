@@ -180,6 +180,16 @@ fn merge_refuses_what_is_not_one_whole_run() {
         &["merge", p0, edited_counts.to_str().unwrap(), p2],
         "is damaged",
     );
+    // A part numbered past its count (or near 2^64) is refused as it is read: the merge
+    // overflowed on it (found by an audit of numbers read from files).
+    let renumbered = dir.path().join("renumbered.json");
+    let edited = text.replacen("\"index\": 1", "\"index\": 18446744073709551615", 1);
+    assert_ne!(edited, text, "the part's index was not found to edit");
+    std::fs::write(&renumbered, edited).unwrap();
+    refused(
+        &["merge", p0, renumbered.to_str().unwrap(), p2],
+        "part 18446744073709551615 of 3 does not exist",
+    );
     refused(
         &["merge", "no-such-shard.json"],
         "cannot read `no-such-shard.json`",

@@ -76,7 +76,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), 0usize..200).prop_map(|(p, n)| Edit::Delete(p, n)),
         (any::<usize>(), 1usize..2_000, 1usize..40).prop_map(|(p, n, k)| Edit::Duplicate(p, n, k)),
         (any::<usize>(), any::<u8>()).prop_map(|(p, b)| Edit::Byte(p, b)),
-        (any::<usize>(), 0..NUMBERS.len() + fuzz_run::INTEGER_EDGES.len())
+        (
+            any::<usize>(),
+            0..NUMBERS.len() + fuzz_run::INTEGER_EDGES.len()
+        )
             .prop_map(|(p, n)| Edit::Number(p, n)),
     ]
 }

@@ -543,7 +543,10 @@ fn a_ktab_header_without_its_last_name_is_read_by_place() {
         "{:?}",
         last.warnings
     );
-    assert_eq!(named.file.issues[0].positions, last.file.issues[0].positions);
+    assert_eq!(
+        named.file.issues[0].positions,
+        last.file.issues[0].positions
+    );
     assert_eq!(named.file.actors, last.file.actors);
     // Without the trailing comma there is no fifth cell: still an error.
     let short = format!("T, D, 2, 1\nActor, Description, Power, P Position\n{rows}");

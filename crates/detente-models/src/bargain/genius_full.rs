@@ -49,6 +49,21 @@ use super::{
 /// Most values an integer issue may enumerate.
 pub const MAX_INTEGER_VALUES: i64 = 1_000_000;
 
+/// Most values a domain's issues may enumerate together. Each issue was capped alone, so an
+/// 18 kB domain of 200 integer issues of a million values each asked for 10 GB (found by an
+/// audit of sizes read from input).
+pub const MAX_DOMAIN_VALUES: usize = 2_000_000;
+
+/// Most numbers a folder's profiles may read from the domain together when it becomes a
+/// package problem ([`GeniusFolder::to_problem`]): a linear profile one per value of every
+/// issue, a non-linear one per value of each issue each rectangle constrains. 880 kB of
+/// rectangles on a million-value issue asked for 10 GB.
+pub const MAX_PROBLEM_CELLS: usize = 20_000_000;
+
+/// Largest magnitude of an integer issue's bounds: past 2^53 a float no longer holds every
+/// integer, and the values were silently rounded or clamped.
+const MAX_INTEGER_BOUND: f64 = 9_007_199_254_740_992.0;
+
 /// Loader settings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GeniusConfig {
@@ -307,6 +322,28 @@ impl GeniusFolder {
     /// A profile that does not fit the domain ([`GeniusError::Problem`]).
     pub fn to_problem(&self) -> Result<Problem, GeniusError> {
         let issues = self.domain.issues();
+        let values = |k: usize| issues.get(k).map_or(0, |i| i.values.len());
+        let cells = self
+            .profiles
+            .iter()
+            .map(|profile| match &profile.utility {
+                GeniusUtility::Linear { .. } => (0..issues.len()).map(values).sum(),
+                GeniusUtility::Nonlinear { rectangles, .. } => rectangles
+                    .iter()
+                    .flat_map(|r| &r.includes)
+                    .map(|&(k, _, _)| values(k))
+                    .fold(0, usize::saturating_add),
+            })
+            .fold(0, usize::saturating_add);
+        if cells > MAX_PROBLEM_CELLS {
+            return Err(GeniusError::Invalid {
+                file: self.domain.name().to_string(),
+                element: "utility_space".to_string(),
+                message: format!(
+                    "the profiles read {cells} values of the domain in all (a linear profile every value of every issue, a non-linear one every value of each issue each rectangle constrains), over the limit of {MAX_PROBLEM_CELLS}; use fewer profiles, fewer rectangles or smaller integer issues"
+                ),
+            });
+        }
         let number = |k: usize, v: usize| -> f64 {
             issues
                 .get(k)
@@ -467,6 +504,7 @@ pub fn parse_domain_full(
     let mut issues = Vec::new();
     let mut kinds = Vec::new();
     let mut indices = Vec::new();
+    let mut total = 0usize;
     for issue in elements(root, "issue") {
         let issue_name = attr(file, issue, "name")?.to_string();
         check_name(file, issue, &issue_name)?;
@@ -482,6 +520,24 @@ pub fn parse_domain_full(
         }
         indices.push(attr(file, issue, "index")?.to_string());
         let kind = issue_kind(file, issue)?;
+        // Counted before an integer issue is listed (a discrete one lists what the file holds).
+        let count = match &kind {
+            IssueKind::Discrete => elements(issue, "item").count(),
+            IssueKind::Integer { lower, upper } => {
+                usize::try_from(upper.saturating_sub(*lower)).map_or(usize::MAX, |n| n + 1)
+            }
+            IssueKind::Real { .. } => config.real_grid_points.max(2),
+        };
+        total = total.saturating_add(count);
+        if total > MAX_DOMAIN_VALUES {
+            return Err(invalid(
+                file,
+                issue,
+                &format!(
+                    "the issues up to `{issue_name}` enumerate {total} values together, over the limit of {MAX_DOMAIN_VALUES}; use smaller integer ranges, fewer issues or fewer real grid points"
+                ),
+            ));
+        }
         let values = match &kind {
             IssueKind::Discrete => {
                 let values = elements(issue, "item")
@@ -559,6 +615,15 @@ fn issue_kind(file: &str, issue: Node) -> Result<IssueKind, GeniusError> {
                         "attributes `lowerbound`/`upperbound` must be integers with lowerbound <= upperbound, got {lower} and {upper}"
                     ),
                 });
+            }
+            if lower.abs() > MAX_INTEGER_BOUND || upper.abs() > MAX_INTEGER_BOUND {
+                return Err(invalid(
+                    file,
+                    issue,
+                    &format!(
+                        "integer bounds {lower} and {upper} are past ±2^53 ({MAX_INTEGER_BOUND}), where a number no longer holds every integer"
+                    ),
+                ));
             }
             if upper - lower >= MAX_INTEGER_VALUES as f64 {
                 return Err(invalid(

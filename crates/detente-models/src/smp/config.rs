@@ -215,6 +215,10 @@ ktab_enum! {
     }
 }
 
+/// Most turns a run may be asked for. A run keeps every turn's state (actors × dimensions
+/// numbers each), and one that never goes quiet runs to its limit; KTAB's own limit is 100.
+pub const MAX_TURNS: usize = 10_000;
+
 /// When the run stops (KTAB's `smpStopFn` with the constants of `configExec`).
 ///
 /// With `d(a, b)` the sum over actors of the Euclidean distance between their positions in

@@ -143,8 +143,8 @@ use std::fmt;
 use serde::Serialize;
 
 pub use config::{
-    BargainModel, BigRAdjust, BigRRange, InterVecBargain, ParseOptionError, PceModel, SmpConfig,
-    StateTransitions, StopRule, ThirdPartyCommit, VictoryProbModel, VotingRule,
+    BargainModel, BigRAdjust, BigRRange, InterVecBargain, MAX_TURNS, ParseOptionError, PceModel,
+    SmpConfig, StateTransitions, StopRule, ThirdPartyCommit, VictoryProbModel, VotingRule,
 };
 pub use input::{
     IdealAdjustment, KtabXml, MAX_ACTORS, MIN_ACTORS, SmpActor, SmpInput, parse_ktab_csv,

@@ -85,7 +85,10 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 fn number() -> impl Strategy<Value = Edit> {
-    (any::<usize>(), 0..NUMBERS.len() + fuzz_run::INTEGER_EDGES.len())
+    (
+        any::<usize>(),
+        0..NUMBERS.len() + fuzz_run::INTEGER_EDGES.len(),
+    )
         .prop_map(|(p, n)| Edit::Number(p, n))
 }
 

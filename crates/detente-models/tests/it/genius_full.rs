@@ -138,6 +138,54 @@ fn nonlinear_by_hand_and_capped_at_one() {
     assert_eq!(p.eval_values(&v(1.0, 1.0)), 1.0); // 11/10 capped at 1
 }
 
+/// Rectangles each read every value of the issue they constrain when the folder becomes a
+/// package problem: 880 kB of them on a million-value issue asked for 10 GB. Past the limit
+/// the folder is refused, naming the count; below it, the same profiles load.
+#[test]
+fn profiles_reading_too_many_values_together_are_refused() {
+    let domain = r#"<negotiation_template><utility_space><objective index="0" name="root">
+<issue index="1" name="a" type="integer" lowerbound="0" upperbound="999999"/>
+</objective></utility_space></negotiation_template>"#;
+    let profile = |rectangles: usize| {
+        let body: String = (0..rectangles)
+            .map(|k| {
+                format!(
+                    r#"<hyperRectangle utility="1"><INCLUDES index="1" min="{k}" max="{}"/></hyperRectangle>"#,
+                    k + 10
+                )
+            })
+            .collect();
+        format!(
+            r#"<utility_space type="nonlinear"><objective index="0" name="root"><utility maxutility="100"><ufun type="PlainUfun" weight="1" aggregation="sum">{body}</ufun></utility></objective></utility_space>"#
+        )
+    };
+    let folder = |rectangles: usize| {
+        vec![
+            ("d.xml".to_string(), domain.to_string()),
+            ("pa.xml".to_string(), profile(rectangles)),
+            ("pb.xml".to_string(), profile(rectangles)),
+        ]
+    };
+    // 2 profiles × 11 rectangles × 1,000,000 values.
+    let e = load_folder_full("t", &folder(11))
+        .unwrap()
+        .to_problem()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("the profiles read 22000000 values of the domain in all")
+            && e.contains("over the limit of 20000000"),
+        "{e}"
+    );
+    // 2 × 2 × 1,000,000 fits.
+    assert!(
+        load_folder_full("t", &folder(2))
+            .unwrap()
+            .to_problem()
+            .is_ok()
+    );
+}
+
 #[test]
 fn discount_factor_is_d_to_the_t() {
     let f = load("Laptop");

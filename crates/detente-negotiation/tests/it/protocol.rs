@@ -138,6 +138,39 @@ fn tables() -> Vec<detente_negotiation::load::Table> {
         .collect()
 }
 
+/// Each profile holds a utility per outcome, so a folder of a 15-million-outcome domain and
+/// three profiles is 45 million utilities, over the limit of 40 million: refused before any is
+/// computed (a dozen profiles on a 20-million-outcome domain asked for 5 GB).
+#[test]
+fn a_table_of_too_many_utilities_is_refused_before_any_is_computed() {
+    let issue = |index: u32, name: &str, upper: u32| {
+        format!(
+            r#"<issue index="{index}" name="{name}" lowerbound="0" upperbound="{upper}" type="integer"></issue>"#
+        )
+    };
+    let domain = format!(
+        r#"<negotiation_template><utility_space><objective index="0" name="root" type="objective">{}{}</objective></utility_space></negotiation_template>"#,
+        issue(1, "a", 4999),
+        issue(2, "b", 2999)
+    );
+    let profile = r#"<utility_space><objective index="0" name="root" type="objective">
+<issue index="1" name="a" lowerbound="0" upperbound="4999" type="integer"><evaluator slope="0.0002" offset="0" ftype="linear"/></issue>
+<issue index="2" name="b" lowerbound="0" upperbound="2999" type="integer"><evaluator slope="0.0003" offset="0" ftype="linear"/></issue>
+<weight index="1" value="0.5"/><weight index="2" value="0.5"/></objective></utility_space>"#;
+    let mut files = vec![("d.xml".to_string(), domain)];
+    for p in ["p1", "p2", "p3"] {
+        files.push((format!("{p}.xml"), profile.to_string()));
+    }
+    let e = detente_negotiation::load::genius_table("big", &files)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("15000000 outcomes and 3 profiles or parties, 45000000 utilities")
+            && e.contains("over the limit of 40000000"),
+        "{e}"
+    );
+}
+
 /// The same tournament (with random negotiators) on 1 and 4 threads gives identical records.
 #[test]
 fn tournament_is_deterministic_across_thread_counts() {
@@ -170,6 +203,29 @@ fn tournament_is_deterministic_across_thread_counts() {
             && pair[0].utilities != pair[1].utilities
     });
     assert!(differs);
+}
+
+/// A tournament over the limit of negotiations is refused from its counts, before any tuple is
+/// listed: 10 agents on a domain of 8 profiles were 10^8 tuples, gigabytes before the limit was
+/// checked (found by an audit of sizes read from input). Here: 1,001 agents in self-play on two
+/// domains of two profiles are 1,001² pairs × 2 rotations × 2 domains.
+#[test]
+fn a_tournament_over_the_limit_is_refused_from_its_counts() {
+    let tables = tables();
+    let config = TournamentConfig {
+        agents: vec!["boulware".parse().unwrap(); 1001],
+        rounds: 10,
+        repetitions: 1,
+        self_play: true,
+        seed: 1,
+    };
+    let e = tournament::run(&tables, &config, &|_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("plans 4008004 negotiations, over the limit of 1000000"),
+        "{e}"
+    );
 }
 
 /// Issue 14: a tournament cut into 1, 3 or 7 parts (written to JSON and read back, merged in
@@ -214,5 +270,13 @@ fn sharded_tournament_merges_to_the_unsharded_run() {
     assert!(matches!(
         tournament::merge(&[part(&config, 0, 2)]),
         Err(MergeError::Missing { .. })
+    ));
+    // A record with fewer profiles than seats is damaged: the CSV written from the merge read
+    // a profile per seat, and panicked (found by an audit of the merge's inputs).
+    let mut short = part(&config, 1, 2);
+    short.records[0].profiles.pop();
+    assert!(matches!(
+        tournament::merge(&[part(&config, 0, 2), short]),
+        Err(MergeError::Damaged { .. })
     ));
 }

@@ -192,6 +192,10 @@ fn target_error(e: TargetError) -> ApiError {
     match e {
         TargetError::Package(b) => bargain::model_error(b),
         TargetError::Delay(d) => delay::model_error(d),
+        TargetError::RegressionTooLarge { .. } => ApiError::Unprocessable {
+            message: e.to_string(),
+            help: "ask for trials=0 (the tornado alone), or fewer models (model=...)".to_owned(),
+        },
         other => ApiError::Unprocessable {
             message: other.to_string(),
             help: "pick models the scenario supports (delay needs a `[time]` section)".to_owned(),
@@ -321,9 +325,9 @@ pub(crate) async fn start_job<R: Runner + 'static>(
     let params = query(uri, SIM_PARAMS)?;
     let request = SimRequest::from_query(&params, &state.limits, defaults)?;
     let (scenario, targets) = prepare(state, headers, body, &request).await?;
-    let job = state
-        .mc
-        .start_run(kind, scenario, runner(targets, &request))?;
+    let run = runner(targets, &request);
+    run.check(&scenario).map_err(target_error)?;
+    let job = state.mc.start_run(kind, scenario, run)?;
     Ok((StatusCode::ACCEPTED, Json(job.view())))
 }
 

@@ -119,6 +119,28 @@ async fn a_document_of_another_kind_is_refused_naming_the_field() {
     assert_eq!(reply.status, 415, "{}", reply.text);
 }
 
+/// A histogram whose counts add up past `u64::MAX` is drawn, not a 500: the chart summed them
+/// in `u64` and panicked (found by an audit of numbers read from requests).
+#[tokio::test]
+async fn a_histogram_whose_counts_overflow_is_drawn() {
+    let doc = json!({ "metrics": [{
+        "key": "k", "issue": null, "model": "compromise", "kind": "probability", "range": null,
+        "baseline": null, "p05": null, "median": null, "p95": null,
+        "histogram": { "lo": 0, "hi": 1, "counts": [u64::MAX, 1] }
+    }] });
+    let reply = send(
+        &app(),
+        post(
+            "/api/charts",
+            Some("application/json"),
+            chart_request("montecarlo", &doc, &Names::default()),
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert!(reply.text.contains("<svg"), "{}", reply.text);
+}
+
 #[tokio::test]
 async fn a_chart_request_over_its_size_limit_gets_413() {
     let app = app_with(detente_server::Limits {

@@ -136,6 +136,38 @@ async fn sensitivity_trials_over_the_limit_is_400() {
     assert_error(&reply, 400, "limit_exceeded", Some(("trials", 20_000)));
 }
 
+/// A scenario whose regression would keep more sums than the limit (here 50 issues of 40
+/// positions: about 4,000 inputs, 50 forecasts) is a 422 before a job starts; a 160 kB
+/// scenario like it was accepted and ended the server's process when the job allocated
+/// gigabytes (found by an audit of sizes read from requests). The tornado alone is accepted.
+#[tokio::test]
+async fn a_sensitivity_regression_too_large_for_memory_is_422() {
+    let mut text = String::from("format = 1\n\n[scenario]\ntitle = \"wide\"\n");
+    for a in 0..40 {
+        text.push_str(&format!(
+            "\n[[actors]]\nid = \"a{a}\"\nname = \"A{a}\"\ncapability = 1\nrole = \"principal\"\n"
+        ));
+    }
+    for i in 0..50 {
+        text.push_str(&format!(
+            "\n[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
+        ));
+        for a in 0..40 {
+            text.push_str(&format!(
+                "[[issues.positions]]\nactor = \"a{a}\"\nposition = {}\nsalience = 0.5\n",
+                a * 2
+            ));
+        }
+    }
+    let app = app();
+    let reply = post_toml(&app, "/api/sensitivity?model=compromise&trials=10", &text).await;
+    assert_error(&reply, 422, "unprocessable", None);
+    assert!(reply.text.contains("trials=0"), "{}", reply.text);
+    // The server is still there, and the tornado alone runs.
+    let reply = post_toml(&app, "/api/sensitivity?model=compromise&trials=0", &text).await;
+    assert_eq!(reply.status, 202, "{}", reply.text);
+}
+
 #[tokio::test]
 async fn malformed_sensitivity_requests() {
     let app = app();

@@ -157,6 +157,40 @@ fn a_merge_refuses_parts_of_different_runs() {
         merge_montecarlo(&[run(&c, 0, 2), stripped]),
         Err(MergeError::Damaged { .. })
     ));
+    // Numbers no run writes, found by an audit of what a merge reads: each panicked on an
+    // overflow or asked for terabytes. Each is now a damaged part.
+    let damaged_by = |edit: &dyn Fn(&mut MonteCarloShard)| {
+        let mut part = run(&c, 1, 2);
+        edit(&mut part);
+        // Through JSON, as `detente merge` reads a part.
+        let text = serde_json::to_string(&part).unwrap();
+        let part: MonteCarloShard = serde_json::from_str(&text).unwrap();
+        merge_montecarlo(&[run(&c, 0, 2), part])
+            .unwrap_err()
+            .to_string()
+    };
+    let e = damaged_by(&|p| p.summaries[0].bins = 1 << 36);
+    assert!(e.contains("histogram counts for 68719476736 bins"), "{e}");
+    let e = damaged_by(&|p| {
+        p.summaries[0].histogram[0] = u64::MAX;
+        p.summaries[0].histogram[1] = 1;
+    });
+    assert!(e.contains("bin counts that add up past 2^64"), "{e}");
+    let e = damaged_by(&|p| {
+        p.summaries[0].count = u64::MAX;
+        p.summaries[0].missing = 1;
+    });
+    assert!(e.starts_with("shard 1/2 is damaged"), "{e}");
+    // A part numbered past its count is refused as it is read.
+    let mut past = serde_json::to_value(run(&c, 1, 2)).unwrap();
+    past["shard"]["index"] = serde_json::json!(u64::MAX);
+    let e = serde_json::from_value::<MonteCarloShard>(past)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("part 18446744073709551615 of 2 does not exist"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -190,4 +224,75 @@ fn merged_sensitivity_shards_equal_the_unsharded_run() {
         let merged = serde_json::to_string(&merge_sensitivity(&parts).unwrap()).unwrap();
         assert_eq!(merged, whole, "{n} shards");
     }
+}
+
+/// A regression whose sums (`p²` per forecast) would pass the limit is refused before any model
+/// runs, as a run, as a part and as a merge; the tornado alone (no trials) still runs. A
+/// posted scenario of 2,000 positions asked for gigabytes and ended the server's process.
+#[test]
+fn a_regression_too_large_for_memory_is_refused() {
+    use detente_sim::TargetError;
+    use detente_sim::sensitivity::{MAX_REGRESSION_SUMS, check};
+    // Many positions: the inputs are capabilities, positions and saliences.
+    let mut text = String::from("format = 1\n\n[scenario]\ntitle = \"wide\"\n");
+    for a in ["a", "b"] {
+        text.push_str(&format!(
+            "\n[[actors]]\nid = \"{a}\"\nname = \"{a}\"\ncapability = 1\nrole = \"principal\"\n"
+        ));
+    }
+    for i in 0..600 {
+        text.push_str(&format!(
+            "\n[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
+        ));
+        for (a, x) in [("a", 10), ("b", 90)] {
+            text.push_str(&format!(
+                "[[issues.positions]]\nactor = \"{a}\"\nposition = {x}\nsalience = 0.5\n"
+            ));
+        }
+    }
+    let s = detente_core::parse("wide.toml", &text).unwrap().scenario;
+    let t = vec![Target::Spatial(ForecastConfig::default())];
+    let config = SensitivityConfig {
+        trials: 10,
+        ..SensitivityConfig::default()
+    };
+    let e = check(&s, &t, &config).unwrap_err();
+    let TargetError::RegressionTooLarge {
+        inputs,
+        metrics,
+        sums,
+    } = e
+    else {
+        panic!("{e}");
+    };
+    assert!(
+        inputs >= 2_400 && metrics >= 600,
+        "{inputs} inputs, {metrics} metrics"
+    );
+    assert!(sums > MAX_REGRESSION_SUMS);
+    assert!(
+        e.to_string().contains("run the tornado alone (--trials 0"),
+        "{e}"
+    );
+    assert!(matches!(
+        sensitivity(&s, &t, &config, &|_| {}),
+        Err(TargetError::RegressionTooLarge { .. })
+    ));
+    assert!(matches!(
+        sensitivity_shard_until(&s, &t, &config, Shard::new(0, 2).unwrap(), &|_| {}, &|| {
+            false
+        }),
+        Err(TargetError::RegressionTooLarge { .. })
+    ));
+    let tornado = SensitivityConfig {
+        trials: 0,
+        ..config
+    };
+    assert!(check(&s, &t, &tornado).is_ok());
+    // The progress total saturates: `--trials` takes any count.
+    let endless = SensitivityConfig {
+        trials: u64::MAX,
+        ..tornado
+    };
+    assert_eq!(detente_sim::sensitivity::runs(&s, &t, &endless), u64::MAX);
 }

@@ -83,7 +83,10 @@ fn swapped_header_columns_are_refused() {
     );
     // A name that says neither role is read by its place.
     let neither = OK.replace("P1 Position,P1 Salience", "Stance,Weight");
-    assert_eq!(parse_ktab_csv("x.csv", &neither).unwrap().dimensions[0], "Stance");
+    assert_eq!(
+        parse_ktab_csv("x.csv", &neither).unwrap().dimensions[0],
+        "Stance"
+    );
 }
 
 /// A count of dimensions past `usize::MAX / 2` made `3 + 2 × nDims` overflow, a panic in
