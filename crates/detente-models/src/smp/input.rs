@@ -320,10 +320,15 @@ pub fn parse_ktab_csv(source: &str, text: &str) -> Result<SmpInput, SmpError> {
             "header",
             format!(
                 "the header has {} columns, which is {} dimension(s), but line {l1} declares {n_dim} \
-                 (expected {want} columns: actor, description, power, then a position and a salience \
+                 (expected {} columns: actor, description, power, then a position and a salience \
                  per dimension)",
                 h.len(),
-                h.len().saturating_sub(3) as f64 / 2.0
+                h.len().saturating_sub(3) as f64 / 2.0,
+                if want == usize::MAX {
+                    format!("3 + 2 × {n_dim}")
+                } else {
+                    want.to_string()
+                }
             ),
             "make the header's position/salience pairs agree with the declared number of dimensions",
         ));

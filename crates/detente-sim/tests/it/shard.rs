@@ -289,6 +289,23 @@ fn a_regression_too_large_for_memory_is_refused() {
         ..config
     };
     assert!(check(&s, &t, &tornado).is_ok());
+    // A part that says it varies that many inputs is refused by the merge before it builds
+    // the sums (no run writes one).
+    let small = SensitivityConfig {
+        trials: 4,
+        ..SensitivityConfig::default()
+    };
+    let mut part =
+        sensitivity_shard_until(&istanbul(), &t, &small, Shard::WHOLE, &|_| {}, &|| false)
+            .unwrap()
+            .unwrap();
+    let one = part.inputs[0].clone();
+    part.inputs.resize(5_000, one);
+    let e = merge_sensitivity(&[part]).unwrap_err().to_string();
+    assert!(
+        e.starts_with("shard 0/1 is damaged: a regression over 5000 inputs"),
+        "{e}"
+    );
     // The progress total saturates: `--trials` takes any count.
     let endless = SensitivityConfig {
         trials: u64::MAX,

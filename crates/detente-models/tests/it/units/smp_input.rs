@@ -99,7 +99,7 @@ fn huge_declared_counts_are_errors_not_overflows() {
         let shown = message(&text);
         assert!(
             shown.starts_with(&format!(
-                "x.csv:2: header: the header has 7 columns, which is 2 dimension(s), but line 1 declares {n}"
+                "x.csv:2: header: the header has 7 columns, which is 2 dimension(s), but line 1 declares {n} (expected 3 + 2 × {n} columns"
             )),
             "{shown}"
         );
