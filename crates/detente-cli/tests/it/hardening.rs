@@ -10,6 +10,9 @@ use std::process::Stdio;
 use crate::cmd::prelude::*;
 use crate::cmd::{Command, CommandExt as _};
 
+#[path = "../../../detente-core/tests/support/wide.rs"]
+mod wide;
+
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../..")
@@ -382,23 +385,7 @@ fn genius_domains_too_large_together_or_past_2_53_are_refused() {
 #[test]
 fn a_sensitivity_regression_too_large_for_memory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = String::from("format = 1\n\n[scenario]\ntitle = \"wide\"\n");
-    for a in 0..40 {
-        text.push_str(&format!(
-            "\n[[actors]]\nid = \"a{a}\"\nname = \"A{a}\"\ncapability = 1\nrole = \"principal\"\n"
-        ));
-    }
-    for i in 0..50 {
-        text.push_str(&format!(
-            "\n[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
-        ));
-        for a in 0..40 {
-            text.push_str(&format!(
-                "[[issues.positions]]\nactor = \"a{a}\"\nposition = {}\nsalience = 0.5\n",
-                a * 2
-            ));
-        }
-    }
+    let text = wide::wide_scenario(40, 50);
     let wide = write(dir.path(), "wide.toml", &text);
     detente()
         .arg("sensitivity")

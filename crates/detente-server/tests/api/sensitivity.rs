@@ -9,6 +9,9 @@ use detente_server::Limits;
 use detente_sim::sensitivity::{SensitivityConfig, sensitivity};
 use detente_sim::{Noise, Target};
 
+#[path = "../../../detente-core/tests/support/wide.rs"]
+mod wide;
+
 use super::jobs::{assert_refused, delete, id_of, through_text, wait, wait_running};
 use super::*;
 
@@ -142,23 +145,7 @@ async fn sensitivity_trials_over_the_limit_is_400() {
 /// gigabytes (found by an audit of sizes read from requests). The tornado alone is accepted.
 #[tokio::test]
 async fn a_sensitivity_regression_too_large_for_memory_is_422() {
-    let mut text = String::from("format = 1\n\n[scenario]\ntitle = \"wide\"\n");
-    for a in 0..40 {
-        text.push_str(&format!(
-            "\n[[actors]]\nid = \"a{a}\"\nname = \"A{a}\"\ncapability = 1\nrole = \"principal\"\n"
-        ));
-    }
-    for i in 0..50 {
-        text.push_str(&format!(
-            "\n[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
-        ));
-        for a in 0..40 {
-            text.push_str(&format!(
-                "[[issues.positions]]\nactor = \"a{a}\"\nposition = {}\nsalience = 0.5\n",
-                a * 2
-            ));
-        }
-    }
+    let text = wide::wide_scenario(40, 50);
     let app = app();
     let reply = post_toml(&app, "/api/sensitivity?model=compromise&trials=10", &text).await;
     assert_error(&reply, 422, "unprocessable", None);

@@ -12,6 +12,9 @@ use detente_sim::{
     montecarlo, montecarlo_shard_until,
 };
 
+#[path = "../../../detente-core/tests/support/wide.rs"]
+mod wide;
+
 const ISTANBUL: &str = include_str!("../../../../scenarios/istanbul-2025.toml");
 
 fn istanbul() -> Scenario {
@@ -234,22 +237,7 @@ fn a_regression_too_large_for_memory_is_refused() {
     use detente_sim::TargetError;
     use detente_sim::sensitivity::{MAX_REGRESSION_SUMS, check};
     // Many positions: the inputs are capabilities, positions and saliences.
-    let mut text = String::from("format = 1\n\n[scenario]\ntitle = \"wide\"\n");
-    for a in ["a", "b"] {
-        text.push_str(&format!(
-            "\n[[actors]]\nid = \"{a}\"\nname = \"{a}\"\ncapability = 1\nrole = \"principal\"\n"
-        ));
-    }
-    for i in 0..600 {
-        text.push_str(&format!(
-            "\n[[issues]]\nid = \"i{i}\"\nname = \"I{i}\"\nscale = [0, 100]\nstatus_quo = 50\n"
-        ));
-        for (a, x) in [("a", 10), ("b", 90)] {
-            text.push_str(&format!(
-                "[[issues.positions]]\nactor = \"{a}\"\nposition = {x}\nsalience = 0.5\n"
-            ));
-        }
-    }
+    let text = wide::wide_scenario(2, 600);
     let s = detente_core::parse("wide.toml", &text).unwrap().scenario;
     let t = vec![Target::Spatial(ForecastConfig::default())];
     let config = SensitivityConfig {
