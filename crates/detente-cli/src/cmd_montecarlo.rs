@@ -243,7 +243,8 @@ fn target_error(e: detente_sim::TargetError) -> Failure {
         // Their messages carry their own advice.
         detente_sim::TargetError::NoTrialFitsEvents { .. }
         | detente_sim::TargetError::EventsNotShardable
-        | detente_sim::TargetError::RegressionTooLarge { .. } => input(e.to_string()),
+        | detente_sim::TargetError::RegressionTooLarge { .. }
+        | detente_sim::TargetError::PartTooLarge { .. } => input(e.to_string()),
         _ => input(format!(
             "{e}\n  help: check the package options (--package-step), the delay options (--lever, --months) or drop `package`/`delay` from --model"
         )),

@@ -383,21 +383,17 @@ pub fn check(
         metrics += t.metrics(scenario)?.len();
     }
     check_size(
-        config,
+        config.trials,
         kept_inputs(scenario, targets, config).len(),
         metrics,
     )
 }
 
 /// [`check`] on the counts.
-fn check_size(
-    config: &SensitivityConfig,
-    inputs: usize,
-    metrics: usize,
-) -> Result<(), TargetError> {
+fn check_size(trials: u64, inputs: usize, metrics: usize) -> Result<(), TargetError> {
     let (inputs, metrics) = (inputs as u64, metrics as u64);
     let sums = inputs.saturating_mul(inputs).saturating_mul(metrics);
-    if config.trials > 0 && sums > MAX_REGRESSION_SUMS {
+    if trials > 0 && sums > MAX_REGRESSION_SUMS {
         return Err(TargetError::RegressionTooLarge {
             inputs,
             metrics,
@@ -406,6 +402,21 @@ fn check_size(
     }
     Ok(())
 }
+
+/// The regressions' sums for `trials` trials over `inputs` inputs and `metrics` forecasts: none
+/// when there are no trials, so that the tornado alone (the advice of
+/// [`TargetError::RegressionTooLarge`]) allocates nothing of size `p²`.
+fn regressions(trials: u64, inputs: usize, metrics: usize) -> Vec<Regression> {
+    if trials == 0 {
+        return Vec::new();
+    }
+    (0..metrics).map(|_| Regression::new(inputs)).collect()
+}
+
+/// Most numbers one part of a sharded run may keep as regression rows (`p + m` per trial):
+/// 10 million, about 160 MB before it is written. A part keeps every row of its trials, so a
+/// part of 700,000 trials on the Istanbul scenario asked for gigabytes; more parts hold fewer.
+pub const MAX_PART_NUMBERS: u64 = 10_000_000;
 
 /// The result of [`sensitivity`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -702,7 +713,7 @@ fn analyse(
         baseline,
         inputs,
     } = setup(scenario, targets, config)?;
-    check_size(config, inputs.len(), keys.len())?;
+    check_size(config.trials, inputs.len(), keys.len())?;
     // Progress counts model runs ([`runs`]): two per tornado input, then the trials.
     let (ends, mut complete) = tornado_ends(
         scenario,
@@ -715,7 +726,7 @@ fn analyse(
     );
     let p = inputs.len();
     let tornado_runs = 2 * p as u64;
-    let mut regressions: Vec<Regression> = (0..keys.len()).map(|_| Regression::new(p)).collect();
+    let mut regressions = regressions(config.trials, p, keys.len());
     if complete && config.trials > 0 {
         complete = regression_rows(
             scenario,
@@ -862,7 +873,25 @@ pub fn sensitivity_shard_until(
         inputs,
     } = setup(scenario, targets, config)?;
     // A part keeps rows, not sums, but the merge would build the sums.
-    check_size(config, inputs.len(), keys.len())?;
+    check_size(config.trials, inputs.len(), keys.len())?;
+    let width = (inputs.len() + keys.len()) as u64;
+    let rows = {
+        let trials = shard.range(config.trials);
+        trials.end - trials.start
+    };
+    if rows.saturating_mul(width) > MAX_PART_NUMBERS {
+        return Err(TargetError::PartTooLarge {
+            shard,
+            rows,
+            width,
+            // Parts differ by a row at most, hence the row's width off the limit.
+            parts: config
+                .trials
+                .saturating_mul(width)
+                .div_ceil(MAX_PART_NUMBERS.saturating_sub(width).max(1))
+                .max(shard.count + 1),
+        });
+    }
     let inputs_range = shard.range(inputs.len() as u64);
     let (tornado, mut complete) = tornado_ends(
         scenario,
@@ -923,10 +952,12 @@ pub fn merge_sensitivity(shards: &[SensitivityShard]) -> Result<Sensitivity, Mer
     let first = *parts.first().ok_or(MergeError::Empty)?;
     let p = first.inputs.len();
     let m = first.metrics.len();
-    // Before the sums are allocated: no run writes parts past the limit.
-    check_size(&first.config, p, m).map_err(|e| MergeError::damaged(first.shard, e.to_string()))?;
+    // Before the sums are allocated: no run writes parts past the limit. The trials are the
+    // run's (each part's rows are checked against them below), not what its config says.
+    check_size(first.run.total, p, m)
+        .map_err(|e| MergeError::damaged(first.shard, e.to_string()))?;
     let mut ends = Vec::with_capacity(p);
-    let mut regressions: Vec<Regression> = (0..m).map(|_| Regression::new(p)).collect();
+    let mut regressions = regressions(first.run.total, p, m);
     for part in parts {
         let damaged = |why: String| MergeError::damaged(part.shard, why);
         if part.inputs != first.inputs
@@ -972,6 +1003,14 @@ pub fn merge_sensitivity(shards: &[SensitivityShard]) -> Result<Sensitivity, Mer
 mod tests {
     #![expect(clippy::unwrap_used, reason = "tests")]
     use super::*;
+
+    /// The tornado alone keeps no sums: a million inputs and a thousand forecasts would be
+    /// 8 × 10^15 bytes of them, the advice of the error that refuses such a regression.
+    #[test]
+    fn no_trials_keep_no_sums() {
+        assert!(regressions(0, 1 << 20, 1000).is_empty());
+        assert_eq!(regressions(3, 2, 5).len(), 5);
+    }
 
     #[test]
     fn regression_recovers_a_linear_model() {

@@ -112,6 +112,21 @@ pub enum TargetError {
         /// `p² × metrics`, saturated.
         sums: u64,
     },
+    /// One part of a sharded sensitivity run would keep too many regression rows.
+    #[error(
+        "part {shard} would keep {rows} regression rows of {width} numbers, over the limit of {} numbers a part: cut the run into {parts} parts or more (--shard I/{parts})",
+        crate::sensitivity::MAX_PART_NUMBERS
+    )]
+    PartTooLarge {
+        /// The part.
+        shard: detente_core::shard::Shard,
+        /// Its trials.
+        rows: u64,
+        /// Numbers per row (inputs and forecasts).
+        width: u64,
+        /// Parts that would each fit.
+        parts: u64,
+    },
     /// A run conditioned on events cannot be cut into shards.
     #[error(
         "this scenario has `[[time.events]]`, and a run conditioned on events needs every trial's weight at once, so it cannot be sharded; run it whole"

@@ -98,6 +98,18 @@ pub enum StoreError {
         /// What SQLite said.
         reason: String,
     },
+    /// An SQLite database of something else.
+    #[error(
+        "`{path}` is an SQLite database of something else (schema version {version}, tables: {tables}), not a detente run store; it was left untouched: give --db a new file name, detente keeps its runs in a file of its own"
+    )]
+    Foreign {
+        /// The database path.
+        path: PathBuf,
+        /// Its `user_version`.
+        version: i64,
+        /// Its first tables' names.
+        tables: String,
+    },
     /// The database was written by a newer detente.
     #[error(
         "`{path}` has schema version {found}, newer than the {supported} this detente understands; upgrade detente to use it (the file was not changed)"
@@ -570,6 +582,36 @@ fn check_version(conn: &Connection, path: &Path) -> Result<i64, StoreError> {
             path: path.to_owned(),
             reason: ok,
         });
+    }
+    // Version 0 is a new, empty store, or a database of something else (SQLite's default
+    // version): `--save` on one switched it to WAL mode and added detente's tables beside its
+    // own (found by an audit of the run store). One with tables is left as it is.
+    if version <= 0 {
+        let mut tables = conn
+            // In one statement, one snapshot: a store another process has just created has
+            // its tables and its version together, never the tables with version 0.
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND (SELECT user_version FROM pragma_user_version) <= 0 ORDER BY name LIMIT 6",
+            )
+            .and_then(|mut q| {
+                q.query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<Result<Vec<String>, _>>()
+            })
+            .map_err(|e| not_a_database(path, &e))?;
+        if version < 0 || !tables.is_empty() {
+            let more = if tables.len() > 5 { ", ..." } else { "" };
+            tables.truncate(5);
+            return Err(StoreError::Foreign {
+                path: path.to_owned(),
+                version,
+                tables: if tables.is_empty() {
+                    "none".to_owned()
+                } else {
+                    format!("{}{more}", tables.join(", "))
+                },
+            });
+        }
     }
     Ok(version)
 }

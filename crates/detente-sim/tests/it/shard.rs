@@ -294,6 +294,35 @@ fn a_regression_too_large_for_memory_is_refused() {
         e.starts_with("shard 0/1 is damaged: a regression over 5000 inputs"),
         "{e}"
     );
+    // The tornado alone, the error's advice, runs on the same scenario (its sums would have
+    // been 2,402² per forecast).
+    let wide = sensitivity(&s, &t, &tornado, &|_| {}).unwrap();
+    assert!(
+        wide.metrics
+            .iter()
+            .all(|m| m.regression_trials == 0 && m.src.is_empty())
+    );
+    // A part that would keep more rows than the limit is refused, with a count of parts that
+    // fit.
+    let rows = SensitivityConfig {
+        trials: 200_000,
+        ..SensitivityConfig::default()
+    };
+    let e = sensitivity_shard_until(
+        &istanbul(),
+        &t,
+        &rows,
+        Shard::new(0, 2).unwrap(),
+        &|_| {},
+        &|| false,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.starts_with("part 0/2 would keep 100000 regression rows of")
+            && e.contains("cut the run into"),
+        "{e}"
+    );
     // The progress total saturates: `--trials` takes any count.
     let endless = SensitivityConfig {
         trials: u64::MAX,

@@ -202,3 +202,39 @@ fn a_file_that_is_not_sqlite_is_refused_and_left_unchanged() {
     ));
     assert!(!missing.exists());
 }
+
+/// `--save` on an SQLite database of something else (SQLite's default schema version is 0,
+/// detente's sign of a new store) switched it to WAL mode and added detente's tables beside its
+/// own. It is refused, read-write or read-only, and its bytes are left as they were.
+#[test]
+fn a_database_of_something_else_is_refused_and_left_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers(name) VALUES ('Ada');")
+        .unwrap();
+    drop(other);
+    let before = std::fs::read(&path).unwrap();
+    for err in [
+        Store::open(&path).unwrap_err(),
+        Store::open_read_only(&path).unwrap_err(),
+    ] {
+        assert!(matches!(err, StoreError::Foreign { .. }), "{err}");
+        assert!(err.to_string().contains("tables: customers"), "{err}");
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert!(!dir.path().join("shop.db-wal").exists());
+
+    // A negative version is no version of detente's either.
+    let odd = dir.path().join("odd.db");
+    let conn = rusqlite::Connection::open(&odd).unwrap();
+    conn.pragma_update(None, "user_version", -1).unwrap();
+    drop(conn);
+    assert!(matches!(
+        Store::open(&odd),
+        Err(StoreError::Foreign { version: -1, .. })
+    ));
+    // A new file is still a new store.
+    assert!(Store::open(&dir.path().join("new.db")).is_ok());
+}
