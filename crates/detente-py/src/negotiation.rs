@@ -235,42 +235,42 @@ pub fn tournament(
     let tables: Vec<Table> = domains.iter().map(|d| d.table.clone()).collect();
     let counts = Mutex::new((0_u64, 0_u64));
     let failed: Mutex<Option<PyErr>> = Mutex::new(None);
-    let on_event = |event: cup::Progress| {
-        let Ok(mut c) = counts.lock() else { return };
-        match event {
-            cup::Progress::Planned(total) => c.1 = total as u64,
-            cup::Progress::Finished => c.0 += 1,
+    let keep = |e: PyErr| {
+        if let Ok(mut slot) = failed.lock() {
+            slot.get_or_insert(e);
         }
-        let (done, total) = *c;
-        // The lock is held through the callback so that the calls arrive in the order of the
-        // counts (dropping it first let two workers report 72 before 71). The caller is
-        // detached from the interpreter, so waiting workers hold no lock Python needs.
-        if let Some(callback) = &progress {
-            Python::attach(|py| {
-                if let Err(e) = callback.bind(py).call1((done, total))
-                    && let Ok(mut slot) = failed.lock()
-                {
-                    slot.get_or_insert(e);
-                }
-            });
-        }
-        drop(c);
     };
-    if let Some(shard) = shard {
-        let part = py
-            .detach(|| cup::run_shard(&tables, &config, shard, &on_event))
-            .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
-        if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
-            return Err(e);
+    // The counts are delivered to Python by the calling thread ([`crate::drive`]), in the order
+    // they were counted: the lock is held until the report is queued (dropping it first let two
+    // workers report 72 before 71).
+    let deliver = |py: Python<'_>, (done, total): (u64, u64)| match &progress {
+        Some(callback) => callback.bind(py).call1((done, total)).map(drop),
+        None => Ok(()),
+    };
+    let run = |report: &(dyn Fn((u64, u64)) + Sync)| {
+        let on_event = |event: cup::Progress| {
+            let Ok(mut c) = counts.lock() else { return };
+            match event {
+                cup::Progress::Planned(total) => c.1 = total as u64,
+                cup::Progress::Finished => c.0 += 1,
+            }
+            report(*c);
+        };
+        match shard {
+            Some(shard) => cup::run_shard(&tables, &config, shard, &on_event).map(Ok),
+            None => cup::run(&tables, &config, &on_event).map(Err),
         }
-        return to_json(&part);
-    }
-    let results = py
-        .detach(|| cup::run(&tables, &config, &on_event))
+    };
+    let ran = crate::drive(py, deliver, &keep, run)
+        .map_err(|e| DetenteError::new_err(format!("{name}: cannot run: {e}")))?
         .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
     if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
         return Err(e);
     }
+    let results = match ran {
+        Ok(part) => return to_json(&part),
+        Err(results) => results,
+    };
     to_json(&Document {
         schema: "detente.tournament/1",
         body: &results,

@@ -13,6 +13,7 @@ import json
 import os
 import pathlib
 import subprocess
+import sys
 import threading
 import time
 import tomllib
@@ -336,6 +337,43 @@ def test_keyboard_interrupt_stops_a_run(istanbul: detente.Scenario, threads: int
     timer.cancel()
     # A million EUM trials take many minutes; the interrupt ends the run within a block.
     assert time.monotonic() - start < 30
+
+
+def test_keyboard_interrupt_stops_the_settlement_forecast(istanbul: detente.Scenario) -> None:
+    # `delay` and `levers` ran without a stop: a forecast of 30,000 trials took 53 s to see
+    # Ctrl-C, and the limit is a million.
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    start = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        detente.delay(istanbul, trials=1_000_000)
+    timer.cancel()
+    assert time.monotonic() - start < 30
+
+
+NESTED = """
+import detente
+s = detente.load({path!r})
+calls = []
+def nested(*args):
+    calls.append(detente.montecarlo(s, models="compromise", trials=20, progress=False))
+detente.montecarlo(s, models="compromise", trials=300, progress=nested)
+detente.sensitivity(s, models="compromise", trials=20, progress=nested)
+detente.tournament({tournament!r}, progress=nested)
+print(len(calls))
+"""
+
+
+def test_a_progress_callback_may_run_detente() -> None:
+    # A callback ran on a worker of the thread pool, holding it (and the lock that orders the
+    # reports) while a nested run waited for that pool: it hung for ever, deaf to Ctrl-C. It
+    # runs in a child process here so that a hang fails the test instead of the suite.
+    code = NESTED.format(path=str(ISTANBUL), tournament=str(TOURNAMENT))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT
+    )
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 3, out.stdout
 
 
 # ---- automated negotiation -----------------------------------------------------------------
