@@ -307,6 +307,15 @@ impl Store {
         if !path.exists() {
             return Err(StoreError::Missing(path.to_owned()));
         }
+        // A reader that may not write the store is not its owner: the `-wal` and `-shm` files
+        // SQLite would create beside it for the reader would be the reader's, and the owner
+        // could no longer write ("attempt to write a readonly database" on every later save;
+        // found by an audit of the run store). Such a reader reads the file as immutable.
+        let may_write = std::fs::OpenOptions::new().write(true).open(path).is_ok();
+        if !may_write {
+            let conn = open_immutable(path)?;
+            return Self::read_only_checked(conn, path);
+        }
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(
             |source| StoreError::Open {
                 path: path.to_owned(),
@@ -328,6 +337,18 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
+        Self::read_only_version(conn, path, version)
+    }
+
+    /// A store opened read-only, once its version is checked.
+    fn read_only_checked(conn: Connection, path: &Path) -> Result<Self, StoreError> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        let version = check_version(&conn, path)?;
+        Self::read_only_version(conn, path, version)
+    }
+
+    /// A store opened read-only at `version`, which must be this build's.
+    fn read_only_version(conn: Connection, path: &Path, version: i64) -> Result<Self, StoreError> {
         if version < SCHEMA_VERSION {
             // An older store has no runs this build cannot read, but its tables may be missing.
             return Err(StoreError::NotADatabase {

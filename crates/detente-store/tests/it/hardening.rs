@@ -135,3 +135,39 @@ fn store_in_an_unwritable_folder_is_readable() {
         None => eprintln!("skipped: the folder could not be made unwritable for this user"),
     }
 }
+
+/// A reader that may not write the store (another user, in a folder both may write) had SQLite
+/// create the `-wal` and `-shm` files beside it as its own, and the owner's every later save
+/// failed ("attempt to write a readonly database"). Such a reader leaves no file behind. The
+/// store is made unwritable with `chattr +i`, which binds root too; where it cannot be set, the
+/// test is skipped.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_may_not_write_leaves_no_file_beside_the_store() {
+    use std::process::Command;
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("detente.db");
+    Store::open(&path).unwrap().save(&run(1.0)).unwrap();
+    let chattr = |flag: &str| {
+        Command::new("chattr")
+            .arg(flag)
+            .arg(&path)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !chattr("+i") {
+        eprintln!("skipped: chattr +i is not available here");
+        return;
+    }
+    let listed = Store::open_read_only(&path).map(|s| s.list());
+    let beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(chattr("-i"));
+    assert_eq!(listed.unwrap().unwrap().len(), 1);
+    assert_eq!(beside, vec!["detente.db".to_owned()]);
+    // The owner still saves.
+    Store::open(&path).unwrap().save(&run(2.0)).unwrap();
+}
