@@ -304,15 +304,29 @@ pub fn run_runs(args: &RunsArgs, out: &mut dyn Write) -> Result<(), Failure> {
                 "\n  {:<48} {:>10} {:>10} {:>10}",
                 "value", a, b, "change"
             )?;
-            let mut keys: Vec<&String> = ra.values.iter().map(|(k, _)| k).collect();
-            for (k, _) in &rb.values {
-                if !keys.contains(&k) {
-                    keys.push(k);
+            // By key, in the order of run a and then of run b's own keys; each run's first
+            // value of a key counts. Maps, not searches: 100,000 values took 43 s.
+            fn by_key(r: &Run) -> std::collections::HashMap<&str, Option<f64>> {
+                let mut map = std::collections::HashMap::new();
+                for (k, v) in &r.values {
+                    map.entry(k.as_str()).or_insert(*v);
                 }
+                map
             }
-            let get = |r: &Run, k: &str| r.values.iter().find(|(x, _)| x == k).and_then(|x| x.1);
+            let (values_a, values_b) = (by_key(&ra), by_key(&rb));
+            let mut seen = std::collections::HashSet::new();
+            let keys: Vec<&str> = ra
+                .values
+                .iter()
+                .chain(&rb.values)
+                .map(|(k, _)| k.as_str())
+                .filter(|k| seen.insert(*k))
+                .collect();
             for k in keys {
-                let (va, vb) = (get(&ra, k), get(&rb, k));
+                let get = |map: &std::collections::HashMap<&str, Option<f64>>| {
+                    map.get(k).copied().flatten()
+                };
+                let (va, vb) = (get(&values_a), get(&values_b));
                 writeln!(
                     out,
                     "  {k:<48} {:>10} {:>10} {:>10}",
