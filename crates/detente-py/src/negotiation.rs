@@ -233,6 +233,11 @@ pub fn tournament(
     // options by `tournament_domains`).
     let config = file.run_config();
     let tables: Vec<Table> = domains.iter().map(|d| d.table.clone()).collect();
+    /// What the run made: one part, or the whole tournament.
+    enum Ran {
+        Part(cup::TournamentShard),
+        Whole(cup::Results),
+    }
     let counts = Mutex::new((0_u64, 0_u64));
     let failed: Mutex<Option<PyErr>> = Mutex::new(None);
     let keep = |e: PyErr| {
@@ -257,8 +262,8 @@ pub fn tournament(
             report(*c);
         };
         match shard {
-            Some(shard) => cup::run_shard(&tables, &config, shard, &on_event).map(Ok),
-            None => cup::run(&tables, &config, &on_event).map(Err),
+            Some(shard) => cup::run_shard(&tables, &config, shard, &on_event).map(Ran::Part),
+            None => cup::run(&tables, &config, &on_event).map(Ran::Whole),
         }
     };
     let ran = crate::drive(py, deliver, &keep, run)
@@ -268,8 +273,8 @@ pub fn tournament(
         return Err(e);
     }
     let results = match ran {
-        Ok(part) => return to_json(&part),
-        Err(results) => results,
+        Ran::Part(part) => return to_json(&part),
+        Ran::Whole(results) => results,
     };
     to_json(&Document {
         schema: "detente.tournament/1",
