@@ -263,7 +263,12 @@ pub fn run_runs(args: &RunsArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let store = Store::open_read_only(&args.db).map_err(store_failure)?;
     match &args.command {
         RunsCommand::List => {
-            let runs = store.list().map_err(store_failure)?;
+            let (runs, unreadable) = store.list_all().map_err(store_failure)?;
+            for (id, why) in &unreadable {
+                eprintln!(
+                    "warning: run {id} cannot be read ({why}); its row was changed outside detente, and the other runs are listed"
+                );
+            }
             writeln!(
                 out,
                 "{:>4}  {:<11}  {:<19}  {:>7}  {:<12}  {:<10}  scenario",

@@ -420,14 +420,31 @@ impl Store {
         w.commit()
     }
 
-    /// Every run, newest first.
+    /// Every run that can be read, newest first ([`Store::list_all`] without the rows it
+    /// could not read).
     pub fn list(&self) -> Result<Vec<RunSummary>, StoreError> {
+        Ok(self.list_all()?.0)
+    }
+
+    /// Every run, newest first, and the ids of rows that cannot be read as a run, each with
+    /// why. A row whose columns were edited outside detente (a seed written as a blob, a time
+    /// as text) failed the whole listing, hiding every other run (found by an audit of the
+    /// run store).
+    pub fn list_all(&self) -> Result<(Vec<RunSummary>, Vec<(i64, String)>), StoreError> {
         let mut st = self.conn.prepare(
             "SELECT id, kind, scenario_name, title, scenario_sha256, seed, code_version,
                     started_at_ms, finished_at_ms FROM runs ORDER BY id DESC",
         )?;
-        let rows = st.query_map([], summary_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut rows = st.query([])?;
+        let (mut runs, mut unreadable) = (Vec::new(), Vec::new());
+        while let Some(row) = rows.next()? {
+            match summary_row(row) {
+                Ok(run) => runs.push(run),
+                // `id` is the table's INTEGER PRIMARY KEY, which SQLite keeps an integer.
+                Err(e) => unreadable.push((row.get::<_, i64>(0)?, e.to_string())),
+            }
+        }
+        Ok((runs, unreadable))
     }
 
     /// One run in full.

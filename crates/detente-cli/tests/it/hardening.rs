@@ -422,6 +422,32 @@ fn runs_with_extreme_times_are_listed() {
     }
 }
 
+/// One row edited outside detente (a seed written as a blob) failed `runs list` for the whole
+/// store; the other runs are listed, and the row is named in a warning.
+#[test]
+fn a_damaged_row_does_not_hide_the_other_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..2 {
+        let mut cmd = Command::cargo_bin("detente").unwrap();
+        cmd.current_dir(dir.path())
+            .args(["forecast", "--save"])
+            .arg(istanbul())
+            .assert()
+            .success();
+    }
+    let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
+    db.execute("UPDATE runs SET seed = x'00ff' WHERE id = 1", [])
+        .unwrap();
+    drop(db);
+    let mut cmd = Command::cargo_bin("detente").unwrap();
+    cmd.current_dir(dir.path())
+        .args(["runs", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\n   2  forecast"))
+        .stderr(predicate::str::contains("warning: run 1 cannot be read"));
+}
+
 /// A GENIUS weight of 1e308 gave infinite utilities.
 #[test]
 fn genius_weight_overflowing_utilities_is_refused() {

@@ -100,6 +100,31 @@ async fn runs_list_and_show_what_the_store_holds() {
     );
 }
 
+/// A row edited outside detente (a seed written as a blob) made the whole listing a 500; the
+/// runs that can be read are listed.
+#[tokio::test]
+async fn a_damaged_row_does_not_hide_the_other_runs() {
+    let db = TempDb::new("damaged");
+    {
+        let mut store = Store::open(&db.0).unwrap();
+        store.save(&run("forecast", Some(1))).unwrap();
+        store.save(&run("montecarlo", Some(2))).unwrap();
+    }
+    let conn = rusqlite::Connection::open(&db.0).unwrap();
+    conn.execute("UPDATE runs SET seed = x'00ff' WHERE id = 1", [])
+        .unwrap();
+    drop(conn);
+    let reply = send(&app_with_db(&db.0), get("/api/runs")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let ids: Vec<i64> = reply.json["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![2]);
+}
+
 #[tokio::test]
 async fn unknown_and_malformed_run_ids_are_404() {
     let db = TempDb::new("ids");
