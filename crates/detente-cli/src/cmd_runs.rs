@@ -263,8 +263,8 @@ pub fn run_runs(args: &RunsArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let store = Store::open_read_only(&args.db).map_err(store_failure)?;
     match &args.command {
         RunsCommand::List => {
-            let (runs, unreadable) = store.list_all().map_err(store_failure)?;
-            for (id, why) in &unreadable {
+            let listing = store.list_all().map_err(store_failure)?;
+            for (id, why) in &listing.unreadable {
                 eprintln!(
                     "warning: run {id} cannot be read ({why}); its row was changed outside detente, and the other runs are listed"
                 );
@@ -274,7 +274,7 @@ pub fn run_runs(args: &RunsArgs, out: &mut dyn Write) -> Result<(), Failure> {
                 "{:>4}  {:<11}  {:<19}  {:>7}  {:<12}  {:<10}  scenario",
                 "id", "kind", "started (UTC)", "seconds", "sha256", "seed"
             )?;
-            for r in runs {
+            for r in listing.runs {
                 writeln!(
                     out,
                     "{:>4}  {:<11}  {:<19}  {:>7.1}  {:<12}  {:<10}  {} ({})",

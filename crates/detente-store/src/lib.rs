@@ -423,14 +423,14 @@ impl Store {
     /// Every run that can be read, newest first ([`Store::list_all`] without the rows it
     /// could not read).
     pub fn list(&self) -> Result<Vec<RunSummary>, StoreError> {
-        Ok(self.list_all()?.0)
+        Ok(self.list_all()?.runs)
     }
 
     /// Every run, newest first, and the ids of rows that cannot be read as a run, each with
     /// why. A row whose columns were edited outside detente (a seed written as a blob, a time
     /// as text) failed the whole listing, hiding every other run (found by an audit of the
     /// run store).
-    pub fn list_all(&self) -> Result<(Vec<RunSummary>, Vec<(i64, String)>), StoreError> {
+    pub fn list_all(&self) -> Result<Listing, StoreError> {
         let mut st = self.conn.prepare(
             "SELECT id, kind, scenario_name, title, scenario_sha256, seed, code_version,
                     started_at_ms, finished_at_ms FROM runs ORDER BY id DESC",
@@ -444,7 +444,7 @@ impl Store {
                 Err(e) => unreadable.push((row.get::<_, i64>(0)?, e.to_string())),
             }
         }
-        Ok((runs, unreadable))
+        Ok(Listing { runs, unreadable })
     }
 
     /// One run in full.
@@ -551,6 +551,15 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunSummary> {
         started_at_ms: r.get(7)?,
         finished_at_ms: r.get(8)?,
     })
+}
+
+/// What [`Store::list_all`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    /// The runs that can be read, newest first.
+    pub runs: Vec<RunSummary>,
+    /// Rows that cannot be read as a run: each id, and why.
+    pub unreadable: Vec<(i64, String)>,
 }
 
 /// Whether `e` is SQLite's transient "database is locked" / busy condition.
