@@ -98,6 +98,16 @@ pub enum StoreError {
         /// What SQLite said.
         reason: String,
     },
+    /// A store this user may not write.
+    #[error(
+        "cannot save to `{path}`: {reason}; the store is someone else's or read-only, so save to another --db (its runs can still be listed with `detente runs --db`)"
+    )]
+    ReadOnly {
+        /// The database path.
+        path: PathBuf,
+        /// What the system said.
+        reason: String,
+    },
     /// An SQLite database of something else.
     #[error(
         "`{path}` is an SQLite database of something else (schema version {version}, tables: {tables}), not a detente run store; it was left untouched: give --db a new file name, detente keeps its runs in a file of its own"
@@ -282,6 +292,16 @@ impl Store {
     }
 
     fn open_once(path: &Path) -> Result<Self, StoreError> {
+        // A store this user may not write was reported as "not a detente run store" (SQLite
+        // opens it read-only and fails at the first write); say what it is.
+        if let Err(e) = std::fs::OpenOptions::new().write(true).open(path)
+            && e.kind() == std::io::ErrorKind::PermissionDenied
+        {
+            return Err(StoreError::ReadOnly {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            });
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Barrier};
 
-use detente_store::{EumTrace, NewRun, Store};
+use detente_store::{EumTrace, NewRun, Store, StoreError};
 use serde_json::json;
 
 fn run(mean: f64) -> NewRun {
@@ -165,9 +165,13 @@ fn a_reader_that_may_not_write_leaves_no_file_beside_the_store() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
+    // A save is refused as a save to a store it may not write, not as "not a store".
+    let saved = Store::open(&path).map(|_| ());
     assert!(chattr("-i"));
     assert_eq!(listed.unwrap().unwrap().len(), 1);
     assert_eq!(beside, vec!["detente.db".to_owned()]);
+    let e = saved.unwrap_err();
+    assert!(matches!(e, StoreError::ReadOnly { .. }), "{e}");
     // The owner still saves.
     Store::open(&path).unwrap().save(&run(2.0)).unwrap();
 }
