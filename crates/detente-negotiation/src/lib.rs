@@ -148,6 +148,9 @@ pub enum NegotiationError {
         /// The limit on outcomes × parties.
         limit: usize,
     },
+    /// The run was asked to stop before its end.
+    #[error("the run was stopped")]
+    Stopped,
     /// Preferences that cannot be used.
     #[error("preferences of `{party}`: {reason}")]
     InvalidPreferences {

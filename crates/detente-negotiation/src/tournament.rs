@@ -164,7 +164,21 @@ pub fn run(
     config: &TournamentConfig,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Results, NegotiationError> {
-    let records = run_part(tables, config, Shard::WHOLE, progress)?.1;
+    run_until(tables, config, progress, &|| false)
+}
+
+/// [`run`], asking `stop` before each negotiation; a raised stop ends the run with
+/// [`NegotiationError::Stopped`] (the Python bindings stop on Ctrl-C).
+///
+/// # Errors
+/// As [`run`], or [`NegotiationError::Stopped`].
+pub fn run_until(
+    tables: &[Table],
+    config: &TournamentConfig,
+    progress: &(dyn Fn(Progress) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Results, NegotiationError> {
+    let records = run_part(tables, config, Shard::WHOLE, progress, stop)?.1;
     Ok(Results {
         ranking: rank(&records),
         records,
@@ -217,7 +231,21 @@ pub fn run_shard(
     shard: Shard,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<TournamentShard, NegotiationError> {
-    let (total, records) = run_part(tables, config, shard, progress)?;
+    run_shard_until(tables, config, shard, progress, &|| false)
+}
+
+/// [`run_shard`], asking `stop` before each negotiation, as [`run_until`].
+///
+/// # Errors
+/// As [`run`], or [`NegotiationError::Stopped`].
+pub fn run_shard_until(
+    tables: &[Table],
+    config: &TournamentConfig,
+    shard: Shard,
+    progress: &(dyn Fn(Progress) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<TournamentShard, NegotiationError> {
+    let (total, records) = run_part(tables, config, shard, progress, stop)?;
     let jobs = shard.range(total as u64);
     Ok(TournamentShard {
         schema: SHARD_SCHEMA.to_string(),
@@ -272,6 +300,7 @@ fn run_part(
     config: &TournamentConfig,
     shard: Shard,
     progress: &(dyn Fn(Progress) + Sync),
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<(usize, Vec<Record>), NegotiationError> {
     if config.agents.is_empty() {
         return Err(NegotiationError::Config("`agents` is empty".to_string()));
@@ -364,6 +393,9 @@ fn run_part(
         .par_iter()
         .enumerate()
         .map(|(i, job)| {
+            if stop() {
+                return Err(NegotiationError::Stopped);
+            }
             let j = first + i;
             let table = &tables[job.table];
             let k = table.parties.len();

@@ -4,6 +4,7 @@
 //! tables, runs the negotiations without the GIL and returns the CLI's JSON documents.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use detente_analysis::Document;
 use detente_models::bargain::PackageConfig;
@@ -240,11 +241,15 @@ pub fn tournament(
     }
     let counts = Mutex::new((0_u64, 0_u64));
     let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+    let stopping = AtomicBool::new(false);
+    // Ctrl-C, or a callback that raises, stops the tournament before its next negotiation.
     let keep = |e: PyErr| {
         if let Ok(mut slot) = failed.lock() {
             slot.get_or_insert(e);
         }
+        stopping.store(true, Ordering::SeqCst);
     };
+    let stop = || stopping.load(Ordering::SeqCst);
     // The counts are delivered to Python by the calling thread ([`crate::drive`]), in the order
     // they were counted: the lock is held until the report is queued (dropping it first let two
     // workers report 72 before 71).
@@ -262,16 +267,19 @@ pub fn tournament(
             report(*c);
         };
         match shard {
-            Some(shard) => cup::run_shard(&tables, &config, shard, &on_event).map(Ran::Part),
-            None => cup::run(&tables, &config, &on_event).map(Ran::Whole),
+            Some(shard) => {
+                cup::run_shard_until(&tables, &config, shard, &on_event, &stop).map(Ran::Part)
+            }
+            None => cup::run_until(&tables, &config, &on_event, &stop).map(Ran::Whole),
         }
     };
     let ran = crate::drive(py, deliver, &keep, run)
-        .map_err(|e| DetenteError::new_err(format!("{name}: cannot run: {e}")))?
-        .map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
+        .map_err(|e| DetenteError::new_err(format!("{name}: cannot run: {e}")))?;
+    // The error that stopped the run (Ctrl-C, a raising callback) before the stop it caused.
     if let Some(e) = failed.lock().ok().and_then(|mut slot| slot.take()) {
         return Err(e);
     }
+    let ran = ran.map_err(|e| PyValueError::new_err(format!("{name}: {e}")))?;
     let results = match ran {
         Ran::Part(part) => return to_json(&part),
         Ran::Whole(results) => results,
