@@ -334,17 +334,22 @@ fn genius_domain_reader_accepts_the_base_case() {
     detente().arg("bargain").arg(&folder).assert().success();
 }
 
+/// `detente bargain folder` ends with exit 2 and a message holding `needle`.
+fn bargain_refuses(folder: &Path, needle: &str) {
+    detente()
+        .arg("bargain")
+        .arg(folder)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(needle));
+}
+
 /// A GENIUS domain repeating an issue grew `bargain` past 5 GB (`negotiate` refused it).
 #[test]
 fn genius_domain_repeating_an_issue_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let folder = genius_folder(dir.path(), &ISSUE_X.repeat(3), "1");
-    detente()
-        .arg("bargain")
-        .arg(&folder)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("appears twice"));
+    bargain_refuses(&folder, "appears twice");
 }
 
 /// Integer issues were capped one by one, so 200 issues of a million values each (18 kB)
@@ -363,21 +368,11 @@ fn genius_domains_too_large_together_or_past_2_53_are_refused() {
         .map(|n| integer(n, "0", "999999"))
         .collect();
     let folder = genius_folder(dir.path(), &format!("{ISSUE_X}{wide}"), "1");
-    detente()
-        .arg("bargain")
-        .arg(&folder)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("over the limit of 2000000"));
+    bargain_refuses(&folder, "over the limit of 2000000");
     let dir = tempfile::tempdir().unwrap();
     let far = integer("A", "1e300", "1e300");
     let folder = genius_folder(dir.path(), &format!("{ISSUE_X}{far}"), "1");
-    detente()
-        .arg("bargain")
-        .arg(&folder)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("past ±2^53"));
+    bargain_refuses(&folder, "past ±2^53");
 }
 
 /// A scenario of 2,000 positions asked the sensitivity regression for gigabytes (`p²` sums per
@@ -398,17 +393,25 @@ fn a_sensitivity_regression_too_large_for_memory_is_refused() {
         ));
 }
 
+/// A temporary folder whose `detente.db` holds `runs` saved forecasts of the Istanbul scenario.
+fn save_forecasts(runs: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..runs {
+        let mut cmd = Command::cargo_bin("detente").unwrap();
+        cmd.current_dir(dir.path())
+            .args(["forecast", "--save"])
+            .arg(istanbul())
+            .assert()
+            .success();
+    }
+    dir
+}
+
 /// A run store whose times were edited to the ends of `i64` made `runs list` and `runs show`
 /// overflow computing the run's duration.
 #[test]
 fn runs_with_extreme_times_are_listed() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::cargo_bin("detente").unwrap();
-    cmd.current_dir(dir.path())
-        .args(["forecast", "--save"])
-        .arg(istanbul())
-        .assert()
-        .success();
+    let dir = save_forecasts(1);
     let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
     db.execute(
         "UPDATE runs SET started_at_ms = ?1, finished_at_ms = 1",
@@ -426,15 +429,7 @@ fn runs_with_extreme_times_are_listed() {
 /// store; the other runs are listed, and the row is named in a warning.
 #[test]
 fn a_damaged_row_does_not_hide_the_other_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    for _ in 0..2 {
-        let mut cmd = Command::cargo_bin("detente").unwrap();
-        cmd.current_dir(dir.path())
-            .args(["forecast", "--save"])
-            .arg(istanbul())
-            .assert()
-            .success();
-    }
+    let dir = save_forecasts(2);
     let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
     db.execute("UPDATE runs SET seed = x'00ff' WHERE id = 1", [])
         .unwrap();
@@ -473,12 +468,7 @@ fn genius_issue_name_longer_than_a_line_is_refused() {
         &ISSUE_X.replace("name=\"X\"", &format!("name=\"{long}\"")),
         "1",
     );
-    detente()
-        .arg("bargain")
-        .arg(&folder)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("over the limit of 300"));
+    bargain_refuses(&folder, "over the limit of 300");
 }
 
 /// An anchor label `=HYPERLINK(...)` reached the CSV output as a live formula.
