@@ -132,6 +132,14 @@ pub enum StoreError {
         /// This build's version.
         supported: i64,
     },
+    /// The store has given out the largest run id SQLite allows. Ids only grow (a deleted
+    /// run's id is not reused), by one a run, so only an id written outside detente gets there;
+    /// SQLite then reports "database or disk is full", which sent users to check their disk.
+    #[error(
+        "cannot save to `{0}`: its runs have used the last run id ({max}), which only an id written outside detente can reach; save to a new --db (the runs in this one can still be listed and shown)",
+        max = i64::MAX
+    )]
+    IdsExhausted(PathBuf),
     /// No run with this id.
     #[error("no run with id {0}; `detente runs list` shows the ids")]
     NotFound(i64),
@@ -261,6 +269,24 @@ pub fn sha256_hex(text: &str) -> String {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Where it is, for the errors that name the file.
+    path: PathBuf,
+}
+
+/// Whether `e`, from inserting a run, is SQLite's "database or disk is full" because the
+/// `runs` ids have reached `i64::MAX` (AUTOINCREMENT then refuses every insert) rather than
+/// because the disk is full.
+fn ids_exhausted(conn: &Connection, e: &rusqlite::Error) -> bool {
+    let full = e.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull);
+    full && conn
+        .query_row(
+            "SELECT max(seq) FROM sqlite_sequence WHERE name = 'runs'",
+            [],
+            |row| row.get::<_, Option<i64>>(0),
+        )
+        .ok()
+        .flatten()
+        == Some(i64::MAX)
 }
 
 fn not_a_database(path: &Path, e: &rusqlite::Error) -> StoreError {
@@ -317,7 +343,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| not_a_database(path, &e))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        let mut store = Self { conn };
+        let mut store = Self {
+            conn,
+            path: path.to_owned(),
+        };
         store.migrate(path)?;
         Ok(store)
     }
@@ -378,7 +407,10 @@ impl Store {
                 ),
             });
         }
-        Ok(Self { conn })
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+        })
     }
 
     /// Applies the migrations the store lacks. The version is read again inside an IMMEDIATE
@@ -403,7 +435,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute(
+        let inserted = tx.execute(
             "INSERT INTO runs (kind, scenario_name, scenario_sha256, scenario_text, title,
                 config_json, seed, code_version, started_at_ms, finished_at_ms, result_json)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -420,7 +452,14 @@ impl Store {
                 run.finished_at_ms,
                 run.result.to_string(),
             ],
-        )?;
+        );
+        if let Err(e) = inserted {
+            return Err(if ids_exhausted(&tx, &e) {
+                StoreError::IdsExhausted(self.path.clone())
+            } else {
+                e.into()
+            });
+        }
         let id = tx.last_insert_rowid();
         Ok(RunWriter { tx, id })
     }

@@ -425,6 +425,31 @@ fn runs_with_extreme_times_are_listed() {
     }
 }
 
+/// A run store whose ids were edited up to `i64::MAX` failed every later save as an internal
+/// error, with SQLite's "database or disk is full"; it is refused as an input (exit 2) that
+/// names the store and says to save to another one.
+#[test]
+fn a_store_out_of_run_ids_is_refused_with_its_fix() {
+    let dir = save_forecasts(1);
+    let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
+    db.execute(
+        "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'runs'",
+        [i64::MAX],
+    )
+    .unwrap();
+    drop(db);
+    let mut cmd = Command::cargo_bin("detente").unwrap();
+    cmd.current_dir(dir.path())
+        .args(["forecast", "--save"])
+        .arg(istanbul())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "cannot save to `detente.db`: its runs have used the last run id",
+        ))
+        .stderr(predicate::str::contains("disk is full").not());
+}
+
 /// One row edited outside detente (a seed written as a blob) failed `runs list` for the whole
 /// store; the other runs are listed, and the row is named in a warning.
 #[test]

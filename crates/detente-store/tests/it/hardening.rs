@@ -1,5 +1,5 @@
 //! Regression tests of issue 16 on the run store: concurrent creation, runs whose EUM trace
-//! holds no number, and a reader of a store it may not write.
+//! holds no number, a reader of a store it may not write, and a store out of run ids.
 #![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::sync::{Arc, Barrier};
@@ -174,4 +174,37 @@ fn a_reader_that_may_not_write_leaves_no_file_beside_the_store() {
     assert!(matches!(e, StoreError::ReadOnly { .. }), "{e}");
     // The owner still saves.
     Store::open(&path).unwrap().save(&run(2.0)).unwrap();
+}
+
+/// A store whose run ids had reached `i64::MAX` (only an id written outside detente gets there)
+/// refused every save with SQLite's "database or disk is full". The save now says what is full
+/// and what to do, and the runs already there stay readable.
+#[test]
+fn a_store_out_of_run_ids_says_so_and_keeps_its_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("detente.db");
+    let mut store = Store::open(&path).unwrap();
+    store.save(&run(1.0)).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'runs'",
+            [i64::MAX],
+        )
+        .unwrap();
+    let e = store.save(&run(2.0)).unwrap_err();
+    assert!(
+        matches!(&e, StoreError::IdsExhausted(p) if *p == path),
+        "{e:?}"
+    );
+    let message = e.to_string();
+    assert!(
+        message.contains("the last run id (9223372036854775807)"),
+        "{message}"
+    );
+    assert!(message.contains("save to a new --db"), "{message}");
+    assert_eq!(
+        Store::open_read_only(&path).unwrap().list().unwrap().len(),
+        1
+    );
 }
