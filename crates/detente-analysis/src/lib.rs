@@ -251,36 +251,112 @@ pub struct Analysis {
 /// the per-issue models (package bargaining in every trial would take minutes; call
 /// [`montecarlo`] with a package target for that).
 pub fn analyze(scenario: &Scenario, config: &AnalysisConfig) -> Analysis {
+    analyze_observed(scenario, config, &|_| {})
+}
+
+/// One part of an [`analyze`] run, as [`analyze_observed`] announces it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Step {
+    /// The per-issue forecasts of every model.
+    Forecast,
+    /// Package bargaining.
+    Packages,
+    /// The cost of delay, month by month.
+    Delay,
+    /// The lever comparison.
+    Levers,
+    /// The settlement forecast of bargaining while fighting.
+    Settlement,
+    /// The settlement forecast under each lever and pair of levers.
+    SettlementLevers,
+    /// Monte Carlo bands of the per-issue forecasts.
+    MonteCarlo,
+    /// Sensitivity tornados of the per-issue forecasts.
+    Sensitivity,
+}
+
+impl Step {
+    /// What the step computes, for a progress line ("settlement forecast").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Forecast => "per-issue forecasts",
+            Self::Packages => "package bargaining",
+            Self::Delay => "cost of delay",
+            Self::Levers => "levers",
+            Self::Settlement => "settlement forecast",
+            Self::SettlementLevers => "settlement forecast by lever",
+            Self::MonteCarlo => "Monte Carlo",
+            Self::Sensitivity => "sensitivity",
+        }
+    }
+}
+
+/// The steps [`analyze`] runs on `scenario` under `config`, in order.
+pub fn steps(scenario: &Scenario, config: &AnalysisConfig) -> Vec<Step> {
     let parts = config.parts;
     let time = scenario.time.as_ref();
+    let levers = time.is_some_and(|t| !t.levers.is_empty());
+    let fights = fights(scenario);
+    [
+        (true, Step::Forecast),
+        (parts.packages, Step::Packages),
+        (parts.delay && time.is_some(), Step::Delay),
+        (parts.levers && levers, Step::Levers),
+        (parts.settlement && fights, Step::Settlement),
+        (
+            parts.settlement && parts.levers && fights && levers,
+            Step::SettlementLevers,
+        ),
+        (parts.montecarlo, Step::MonteCarlo),
+        (parts.sensitivity, Step::Sensitivity),
+    ]
+    .into_iter()
+    .filter_map(|(run, step)| run.then_some(step))
+    .collect()
+}
+
+/// [`analyze`], calling `observe` with each step of [`steps`] as it starts: a front end shows
+/// where a run of many seconds is (`detente report` on a terminal). The result is the same.
+pub fn analyze_observed(
+    scenario: &Scenario,
+    config: &AnalysisConfig,
+    observe: &dyn Fn(Step),
+) -> Analysis {
+    let steps = steps(scenario, config);
+    let run = |step: Step| {
+        let runs = steps.contains(&step);
+        if runs {
+            observe(step);
+        }
+        runs
+    };
     let spatial = [Target::Spatial(config.forecast.clone())];
+    run(Step::Forecast);
+    let forecast = detente_models::forecast::forecast(scenario, &config.forecast);
+    let packages = run(Step::Packages).then(|| packages(scenario, config));
+    let delay = run(Step::Delay).then(|| delay(scenario, config));
+    let levers = run(Step::Levers).then(|| levers(scenario, config));
+    let settlement = run(Step::Settlement).then(|| settlement(scenario, config));
+    let settlement_levers =
+        run(Step::SettlementLevers).then(|| settlement_levers(scenario, config));
+    let montecarlo = run(Step::MonteCarlo)
+        .then(|| detente_sim::montecarlo(scenario, &spatial, &config.montecarlo, &|_| {}))
+        .map(|r| r.map_err(AnalysisError::from));
+    let sensitivity = run(Step::Sensitivity)
+        .then(|| {
+            detente_sim::sensitivity::sensitivity(scenario, &spatial, &config.sensitivity, &|_| {})
+        })
+        .map(|r| r.map_err(AnalysisError::from));
     Analysis {
-        forecast: detente_models::forecast::forecast(scenario, &config.forecast),
-        packages: parts.packages.then(|| packages(scenario, config)),
-        delay: (parts.delay && time.is_some()).then(|| delay(scenario, config)),
-        levers: (parts.levers && time.is_some_and(|t| !t.levers.is_empty()))
-            .then(|| levers(scenario, config)),
-        settlement: (parts.settlement && fights(scenario)).then(|| settlement(scenario, config)),
-        settlement_levers: (parts.settlement
-            && parts.levers
-            && fights(scenario)
-            && time.is_some_and(|t| !t.levers.is_empty()))
-        .then(|| settlement_levers(scenario, config)),
-        montecarlo: parts
-            .montecarlo
-            .then(|| detente_sim::montecarlo(scenario, &spatial, &config.montecarlo, &|_| {}))
-            .map(|r| r.map_err(AnalysisError::from)),
-        sensitivity: parts
-            .sensitivity
-            .then(|| {
-                detente_sim::sensitivity::sensitivity(
-                    scenario,
-                    &spatial,
-                    &config.sensitivity,
-                    &|_| {},
-                )
-            })
-            .map(|r| r.map_err(AnalysisError::from)),
+        forecast,
+        packages,
+        delay,
+        levers,
+        settlement,
+        settlement_levers,
+        montecarlo,
+        sensitivity,
     }
 }
 

@@ -3,11 +3,11 @@
 //! delay and the levers (scenarios with a `[time]` section), Monte Carlo bands and histograms of
 //! the spatial forecasts, and sensitivity tornados. Every number comes from the model crates.
 
-use std::io::Write;
+use std::io::{IsTerminal as _, Write};
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use detente_analysis::{AnalysisConfig, AnalysisError, analyze};
+use detente_analysis::{AnalysisConfig, AnalysisError, Step, analyze_observed, steps};
 use detente_models::bargain::PackageConfig;
 use detente_report::{ReportInput, html, markdown, plots};
 use miette::Report;
@@ -93,7 +93,13 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     config.sensitivity.trials = args.sensitivity_trials;
     config.sensitivity.seed = args.seed;
     config.settle.trials = args.settle_trials;
-    let analysis = analyze(scenario, &config);
+    let analysis = {
+        let steps = steps(scenario, &config);
+        let status = Status::new();
+        analyze_observed(scenario, &config, &|step| {
+            status.show(&steps, step, &config);
+        })
+    };
     let mc = analysis.montecarlo.transpose().map_err(sim_error)?;
     let sens = analysis.sensitivity.transpose().map_err(sim_error)?;
     let bargain = analysis
@@ -135,6 +141,53 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     };
     crate::output::write_to(args.output.as_deref(), &text, out)?;
     Ok(())
+}
+
+/// A status line on a terminal: which step of the analysis runs, and for how long (a report
+/// takes seconds on Istanbul and tens of seconds on a 100-actor table, and said nothing while
+/// it ran). Hidden when stderr is not a terminal, so logs and pipes see nothing; cleared when
+/// dropped.
+struct Status(indicatif::ProgressBar);
+
+impl Status {
+    fn new() -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Self(indicatif::ProgressBar::hidden());
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{spinner} report: {msg}  {elapsed}")
+        {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(std::time::Duration::from_millis(150));
+        Self(bar)
+    }
+
+    fn show(&self, steps: &[Step], step: Step, config: &AnalysisConfig) {
+        let trials = match step {
+            Step::Settlement | Step::SettlementLevers => Some(config.settle.trials),
+            Step::MonteCarlo => Some(config.montecarlo.trials),
+            Step::Sensitivity => Some(config.sensitivity.trials).filter(|&n| n > 0),
+            _ => None,
+        };
+        let k = steps.iter().position(|&s| s == step).map_or(0, |i| i + 1);
+        self.0.set_message(format!(
+            "{}{} (step {k} of {})",
+            step.describe(),
+            trials.map_or(String::new(), |n| format!(
+                ", {} trials",
+                crate::output::thousands(&n.to_string())
+            )),
+            steps.len()
+        ));
+    }
+}
+
+impl Drop for Status {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
 }
 
 fn sim_error(e: AnalysisError) -> Failure {
