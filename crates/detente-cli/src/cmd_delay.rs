@@ -133,6 +133,12 @@ pub fn run(args: &DelayArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let report =
         detente_analysis::delay(scenario, &config).map_err(|e| input_error(&args.file, e))?;
     let settlement = if detente_analysis::fights(scenario) {
+        // Seconds of trials with nothing printed yet: say what runs.
+        let status = crate::status::Status::new("delay");
+        status.show(crate::status::with_trials(
+            "settlement forecast",
+            Some(config.settle.trials),
+        ));
         Some(
             detente_analysis::settlement(scenario, &config)
                 .map_err(|e| input_error(&args.file, e))?,

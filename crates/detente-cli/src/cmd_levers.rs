@@ -58,6 +58,12 @@ pub fn run(args: &LeversArgs, out: &mut dyn Write) -> Result<(), Failure> {
     let report =
         detente_analysis::levers(scenario, &config).map_err(|e| input_error(&args.file, e))?;
     let settlement = if detente_analysis::fights(scenario) {
+        // Seconds of trials with nothing printed yet: say what runs.
+        let status = crate::status::Status::new("levers");
+        status.show(crate::status::with_trials(
+            "settlement forecast by lever",
+            Some(config.settle.trials),
+        ));
         Some(
             detente_analysis::settlement_levers(scenario, &config)
                 .map_err(|e| input_error(&args.file, e))?,

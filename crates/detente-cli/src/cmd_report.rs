@@ -3,7 +3,7 @@
 //! delay and the levers (scenarios with a `[time]` section), Monte Carlo bands and histograms of
 //! the spatial forecasts, and sensitivity tornados. Every number comes from the model crates.
 
-use std::io::{IsTerminal as _, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -95,9 +95,10 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     config.settle.trials = args.settle_trials;
     let analysis = {
         let steps = steps(scenario, &config);
-        let status = Status::new();
+        // A report takes seconds (about 7 on Istanbul, 21 on a 100-actor table); say where it is.
+        let status = crate::status::Status::new("report");
         analyze_observed(scenario, &config, &|step| {
-            status.show(&steps, step, &config);
+            status.show(describe(&steps, step, &config));
         })
     };
     let mc = analysis.montecarlo.transpose().map_err(sim_error)?;
@@ -143,51 +144,20 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A status line on a terminal: which step of the analysis runs, and for how long (a report
-/// takes seconds on Istanbul and tens of seconds on a 100-actor table, and said nothing while
-/// it ran). Hidden when stderr is not a terminal, so logs and pipes see nothing; cleared when
-/// dropped.
-struct Status(indicatif::ProgressBar);
-
-impl Status {
-    fn new() -> Self {
-        if !std::io::stderr().is_terminal() {
-            return Self(indicatif::ProgressBar::hidden());
-        }
-        let bar = indicatif::ProgressBar::new_spinner();
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{spinner} report: {msg}  {elapsed}")
-        {
-            bar.set_style(style);
-        }
-        bar.enable_steady_tick(std::time::Duration::from_millis(150));
-        Self(bar)
-    }
-
-    fn show(&self, steps: &[Step], step: Step, config: &AnalysisConfig) {
-        let trials = match step {
-            Step::Settlement | Step::SettlementLevers => Some(config.settle.trials),
-            Step::MonteCarlo => Some(config.montecarlo.trials),
-            Step::Sensitivity => Some(config.sensitivity.trials).filter(|&n| n > 0),
-            _ => None,
-        };
-        let k = steps.iter().position(|&s| s == step).map_or(0, |i| i + 1);
-        self.0.set_message(format!(
-            "{}{} (step {k} of {})",
-            step.describe(),
-            trials.map_or(String::new(), |n| format!(
-                ", {} trials",
-                crate::output::thousands(&n.to_string())
-            )),
-            steps.len()
-        ));
-    }
-}
-
-impl Drop for Status {
-    fn drop(&mut self) {
-        self.0.finish_and_clear();
-    }
+/// What the status line says of `step`, the `k`th of `steps`.
+fn describe(steps: &[Step], step: Step, config: &AnalysisConfig) -> String {
+    let trials = match step {
+        Step::Settlement | Step::SettlementLevers => Some(config.settle.trials),
+        Step::MonteCarlo => Some(config.montecarlo.trials),
+        Step::Sensitivity => Some(config.sensitivity.trials).filter(|&n| n > 0),
+        _ => None,
+    };
+    let k = steps.iter().position(|&s| s == step).map_or(0, |i| i + 1);
+    format!(
+        "{} (step {k} of {})",
+        crate::status::with_trials(step.describe(), trials),
+        steps.len()
+    )
 }
 
 fn sim_error(e: AnalysisError) -> Failure {

@@ -31,6 +31,7 @@ mod cmd_smp;
 mod input;
 mod output;
 mod report;
+mod status;
 
 use std::io::{self, Write};
 use std::process::ExitCode;

@@ -204,6 +204,12 @@ fn markdown_report_has_delay_montecarlo_and_sensitivity_sections() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The status line is for terminals: a piped stderr gets none of it.
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let md = String::from_utf8(out.stdout).unwrap();
     // `--settle-trials` reaches the settlement forecast.
     assert!(
