@@ -14,6 +14,18 @@ fn istanbul() -> detente_core::Scenario {
         .scenario
 }
 
+/// Every step, in the order `analyze` runs them.
+const ALL: [Step; 8] = [
+    Step::Forecast,
+    Step::Packages,
+    Step::Delay,
+    Step::Levers,
+    Step::Settlement,
+    Step::SettlementLevers,
+    Step::MonteCarlo,
+    Step::Sensitivity,
+];
+
 /// Every part on, with few trials so the test is quick.
 fn everything() -> AnalysisConfig {
     let mut config = AnalysisConfig::default();
@@ -31,18 +43,8 @@ fn every_step_is_announced_once_in_order_and_the_result_is_unchanged() {
     let config = everything();
     let seen = RefCell::new(Vec::new());
     let observed = analyze_observed(&scenario, &config, &|s| seen.borrow_mut().push(s));
-    let all = vec![
-        Step::Forecast,
-        Step::Packages,
-        Step::Delay,
-        Step::Levers,
-        Step::Settlement,
-        Step::SettlementLevers,
-        Step::MonteCarlo,
-        Step::Sensitivity,
-    ];
-    assert_eq!(steps(&scenario, &config), all);
-    assert_eq!(seen.into_inner(), all);
+    assert_eq!(steps(&scenario, &config), ALL);
+    assert_eq!(seen.into_inner(), ALL);
     assert_eq!(
         format!("{observed:?}"),
         format!("{:?}", analyze(&scenario, &config))
@@ -66,17 +68,7 @@ fn steps_left_out_are_neither_listed_nor_run() {
 
 #[test]
 fn every_step_says_what_it_computes() {
-    let names = [
-        Step::Forecast,
-        Step::Packages,
-        Step::Delay,
-        Step::Levers,
-        Step::Settlement,
-        Step::SettlementLevers,
-        Step::MonteCarlo,
-        Step::Sensitivity,
-    ]
-    .map(Step::describe);
+    let names = ALL.map(Step::describe);
     let mut unique = names.to_vec();
     unique.sort_unstable();
     unique.dedup();

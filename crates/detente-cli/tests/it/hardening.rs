@@ -407,18 +407,23 @@ fn save_forecasts(runs: usize) -> tempfile::TempDir {
     dir
 }
 
+/// [`save_forecasts`], then `sql` run on the store as an edit made outside detente would be.
+fn edited_store(runs: usize, sql: &str, params: impl rusqlite::Params) -> tempfile::TempDir {
+    let dir = save_forecasts(runs);
+    let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
+    db.execute(sql, params).unwrap();
+    dir
+}
+
 /// A run store whose times were edited to the ends of `i64` made `runs list` and `runs show`
 /// overflow computing the run's duration.
 #[test]
 fn runs_with_extreme_times_are_listed() {
-    let dir = save_forecasts(1);
-    let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
-    db.execute(
+    let dir = edited_store(
+        1,
         "UPDATE runs SET started_at_ms = ?1, finished_at_ms = 1",
         [i64::MIN],
-    )
-    .unwrap();
-    drop(db);
+    );
     for args in [&["runs", "list"][..], &["runs", "show", "1"]] {
         let mut cmd = Command::cargo_bin("detente").unwrap();
         cmd.current_dir(dir.path()).args(args).assert().success();
@@ -430,14 +435,11 @@ fn runs_with_extreme_times_are_listed() {
 /// names the store and says to save to another one.
 #[test]
 fn a_store_out_of_run_ids_is_refused_with_its_fix() {
-    let dir = save_forecasts(1);
-    let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
-    db.execute(
+    let dir = edited_store(
+        1,
         "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'runs'",
         [i64::MAX],
-    )
-    .unwrap();
-    drop(db);
+    );
     let mut cmd = Command::cargo_bin("detente").unwrap();
     cmd.current_dir(dir.path())
         .args(["forecast", "--save"])
@@ -454,11 +456,7 @@ fn a_store_out_of_run_ids_is_refused_with_its_fix() {
 /// store; the other runs are listed, and the row is named in a warning.
 #[test]
 fn a_damaged_row_does_not_hide_the_other_runs() {
-    let dir = save_forecasts(2);
-    let db = rusqlite::Connection::open(dir.path().join("detente.db")).unwrap();
-    db.execute("UPDATE runs SET seed = x'00ff' WHERE id = 1", [])
-        .unwrap();
-    drop(db);
+    let dir = edited_store(2, "UPDATE runs SET seed = x'00ff' WHERE id = 1", []);
     let mut cmd = Command::cargo_bin("detente").unwrap();
     cmd.current_dir(dir.path())
         .args(["runs", "list"])
