@@ -144,7 +144,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
-/// What the status line says of `step`, the `k`th of `steps`.
+/// What the status line says of `step`, one of `steps`, and its place among them.
 fn describe(steps: &[Step], step: Step, config: &AnalysisConfig) -> String {
     let trials = match step {
         Step::Settlement | Step::SettlementLevers => Some(config.settle.trials),
