@@ -12,11 +12,13 @@ import _thread
 import json
 import os
 import pathlib
+import signal
 import subprocess
 import sys
 import threading
 import time
 import tomllib
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -51,6 +53,28 @@ def cli_stderr(*args: object) -> str:
 @pytest.fixture(scope="module")
 def istanbul() -> detente.Scenario:
     return detente.load(ISTANBUL)
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[Callable[[float], None]]:
+    """Schedules a simulated Ctrl-C some seconds ahead, with Python's own SIGINT handler in place.
+
+    `_thread.interrupt_main` does nothing while SIGINT is ignored, as it is for a background job
+    of a non-interactive shell or under `nohup`: a suite started that way ran each interrupted
+    run to its end (a million trials, minutes each) and failed, although detente stops at once.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timers: list[threading.Timer] = []
+
+    def schedule(seconds: float) -> None:
+        timer = threading.Timer(seconds, _thread.interrupt_main)
+        timers.append(timer)
+        timer.start()
+
+    yield schedule
+    for timer in timers:
+        timer.cancel()
+    signal.signal(signal.SIGINT, previous)
 
 
 def test_binary_exists() -> None:
@@ -326,28 +350,28 @@ def test_long_runs_release_the_gil(istanbul: detente.Scenario) -> None:
 
 
 @pytest.mark.parametrize("threads", [None, 2])
-def test_keyboard_interrupt_stops_a_run(istanbul: detente.Scenario, threads: int | None) -> None:
-    timer = threading.Timer(0.5, _thread.interrupt_main)
+def test_keyboard_interrupt_stops_a_run(
+    istanbul: detente.Scenario, threads: int | None, ctrl_c: Callable[[float], None]
+) -> None:
     start = time.monotonic()
-    timer.start()
+    ctrl_c(0.5)
     with pytest.raises(KeyboardInterrupt):
         detente.montecarlo(
             istanbul, models="eum", trials=1_000_000, threads=threads, progress=False
         )
-    timer.cancel()
     # A million EUM trials take many minutes; the interrupt ends the run within a block.
     assert time.monotonic() - start < 30
 
 
-def test_keyboard_interrupt_stops_the_settlement_forecast(istanbul: detente.Scenario) -> None:
+def test_keyboard_interrupt_stops_the_settlement_forecast(
+    istanbul: detente.Scenario, ctrl_c: Callable[[float], None]
+) -> None:
     # `delay` and `levers` ran without a stop: a forecast of 30,000 trials took 53 s to see
     # Ctrl-C, and the limit is a million.
-    timer = threading.Timer(0.5, _thread.interrupt_main)
     start = time.monotonic()
-    timer.start()
+    ctrl_c(0.5)
     with pytest.raises(KeyboardInterrupt):
         detente.delay(istanbul, trials=1_000_000)
-    timer.cancel()
     assert time.monotonic() - start < 30
 
 
@@ -466,7 +490,9 @@ def test_tournament_equals_cli() -> None:
     assert len(result.ranking_to_pandas()) == len(result["ranking"])
 
 
-def test_keyboard_interrupt_stops_a_tournament(tmp_path: pathlib.Path) -> None:
+def test_keyboard_interrupt_stops_a_tournament(
+    tmp_path: pathlib.Path, ctrl_c: Callable[[float], None]
+) -> None:
     # A tournament ran to its end whatever Ctrl-C said: 10,000 repetitions of the example's
     # 12 seatings on a GENIUS domain are 240,000 negotiations of up to 100,000 rounds.
     config = tmp_path / "long.toml"
@@ -474,12 +500,10 @@ def test_keyboard_interrupt_stops_a_tournament(tmp_path: pathlib.Path) -> None:
         f'domains = ["{LAPTOP}"]\nagents = ["boulware", "linear", "conceder", "micro"]\n'
         "rounds = 100000\nrepetitions = 10000\nself_play = false\nseed = 1\n"
     )
-    timer = threading.Timer(0.5, _thread.interrupt_main)
     start = time.monotonic()
-    timer.start()
+    ctrl_c(0.5)
     with pytest.raises(KeyboardInterrupt):
         detente.tournament(config, progress=False)
-    timer.cancel()
     assert time.monotonic() - start < 30
 
 
