@@ -504,20 +504,18 @@ fn delay(
         settle: settle_config(trials, seed, rate_noise, position_draws)?,
         ..package_config(scenario, step, loss, parties, nash)?
     };
-    let s = &scenario.scenario;
-    let stop = StopFlag::new();
-    let config = stoppable(config, &stop);
-    let (report, settlement) = run_stoppable(py, &stop, || {
-        let report = detente_analysis::delay(s, &config)?;
-        let settlement = if detente_analysis::fights(s) {
-            Some(detente_analysis::settlement(s, &config)?)
-        } else {
-            None
-        };
-        Ok::<_, AnalysisError>((report, settlement))
-    })?
-    .map_err(|e| analysis_error(&scenario.name, e))?;
-    to_json(&DelayDocument::new(s, &report, settlement.as_ref()))
+    let (report, settlement) = with_settlement(
+        py,
+        scenario,
+        config,
+        detente_analysis::delay,
+        detente_analysis::settlement,
+    )?;
+    to_json(&DelayDocument::new(
+        &scenario.scenario,
+        &report,
+        settlement.as_ref(),
+    ))
 }
 
 /// Each lever and pair against the baseline (`detente levers --format json`).
@@ -554,19 +552,39 @@ fn levers(
         settle: settle_config(trials, seed, rate_noise, position_draws)?,
         ..package_config(scenario, step, loss, parties, nash)?
     };
+    let (report, settlement) = with_settlement(
+        py,
+        scenario,
+        config,
+        detente_analysis::levers,
+        detente_analysis::settlement_levers,
+    )?;
+    to_json(&LeversDocument::new(s, &report, settlement.as_ref()))
+}
+
+/// `table` (the month-by-month delay table or the lever comparison) and, for scenarios that
+/// fight while they bargain, `settlement` (its forecast of when a deal comes), both stopped by
+/// Ctrl-C ([`run_stoppable`]): what `delay` and `levers` share.
+fn with_settlement<T: Send, S: Send>(
+    py: Python<'_>,
+    scenario: &PyScenario,
+    config: AnalysisConfig,
+    table: fn(&Scenario, &AnalysisConfig) -> Result<T, AnalysisError>,
+    settlement: fn(&Scenario, &AnalysisConfig) -> Result<S, AnalysisError>,
+) -> PyResult<(T, Option<S>)> {
+    let s = &scenario.scenario;
     let stop = StopFlag::new();
     let config = stoppable(config, &stop);
-    let (report, settlement) = run_stoppable(py, &stop, || {
-        let report = detente_analysis::levers(s, &config)?;
-        let settlement = if detente_analysis::fights(s) {
-            Some(detente_analysis::settlement_levers(s, &config)?)
+    run_stoppable(py, &stop, || {
+        let report = table(s, &config)?;
+        let settled = if detente_analysis::fights(s) {
+            Some(settlement(s, &config)?)
         } else {
             None
         };
-        Ok::<_, AnalysisError>((report, settlement))
+        Ok((report, settled))
     })?
-    .map_err(|e| analysis_error(&scenario.name, e))?;
-    to_json(&LeversDocument::new(s, &report, settlement.as_ref()))
+    .map_err(|e| analysis_error(&scenario.name, e))
 }
 
 /// The simulation targets `names` select (as the CLI's `--model` of montecarlo and
